@@ -1,0 +1,32 @@
+"""sphinx-vcr: derivatives in Sphinx documentation, computed and verified at build time.
+
+Add ``"sphinx_vcr"`` to ``extensions`` in ``conf.py`` and write ``.. derivative::``,
+``.. gradient::``, ``.. jacobian::`` or ``.. chain-rule::`` directives. Each computes its
+derivative with SymPy, checks it by finite differences, checks the author's ``:expect:``
+claim, and renders the verified math; a wrong claim fails the build at its line.
+
+Directive options (every directive): ``:wrt:`` variables (``x, y``, ``x[3]``, ``w[n]``),
+``:vars:`` shapes of parameters, ``:expect:`` the claimed derivative, ``:where:``
+conditions on the checked region, ``:layout:`` numerator or denominator, ``:name:`` a
+reference target, ``:mistake:`` a claim known to be wrong. Configuration values are
+listed in :mod:`sphinx_vcr.extension.config`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Sphinx entry point."""
+    from .extension import setup as setup_extension
+
+    setup_extension(app)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,400 @@
+"""Evaluate expression trees to SymPy values at one instantiation of the sizes.
+
+Each :class:`Value` has a symbolic :mod:`.shapes` shape (checked in the author's size
+names) and concrete data: a SymPy expression for a scalar, a SymPy matrix for an array,
+built at the sizes being instantiated. Arithmetic follows NumPy: element-wise between
+arrays of one shape, broadcast between a scalar and an array, ``@`` the matrix product
+(and the dot product of two vectors). A product whose shape is 1 x 1 at every size is a
+scalar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from . import shapes
+from .errors import LimitError, ParseError, ShapeError
+from .shapes import Shape
+from .syntax import (
+    ArrayLit,
+    Binary,
+    Call,
+    Compare,
+    Const,
+    Expr,
+    Name,
+    Num,
+    Transpose,
+    Unary,
+)
+
+MAX_EXPONENT = 1000          # |p| in x**p for a numeric p
+MAX_RESULT_DIGITS = 10_000   # digits of a number computed from literals
+
+
+@dataclass(frozen=True)
+class Value:
+    """A scalar (``shape == ()``, ``data`` an expression) or an array (a matrix)."""
+
+    shape: Shape
+    data: sympy.Expr | sympy.Matrix
+
+    @property
+    def is_scalar(self) -> bool:
+        return not self.shape
+
+
+def scalar(expr: sympy.Expr) -> Value:
+    return Value((), sympy.sympify(expr))
+
+
+def sigmoid(z: sympy.Expr) -> sympy.Expr:
+    """The logistic function, written out so SymPy can differentiate it."""
+    return 1 / (1 + sympy.exp(-z))
+
+
+ELEMENTWISE: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "exp": sympy.exp, "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt,
+    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh,
+    "sigmoid": sigmoid, "relu": lambda z: sympy.Max(0, z), "abs": sympy.Abs,
+}
+_RELATIONS = {"<": sympy.StrictLessThan, "<=": sympy.LessThan,
+              ">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "!=": sympy.Ne}
+
+
+class Scope:
+    """What names mean at one instantiation: values, size names and their sizes."""
+
+    def __init__(self, values: dict[str, Value], sizes: dict[str, int],
+                 line: int | None = None) -> None:
+        self.values = values
+        self.sizes = sizes
+        self.line = line
+
+    def with_line(self, line: int | None) -> Scope:
+        return Scope(self.values, self.sizes, line)
+
+    def shape_error(self, message: str) -> ShapeError:
+        return ShapeError(message, line=self.line)
+
+    def lookup(self, name: str) -> Value:
+        if name in self.values:
+            return self.values[name]
+        if name in self.sizes:
+            return scalar(sympy.Integer(self.sizes[name]))
+        component = _component(name, self.values)
+        if component is not None:
+            return component
+        # Undeclared names are scalar parameters (DESIGN section 2).
+        value = scalar(sympy.Symbol(name, real=True))
+        self.values[name] = value
+        return value
+
+
+def _component(name: str, values: dict[str, Value]) -> Value | None:
+    """``g1`` is the first entry of a fixed-length vector ``g`` (1-based)."""
+    stem = name.rstrip("0123456789")
+    digits = name[len(stem):]
+    if not stem or not digits or stem not in values or values[stem].is_scalar:
+        return None
+    vector = values[stem]
+    rows, cols = vector.shape
+    if not (rows.is_Integer and cols.is_Integer) or 1 not in (int(rows), int(cols)):
+        return None
+    index = int(digits)
+    length = int(rows) * int(cols)
+    if not 1 <= index <= length:
+        raise ShapeError(f"{name} refers to entry {index} of {stem}, which has {length} "
+                         "entries (components count from 1)")
+    return scalar(vector.data[index - 1])
+
+
+def evaluate(node: Expr, scope: Scope) -> Value:
+    """The value of ``node`` in ``scope``."""
+    match node:
+        case Num(value=value):
+            return scalar(sympy.Rational(value.numerator, value.denominator))
+        case Const():
+            return scalar(sympy.pi)
+        case Name(id=name):
+            return scope.lookup(name)
+        case Unary(op=op, operand=operand):
+            value = evaluate(operand, scope)
+            return value if op == "+" else _map(value, lambda e: -e)
+        case Transpose(operand=operand):
+            value = evaluate(operand, scope)
+            if value.is_scalar:
+                return value
+            return Value((value.shape[1], value.shape[0]), value.data.T)
+        case Binary(op="@", left=left, right=right):
+            return _matmul(evaluate(left, scope), evaluate(right, scope), scope)
+        case Binary(op=op, left=left, right=right):
+            return _elementwise(op, evaluate(left, scope), evaluate(right, scope), scope)
+        case ArrayLit():
+            return _array(node, scope)
+        case Call():
+            return _call(node, scope)
+        case Compare():
+            return _compare(node, scope)
+    raise ParseError(f"cannot evaluate {node!r}", line=scope.line)  # unreachable by parse
+
+
+def _map(value: Value, fn: Callable[[sympy.Expr], sympy.Expr]) -> Value:
+    if value.is_scalar:
+        return scalar(fn(value.data))
+    return Value(value.shape, value.data.applyfunc(fn))
+
+
+def _power(base: sympy.Expr, exponent: sympy.Expr, line: int | None) -> sympy.Expr:
+    # Huge powers of numbers are computed eagerly by SymPy (and cannot be interrupted),
+    # so they are refused before they start.
+    if exponent.is_number and exponent.is_real:
+        if abs(exponent) > MAX_EXPONENT:
+            raise LimitError(f"exponent {_short(exponent)} is too large; the limit is "
+                             f"{MAX_EXPONENT}", line=line)
+        if base.is_number and base.is_real and base != 0:
+            digits = abs(float(sympy.log(abs(base), 10))) * float(abs(exponent))
+            if digits > MAX_RESULT_DIGITS:
+                raise LimitError(f"{_short(base)}**{_short(exponent)} has too many digits",
+                                 line=line)
+    return base**exponent
+
+
+def _short(expr: sympy.Expr) -> str:
+    text = str(expr)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+_BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "max": sympy.Max, "min": sympy.Min,
+}
+
+
+def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
+    if op == "**":
+        fn: Callable[[sympy.Expr, sympy.Expr], sympy.Expr] = (
+            lambda a, b: _power(a, b, scope.line))
+    else:
+        fn = _BINARY[op]
+    if left.is_scalar and right.is_scalar:
+        return scalar(fn(left.data, right.data))
+    if left.is_scalar:
+        return Value(right.shape, right.data.applyfunc(lambda e: fn(left.data, e)))
+    if right.is_scalar:
+        return Value(left.shape, left.data.applyfunc(lambda e: fn(e, right.data)))
+    if not shapes.same_shape(left.shape, right.shape):
+        symbol = {"**": "**", "max": "max", "min": "min"}.get(op, op)
+        raise scope.shape_error(
+            f"element-wise {symbol} needs operands of one shape, but they are "
+            f"{shapes.describe(left.shape)} and {shapes.describe(right.shape)}"
+            + _transpose_hint(left.shape, right.shape) + "; use @ for a matrix product")
+    rows, cols = left.data.shape
+    data = sympy.Matrix(rows, cols, lambda i, j: fn(left.data[i, j], right.data[i, j]))
+    return Value(left.shape, data)
+
+
+def _transpose_hint(a: Shape, b: Shape) -> str:
+    if a and b and shapes.same_shape(a, (b[1], b[0])):
+        return " (one of them may need .T)"
+    return ""
+
+
+def _matmul(left: Value, right: Value, scope: Scope) -> Value:
+    if left.is_scalar or right.is_scalar:
+        raise scope.shape_error("@ is the matrix product and needs two arrays; use * to "
+                                "multiply by a scalar")
+    (lr, lc), (rr, rc) = left.shape, right.shape
+    if shapes.same_dim(lc, 1) and shapes.same_dim(rc, 1) and shapes.same_dim(lr, rr) \
+            and not shapes.same_dim(lr, 1):
+        # Two vectors: the dot product, as NumPy does for 1-D arrays.
+        return scalar((left.data.T * right.data)[0, 0])
+    if shapes.same_dim(lc, rr):
+        shape: Shape = (lr, rc)
+        data = left.data * right.data
+    elif shapes.same_dim(lc, 1) and shapes.same_dim(lr, rr):
+        # A vector on the left of a matrix is a row, as in NumPy; the result is a vector.
+        shape, data = (rc, sympy.Integer(1)), (left.data.T * right.data).T
+    else:
+        raise scope.shape_error(
+            f"@ cannot multiply {shapes.describe(left.shape)} by "
+            f"{shapes.describe(right.shape)}: the inner sizes {lc} and {rr} differ"
+            + _transpose_hint(left.shape, right.shape))
+    if shapes.is_one_by_one(shape):
+        return scalar(data[0, 0])
+    return Value(shape, data)
+
+
+def _array(node: ArrayLit, scope: Scope) -> Value:
+    nested = [isinstance(item, ArrayLit) for item in node.items]
+    if all(nested):
+        rows = [_hstack([evaluate(i, scope) for i in row.items], scope)
+                for row in node.items]  # type: ignore[union-attr]
+        return _vstack(rows, scope, what="rows")
+    if any(nested):
+        raise scope.shape_error("ragged array: write a vector as [a, b] and a matrix as "
+                                "[[a, b], [c, d]], with every row a list")
+    return _vstack([evaluate(i, scope) for i in node.items], scope, what="entries")
+
+
+def _as_block(value: Value) -> Value:
+    if value.is_scalar:
+        return Value((sympy.Integer(1), sympy.Integer(1)), sympy.Matrix([[value.data]]))
+    return value
+
+
+def _hstack(items: list[Value], scope: Scope) -> Value:
+    blocks = [_as_block(v) for v in items]
+    height = blocks[0].shape[0]
+    for block in blocks[1:]:
+        if not shapes.same_dim(block.shape[0], height):
+            raise scope.shape_error(
+                f"ragged matrix: entries of one row have {height} and {block.shape[0]} "
+                "rows")
+    width = shapes.total([b.shape[1] for b in blocks])
+    return Value((height, width), sympy.Matrix.hstack(*[b.data for b in blocks]))
+
+
+def _vstack(items: list[Value], scope: Scope, what: str) -> Value:
+    blocks = [_as_block(v) for v in items]
+    width = blocks[0].shape[1]
+    for block in blocks[1:]:
+        if not shapes.same_dim(block.shape[1], width):
+            raise scope.shape_error(
+                f"ragged matrix: {what} have {width} and {block.shape[1]} columns")
+    height = shapes.total([b.shape[0] for b in blocks])
+    return Value((height, width), sympy.Matrix.vstack(*[b.data for b in blocks]))
+
+
+def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]:
+    """A size argument of eye/ones/zeros: symbolic and concrete."""
+    match node:
+        case Num(value=value) if value.denominator == 1 and 1 <= value <= 64:
+            return sympy.Integer(int(value)), int(value)
+        case Name(id=name) if name in scope.sizes:
+            return shapes.size_symbol(name), scope.sizes[name]
+        case Binary(op="+" | "-" | "*" as op, left=left, right=right):
+            (ls, lv), (rs, rv) = (_dim_argument(left, scope, func),
+                                  _dim_argument(right, scope, func))
+            fn = _BINARY[op]
+            symbolic, value = fn(ls, rs), int(fn(lv, rv))
+            if value < 1:
+                raise scope.shape_error(f"{func}() size {symbolic} is not positive")
+            return symbolic, value
+    raise scope.shape_error(f"{func}() takes sizes: whole numbers from 1 to 64 or size "
+                            "names declared in :wrt: or :vars:")
+
+
+def _call(node: Call, scope: Scope) -> Value:
+    func = node.func
+    if func in ("eye", "ones", "zeros"):
+        dims = [_dim_argument(a, scope, func) for a in node.args]
+        if func == "eye":
+            (s, v), = dims
+            return Value((s, s), sympy.eye(v))
+        if func == "ones":
+            (s, v), = dims
+            return Value((s, sympy.Integer(1)), sympy.ones(v, 1))
+        rows, cols = dims if len(dims) == 2 else (dims[0], (sympy.Integer(1), 1))
+        return Value((rows[0], cols[0]), sympy.zeros(rows[1], cols[1]))
+    args = [evaluate(a, scope) for a in node.args]
+    if func in ELEMENTWISE:
+        return _map(args[0], ELEMENTWISE[func])
+    if func in ("max", "min"):
+        return _elementwise(func, args[0], args[1], scope)
+    if func == "where":
+        return _where(args, scope)
+    return _reduction(func, args, scope)
+
+
+def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
+    first = args[0]
+    if func == "diag":
+        if first.is_scalar or not (shapes.same_dim(first.shape[1], 1)
+                                   or shapes.same_dim(first.shape[0], 1)):
+            raise scope.shape_error(f"diag() takes a vector, not {shapes.describe(first.shape)}")
+        length = first.shape[0] if shapes.same_dim(first.shape[1], 1) else first.shape[1]
+        return Value((length, length), sympy.diag(*list(first.data)))
+    if func == "dot":
+        second = args[1]
+        if first.is_scalar or second.is_scalar or not shapes.same_shape(first.shape,
+                                                                          second.shape):
+            raise scope.shape_error(
+                f"dot() takes two vectors of one length, not {shapes.describe(first.shape)}"
+                f" and {shapes.describe(second.shape)}")
+        return scalar(sum((a * b for a, b in zip(first.data, second.data)), sympy.Integer(0)))
+    entries = [first.data] if first.is_scalar else list(first.data)
+    if func == "sum":
+        return scalar(sympy.Add(*entries))
+    if func == "mean":
+        return scalar(sympy.Add(*entries) / len(entries))
+    return scalar(sympy.sqrt(sympy.Add(*[e**2 for e in entries])))  # norm
+
+
+def _where(args: list[Value], scope: Scope) -> Value:
+    condition, yes, no = args
+    shape = next((v.shape for v in args if not v.is_scalar), ())
+    for value in args:
+        if not value.is_scalar and not shapes.same_shape(value.shape, shape):
+            raise scope.shape_error("where(cond, a, b) needs scalars or arrays of one "
+                                    "shape")
+    if not shape:
+        return scalar(sympy.Piecewise((yes.data, condition.data), (no.data, True)))
+
+    def entry(value: Value, i: int, j: int) -> sympy.Expr:
+        return value.data if value.is_scalar else value.data[i, j]
+
+    rows, cols = next(v.data.shape for v in args if not v.is_scalar)
+    data = sympy.Matrix(rows, cols, lambda i, j: sympy.Piecewise(
+        (entry(yes, i, j), entry(condition, i, j)), (entry(no, i, j), True)))
+    return Value(shape, data)
+
+
+def _compare(node: Compare, scope: Scope) -> Value:
+    values = [evaluate(o, scope) for o in node.operands]
+    parts = [_relation(op, a, b, scope) for op, a, b in zip(node.ops, values, values[1:])]
+    result = parts[0]
+    for part in parts[1:]:
+        result = _combine(result, part, scope)
+    return result
+
+
+def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
+    relation = _RELATIONS[op]
+    if left.is_scalar and right.is_scalar:
+        return scalar(relation(left.data, right.data, evaluate=False))
+    a, b = (Value(right.shape, right.data.applyfunc(lambda _: left.data))
+            if left.is_scalar else left,
+            Value(left.shape, left.data.applyfunc(lambda _: right.data))
+            if right.is_scalar else right)
+    if not shapes.same_shape(a.shape, b.shape):
+        raise scope.shape_error(f"cannot compare {shapes.describe(a.shape)} with "
+                                f"{shapes.describe(b.shape)}")
+    rows, cols = a.data.shape
+    return Value(a.shape, sympy.Matrix(rows, cols, lambda i, j: relation(
+        a.data[i, j], b.data[i, j], evaluate=False)))
+
+
+def _combine(a: Value, b: Value, scope: Scope) -> Value:
+    if a.is_scalar and b.is_scalar:
+        return scalar(sympy.And(a.data, b.data))
+    if a.is_scalar or b.is_scalar or not shapes.same_shape(a.shape, b.shape):
+        raise scope.shape_error("a chained comparison needs operands of one shape")
+    rows, cols = a.data.shape
+    return Value(a.shape, sympy.Matrix(rows, cols,
+                                       lambda i, j: sympy.And(a.data[i, j], b.data[i, j])))
+
+
+def condition_entries(value: Value) -> list[sympy.Basic]:
+    """The scalar conditions a (possibly vector) condition stands for."""
+    return [value.data] if value.is_scalar else list(value.data)
+
+
+def largest_literal_digits(expr: sympy.Expr) -> int:
+    """Digits of the largest number in ``expr`` (a guard against runaway arithmetic)."""
+    numbers = [abs(a) for a in expr.atoms(sympy.Rational) if a != 0]
+    return max((int(math.log10(max(float(n), 1.0))) + 1 for n in numbers), default=1)

@@ -1,0 +1,178 @@
+"""LaTeX for expression trees, names and SymPy results.
+
+Conventions of the chapters we typeset: declared vectors bold (``\\mathbf{w}``), matrices
+bold upper-case, scalars italic; Greek names as Greek letters; a trailing number or an
+``_suffix`` as a subscript (``g1`` is g_1). Element-wise product and quotient of arrays
+are ``\\odot`` and ``\\oslash``; the dot product of two vectors is ``\\cdot``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+from .syntax import ArrayLit, Binary, Call, Compare, Const, Expr, Name, Num, Transpose, Unary
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
+    "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+    "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
+    "Upsilon", "Phi", "Psi", "Omega",
+}
+_TRAILING_NUMBER = re.compile(r"([A-Za-z]+)(\d+)\Z")
+
+
+def _split(text: str) -> tuple[str, str | None]:
+    """``w_2`` and ``w2`` are both ``w`` with subscript ``2``."""
+    if "_" in text:
+        stem, sub = text.split("_", 1)
+        return stem, sub.replace("_", ",")
+    match = _TRAILING_NUMBER.match(text)
+    return (match.group(1), match.group(2)) if match else (text, None)
+
+# Operator precedence, loosest first, for parentheses.
+_PREC = {"cmp": 0, "+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "neg": 3, "**": 4, "atom": 5}
+
+_FUNCTIONS = {
+    "exp": r"\exp", "log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos",
+    "tan": r"\tan", "tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU}",
+    "max": r"\max", "min": r"\min", "sum": r"\operatorname{sum}",
+    "mean": r"\operatorname{mean}", "diag": r"\operatorname{diag}",
+}
+_RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne"}
+
+
+def name(text: str, style: str = "scalar") -> str:
+    """LaTeX for a name: ``w`` as a vector is ``\\mathbf{w}``, ``alpha2`` is ``\\alpha_{2}``."""
+    stem, sub = _split(text)
+    if style == "matrix" and stem not in GREEK:
+        stem = stem[0].upper() + stem[1:]
+    core = f"\\{stem}" if stem in GREEK else (stem if len(stem) == 1
+                                                 else rf"\mathit{{{stem}}}")
+    if style in ("vector", "matrix"):
+        core = rf"\boldsymbol{{{core}}}" if stem in GREEK else rf"\mathbf{{{stem}}}"
+    return core + (f"_{{{sub}}}" if sub else "")
+
+
+class Printer:
+    """Prints expression trees; ``styles`` maps names to scalar/vector/matrix."""
+
+    def __init__(self, styles: dict[str, str]) -> None:
+        self.styles = styles
+
+    def __call__(self, node: Expr) -> str:
+        return self.print(node)[0]
+
+    def is_array(self, node: Expr) -> bool:
+        match node:
+            case Name(id=n):
+                return self.styles.get(n, "scalar") != "scalar"
+            case ArrayLit():
+                return True
+            case Transpose(operand=o) | Unary(operand=o):
+                return self.is_array(o)
+            case Binary(op="@"):
+                return False
+            case Binary(left=a, right=b):
+                return self.is_array(a) or self.is_array(b)
+            case Call(func="diag" | "eye" | "ones" | "zeros"):
+                return True
+            case Call(func="sum" | "mean" | "dot" | "norm"):
+                return False
+            case Call(args=args):
+                return any(self.is_array(a) for a in args)
+        return False
+
+    def print(self, node: Expr) -> tuple[str, int]:
+        """LaTeX of ``node`` and its precedence."""
+        match node:
+            case Num(value=v):
+                text = str(v.numerator) if v.denominator == 1 else \
+                    rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
+                return text, _PREC["atom"] if v.denominator == 1 else _PREC["*"]
+            case Const():
+                return r"\pi", _PREC["atom"]
+            case Name(id=n):
+                return name(n, self.styles.get(n, "scalar")), _PREC["atom"]
+            case Unary(op=op, operand=o):
+                return op + self.wrap(o, _PREC["neg"]), _PREC["neg"]
+            case Transpose(operand=o):
+                return self.wrap(o, _PREC["atom"]) + r"^{\top}", _PREC["atom"]
+            case Binary():
+                return self.binary(node)
+            case ArrayLit():
+                return self.array(node), _PREC["atom"]
+            case Call():
+                return self.call(node), _PREC["atom"]
+            case Compare(ops=ops, operands=operands):
+                parts = [self.wrap(operands[0], 1)]
+                for op, operand in zip(ops, operands[1:]):
+                    parts.append(f"{_RELATIONS[op]} {self.wrap(operand, 1)}")
+                return " ".join(parts), _PREC["cmp"]
+        return str(node), _PREC["atom"]
+
+    def wrap(self, node: Expr, minimum: int) -> str:
+        text, prec = self.print(node)
+        return rf"\left({text}\right)" if prec < minimum else text
+
+    def binary(self, node: Binary) -> tuple[str, int]:
+        op, left, right = node.op, node.left, node.right
+        prec = _PREC[op]
+        arrays = self.is_array(left) and self.is_array(right)
+        if op == "/" and not arrays:
+            return rf"\frac{{{self(left)}}}{{{self(right)}}}", _PREC["*"]
+        if op == "**":
+            return f"{self.wrap(left, prec + 1)}^{{{self(right)}}}", prec
+        if op == "@":
+            vectors = all(self.styles.get(n.id) == "vector" for n in (left, right)
+                          if isinstance(n, Name)) and isinstance(left, Name) \
+                and isinstance(right, Name)
+            joiner = r" \cdot " if vectors else " "
+            return self.wrap(left, prec) + joiner + self.wrap(right, prec + 1), prec
+        symbol = {"+": " + ", "-": " - ", "*": r" \odot " if arrays else " ",
+                  "/": r" \oslash "}[op]
+        if op == "*" and not arrays and isinstance(right, Num | Unary):
+            symbol = r" \cdot "
+        return self.wrap(left, prec) + symbol + self.wrap(right, prec + 1), prec
+
+    def array(self, node: ArrayLit) -> str:
+        if all(isinstance(i, ArrayLit) for i in node.items):
+            rows = [" & ".join(self(e) for e in row.items)  # type: ignore[union-attr]
+                    for row in node.items]
+        else:
+            rows = [self(e) for e in node.items]
+        return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+    def call(self, node: Call) -> str:
+        func, args = node.func, node.args
+        if func == "sqrt":
+            return rf"\sqrt{{{self(args[0])}}}"
+        if func == "abs":
+            return rf"\left|{self(args[0])}\right|"
+        if func == "norm":
+            return rf"\left\lVert {self(args[0])} \right\rVert"
+        if func == "dot":
+            return f"{self.wrap(args[0], 5)} \\cdot {self.wrap(args[1], 5)}"
+        if func in ("eye", "ones", "zeros"):
+            symbol = {"eye": "I", "ones": r"\mathbf{1}", "zeros": r"\mathbf{0}"}[func]
+            return f"{symbol}_{{{', '.join(self(a) for a in args)}}}"
+        if func == "where":
+            cond, yes, no = (self(a) for a in args)
+            return (r"\begin{cases}" + yes + r" & \text{if } " + cond + r" \\ " + no
+                    + r" & \text{otherwise}\end{cases}")
+        inner = ", ".join(self(a) for a in args)
+        return rf"{_FUNCTIONS[func]}\left({inner}\right)"
+
+
+def sympy_latex(expr: sympy.Basic) -> str:
+    """LaTeX of a SymPy result (a matrix in ``bmatrix``); 1 x 1 matrices as scalars."""
+    if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
+        expr = expr[0, 0]
+    return sympy.latex(expr, mat_str="bmatrix", mat_delim="", mul_symbol=None)
+
+
+def wrt_latex(names: list[tuple[str, str]]) -> str:
+    """``x``, or ``(\\mathbf{w}, b)`` for several variables."""
+    parts = [name(n, style) for n, style in names]
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"

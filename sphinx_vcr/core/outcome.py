@@ -1,0 +1,34 @@
+"""The result of verifying one directive, ready for any front end to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VERIFIED, FAILED, ERROR = "verified", "failed", "error"
+
+
+@dataclass
+class Outcome:
+    """What happened to one directive, and what to show for it.
+
+    ``status`` is ``verified`` (a known ``:mistake:`` that was shown to be wrong counts as
+    verified), ``failed`` (a claim or the derivative disagrees) or ``error`` (bad input).
+    ``line`` is the 0-based content line of the problem, or ``None`` for the directive
+    line. ``math`` holds the LaTeX blocks to display; ``badge`` says how the result was
+    verified, or why it was not.
+    """
+
+    status: str
+    subtype: str = ""
+    message: str = ""
+    line: int | None = None
+    math: list[str] = field(default_factory=list)
+    badge: str = ""
+    mistake: bool = False
+    exact: bool = False
+    points: int = 0
+    max_error: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == VERIFIED

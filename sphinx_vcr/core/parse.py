@@ -1,0 +1,326 @@
+"""Parse expression-language text into :mod:`.syntax` trees, by whitelist.
+
+Python's own parser (``ast.parse``) only builds a tree: it runs nothing. We then accept
+a small whitelist of node types and turn them into our tree; everything else is a
+:class:`~.errors.ParseError` that quotes the offending text and says what is allowed.
+No ``eval``, ``exec``, ``sympify`` or ``parse_expr`` ever sees document text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from fractions import Fraction
+
+from .errors import LimitError, ParseError
+from .syntax import (
+    ArrayLit,
+    Binary,
+    Call,
+    Compare,
+    Const,
+    Declaration,
+    Definition,
+    Expr,
+    Name,
+    Num,
+    Transpose,
+    Unary,
+)
+
+#: Functions of the language and how many arguments each takes.
+FUNCTIONS: dict[str, tuple[int, ...]] = {
+    "exp": (1,), "log": (1,), "ln": (1,), "sqrt": (1,), "sin": (1,), "cos": (1,),
+    "tan": (1,), "tanh": (1,), "sigmoid": (1,), "relu": (1,), "abs": (1,),
+    "max": (2,), "min": (2,), "sum": (1,), "mean": (1,), "dot": (2,), "norm": (1,),
+    "diag": (1,), "eye": (1,), "ones": (1,), "zeros": (1, 2), "where": (3,),
+}
+CONSTANTS = ("pi",)
+
+MAX_TEXT = 2000      # characters in one expression
+MAX_DEPTH = 40       # nesting of the tree
+MAX_NAME = 32        # characters in one name
+MAX_DIGITS = 20      # digits in one number literal
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+           ast.MatMult: "@"}
+_CMPOPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.NotEq: "!="}
+_ALLOWED = ("numbers, names, + - * / ** ^ @, unary minus, parentheses, [vectors], "
+            "[[matrices]], .T and the functions " + ", ".join(FUNCTIONS))
+# What users most often write instead of the language, with the fix to suggest.
+_HINTS = {
+    ast.Subscript: "subscripts are not part of the language; write components as "
+                   "g1, g2 (1-based) for a defined vector g",
+    ast.Lambda: "lambdas are not part of the language",
+    ast.Attribute: "the only attribute is .T (transpose)",
+    ast.BoolOp: "combine conditions with a comma in :where:, not and/or",
+    ast.IfExp: "write piecewise results as where(cond, a, b)",
+    ast.NamedExpr: "assignment expressions are not part of the language",
+}
+
+
+def parse_expression(text: str, *, line: int | None = None,
+                     conditions: bool = False) -> Expr:
+    """Parse one expression; comparisons are accepted only when ``conditions``."""
+    tree = _python_tree(text, line)
+    return _Converter(text, line, conditions).convert(tree.body)
+
+
+def parse_conditions(text: str, *, line: int | None = None) -> tuple[Expr, ...]:
+    """Parse a ``:where:`` option: comma-separated comparisons that must all hold."""
+    tree = _python_tree(text, line)
+    body = tree.body
+    parts = body.elts if isinstance(body, ast.Tuple) else [body]
+    converter = _Converter(text, line, conditions=True)
+    result = tuple(converter.convert(p) for p in parts)
+    for part, node in zip(parts, result):
+        if not isinstance(node, Compare):
+            raise ParseError(
+                f"each :where: condition must be a comparison such as x > 0, "
+                f"not {_quote(text, part)}", line=line)
+    return result
+
+
+_DEFINITION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.S)
+
+
+def parse_definition(text: str, line: int) -> Definition:
+    """Parse a content line ``name = expr``."""
+    match = _DEFINITION.match(text)
+    if not match:
+        raise ParseError(f"expected a definition 'name = expression', got {text.strip()!r}",
+                         line=line)
+    name = check_name(match.group(1), line)
+    return Definition(name, parse_expression(match.group(2), line=line), line, text.strip())
+
+
+def is_definition(text: str) -> bool:
+    """Whether a content line looks like ``name = expr``."""
+    return bool(_DEFINITION.match(text))
+
+
+def check_name(name: str, line: int | None) -> str:
+    """Return ``name`` if it is a valid name of the language, else raise."""
+    if len(name) > MAX_NAME:
+        raise LimitError(f"name {name[:MAX_NAME]}... is longer than {MAX_NAME} characters",
+                         line=line)
+    if not _NAME.match(name):
+        raise ParseError(f"{name!r} is not a valid name: use letters, digits and "
+                         "underscores, starting with a letter", line=line)
+    if name in FUNCTIONS or name in CONSTANTS:
+        raise ParseError(f"{name!r} is a function or constant of the language and cannot "
+                         "be used as a name", line=line)
+    return name
+
+
+_DECL = re.compile(r"\s*([^\[\],\s]+)\s*(?:\[([^\]]*)\])?\s*")
+
+
+def parse_declarations(text: str, option: str) -> tuple[Declaration, ...]:
+    """Parse ``:wrt:``/``:vars:``: ``x, y``, ``x[3]``, ``w[n], X[N, n]``."""
+    decls: list[Declaration] = []
+    rest = text.strip()
+    if not rest:
+        raise ParseError(f":{option}: is empty; list names such as x, w[n]")
+    while rest:
+        match = _DECL.match(rest)
+        if not match or match.end() == 0:
+            raise ParseError(f"cannot read :{option}: at {rest!r}; write names such as "
+                             "x, x[3], w[n], X[N, n]")
+        name = check_name(match.group(1), None)
+        dims = _parse_dims(match.group(2), name, option)
+        decls.append(Declaration(name, dims))
+        rest = rest[match.end():]
+        if rest:
+            if not rest.startswith(","):
+                raise ParseError(f"cannot read :{option}: at {rest!r}; separate entries "
+                                 "with commas")
+            rest = rest[1:].strip()
+    seen = [d.name for d in decls]
+    for name in seen:
+        if seen.count(name) > 1:
+            raise ParseError(f"{name!r} is listed twice in :{option}:")
+    return tuple(decls)
+
+
+MAX_FIXED_SIZE = 12  # a symbolic Jacobian grows with the square of the size
+
+
+def _parse_dims(text: str | None, name: str, option: str) -> tuple[int | str, ...]:
+    if text is None:
+        return ()
+    parts = [p.strip() for p in text.split(",")]
+    if not 1 <= len(parts) <= 2 or not all(parts):
+        raise ParseError(f"{name}[{text}] in :{option}: needs one size (vector) or two "
+                         "(matrix), such as x[3], w[n], X[N, n]")
+    dims: list[int | str] = []
+    for part in parts:
+        if part.isdigit():
+            size = int(part[:MAX_DIGITS])
+            if not 1 <= size <= MAX_FIXED_SIZE or len(part) > MAX_DIGITS:
+                raise LimitError(f"size {part} of {name} is out of range: fixed sizes go "
+                                 f"from 1 to {MAX_FIXED_SIZE}; use a size name such as "
+                                 "n for a generic size")
+            dims.append(size)
+        elif _NAME.match(part) and len(part) <= MAX_NAME:
+            dims.append(part)
+        else:
+            raise ParseError(f"size {part!r} of {name} in :{option}: must be a whole "
+                             "number or a size name such as n")
+    return tuple(dims)
+
+
+def _python_tree(text: str, line: int | None) -> ast.Expression:
+    if not text.strip():
+        raise ParseError("empty expression", line=line)
+    if len(text) > MAX_TEXT:
+        raise LimitError(f"expression is {len(text)} characters long; the limit is "
+                         f"{MAX_TEXT}", line=line)
+    bad = next((c for c in text if ord(c) < 32 and c not in "\t\n\r"), None)
+    if bad is not None:
+        raise ParseError(f"control character {bad!r} in expression", line=line)
+    depth = max_bracket_depth(text)
+    if depth > MAX_DEPTH:
+        raise LimitError(f"expression nests {depth} brackets deep; the limit is "
+                         f"{MAX_DEPTH}", line=line)
+    # ^ has no other meaning in the language, so it can be rewritten before Python's
+    # parser gives it XOR precedence.
+    source = " ".join(text.replace("^", "**").split())
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as err:
+        where = f" at column {err.offset}" if err.offset else ""
+        raise ParseError(f"syntax error in {text.strip()!r}{where}: {err.msg}",
+                         line=line) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise LimitError(f"expression {text.strip()[:40]!r} is too deeply nested",
+                         line=line) from None
+
+
+def max_bracket_depth(text: str) -> int:
+    """The deepest nesting of ``()`` and ``[]`` in ``text``."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]":
+            depth -= 1
+    return deepest
+
+
+def _quote(text: str, node: ast.AST) -> str:
+    source = " ".join(text.replace("^", "**").split())
+    segment = ast.get_source_segment(source, node) or type(node).__name__
+    return repr(segment if len(segment) <= 60 else segment[:57] + "...")
+
+
+class _Converter:
+    """Turns a whitelisted Python ``ast`` tree into a :mod:`.syntax` tree."""
+
+    def __init__(self, text: str, line: int | None, conditions: bool) -> None:
+        self.text = text
+        self.line = line
+        self.conditions = conditions
+        self.depth = 0
+
+    def fail(self, node: ast.AST, why: str) -> ParseError:
+        return ParseError(f"{why}: {_quote(self.text, node)}", line=self.line)
+
+    def convert(self, node: ast.AST, *, condition: bool = False) -> Expr:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise LimitError(f"expression nests more than {MAX_DEPTH} levels deep",
+                             line=self.line)
+        try:
+            return self._convert(node, condition)
+        finally:
+            self.depth -= 1
+
+    def _convert(self, node: ast.AST, condition: bool) -> Expr:
+        match node:
+            case ast.Constant(value=bool()) | ast.Constant(value=None):
+                raise self.fail(node, "keywords are not part of the language")
+            case ast.Constant(value=int() | float()):
+                return self._number(node)
+            case ast.Constant():
+                raise self.fail(node, "only numbers are allowed as literals, not this")
+            case ast.Name(id=name):
+                return self._name(node, name)
+            case ast.UnaryOp(op=ast.USub() | ast.UAdd() as op, operand=operand):
+                return Unary("-" if isinstance(op, ast.USub) else "+",
+                             self.convert(operand))
+            case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINOPS:
+                return Binary(_BINOPS[type(op)], self.convert(left), self.convert(right))
+            case ast.Attribute(value=value, attr="T"):
+                return Transpose(self.convert(value))
+            case ast.Call():
+                return self._call(node)
+            case ast.List(elts=elts):
+                if not elts:
+                    raise self.fail(node, "an empty vector is not allowed")
+                return ArrayLit(tuple(self.convert(e) for e in elts))
+            case ast.Compare():
+                return self._compare(node, condition)
+            case ast.Tuple():
+                raise self.fail(node, "a comma-separated list must be written as a vector "
+                                "[a, b] (a comma separates conditions only in :where:)")
+        hint = next((h for t, h in _HINTS.items() if isinstance(node, t)), None)
+        raise self.fail(node, (hint or f"{type(node).__name__} is not part of the "
+                               "language") + f"; allowed are {_ALLOWED}")
+
+    def _number(self, node: ast.Constant) -> Num:
+        source = " ".join(self.text.replace("^", "**").split())
+        literal = ast.get_source_segment(source, node) or repr(node.value)
+        digits = sum(c.isdigit() for c in literal)
+        if digits > MAX_DIGITS or "j" in literal.lower():
+            raise LimitError(f"number {literal[:30]!r} is too long or not real; numbers "
+                             f"have at most {MAX_DIGITS} digits", line=self.line)
+        try:
+            value = Fraction(literal.replace("_", ""))
+        except (ValueError, ZeroDivisionError):
+            raise self.fail(node, "cannot read this number") from None
+        if abs(value) > 10**MAX_DIGITS or (value and abs(value) < Fraction(1, 10**MAX_DIGITS)):
+            raise LimitError(f"number {literal!r} is out of range", line=self.line)
+        return Num(value)
+
+    def _name(self, node: ast.Name, name: str) -> Expr:
+        if name in CONSTANTS:
+            return Const(name)
+        if name in FUNCTIONS:
+            raise self.fail(node, f"{name} is a function: call it as {name}(...)")
+        if len(name) > MAX_NAME:
+            raise LimitError(f"name {name[:MAX_NAME]}... is longer than {MAX_NAME} "
+                             "characters", line=self.line)
+        if not _NAME.match(name):
+            raise self.fail(node, "names start with a letter (no leading underscore)")
+        return Name(name)
+
+    def _call(self, node: ast.Call) -> Call:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only the functions of the language can be called")
+        func = node.func.id
+        if func not in FUNCTIONS:
+            raise self.fail(node.func, f"unknown function {func!r}; the functions are "
+                            + ", ".join(FUNCTIONS))
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(node, "keyword and star arguments are not part of the language")
+        if len(node.args) not in FUNCTIONS[func]:
+            counts = " or ".join(str(n) for n in FUNCTIONS[func])
+            raise self.fail(node, f"{func} takes {counts} argument(s), not {len(node.args)}")
+        args = tuple(self.convert(a, condition=(func == "where" and i == 0))
+                     for i, a in enumerate(node.args))
+        return Call(func, args)
+
+    def _compare(self, node: ast.Compare, condition: bool) -> Compare:
+        if not (self.conditions or condition):
+            raise self.fail(node, "comparisons are only allowed in :where: and as the "
+                            "first argument of where()")
+        ops = []
+        for op in node.ops:
+            if type(op) not in _CMPOPS:
+                raise self.fail(node, "the comparisons are < <= > >= !=")
+            ops.append(_CMPOPS[type(op)])
+        operands = (node.left, *node.comparators)
+        return Compare(tuple(ops), tuple(self.convert(o) for o in operands))

@@ -1,0 +1,189 @@
+"""Assemble the LaTeX a verified (or failed) directive displays, and its badge text.
+
+A directive shows its definitions, then ``derivative = result``: the author's claim when
+there is one (it has just been verified), else SymPy's result. Chain rules show their
+factorisation, with the factor matrices when every size is fixed. A ``:where:`` region
+is stated beside the result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy
+
+from .latex import Printer, name, sympy_latex, wrt_latex
+
+if TYPE_CHECKING:
+    from .problem import Problem
+    from .verify import Run
+
+MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
+
+
+def _printer(run: Run) -> Printer:
+    return Printer(run.instance.styles)
+
+
+def _wrt(problem: Problem, run: Run) -> str:
+    styles = run.instance.styles
+    return wrt_latex([(d.name, styles.get(d.name, "scalar")) for d in problem.wrt])
+
+
+def _definitions(problem: Problem, run: Run) -> str:
+    printer = _printer(run)
+    lines = [f"{name(d.name, run.instance.styles[d.name])} &= {printer(d.expr)}"
+             for d in problem.definitions]
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def _lhs(problem: Problem, run: Run) -> str:
+    """``d/dx (f)``, ``∂(f, g)/∂(x, y)`` or ``∂y/∂x``: the derivative being taken."""
+    wrt = _wrt(problem, run)
+    styles = run.instance.styles
+    if problem.kind == "derivative":
+        return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}} {wrt}}}\left({_printer(run)(problem.output.expr)}\right)"
+    if problem.anonymous:
+        return rf"\frac{{\partial}}{{\partial {wrt}}}\left({_printer(run)(problem.output.expr)}\right)"
+    if problem.kind == "jacobian" and len(problem.definitions) > 1:
+        top = "(" + ", ".join(name(d.name, styles[d.name]) for d in problem.definitions) + ")"
+    else:
+        top = name(problem.output.name, styles[problem.output.name])
+    d = r"\mathrm{d}" if problem.kind == "chain-rule" and _one_scalar(problem) \
+        else r"\partial"
+    return rf"\frac{{{d} {top}}}{{{d} {wrt}}}"
+
+
+def _one_scalar(problem: Problem) -> bool:
+    return len(problem.wrt) == 1 and not problem.wrt[0].dims
+
+
+def _region(problem: Problem, run: Run) -> str:
+    if not problem.where:
+        return ""
+    printer = _printer(run)
+    return r"\qquad \text{for } " + r",\ ".join(printer(c) for c in problem.where)
+
+
+def _generic(problem: Problem) -> bool:
+    return bool(problem.size_names)
+
+
+def _shown_at(run: Run) -> str:
+    sizes = ", ".join(f"{k} = {v}" for k, v in run.instance.sizes.items())
+    return rf"\quad \text{{(shown for {sizes})}}" if sizes else ""
+
+
+def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
+    """Resolve step functions whose argument keeps one sign over the sampled region.
+
+    Within a ``:where:`` region such as ``z > 0`` the derivative of ``max(0, z)`` is 1,
+    not a step function; the displayed result is stated for that region.
+    """
+    sample = run.sample
+    steps = {h for e in matrix for h in e.atoms(sympy.Heaviside)}
+    replace = {}
+    for step in steps:
+        fn = sympy.lambdify([sample.symbols], step.args[0], "numpy", dummify=True)
+        values = np.array([fn(p) for p in sample.points], dtype=float)
+        if np.all(values > 0):
+            replace[step] = sympy.Integer(1)
+        elif np.all(values < 0):
+            replace[step] = sympy.Integer(0)
+    return matrix.xreplace(replace) if replace else matrix
+
+
+def _simplified(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
+    matrix = _refine(matrix, run)
+    if len(matrix) <= MAX_SIMPLIFY_ENTRIES:
+        matrix = matrix.applyfunc(sympy.simplify)
+    return matrix
+
+
+def _result(problem: Problem, run: Run) -> str:
+    """The claim if there is one, else the computed derivative."""
+    if problem.expect is not None and not problem.mistake:
+        return _printer(run)(problem.expect)
+    return sympy_latex(_simplified(run.derivative, run)) + (
+        _shown_at(run) if _generic(problem) else "")
+
+
+def _chain(problem: Problem, run: Run) -> str:
+    """The factorisation line of a chain rule, ending in ``= result``."""
+    factorisation = run.chain
+    assert factorisation is not None
+    styles = run.instance.styles
+    wrt = _wrt(problem, run)
+    denominator = problem.layout == "denominator"
+
+    def symbol(factor: object) -> str:
+        top = name(factor.top, styles[factor.top])  # type: ignore[attr-defined]
+        bottom = factor.bottom  # type: ignore[attr-defined]
+        below = wrt if bottom is None else name(bottom, styles[bottom])
+        total = bottom is None and not factor.partial  # type: ignore[attr-defined]
+        d = r"\mathrm{d}" if total and _one_scalar(problem) else r"\partial"
+        return rf"\frac{{{d} {top}}}{{{d} {below}}}"
+
+    def matrix(factor: object) -> str:
+        m = factor.matrix  # type: ignore[attr-defined]
+        return sympy_latex(_refine(m.T if denominator else m, run))
+
+    def term(factors: list, fn) -> str:
+        ordered = list(reversed(factors)) if denominator else factors
+        # Scalars side by side would read as one number ("1 2x"): join them with a dot.
+        scalar = all(f.matrix.shape == (1, 1) for f in ordered)
+        return (r" \cdot " if scalar and fn is matrix else " ").join(fn(f) for f in ordered)
+
+    symbolic = " + ".join(term(t, symbol) for t in factorisation.terms)
+    parts = [symbolic]
+    if not _generic(problem):
+        parts.append(" + ".join(term(t, matrix) for t in factorisation.terms))
+    return " = ".join(parts) + " = " + _result(problem, run)
+
+
+def success(problem: Problem, runs: list[Run]) -> list[str]:
+    """The math blocks of a verified directive."""
+    run = runs[-1]
+    blocks = []
+    if not problem.anonymous:
+        blocks.append(_definitions(problem, run))
+    if problem.kind == "chain-rule":
+        top = _lhs(problem, run)
+        blocks.append(f"{top} = {_chain(problem, run)}{_region(problem, run)}")
+    else:
+        blocks.append(f"{_lhs(problem, run)} = {_result(problem, run)}{_region(problem, run)}")
+    return blocks
+
+
+def mistake(problem: Problem, run: Run) -> list[str]:
+    """A known mistake: the wrong claim crossed out, and the correct value beside it."""
+    claim = _printer(run)(problem.expect)  # type: ignore[arg-type]
+    correct = sympy_latex(_simplified(run.derivative, run)) + (
+        _shown_at(run) if _generic(problem) else "")
+    blocks = [] if problem.anonymous else [_definitions(problem, run)]
+    lhs = _lhs(problem, run)
+    blocks.append(rf"{lhs} \neq {claim} \quad \text{{(claimed)}}")
+    blocks.append(rf"{lhs} = {correct}{_region(problem, run)}")
+    return blocks
+
+
+def failure(problem: Problem, run: Run) -> list[str]:
+    """A failed claim: what was claimed, and what the derivative is."""
+    return mistake(problem, run)
+
+
+def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
+          worst: float) -> str:
+    """``verified symbolically; finite differences at 15 points (n = 1, 2, 3) ...``."""
+    if problem.expect is None:
+        how = "derivative computed by SymPy"
+    elif exact:
+        how = "claim verified symbolically"
+    else:
+        how = "claim verified numerically at the sample points"
+    sizes = sorted({v for r in runs for v in r.instance.sizes.values()})
+    at = f" at sizes {', '.join(map(str, sizes))}" if sizes else ""
+    layout = "; denominator layout" if problem.layout == "denominator" else ""
+    return (f"{how}; checked by finite differences at {points} points{at}, largest "
+            f"relative error {worst:.1e}{layout}")

@@ -1,0 +1,128 @@
+"""The expression tree of the sphinx-vcr language.
+
+The parser (:mod:`.parse`) turns text into these small immutable nodes; the evaluator
+(:mod:`.evaluate`) turns them into SymPy values and the LaTeX printer (:mod:`.latex`)
+into math. Keeping our own tree, rather than Python's ``ast``, means every later stage
+only ever sees constructs that passed the whitelist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Num:
+    """An exact number: ``2``, ``0.5`` and ``1e-3`` are all rationals."""
+
+    value: Fraction
+
+
+@dataclass(frozen=True)
+class Const:
+    """A named constant (``pi``)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Name:
+    """A variable, parameter, definition, component (``g1``) or size name."""
+
+    id: str
+
+
+@dataclass(frozen=True)
+class Unary:
+    """``-a`` or ``+a``."""
+
+    op: str
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Binary:
+    """``a op b`` for op in ``+ - * / ** @``."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of a whitelisted function."""
+
+    func: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class ArrayLit:
+    """``[a, b]`` (a column vector) or ``[[a, b], [c, d]]`` (a matrix by rows)."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Transpose:
+    """``a.T``."""
+
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``a < b`` or a chain ``a < b <= c``; only inside conditions."""
+
+    ops: tuple[str, ...]
+    operands: tuple[Expr, ...]
+
+
+Expr = Num | Const | Name | Unary | Binary | Call | ArrayLit | Transpose | Compare
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One content line ``name = expr``; ``line`` is its 0-based content index."""
+
+    name: str
+    expr: Expr
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One entry of ``:wrt:`` or ``:vars:``: ``x``, ``x[3]``, ``w[n]``, ``X[N, n]``."""
+
+    name: str
+    dims: tuple[int | str, ...]
+
+
+def walk(node: Expr):
+    """Yield ``node`` and every node below it."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of ``node``."""
+    if isinstance(node, Unary | Transpose):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, ArrayLit):
+        return node.items
+    if isinstance(node, Compare):
+        return node.operands
+    return ()
+
+
+def names_in(node: Expr) -> set[str]:
+    """Every name used in ``node``."""
+    return {n.id for n in walk(node) if isinstance(n, Name)}

@@ -1,0 +1,254 @@
+"""Verify one directive: compute, check by finite differences, check the claim.
+
+:func:`check` is the single entry point of the core: text in, :class:`Outcome` out. It
+never raises for bad input; every problem becomes an ``error`` outcome with a subtype
+and a message, and a time limit bounds the whole of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import sympy
+
+from . import render, shapes
+from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
+from .compare import Comparison, compare, evaluate_at, exactly_zero
+from .errors import ShapeError, VcrError, VcrTimeout
+from .evaluate import Value
+from .limits import time_limit
+from .numeric import Sample, Sampler, format_point
+from .outcome import ERROR, FAILED, VERIFIED, Outcome
+from .problem import Instance, Problem, build_problem, claim_value, instantiate, \
+    size_assignments
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs of verification (the ``vcr_*`` configuration values)."""
+
+    samples: int = 5
+    sizes: tuple[int, ...] = (1, 2, 3)
+    seed: int = 0
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    timeout: float = 10.0
+    layout: str = "numerator"
+
+
+@dataclass
+class Run:
+    """Everything computed at one instantiation of the sizes."""
+
+    instance: Instance
+    derivative: sympy.Matrix
+    claim: sympy.Matrix | None
+    chain: Chain | None
+    sample: Sample
+    comparison: Comparison | None
+
+
+class Failure(Exception):
+    """A claim or derivative that does not hold; carries the finished outcome."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+def check(kind: str, argument: str, content: list[str], options: dict[str, str | None],
+          settings: Settings = Settings()) -> Outcome:
+    """Parse, compute and verify one directive's text; never raises for bad input."""
+    try:
+        with time_limit(settings.timeout):
+            problem = build_problem(kind, argument, content, options, settings.layout)
+            return verify(problem, settings, _key(kind, argument, content, options))
+    except VcrTimeout:
+        return Outcome(ERROR, "timeout", f"gave up after {settings.timeout:g} s "
+                       "(vcr_timeout): the expression is too costly to differentiate "
+                       "or simplify; split it up or raise vcr_timeout")
+    except VcrError as err:
+        return Outcome(ERROR, err.subtype, err.message, err.line)
+    except Failure as failure:
+        return failure.outcome
+    except (RecursionError, MemoryError):
+        return Outcome(ERROR, "limit", "the expression is too large or too deeply nested "
+                       "to process")
+    except Exception as err:  # a bug of ours must not become a traceback in a build
+        return Outcome(ERROR, "internal", f"internal error ({type(err).__name__}: {err}); "
+                       "please report it with this directive")
+
+
+def _key(kind: str, argument: str, content: list[str], options: dict) -> str:
+    return repr((kind, argument, content, sorted(options.items())))
+
+
+def _seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:
+    """A seed fixed by the configuration and the directive's own text."""
+    digest = hashlib.sha256(f"{settings.seed}|{key}|{sorted(sizes.items())}".encode())
+    return int.from_bytes(digest.digest()[:8], "little")
+
+
+def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
+    """Verify a parsed problem at every instantiation of its sizes."""
+    runs: list[Run] = []
+    caught: Outcome | None = None
+    for sizes in size_assignments(problem, settings.sizes):
+        run = _run(problem, sizes, settings, key)
+        runs.append(run)
+        if run.comparison is not None and not run.comparison.equal:
+            message = _mismatch_message(problem, runs)
+            if not problem.mistake:
+                raise Failure(Outcome(FAILED, "mismatch", message,
+                                      math=render.failure(problem, run)))
+            caught = Outcome(VERIFIED, mistake=True, message=message,
+                             math=render.mistake(problem, run),
+                             badge="known mistake, confirmed wrong: " + message)
+            break
+    if problem.mistake and caught is None:
+        raise Failure(Outcome(FAILED, "mistake", "the claim is marked :mistake: but it "
+                              "holds: remove :mistake: or change the claim"))
+    exact = all(r.comparison is None or r.comparison.exact for r in runs)
+    points = sum(len(r.sample.points) for r in runs)
+    worst = max(r.sample.max_relative_error for r in runs)
+    if caught is not None:
+        caught.points, caught.max_error = points, worst
+        return caught
+    return Outcome(VERIFIED, math=render.success(problem, runs), exact=exact,
+                   points=points, max_error=worst,
+                   badge=render.badge(problem, runs, exact, points, worst))
+
+
+def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) -> Run:
+    instance = instantiate(problem, sizes)
+    _check_kind(problem, instance)
+    result = derivative(problem, instance)
+    expected = derivative_shape(problem, instance.output)
+    claim = None
+    if problem.expect is not None:
+        value = claim_value(problem, instance, expected)
+        _check_claim_shape(problem, value, expected)
+        claim = _as_matrix(value, result.shape)
+    numerator = in_layout(result, problem.layout)
+    outputs = entries(instance.output)
+    extra = list(claim) if claim is not None else []
+    free: set[sympy.Symbol] = set()
+    for expr in (*outputs, *extra, *instance.conditions):
+        free |= expr.free_symbols
+    others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
+                    key=str)
+    sampler = Sampler(outputs, numerator, instance.wrt_symbols, others,
+                      instance.conditions, extra, _seed(settings, key, sizes))
+    sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
+    if sample.mismatch is not None:
+        raise Failure(Outcome(FAILED, "numeric", _fd_message(problem, instance, sample)))
+    factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
+    if factorisation is not None:
+        check = compare(factorisation.value, numerator, sample.symbols, sample.points)
+        if not check.equal:
+            raise Failure(Outcome(FAILED, "chain", "the product of the chain-rule factors "
+                                  "does not equal the derivative of the composition"
+                                  + _where_sizes(sizes)))
+    comparison = (compare(claim, result, sample.symbols, sample.points)
+                  if claim is not None else None)
+    return Run(instance, result, claim, factorisation, sample, comparison)
+
+
+def _check_kind(problem: Problem, instance: Instance) -> None:
+    output = instance.output
+    if problem.kind in ("derivative", "gradient") and not output.is_scalar:
+        raise ShapeError(f"the {problem.kind} directive takes a scalar function, but this "
+                         f"one is {shapes.describe(output.shape)}; use jacobian",
+                         line=problem.output.line)
+    if problem.kind == "derivative" and (len(problem.wrt) != 1 or problem.wrt[0].dims):
+        raise ShapeError("the derivative directive differentiates by one scalar; use "
+                         "gradient or jacobian for vectors and several variables")
+
+
+def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -> None:
+    if shapes.is_one_by_one(expected) and claim.is_scalar:
+        return
+    if claim.shape and shapes.same_shape(claim.shape, expected):
+        return
+    message = (f"the claim is {shapes.describe(claim.shape)}, but the derivative in "
+               f"{problem.layout} layout is {shapes.describe(expected)}")
+    if claim.shape and expected and shapes.same_shape(claim.shape,
+                                                      (expected[1], expected[0])):
+        other = "denominator" if problem.layout == "numerator" else "numerator"
+        message += f": transpose the claim with .T, or use :layout: {other}"
+    elif not claim.shape and expected:
+        message += "; a scalar claim fits only a 1 x 1 derivative"
+    raise ShapeError(message)
+
+
+def _as_matrix(value: Value, shape: tuple[int, int]) -> sympy.Matrix:
+    if value.is_scalar:
+        return sympy.Matrix([[value.data]])
+    return sympy.Matrix(value.data).reshape(*shape)
+
+
+def _where_sizes(sizes: dict[str, int]) -> str:
+    return (" at " + ", ".join(f"{k}={v}" for k, v in sizes.items())) if sizes else ""
+
+
+def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
+    run = runs[-1]
+    difference = run.comparison.difference  # type: ignore[union-attr]
+    sample = run.sample
+    index = difference.point if difference.point is not None else 0
+    point = sample.points[index]
+    claim_value = evaluate_at(difference.claim, sample.symbols, point)
+    actual_value = evaluate_at(difference.actual, sample.symbols, point)
+    where = format_point(sample.symbols, point)
+    sizes = run.instance.sizes
+    if sizes:
+        where = ", ".join(f"{k}={v}" for k, v in sizes.items()) + "; " + where
+    entry = ("the claim is" if run.derivative.shape == (1, 1)
+             else f"entry ({difference.row + 1}, {difference.col + 1}) is")
+    shown = _number(claim_value), _number(actual_value)
+    message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
+               f"{shown[0]} but the derivative is {difference.actual} -> {shown[1]}")
+    if shown[0] == shown[1]:
+        message += f" (they differ by {abs(claim_value - actual_value):.3g})"
+    hint = _hint(problem, runs)
+    return message + (f" ({hint})" if hint else "")
+
+
+def _number(value: complex) -> str:
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        return f"{value.real:.4g}{value.imag:+.4g}j"
+    return f"{value.real:.6g}"
+
+
+def _hint(problem: Problem, runs: list[Run]) -> str:
+    """The likely cause of a mismatch, when one can be told cheaply."""
+    run = runs[-1]
+    claim, actual = run.claim, run.derivative
+    assert claim is not None
+    if all(exactly_zero(c + a) for c, a in zip(claim, actual)):
+        return "the sign is wrong"
+    ratios = [sympy.simplify(c / a) for c, a in zip(claim, actual) if a != 0]
+    if ratios and all(r == ratios[0] for r in ratios) and ratios[0].is_number \
+            and all(c == 0 for c, a in zip(claim, actual) if a == 0):
+        return f"it is {ratios[0]} times the derivative: check the constant factor"
+    if claim.shape[0] == claim.shape[1] and all(
+            exactly_zero(c - a) for c, a in zip(claim.T, actual)):
+        return "it is the transpose of the derivative: check the layout"
+    if len(runs) > 1 and any(1 in r.instance.sizes.values() for r in runs[:-1]):
+        passed = ", ".join(f"{k}={v}" for k, v in runs[0].instance.sizes.items())
+        return f"it holds at {passed} but not at every size"
+    if problem.where:
+        return "note the :where: region"
+    if any(e.has(sympy.Heaviside) for e in actual):
+        return "the derivative is piecewise: restrict the region with :where:"
+    return ""
+
+
+def _fd_message(problem: Problem, instance: Instance, sample: Sample) -> str:
+    index, row, col, fd, sym = sample.mismatch  # type: ignore[misc]
+    where = format_point(sample.symbols, sample.points[index])
+    return (f"the symbolic derivative disagrees with finite differences at {where}: "
+            f"entry ({row + 1}, {col + 1}) is {sym:.6g} symbolically but {fd:.6g} "
+            "numerically; the function may not be differentiable there")
+

@@ -1,0 +1,24 @@
+"""The Sphinx layer of sphinx-vcr: directives, nodes, domain, configuration, summary.
+
+Thin by design: it reads directive text and configuration, hands them to the pure core
+(``sphinx_vcr.core``) and turns the outcome into docutils nodes, log messages and the
+build's exit status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from . import config, directives, domain, nodes, summary
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register every part of the extension with ``app``."""
+    config.setup_config(app)
+    domain.setup_domain(app)
+    directives.setup_directives(app)
+    nodes.setup_static(app)
+    summary.setup_summary(app)
+    return {}

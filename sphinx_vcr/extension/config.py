@@ -1,0 +1,74 @@
+"""The ``vcr_*`` configuration values: types, defaults, descriptions and validation."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+from ..core.verify import Settings
+
+logger = logging.getLogger(__name__)
+
+#: name, default, types, description
+CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
+    ("vcr_layout", "numerator", (str,),
+     "Layout of derivatives: 'numerator' (Jacobians are outputs x inputs) or "
+     "'denominator' (transposed). A directive's :layout: overrides it."),
+    ("vcr_samples", 5, (int,),
+     "Sample points per instantiated size at which finite differences (and claims "
+     "SymPy cannot decide exactly) are checked."),
+    ("vcr_sizes", (1, 2, 3), (tuple, list),
+     "Concrete values given to generic sizes such as n; every claim must hold at each."),
+    ("vcr_seed", 0, (int,),
+     "Seed of the sample points, combined with each directive's own text."),
+    ("vcr_rtol", 1e-6, (float, int),
+     "Relative tolerance of the finite-difference check, added to its error estimate."),
+    ("vcr_atol", 1e-9, (float, int),
+     "Absolute tolerance of the finite-difference check, added to its error estimate."),
+    ("vcr_fail_build", True, (bool,),
+     "Make sphinx-build exit with status 1 when a claim fails or a directive errs."),
+    ("vcr_fail_fast", False, (bool,),
+     "Reserved: stop at the first failure (not yet implemented)."),
+    ("vcr_badge", True, (bool,),
+     "Show a badge under each verified result saying how it was verified."),
+    ("vcr_timeout", 10.0, (float, int),
+     "Seconds one directive may take (parsing, algebra and sampling) before it errs."),
+    ("vcr_show_successes", False, (bool,),
+     "Also log one line per verified directive."),
+)
+
+_DEFAULTS = {name: default for name, default, _, _ in CONFIG_VALUES}
+
+
+def setup_config(app: Sphinx) -> None:
+    for name, default, types, description in CONFIG_VALUES:
+        app.add_config_value(name, default, "env", types=types, description=description)
+    app.connect("config-inited", validate)
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Replace invalid values by their defaults, with a warning that says why."""
+    checks = {
+        "vcr_layout": lambda v: v in ("numerator", "denominator"),
+        "vcr_samples": lambda v: isinstance(v, int) and 1 <= v <= 100,
+        "vcr_sizes": lambda v: isinstance(v, tuple | list) and v and all(
+            isinstance(s, int) and 1 <= s <= 8 for s in v),
+        "vcr_rtol": lambda v: isinstance(v, int | float) and 0 <= v < 1,
+        "vcr_atol": lambda v: isinstance(v, int | float) and v >= 0,
+        "vcr_timeout": lambda v: isinstance(v, int | float) and v > 0,
+    }
+    for name, ok in checks.items():
+        value = config[name]
+        if not ok(value):
+            logger.warning("invalid %s = %r; using %r", name, value, _DEFAULTS[name],
+                           type="vcr", subtype="config")
+            config[name] = _DEFAULTS[name]
+
+
+def settings(config: Config) -> Settings:
+    """The core's :class:`Settings` from the configuration."""
+    return Settings(samples=config.vcr_samples, sizes=tuple(config.vcr_sizes),
+                    seed=config.vcr_seed, rtol=float(config.vcr_rtol),
+                    atol=float(config.vcr_atol), timeout=float(config.vcr_timeout),
+                    layout=config.vcr_layout)

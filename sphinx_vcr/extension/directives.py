@@ -1,0 +1,94 @@
+"""The ``derivative``, ``gradient``, ``jacobian`` and ``chain-rule`` directives.
+
+Each one reads its text and options, asks the core to verify them, records the outcome
+in the domain, logs any problem at its file and line, and returns the rendered nodes.
+Options that hold expressions are plain strings here: the core's own parser reads them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..core.outcome import Outcome
+from ..core.verify import check
+from . import config
+from .domain import Record, get_domain
+from .nodes import result_nodes
+
+logger = logging.getLogger(__name__)
+
+
+class VcrDirective(SphinxDirective):
+    """Common behaviour; subclasses only set :attr:`kind`."""
+
+    kind: ClassVar[str]
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict] = {
+        "wrt": directives.unchanged,
+        "vars": directives.unchanged,
+        "expect": directives.unchanged,
+        "where": directives.unchanged,
+        "layout": directives.unchanged,
+        "name": directives.unchanged,
+        "mistake": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        options = {k: v for k, v in self.options.items() if k != "name"}
+        argument = self.arguments[0] if self.arguments else ""
+        outcome = check(self.kind, argument, list(self.content), options,
+                        config.settings(self.config))
+        location = self._location(outcome)
+        self._report(outcome, location)
+        get_domain(self.env).record(self.env.docname, Record(
+            location=location, kind=self.kind, status=outcome.status,
+            subtype=outcome.subtype, message=outcome.message))
+        label = self.options.get("name")
+        result = result_nodes(self.kind, outcome, self.env.docname, label,
+                              self.config.vcr_badge)
+        for node in result:
+            self.set_source_info(node)
+        if label:
+            self.add_name(result[0])
+        return result
+
+    def _location(self, outcome: Outcome) -> str:
+        """``file:line`` of the problem: its content line, else the directive's line."""
+        if outcome.line is not None and outcome.line < len(self.content):
+            source, offset = self.content.info(outcome.line)
+            return f"{source}:{offset + 1}"
+        return self.get_location()
+
+    def _report(self, outcome: Outcome, location: str) -> None:
+        if outcome.ok:
+            if self.config.vcr_show_successes:
+                logger.info("[vcr.%s] verified: %s", self.kind, outcome.badge,
+                            location=location)
+            return
+        logger.error("[vcr.%s] %s", self.kind, outcome.message, location=location,
+                     type="vcr", subtype=outcome.subtype)
+
+
+def _directive(kind: str) -> type[VcrDirective]:
+    name = "".join(part.title() for part in kind.split("-")) + "Directive"
+    return type(name, (VcrDirective,), {"kind": kind, "__doc__": f"``.. {kind}::``"})
+
+
+DerivativeDirective = _directive("derivative")
+GradientDirective = _directive("gradient")
+JacobianDirective = _directive("jacobian")
+ChainRuleDirective = _directive("chain-rule")
+
+
+def setup_directives(app: Sphinx) -> None:
+    for directive in (DerivativeDirective, GradientDirective, JacobianDirective,
+                      ChainRuleDirective):
+        app.add_directive(directive.kind, directive)

@@ -1,0 +1,65 @@
+"""Per-document outcomes, kept in a Sphinx domain so ``-j`` and incremental builds agree.
+
+Directives record outcomes here while documents are read (possibly in parallel worker
+processes); Sphinx merges the workers' data back with :meth:`merge_domaindata` and drops
+a document's data with :meth:`clear_doc` when it is re-read or removed. The summary at
+``build-finished`` therefore always sees every document's latest outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from typing import Any, TypedDict
+
+from sphinx.application import Sphinx
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+
+
+class Record(TypedDict):
+    """One directive's outcome, as stored in the environment."""
+
+    location: str
+    kind: str
+    status: str
+    subtype: str
+    message: str
+
+
+class VcrDomain(Domain):
+    """Holds ``{docname: [Record, ...]}``; has no roles or directives of its own."""
+
+    name = "vcr"
+    label = "sphinx-vcr"
+    initial_data: dict[str, Any] = {"outcomes": {}}
+
+    @property
+    def outcomes(self) -> dict[str, list[Record]]:
+        return self.data.setdefault("outcomes", {})
+
+    def record(self, docname: str, record: Record) -> None:
+        self.outcomes.setdefault(docname, []).append(record)
+
+    def clear_doc(self, docname: str) -> None:
+        self.outcomes.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname, records in otherdata.get("outcomes", {}).items():
+            if docname in docnames:
+                self.outcomes[docname] = list(records)
+
+    def all_records(self) -> Iterable[tuple[str, Record]]:
+        for docname in sorted(self.outcomes):
+            for record in self.outcomes[docname]:
+                yield docname, record
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
+        return []
+
+
+def get_domain(env: BuildEnvironment) -> VcrDomain:
+    return env.domains["vcr"]  # type: ignore[return-value]
+
+
+def setup_domain(app: Sphinx) -> None:
+    app.add_domain(VcrDomain)

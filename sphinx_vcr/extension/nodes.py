@@ -1,0 +1,58 @@
+"""The docutils nodes a directive produces, and the stylesheet for them.
+
+Only standard nodes: results are ``math_block`` nodes, so MathJax, KaTeX, imgmath, the
+LaTeX and the text builders all render them with no visitors of ours; the badge is a
+paragraph and the wrapper a container, both with ``vcr-*`` classes that HTML themes can
+style and that every other builder renders as plain text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..core.outcome import Outcome
+
+STATIC = Path(__file__).parent / "static"
+
+
+def result_nodes(kind: str, outcome: Outcome, docname: str, label: str | None,
+                 show_badge: bool) -> list[nodes.Node]:
+    """A container ``div.vcr.vcr-<kind>`` with the math and the badge or failure box."""
+    box = nodes.container(classes=["vcr", f"vcr-{kind}"])
+    for index, latex in enumerate(outcome.math):
+        block = nodes.math_block(latex, latex, nowrap=False, number=None,
+                                 docname=docname, label=None)
+        if index == len(outcome.math) - 1 and label:
+            box["ids"].append(nodes.make_id(label))
+        box += block
+    box += badge(outcome, show_badge)
+    return [box]
+
+
+def badge(outcome: Outcome, show_badge: bool) -> nodes.Element:
+    """The verification badge, or a visible failure box in its place."""
+    if outcome.mistake:
+        return nodes.paragraph("", outcome.badge, classes=["vcr-badge", "vcr-mistake"])
+    if not outcome.ok:
+        heading = "Verification failed" if outcome.status == "failed" else "Input error"
+        text = f"{heading} [vcr.{outcome.subtype}]: {outcome.message}"
+        return nodes.paragraph("", text, classes=["vcr-badge", "vcr-failed"])
+    if not show_badge:
+        return nodes.inline()
+    return nodes.paragraph("", "Verified: " + outcome.badge,
+                           classes=["vcr-badge", "vcr-verified"])
+
+
+def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        static = getattr(app.config, "html_static_path", None)
+        if static is not None and str(STATIC) not in static:
+            static.append(str(STATIC))
+        app.add_css_file("vcr.css")
+
+
+def setup_static(app: Sphinx) -> None:
+    app.connect("builder-inited", _add_static)

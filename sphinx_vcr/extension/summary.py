@@ -1,0 +1,54 @@
+"""The end of the build: one summary line, and the exit status.
+
+Setting ``app.statuscode`` here, in the main process after every worker's outcomes are
+merged, is what makes plain, ``-W``, ``-j N`` and incremental builds agree (a directive
+setting it would be lost in a parallel worker). Failures of documents that were not
+re-read in an incremental build are reported again, so a non-zero exit always comes
+with its reason.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ..core.outcome import ERROR, FAILED, VERIFIED
+from .domain import get_domain
+
+logger = logging.getLogger(__name__)
+
+# Documents read in the current build, per environment (main process only).
+_read: weakref.WeakKeyDictionary[BuildEnvironment, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    _read[env] = set(docnames)
+
+
+def _finished(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.env is None:
+        return
+    domain = get_domain(app.env)
+    counts: Counter[str] = Counter()
+    fresh = _read.get(app.env, set())
+    for docname, record in domain.all_records():
+        counts[record["status"]] += 1
+        if record["status"] != VERIFIED and docname not in fresh:
+            logger.error("[vcr.%s] %s (not re-read in this build)", record["kind"],
+                         record["message"], location=record["location"], type="vcr",
+                         subtype=record["subtype"])
+    if not counts:
+        return
+    logger.info("sphinx-vcr: %d verified, %d failed, %d errors", counts[VERIFIED],
+                counts[FAILED], counts[ERROR])
+    if (counts[FAILED] or counts[ERROR]) and app.config.vcr_fail_build:
+        app.statuscode = 1
+
+
+def setup_summary(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _before_read)
+    app.connect("build-finished", _finished)
