@@ -81,7 +81,8 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
             a = sympy.N(actual[i, j], DIGITS, subs=subs)
             # A value that is not a number (an unsampled symbol) is a difference too:
             # only agreement proven at the point may pass.
-            if not (c.is_number and a.is_number) or abs(c - a) > NUMERIC_RTOL * max(1, abs(a), abs(c)):
+            if not (c.is_number and a.is_number) \
+                    or abs(c - a) > NUMERIC_RTOL * max(1, abs(a), abs(c)):
                 return Comparison(False, False, Difference(
                     i, j, claim[i, j], actual[i, j], index, complex(c), complex(a)))
     return Comparison(True, False)

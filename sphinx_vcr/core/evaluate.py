@@ -41,11 +41,25 @@ class Value:
     """A scalar (``shape == ()``, ``data`` an expression) or an array (a matrix)."""
 
     shape: Shape
-    data: sympy.Expr | sympy.Matrix
+    data: sympy.Expr | sympy.Matrix | Grid
 
     @property
     def is_scalar(self) -> bool:
         return not self.shape
+
+
+class Grid:
+    """A matrix of conditions (SymPy matrices may only hold expressions)."""
+
+    def __init__(self, rows: int, cols: int, entry: Callable[[int, int], sympy.Basic]):
+        self.shape = (rows, cols)
+        self.cells = [[entry(i, j) for j in range(cols)] for i in range(rows)]
+
+    def __getitem__(self, index: tuple[int, int]) -> sympy.Basic:
+        return self.cells[index[0]][index[1]]
+
+    def __iter__(self):
+        return (cell for row in self.cells for cell in row)
 
 
 def scalar(expr: sympy.Expr) -> Value:
@@ -176,11 +190,10 @@ _BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
 
 
 def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
-    if op == "**":
-        fn: Callable[[sympy.Expr, sympy.Expr], sympy.Expr] = (
-            lambda a, b: _power(a, b, scope.line))
-    else:
-        fn = _BINARY[op]
+    def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        return _power(a, b, scope.line)
+
+    fn = power if op == "**" else _BINARY[op]
     if left.is_scalar and right.is_scalar:
         return scalar(fn(left.data, right.data))
     if left.is_scalar:
@@ -375,7 +388,7 @@ def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
         raise scope.shape_error(f"cannot compare {shapes.describe(a.shape)} with "
                                 f"{shapes.describe(b.shape)}")
     rows, cols = a.data.shape
-    return Value(a.shape, sympy.Matrix(rows, cols, lambda i, j: relation(
+    return Value(a.shape, Grid(rows, cols, lambda i, j: relation(
         a.data[i, j], b.data[i, j], evaluate=False)))
 
 
@@ -385,8 +398,8 @@ def _combine(a: Value, b: Value, scope: Scope) -> Value:
     if a.is_scalar or b.is_scalar or not shapes.same_shape(a.shape, b.shape):
         raise scope.shape_error("a chained comparison needs operands of one shape")
     rows, cols = a.data.shape
-    return Value(a.shape, sympy.Matrix(rows, cols,
-                                       lambda i, j: sympy.And(a.data[i, j], b.data[i, j])))
+    return Value(a.shape, Grid(rows, cols, lambda i, j: sympy.And(a.data[i, j],
+                                                                  b.data[i, j])))
 
 
 def condition_entries(value: Value) -> list[sympy.Basic]:

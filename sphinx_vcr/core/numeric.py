@@ -33,7 +33,7 @@ BATCH = 512         # candidate points drawn at a time
 MAX_BATCHES = 16    # then give up: the region is (nearly) empty
 LOW, HIGH = 0.2, 2.0  # coordinates are drawn with |value| in [LOW, HIGH]
 STEP = 0.05         # initial relative step h0 (times max(1, |x|))
-HUGE = 1e8          # values beyond this count as "near a singularity"
+HUGE = 1e12         # values beyond this count as "near a singularity"
 UNRELIABLE = 1e-4   # error estimates above this (relative) mean: pick another point
 
 
@@ -140,9 +140,10 @@ class Sampler:
                     ok &= np.all(np.sign(self.guards(moved)) == np.sign(centre), axis=0)
         return ok
 
-    def ridders(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    def ridders(self, point: np.ndarray, shrink_first: float = 1.0
+                ) -> tuple[np.ndarray, np.ndarray, float]:
         """Jacobian estimate, its error estimate and the roundoff scale at ``point``."""
-        h0 = self.steps(point[None, :])[0]
+        h0 = self.steps(point[None, :])[0] * shrink_first
         shrink = CON ** -np.arange(NTAB)
         h = h0[None, :] * shrink[:, None]                        # (NTAB, n_wrt)
         plus = np.repeat(point[None, None, :], NTAB, 0).repeat(self.n_wrt, 1)
@@ -169,15 +170,19 @@ class Sampler:
             mask = self.admissible(candidates)
             admissible_seen += int(mask.sum())
             for point in candidates[mask]:
-                fd, err, roundoff = self.ridders(point)
                 sym = self.jac(point[None, :])[:, 0].reshape(self.shape)
-                scale = np.maximum(np.abs(sym), np.abs(fd))
-                if np.any(err > UNRELIABLE * (1 + scale)):
+                # Rapidly varying functions need smaller first steps; each try stays
+                # inside the stencil whose guards were checked.
+                for shrink_first in (1.0, 0.1, 0.01):
+                    fd, err, roundoff = self.ridders(point, shrink_first)
+                    scale = np.maximum(np.abs(sym), np.abs(fd))
+                    if not np.any(err > UNRELIABLE * (1 + scale)):
+                        break
+                else:
                     continue  # too curved or too noisy here to judge: take another point
                 tolerance = atol + rtol * scale + 10 * err + roundoff
                 gap = np.abs(fd - sym)
-                worst = max(worst, float(np.max(gap / np.maximum(scale, 1e-300)))
-                            if np.any(scale) else 0.0)
+                worst = max(worst, float(np.max(gap / (scale + atol + 1e-300))))
                 bad = np.argwhere(gap > tolerance)
                 if len(bad) and mismatch is None:
                     i, j = bad[0]
@@ -187,9 +192,13 @@ class Sampler:
                 if len(accepted) == count:
                     return Sample(self.symbols, np.array(accepted), worst, mismatch)
         if not admissible_seen:
-            raise DomainError("no sample point satisfies :where: and gives finite values "
-                              f"(tried {BATCH * MAX_BATCHES} points with |coordinates| in "
-                              f"[{LOW}, {HIGH}]); check the conditions and the domain")
+            tried = (f"tried {BATCH * MAX_BATCHES} points with |coordinates| in "
+                     f"[{LOW}, {HIGH}]")
+            if self.conditions:
+                raise DomainError(f"no sample point satisfies :where: with finite values "
+                                  f"of the function ({tried}); check the conditions")
+            raise DomainError(f"the function has no finite real value at any sample point "
+                              f"({tried}); check its domain, or narrow it with :where:")
         raise DomainError(f"only {len(accepted)} of {count} sample points were usable: the "
                           "function is not smooth or not finite at most points tried")
 

@@ -60,11 +60,10 @@ _HINTS = {
 }
 
 
-def parse_expression(text: str, *, line: int | None = None,
-                     conditions: bool = False) -> Expr:
-    """Parse one expression; comparisons are accepted only when ``conditions``."""
+def parse_expression(text: str, *, line: int | None = None) -> Expr:
+    """Parse one expression (comparisons only as the first argument of ``where``)."""
     tree = _python_tree(text, line)
-    return _Converter(text, line, conditions).convert(tree.body)
+    return _Converter(text, line).convert(tree.body)
 
 
 def parse_conditions(text: str, *, line: int | None = None) -> tuple[Expr, ...]:
@@ -72,8 +71,8 @@ def parse_conditions(text: str, *, line: int | None = None) -> tuple[Expr, ...]:
     tree = _python_tree(text, line)
     body = tree.body
     parts = body.elts if isinstance(body, ast.Tuple) else [body]
-    converter = _Converter(text, line, conditions=True)
-    result = tuple(converter.convert(p) for p in parts)
+    converter = _Converter(text, line)
+    result = tuple(converter.convert(p, condition=True) for p in parts)
     for part, node in zip(parts, result):
         if not isinstance(node, Compare):
             raise ParseError(
@@ -219,10 +218,9 @@ def _quote(text: str, node: ast.AST) -> str:
 class _Converter:
     """Turns a whitelisted Python ``ast`` tree into a :mod:`.syntax` tree."""
 
-    def __init__(self, text: str, line: int | None, conditions: bool) -> None:
+    def __init__(self, text: str, line: int | None) -> None:
         self.text = text
         self.line = line
-        self.conditions = conditions
         self.depth = 0
 
     def fail(self, node: ast.AST, why: str) -> ParseError:
@@ -311,10 +309,13 @@ class _Converter:
             raise self.fail(node, f"{func} takes {counts} argument(s), not {len(node.args)}")
         args = tuple(self.convert(a, condition=(func == "where" and i == 0))
                      for i, a in enumerate(node.args))
+        if func == "where" and not isinstance(args[0], Compare):
+            raise self.fail(node.args[0], "the first argument of where() must be a "
+                            "comparison such as x > 0")
         return Call(func, args)
 
     def _compare(self, node: ast.Compare, condition: bool) -> Compare:
-        if not (self.conditions or condition):
+        if not condition:
             raise self.fail(node, "comparisons are only allowed in :where: and as the "
                             "first argument of where()")
         ops = []

@@ -263,7 +263,7 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
         composed_values[definition.name] = full
         styles[definition.name] = style_of(value.shape)
     # Parameters that were not declared are scalars found while evaluating.
-    for name, value in local_values.items():
+    for name in local_values:
         if name not in styles:
             styles[name] = "scalar"
     conditions: list[sympy.Basic] = []

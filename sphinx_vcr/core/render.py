@@ -42,10 +42,11 @@ def _lhs(problem: Problem, run: Run) -> str:
     """``d/dx (f)``, ``∂(f, g)/∂(x, y)`` or ``∂y/∂x``: the derivative being taken."""
     wrt = _wrt(problem, run)
     styles = run.instance.styles
+    body = _printer(run)(problem.output.expr)
     if problem.kind == "derivative":
-        return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}} {wrt}}}\left({_printer(run)(problem.output.expr)}\right)"
+        return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}} {wrt}}}\left({body}\right)"
     if problem.anonymous:
-        return rf"\frac{{\partial}}{{\partial {wrt}}}\left({_printer(run)(problem.output.expr)}\right)"
+        return rf"\frac{{\partial}}{{\partial {wrt}}}\left({body}\right)"
     if problem.kind == "jacobian" and len(problem.definitions) > 1:
         top = "(" + ", ".join(name(d.name, styles[d.name]) for d in problem.definitions) + ")"
     else:

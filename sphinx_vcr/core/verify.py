@@ -20,8 +20,7 @@ from .evaluate import Value
 from .limits import time_limit
 from .numeric import Sample, Sampler, format_point
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
-from .problem import Instance, Problem, build_problem, claim_value, instantiate, \
-    size_assignments
+from .problem import Instance, Problem, build_problem, claim_value, instantiate, size_assignments
 
 
 @dataclass(frozen=True)

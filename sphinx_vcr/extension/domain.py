@@ -9,7 +9,7 @@ a document's data with :meth:`clear_doc` when it is re-read or removed. The summ
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
@@ -31,7 +31,7 @@ class VcrDomain(Domain):
 
     name = "vcr"
     label = "sphinx-vcr"
-    initial_data: dict[str, Any] = {"outcomes": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"outcomes": {}}
 
     @property
     def outcomes(self) -> dict[str, list[Record]]:

@@ -1,0 +1,159 @@
+"""Right claims verify and wrong claims fail, across every kind of derivation.
+
+These run the whole core (parse, evaluate, differentiate, sample, compare) without
+Sphinx. The wrong claims include the classic traps: a sign, a transpose, a constant
+factor, a tiny offset, and claims that hold only at size 1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_vcr.core.verify import check
+
+D, G, J, C = "derivative", "gradient", "jacobian", "chain-rule"
+
+RIGHT = [
+    # scalar rules
+    (D, "99", [], {"wrt": "x", "expect": "0"}),
+    (D, "3*x", [], {"wrt": "x", "expect": "3"}),
+    (D, "x**3", [], {"wrt": "x", "expect": "3*x**2"}),
+    (D, "x^2 + 3*x", [], {"wrt": "x", "expect": "2*x + 3"}),
+    (D, "x**2 - 3*x", [], {"wrt": "x", "expect": "2*x - 3"}),
+    (D, "x**2 * x", [], {"wrt": "x", "expect": "3*x**2"}),
+    (D, "log(x**2)", [], {"wrt": "x", "expect": "2/x"}),
+    (D, "ln(x)", [], {"wrt": "x", "expect": "1/x"}),
+    (D, "sqrt(x**2 + 1)", [], {"wrt": "x", "expect": "x / sqrt(x**2 + 1)"}),
+    (D, "exp(2*x)", [], {"wrt": "x", "expect": "2*exp(2*x)"}),
+    (D, "sin(3*x)", [], {"wrt": "x", "expect": "3*cos(3*x)"}),
+    (D, "tan(x)", [], {"wrt": "x", "expect": "1 + tan(x)**2"}),
+    (D, "tanh(x)", [], {"wrt": "x", "expect": "1 - tanh(x)**2"}),
+    (D, "sigmoid(x)", [], {"wrt": "x", "expect": "sigmoid(x) * (1 - sigmoid(x))"}),
+    (D, "log(1 + exp(x))", [], {"wrt": "x", "expect": "sigmoid(x)"}),
+    (D, "abs(x)", [], {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
+    (D, "relu(x)", [], {"wrt": "x", "expect": "where(x > 0, 1, 0)"}),
+    (D, "max(0, x)", [], {"wrt": "x", "where": "x > 0", "expect": "1"}),
+    (D, "alpha * x**2 / 2", [], {"wrt": "x", "expect": "alpha * x"}),
+    (D, "pi * x", [], {"wrt": "x", "expect": "pi"}),
+    (D, "0.5 * x**2", [], {"wrt": "x", "expect": "x"}),
+    # logistic loss of a logit
+    (D, "-(y*log(sigmoid(z)) + (1 - y)*log(1 - sigmoid(z)))", [],
+     {"wrt": "z", "expect": "sigmoid(z) - y"}),
+    # gradients
+    (G, "3*x**2*y", [], {"wrt": "x, y", "expect": "[[6*x*y, 3*x**2]]"}),
+    (G, "3*x**2*y", [], {"wrt": "x, y", "expect": "[6*x*y, 3*x**2]",
+                         "layout": "denominator"}),
+    (G, "w @ x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "x.T"}),
+    (G, "dot(w, x)", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "x.T"}),
+    (G, "w @ x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "x", "layout": "denominator"}),
+    (G, "w @ x + b", [], {"wrt": "w[n], b", "vars": "x[n]", "expect": "[[x.T, 1]]"}),
+    (G, "sum(x)", [], {"wrt": "x[n]", "expect": "ones(n).T"}),
+    (G, "sum(x * z)", [], {"wrt": "x[n], z", "expect": "[[z * ones(n).T, sum(x)]]"}),
+    (G, "mean(x)", [], {"wrt": "x[n]", "expect": "ones(n).T / n"}),
+    (G, "x.T @ S @ x", [], {"wrt": "x[n]", "vars": "S[n, n]", "expect": "x.T @ (S + S.T)"}),
+    (G, "norm(x)**2", [], {"wrt": "x[n]", "expect": "2 * x.T"}),
+    (G, "mean((X @ w + b - y)**2)", [],
+     {"wrt": "w[n], b", "vars": "X[N, n], y[N]",
+      "expect": "2/N * [[(X @ w + b - y).T @ X, sum(X @ w + b - y)]]"}),
+    (G, "sum(log(1 + exp(X @ w)))", [],
+     {"wrt": "w[n]", "vars": "X[N, n]", "expect": "sigmoid(X @ w).T @ X"}),
+    # Jacobians
+    (J, "", ["f = 3*x**2*y", "g = 2*x + y**8"],
+     {"wrt": "x, y", "expect": "[[6*x*y, 3*x**2], [2, 8*y**7]]"}),
+    (J, "x", [], {"wrt": "x[n]", "expect": "I"}),
+    (J, "x", [], {"wrt": "x[n]", "expect": "eye(n)"}),
+    (J, "w + x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "I"}),
+    (J, "w - x", [], {"wrt": "x[n]", "vars": "w[n]", "expect": "-I"}),
+    (J, "w * x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "diag(x)"}),
+    (J, "w * x", [], {"wrt": "x[n]", "vars": "w[n]", "expect": "diag(w)"}),
+    (J, "w / x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "diag(1/x)"}),
+    (J, "w / x", [], {"wrt": "x[n]", "vars": "w[n]", "expect": "diag(-w / x**2)"}),
+    (J, "x * z", [], {"wrt": "z", "vars": "x[n]", "expect": "x"}),
+    (J, "A @ x", [], {"wrt": "x[n]", "vars": "A[m, n]", "expect": "A"}),
+    (J, "A @ x", [], {"wrt": "x[n]", "vars": "A[m, n]", "expect": "A.T",
+                      "layout": "denominator"}),
+    (J, "tanh(x)", [], {"wrt": "x[n]", "expect": "diag(1 - tanh(x)**2)"}),
+    (J, "sigmoid(x)", [], {"wrt": "x[3]", "expect": "diag(sigmoid(x) * (1 - sigmoid(x)))"}),
+    (J, "max(0, x)", [], {"wrt": "x[n]", "where": "x > 0", "expect": "I"}),
+    (J, "[log(x**2), sin(3*x)]", [], {"wrt": "x", "expect": "[2/x, 3*cos(3*x)]"}),
+    # chain rules
+    (C, "", ["g = [x**2, 3*x]", "y = [log(g1), sin(g2)]"],
+     {"wrt": "x", "expect": "[2/x, 3*cos(3*x)]"}),
+    (C, "", ["u = x**2", "y = sin(u)"], {"wrt": "x", "expect": "2*x*cos(x**2)"}),
+    (C, "", ["u1 = x**2", "u2 = x + u1"], {"wrt": "x", "expect": "1 + 2*x"}),
+    (C, "", ["u = w * x", "y = sum(u)"], {"wrt": "w[n]", "vars": "x[n]", "expect": "x.T"}),
+    (C, "", ["z = w @ x + b", "a = max(0, z)"],
+     {"wrt": "w[n], b", "vars": "x[n]", "where": "w @ x + b > 0", "expect": "[[x.T, 1]]"}),
+    (C, "", ["z = w @ x + b", "a = max(0, z)"],
+     {"wrt": "w[n], b", "vars": "x[n]", "where": "w @ x + b < 0", "expect": "zeros(1, n + 1)"}),
+    (C, "", ["z = w @ x + b", "a = max(0, z)"],
+     {"wrt": "x[n]", "vars": "w[n]", "where": "w @ x + b > 0", "expect": "w.T"}),
+    (C, "", ["z = X @ w + b", "a = max(0, z)", "e = a - y", "loss = mean(e**2)"],
+     {"wrt": "w[n]", "vars": "X[N, n], y[N]", "where": "X @ w + b > 0",
+      "expect": "2/N * (X @ w + b - y).T @ X"}),
+    (C, "", ["z = X @ w + b", "a = max(0, z)", "e = a - y", "loss = mean(e**2)"],
+     {"wrt": "b", "vars": "X[N, n], y[N], w[n]", "where": "X @ w + b > 0",
+      "expect": "2/N * sum(X @ w + b - y)"}),
+    (C, "", ["z = w @ x + b", "p = sigmoid(z)", "loss = -(y*log(p) + (1 - y)*log(1 - p))"],
+     {"wrt": "w[n]", "vars": "x[n]", "expect": "(sigmoid(w @ x + b) - y) * x.T"}),
+]
+
+WRONG = [
+    (D, "log(x**2)", [], {"wrt": "x", "expect": "1/x"}),             # factor
+    (D, "log(x**2)", [], {"wrt": "x", "expect": "2/x + 1e-9"}),      # tiny offset
+    (D, "x**2 * x", [], {"wrt": "x", "expect": "x**2 + 2*x**2 + 1"}),
+    (D, "sin(3*x)", [], {"wrt": "x", "expect": "cos(3*x)"}),         # missing chain factor
+    (D, "exp(-x)", [], {"wrt": "x", "expect": "exp(-x)"}),           # sign
+    (D, "sigmoid(x)", [], {"wrt": "x", "expect": "sigmoid(x) * (1 + sigmoid(x))"}),
+    (D, "relu(x)", [], {"wrt": "x", "expect": "1"}),                 # holds only for x > 0
+    (G, "3*x**2*y", [], {"wrt": "x, y", "expect": "[[6*x*y, 3*x]]"}),
+    (G, "sum(x)", [], {"wrt": "x[n]", "expect": "2 * ones(n).T"}),
+    (G, "x.T @ S @ x", [], {"wrt": "x[n]", "vars": "S[n, n]", "expect": "2 * x.T @ S"}),
+    (G, "mean((X @ w - y)**2)", [], {"wrt": "w[n]", "vars": "X[N, n], y[N]",
+                                     "expect": "2 * (X @ w - y).T @ X"}),  # missing 1/N
+    (J, "", ["f = 3*x**2*y", "g = 2*x + y**8"],
+     {"wrt": "x, y", "expect": "[[6*x*y, 3*x**2], [2, 7*y**6]]"}),
+    (J, "x", [], {"wrt": "x[n]", "expect": "ones(n) @ ones(n).T"}),  # holds at n=1 only
+    (J, "w * x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "diag(w)"}),
+    (J, "w / x", [], {"wrt": "x[n]", "vars": "w[n]", "expect": "diag(w / x**2)"}),
+    (J, "A @ x", [], {"wrt": "x[n]", "vars": "A[n, n]", "expect": "A.T"}),   # transpose
+    (C, "", ["g = [x**2, 3*x]", "y = [log(g1), sin(g2)]"],
+     {"wrt": "x", "expect": "[2/x, cos(3*x)]"}),
+    (C, "", ["u1 = x**2", "u2 = x + u1"], {"wrt": "x", "expect": "2*x"}),  # missing direct term
+    (C, "", ["z = w @ x + b", "a = max(0, z)"],
+     {"wrt": "w[n], b", "vars": "x[n]", "expect": "[[x.T, 1]]"}),   # no :where:
+]
+
+
+def _id(case: tuple) -> str:
+    kind, argument, content, options = case
+    return f"{kind}:{argument or ';'.join(content)}:{options.get('expect')}"
+
+
+@pytest.mark.parametrize("case", RIGHT, ids=_id)
+def test_right_claim_verifies(case):
+    outcome = check(*case)
+    assert outcome.status == "verified", outcome.message
+    assert outcome.points >= 5
+
+
+@pytest.mark.parametrize("case", WRONG, ids=_id)
+def test_wrong_claim_fails(case):
+    outcome = check(*case)
+    assert outcome.status == "failed", (outcome.status, outcome.message)
+    assert outcome.subtype == "mismatch"
+    assert "claim does not hold at" in outcome.message
+
+
+@pytest.mark.parametrize("case", [c for c in WRONG if c[0] != C or "where" not in c[3]][:8],
+                         ids=_id)
+def test_wrong_claim_marked_as_mistake_is_verified(case):
+    kind, argument, content, options = case
+    outcome = check(kind, argument, content, {**options, "mistake": None})
+    assert outcome.status == "verified" and outcome.mistake
+    assert "known mistake" in outcome.badge
+
+
+def test_right_claim_marked_as_mistake_fails():
+    outcome = check(*RIGHT[6][:3], {**RIGHT[6][3], "mistake": None})
+    assert outcome.status == "failed" and outcome.subtype == "mistake"

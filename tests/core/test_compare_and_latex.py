@@ -1,0 +1,58 @@
+"""Exact comparison where SymPy decides, 40-digit comparison where it cannot; LaTeX."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from sphinx_vcr.core.compare import compare, exactly_zero
+from sphinx_vcr.core.latex import Printer, name
+from sphinx_vcr.core.parse import parse_expression
+
+x, z = sympy.symbols("x z", real=True)
+
+
+def test_exact_decisions():
+    assert exactly_zero(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1) is True
+    assert exactly_zero(sympy.Rational(1, 10**9)) is False      # tiny is still wrong
+    assert exactly_zero(x * sympy.Heaviside(z, 0) - x) is None    # depends on the region
+
+
+def test_region_dependent_claims_are_compared_at_points():
+    claim = sympy.Matrix([[x]])
+    actual = sympy.Matrix([[x * sympy.Heaviside(z, 0)]])
+    inside = np.array([[0.5, 1.0], [-1.2, 0.3]])   # z > 0
+    outside = np.array([[0.5, -1.0]])
+    assert compare(claim, actual, [x, z], inside).equal
+    result = compare(claim, actual, [x, z], outside)
+    assert not result.equal and not result.exact and result.difference.point == 0
+
+
+def test_exact_difference_is_reported_without_points():
+    result = compare(sympy.Matrix([[2 / x + sympy.Rational(1, 10**9)]]),
+                     sympy.Matrix([[2 / x]]), [x], np.array([[1.0]]))
+    assert not result.equal and result.exact
+
+
+def test_names_render_by_convention():
+    assert name("x") == "x"
+    assert name("g1") == "g_{1}"
+    assert name("w_2") == "w_{2}"
+    assert name("alpha") == r"\alpha"
+    assert name("w", "vector") == r"\mathbf{w}"
+    assert name("eta", "vector") == r"\boldsymbol{\eta}"
+    assert name("x", "matrix") == r"\mathbf{X}"
+    assert name("loss") == r"\mathit{loss}"
+
+
+def test_expressions_render_as_math():
+    printer = Printer({"w": "vector", "x": "vector", "X": "matrix"})
+    assert printer(parse_expression("w * x")) == r"\mathbf{w} \odot \mathbf{x}"
+    assert printer(parse_expression("w / x")) == r"\mathbf{w} \oslash \mathbf{x}"
+    assert printer(parse_expression("w @ x")) == r"\mathbf{w} \cdot \mathbf{x}"
+    assert printer(parse_expression("X @ w")) == r"\mathbf{X} \mathbf{w}"
+    assert printer(parse_expression("x.T")) == r"\mathbf{x}^{\top}"
+    assert printer(parse_expression("2/x")) == r"\frac{2}{\mathbf{x}}"
+    assert printer(parse_expression("(a + b)**2")) == r"\left(a + b\right)^{2}"
+    assert printer(parse_expression("[[a, b], [c, d]]")) == \
+        r"\begin{bmatrix}a & b \\ c & d\end{bmatrix}"

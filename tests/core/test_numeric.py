@@ -1,0 +1,72 @@
+"""Finite differences: accurate on smooth functions, never across kinks or poles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy
+
+from sphinx_vcr.core.errors import DomainError
+from sphinx_vcr.core.numeric import Sampler, _extrapolate, guard_expressions
+
+x, y = sympy.symbols("x y", real=True)
+
+
+def sampler(expr, wrt=(x,), conditions=(), seed=1):
+    jac = sympy.Matrix([[sympy.diff(expr, s) for s in wrt]])
+    return Sampler([expr], jac, list(wrt), [], list(conditions), [], seed)
+
+
+def test_ridders_is_accurate_with_a_sound_error_estimate():
+    s = sampler(sympy.exp(x) * sympy.sin(3 * x))
+    point = np.array([0.7])
+    fd, err, _ = s.ridders(point)
+    exact = float((sympy.exp(x) * (sympy.sin(3 * x) + 3 * sympy.cos(3 * x))).subs(x, 0.7))
+    assert abs(fd[0, 0] - exact) < 1e-10
+    assert abs(fd[0, 0] - exact) <= 10 * err[0, 0] + 1e-12
+
+
+def test_extrapolation_removes_the_step_error():
+    # central differences of x**3 at 1 are 3 + h**2: the tableau extrapolates h -> 0
+    h = 0.1 / 1.4 ** np.arange(10)
+    best, error = _extrapolate((3 + h**2)[None, :, None])
+    assert abs(best[0, 0] - 3) < 1e-12 and error[0, 0] < 1e-10
+
+
+@pytest.mark.parametrize("expr, kink", [
+    (sympy.Abs(x - 1), x - 1),
+    (sympy.Max(0, x + y), x + y),
+    (1 / (x - 0.5), x - 0.5),
+    (sympy.log(x), x),
+])
+def test_guards_mark_kinks_and_poles(expr, kink):
+    assert any(sympy.simplify(g - kink) == 0 or sympy.simplify(g + kink) == 0
+               for g in guard_expressions([expr]))
+
+
+def test_points_stay_off_kinks_and_inside_where():
+    s = sampler(sympy.Abs(x - 1) + sympy.Max(0, x), conditions=[x < 1.5])
+    sample = s.draw(20, 1e-6, 1e-9)
+    xs = sample.points[:, 0]
+    assert np.all(xs < 1.5)
+    steps = 0.05 * np.maximum(1, np.abs(xs))
+    assert np.all(np.abs(xs - 1) > steps) and np.all(np.abs(xs) > steps)
+    assert sample.mismatch is None
+
+
+def test_a_wrong_derivative_is_caught_numerically():
+    s = Sampler([x**3], sympy.Matrix([[3 * x**2 + 1e-3]]), [x], [], [], [], 3)
+    assert s.draw(5, 1e-6, 1e-9).mismatch is not None
+
+
+def test_sampling_is_deterministic():
+    a = sampler(x * y, wrt=(x, y), seed=42).draw(5, 1e-6, 1e-9).points
+    b = sampler(x * y, wrt=(x, y), seed=42).draw(5, 1e-6, 1e-9).points
+    assert np.array_equal(a, b)
+
+
+def test_empty_region_is_a_domain_error():
+    with pytest.raises(DomainError, match="no sample point satisfies :where:"):
+        sampler(x**2, conditions=[x > 5]).draw(5, 1e-6, 1e-9)
+    with pytest.raises(DomainError, match="no finite real value"):
+        sampler(sympy.log(-x**2 - 1)).draw(5, 1e-6, 1e-9)
