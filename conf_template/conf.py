@@ -1,0 +1,18 @@
+# A starting conf.py for documentation whose derivatives are verified by sphinx-vcr.
+# Copy this folder, then build it with:  python -m sphinx -b html . _build/html
+
+project = "My course notes"
+author = "Me"
+
+extensions = [
+    "sphinx_vcr",  # .. derivative::, .. gradient::, .. jacobian::, .. chain-rule::
+]
+
+exclude_patterns = ["_build"]
+
+# sphinx-vcr settings (all optional; these are the defaults):
+# vcr_layout = "numerator"    # or "denominator"
+# vcr_samples = 5             # sample points per size
+# vcr_sizes = (1, 2, 3)       # values of generic sizes such as n
+# vcr_fail_build = True       # exit 1 when a claim is wrong
+# vcr_timeout = 10            # seconds per directive
