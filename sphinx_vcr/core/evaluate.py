@@ -10,7 +10,6 @@ scalar.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -88,9 +87,6 @@ class Scope:
         self.values = values
         self.sizes = sizes
         self.line = line
-
-    def with_line(self, line: int | None) -> Scope:
-        return Scope(self.values, self.sizes, line)
 
     def shape_error(self, message: str) -> ShapeError:
         return ShapeError(message, line=self.line)
@@ -406,8 +402,3 @@ def condition_entries(value: Value) -> list[sympy.Basic]:
     """The scalar conditions a (possibly vector) condition stands for."""
     return [value.data] if value.is_scalar else list(value.data)
 
-
-def largest_literal_digits(expr: sympy.Expr) -> int:
-    """Digits of the largest number in ``expr`` (a guard against runaway arithmetic)."""
-    numbers = [abs(a) for a in expr.atoms(sympy.Rational) if a != 0]
-    return max((int(math.log10(max(float(n), 1.0))) + 1 for n in numbers), default=1)

@@ -1,0 +1,43 @@
+"""Property tests: any text in any expression position is a result or a located error."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sphinx_vcr.core.errors import VcrError
+from sphinx_vcr.core.parse import parse_expression
+from sphinx_vcr.core.verify import Settings, check
+
+# Fragments of the language and of Python, so random text is often nearly valid.
+TOKENS = st.sampled_from([
+    "x", "y", "w", "2", "0.5", "1e-3", "pi", "+", "-", "*", "/", "**", "^", "@", "(", ")",
+    "[", "]", ",", ".T", ".real", "exp(", "log(", "max(", "sum(", "diag(", "where(", ">",
+    "<", "=", "'", "lambda", ":", "__import__", "[0]", " ", "\n", "x1", "eye(", "n",
+])
+TEXT = st.one_of(st.lists(TOKENS, max_size=12).map("".join), st.text(max_size=30))
+
+
+@given(TEXT)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_parser_never_raises_anything_but_vcr_errors(text):
+    try:
+        parse_expression(text)
+    except VcrError as err:
+        assert err.message
+
+
+@given(TEXT, st.sampled_from(["argument", "expect", "where", "wrt", "vars"]))
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+def test_check_never_raises_in_any_position(text, position):
+    options = {"wrt": "x, w[n]", "vars": "y"}
+    argument = "x**2 + w @ w"
+    if position == "argument":
+        argument = text
+    else:
+        options[position] = text
+    outcome = check("gradient", argument, [], options, Settings(timeout=5, samples=2))
+    assert outcome.status in ("verified", "failed", "error")
+    if outcome.status != "verified":
+        assert outcome.message and outcome.subtype != "internal", outcome.message
