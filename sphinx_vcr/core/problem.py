@@ -9,6 +9,7 @@ numeric checks work on.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from .shapes import Shape
 from .syntax import Declaration, Definition, Expr, names_in
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
+OPTIONS = ("wrt", "vars", "expect", "where", "layout", "mistake")
 LAYOUTS = ("numerator", "denominator")
 
 
@@ -68,6 +70,7 @@ def build_problem(kind: str, argument: str, content: list[str],
     """Parse a directive's text into a :class:`Problem` (raises :class:`VcrError`)."""
     if kind not in KINDS:
         raise ParseError(f"unknown directive kind {kind!r}")
+    _check_options(options)
     if "wrt" not in options or not (options["wrt"] or "").strip():
         raise ParseError(":wrt: is required: name the variables to differentiate "
                          "with respect to, such as :wrt: x or :wrt: w[n], b")
@@ -92,6 +95,18 @@ def build_problem(kind: str, argument: str, content: list[str],
         raise ParseError(":mistake: marks a wrong :expect: claim, but there is no :expect:")
     _check_definitions(problem)
     return problem
+
+
+def _check_options(options: dict[str, str | None]) -> None:
+    """Unknown options are our error (counted, failing the build), not docutils'."""
+    for option in options:
+        if option not in OPTIONS:
+            close = difflib.get_close_matches(option, OPTIONS, n=1)
+            hint = f"; did you mean :{close[0]}:?" if close else ""
+            raise ParseError(f"unknown option :{option}:{hint} The options are "
+                             + ", ".join(f":{o}:" for o in (*OPTIONS, "name")))
+    if (options.get("mistake") or "").strip():
+        raise ParseError(":mistake: is a flag and takes no value")
 
 
 def _check_declarations(wrt: tuple[Declaration, ...],

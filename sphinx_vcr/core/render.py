@@ -8,6 +8,7 @@ is stated beside the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,6 +17,7 @@ import sympy
 from .latex import Printer, name, sympy_latex, wrt_latex
 
 if TYPE_CHECKING:
+    from .calculus import Factor
     from .problem import Problem
     from .verify import Run
 
@@ -118,26 +120,23 @@ def _chain(problem: Problem, run: Run) -> str:
     wrt = _wrt(problem, run)
     denominator = problem.layout == "denominator"
 
-    def symbol(factor: object) -> str:
-        top = name(factor.top, styles[factor.top])  # type: ignore[attr-defined]
-        bottom = factor.bottom  # type: ignore[attr-defined]
-        below = wrt if bottom is None else name(bottom, styles[bottom])
-        total = bottom is None and not factor.partial  # type: ignore[attr-defined]
+    def symbol(factor: Factor) -> str:
+        top = name(factor.top, styles[factor.top])
+        below = wrt if factor.bottom is None else name(factor.bottom, styles[factor.bottom])
+        total = factor.bottom is None and not factor.partial
         d = r"\mathrm{d}" if total and _one_scalar(problem) else r"\partial"
         return rf"\frac{{{d} {top}}}{{{d} {below}}}"
 
-    def matrix(factor: object) -> str:
-        m = factor.matrix  # type: ignore[attr-defined]
-        return sympy_latex(_refine(m.T if denominator else m, run))
+    def matrix(factor: Factor) -> str:
+        return sympy_latex(_refine(factor.matrix.T if denominator else factor.matrix, run))
 
-    def term(factors: list, fn) -> str:
+    def term(factors: list[Factor], show: Callable[[Factor], str]) -> str:
         ordered = list(reversed(factors)) if denominator else factors
         # Scalars side by side would read as one number ("1 2x"): join them with a dot.
-        scalar = all(f.matrix.shape == (1, 1) for f in ordered)
-        return (r" \cdot " if scalar and fn is matrix else " ").join(fn(f) for f in ordered)
+        scalars = show is matrix and all(f.matrix.shape == (1, 1) for f in ordered)
+        return (r" \cdot " if scalars else " ").join(show(f) for f in ordered)
 
-    symbolic = " + ".join(term(t, symbol) for t in factorisation.terms)
-    parts = [symbolic]
+    parts = [" + ".join(term(t, symbol) for t in factorisation.terms)]
     if not _generic(problem):
         parts.append(" + ".join(term(t, matrix) for t in factorisation.terms))
     return " = ".join(parts) + " = " + _result(problem, run)

@@ -16,12 +16,20 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.outcome import Outcome
+from ..core.problem import OPTIONS
 from ..core.verify import check
 from . import config
 from .domain import Record, get_domain
 from .nodes import result_nodes
 
 logger = logging.getLogger(__name__)
+
+
+class AnyOption(dict):
+    """An option spec that accepts any option name, as plain text."""
+
+    def __missing__(self, key: str):
+        return directives.unchanged
 
 
 class VcrDirective(SphinxDirective):
@@ -31,15 +39,11 @@ class VcrDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict] = {
-        "wrt": directives.unchanged,
-        "vars": directives.unchanged,
-        "expect": directives.unchanged,
-        "where": directives.unchanged,
-        "layout": directives.unchanged,
-        "name": directives.unchanged,
-        "mistake": directives.flag,
-    }
+    # Every option, even a misspelt one, reaches run() as text: docutils would otherwise
+    # drop the whole directive with an error that neither counts as a failure nor fails
+    # the build, so a typo such as :expected: would silently skip the check.
+    option_spec: ClassVar[dict] = AnyOption(
+        (name, directives.unchanged) for name in (*OPTIONS, "name"))
 
     def run(self) -> list[nodes.Node]:
         options = {k: v for k, v in self.options.items() if k != "name"}

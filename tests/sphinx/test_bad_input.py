@@ -72,3 +72,5 @@ def test_messages_say_what_is_allowed(built):
     assert "exponent 10000000000 is too large" in text
     assert "gave up after 3 s (vcr_timeout)" in text
     assert "transpose the claim with .T, or use :layout: denominator" in text
+    assert "unknown option :expected:; did you mean :expect:?" in text
+    assert ":mistake: is a flag and takes no value" in text
