@@ -3,7 +3,8 @@
 The subtype becomes the Sphinx warning subtype (``vcr.parse``, ``vcr.shape``, ...), so
 users can silence one class of message with ``suppress_warnings``. ``line`` is the
 0-based index of the content line the problem is on, or ``None`` for the directive line
-(options and the directive argument).
+(options and the directive argument); ``option`` names the option at fault, if any, so
+the message can point at that option's own line.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ class VcrError(Exception):
 
     subtype = "input"
 
-    def __init__(self, message: str, *, line: int | None = None) -> None:
+    def __init__(self, message: str, *, line: int | None = None,
+                 option: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.option = option
 
 
 class ParseError(VcrError):

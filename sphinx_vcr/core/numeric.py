@@ -196,7 +196,8 @@ class Sampler:
                      f"[{LOW}, {HIGH}]")
             if self.conditions:
                 raise DomainError(f"no sample point satisfies :where: with finite values "
-                                  f"of the function ({tried}); check the conditions")
+                                  f"of the function ({tried}); check the conditions",
+                                  option="where")
             raise DomainError(f"the function has no finite real value at any sample point "
                               f"({tried}); check its domain, or narrow it with :where:")
         raise DomainError(f"only {len(accepted)} of {count} sample points were usable: the "

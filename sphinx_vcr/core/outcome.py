@@ -14,14 +14,16 @@ class Outcome:
     ``status`` is ``verified`` (a known ``:mistake:`` that was shown to be wrong counts as
     verified), ``failed`` (a claim or the derivative disagrees) or ``error`` (bad input).
     ``line`` is the 0-based content line of the problem, or ``None`` for the directive
-    line. ``math`` holds the LaTeX blocks to display; ``badge`` says how the result was
-    verified, or why it was not.
+    line; ``option`` names the option the problem is in (``expect`` for a wrong claim),
+    so that it can be reported at that option's line. ``math`` holds the LaTeX blocks
+    to display; ``badge`` says how the result was verified, or why it was not.
     """
 
     status: str
     subtype: str = ""
     message: str = ""
     line: int | None = None
+    option: str | None = None
     math: list[str] = field(default_factory=list)
     badge: str = ""
     mistake: bool = False

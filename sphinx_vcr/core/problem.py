@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sympy
 
 from . import shapes
-from .errors import ParseError, ShapeError
+from .errors import ParseError, ShapeError, VcrError
 from .evaluate import Scope, Value, condition_entries, evaluate
 from .parse import (
     is_definition,
@@ -74,27 +76,42 @@ def build_problem(kind: str, argument: str, content: list[str],
     if "wrt" not in options or not (options["wrt"] or "").strip():
         raise ParseError(":wrt: is required: name the variables to differentiate "
                          "with respect to, such as :wrt: x or :wrt: w[n], b")
-    wrt = parse_declarations(options["wrt"] or "", "wrt")
-    params = parse_declarations(options["vars"], "vars") if options.get("vars") else ()
+    with _about("wrt"):
+        wrt = parse_declarations(options["wrt"] or "", "wrt")
+    with _about("vars"):
+        params = parse_declarations(options["vars"], "vars") if options.get("vars") else ()
     _check_declarations(wrt, params)
     definitions, anonymous = _body(kind, argument, content)
     layout = (options.get("layout") or default_layout).strip()
     if layout not in LAYOUTS:
-        raise ParseError(f":layout: must be numerator or denominator, not {layout!r}")
+        raise ParseError(f":layout: must be numerator or denominator, not {layout!r}",
+                         option="layout")
     expect = options.get("expect")
     where = options.get("where")
-    problem = Problem(
-        kind=kind, definitions=definitions, wrt=wrt, params=params,
-        expect=parse_expression(expect) if expect and expect.strip() else None,
-        where=parse_conditions(where) if where and where.strip() else (),
-        layout=layout, mistake="mistake" in options, anonymous=anonymous,
-        texts={k: v for k, v in options.items() if isinstance(v, str)})
     if expect is not None and not expect.strip():
-        raise ParseError(":expect: is empty; give the claimed derivative")
+        raise ParseError(":expect: is empty; give the claimed derivative", option="expect")
+    with _about("expect"):
+        claim = parse_expression(expect) if expect else None
+    with _about("where"):
+        conditions = parse_conditions(where) if where and where.strip() else ()
+    problem = Problem(
+        kind=kind, definitions=definitions, wrt=wrt, params=params, expect=claim,
+        where=conditions, layout=layout, mistake="mistake" in options,
+        anonymous=anonymous, texts={k: v for k, v in options.items() if isinstance(v, str)})
     if problem.mistake and problem.expect is None:
         raise ParseError(":mistake: marks a wrong :expect: claim, but there is no :expect:")
     _check_definitions(problem)
     return problem
+
+
+@contextmanager
+def _about(option: str) -> Iterator[None]:
+    """Tag errors raised in the block as being about ``option``."""
+    try:
+        yield
+    except VcrError as err:
+        err.option = err.option or option
+        raise
 
 
 def _check_options(options: dict[str, str | None]) -> None:
@@ -104,9 +121,10 @@ def _check_options(options: dict[str, str | None]) -> None:
             close = difflib.get_close_matches(option, OPTIONS, n=1)
             hint = f"; did you mean :{close[0]}:?" if close else ""
             raise ParseError(f"unknown option :{option}:{hint} The options are "
-                             + ", ".join(f":{o}:" for o in (*OPTIONS, "name")))
+                             + ", ".join(f":{o}:" for o in (*OPTIONS, "name")),
+                             option=option)
     if (options.get("mistake") or "").strip():
-        raise ParseError(":mistake: is a flag and takes no value")
+        raise ParseError(":mistake: is a flag and takes no value", option="mistake")
 
 
 def _check_declarations(wrt: tuple[Declaration, ...],
@@ -282,9 +300,10 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
         if name not in styles:
             styles[name] = "scalar"
     conditions: list[sympy.Basic] = []
-    for condition in problem.where:
-        conditions.extend(condition_entries(evaluate(condition, Scope(composed_values,
-                                                                      sizes))))
+    with _about("where"):
+        for condition in problem.where:
+            value = evaluate(condition, Scope(composed_values, sizes))
+            conditions.extend(condition_entries(value))
     output = composed[-1]
     if problem.kind == "jacobian" and len(composed) > 1:
         output = _stack(problem, composed)
@@ -311,7 +330,8 @@ def claim_value(problem: Problem, instance: Instance, expected_shape: Shape) -> 
     if len(expected_shape) == 2 and shapes.same_dim(*expected_shape):
         size = shapes.concrete(expected_shape[0], instance.sizes)
         values.setdefault("I", Value(expected_shape, sympy.eye(size)))
-    return evaluate(problem.expect, Scope(values, instance.sizes))
+    with _about("expect"):
+        return evaluate(problem.expect, Scope(values, instance.sizes))
 
 
 _COMPONENT = re.compile(r"([A-Za-z]\w*?)_(\d+)\Z")

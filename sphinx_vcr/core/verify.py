@@ -68,7 +68,7 @@ def check(kind: str, argument: str, content: list[str], options: dict[str, str |
                        "(vcr_timeout): the expression is too costly to differentiate "
                        "or simplify; split it up or raise vcr_timeout")
     except VcrError as err:
-        return Outcome(ERROR, err.subtype, err.message, err.line)
+        return Outcome(ERROR, err.subtype, err.message, err.line, err.option)
     except Failure as failure:
         return failure.outcome
     except (RecursionError, MemoryError):
@@ -99,7 +99,7 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
         if run.comparison is not None and not run.comparison.equal:
             message = _mismatch_message(problem, runs)
             if not problem.mistake:
-                raise Failure(Outcome(FAILED, "mismatch", message,
+                raise Failure(Outcome(FAILED, "mismatch", message, option="expect",
                                       math=render.failure(problem, run)))
             caught = Outcome(VERIFIED, mistake=True, message=message,
                              math=render.mistake(problem, run),
@@ -107,7 +107,8 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
             break
     if problem.mistake and caught is None:
         raise Failure(Outcome(FAILED, "mistake", "the claim is marked :mistake: but it "
-                              "holds: remove :mistake: or change the claim"))
+                              "holds: remove :mistake: or change the claim",
+                              option="expect"))
     exact = all(r.comparison is None or r.comparison.exact for r in runs)
     points = sum(len(r.sample.points) for r in runs)
     worst = max(r.sample.max_relative_error for r in runs)
@@ -178,7 +179,7 @@ def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -
         message += f": transpose the claim with .T, or use :layout: {other}"
     elif not claim.shape and expected:
         message += "; a scalar claim fits only a 1 x 1 derivative"
-    raise ShapeError(message)
+    raise ShapeError(message, option="expect")
 
 
 def _as_matrix(value: Value, shape: tuple[int, int]) -> sympy.Matrix:

@@ -65,10 +65,17 @@ class VcrDirective(SphinxDirective):
         return result
 
     def _location(self, outcome: Outcome) -> str:
-        """``file:line`` of the problem: its content line, else the directive's line."""
+        """``file:line`` of the problem: its content line, its option's line, or else
+        the directive's line."""
         if outcome.line is not None and outcome.line < len(self.content):
             source, offset = self.content.info(outcome.line)
             return f"{source}:{offset + 1}"
+        if outcome.option:
+            # block_text starts at the directive's line; options follow, one a line.
+            for index, text in enumerate(self.block_text.splitlines()):
+                if text.strip().startswith(f":{outcome.option}:"):
+                    source, line = self.get_source_info()
+                    return f"{source}:{line + index}"
         return self.get_location()
 
     def _report(self, outcome: Outcome, location: str) -> None:

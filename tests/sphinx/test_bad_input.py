@@ -15,21 +15,27 @@ INDEX = ROOTS / "test-bad-input" / "index.rst"
 
 
 def cases() -> list[tuple[str, str, int]]:
-    """(name, subtype, line) from the ``.. case: name subtype [+k]`` markers."""
+    """(name, subtype, line) from the ``.. case: name subtype [+k | @option]`` markers.
+
+    ``+k``: the error is on the k-th content line; ``@option``: on that option's line;
+    otherwise on the directive's line.
+    """
     lines = INDEX.read_text(encoding="utf8").splitlines()
     found = []
     for number, line in enumerate(lines, start=1):
-        match = re.match(r"\.\. case: (\S+) (\S+)(?: \+(\d+))?", line)
+        match = re.match(r"\.\. case: (\S+) (\S+)(?: \+(\d+)| @(\S+))?", line)
         if match:
             directive = next(n for n in range(number, len(lines))
                              if lines[n].startswith(".. ") and "::" in lines[n]) + 1
             offset = int(match.group(3) or 0)
-            # +k: the error is on the k-th content line (after options and a blank line)
             target = directive
             if offset:
                 body = [n for n in range(directive, len(lines))
                         if lines[n].startswith("   ") and not lines[n].strip().startswith(":")]
                 target = body[offset - 1] + 1
+            if match.group(4):
+                target = next(n for n in range(directive, len(lines))
+                              if lines[n].strip().startswith(f":{match.group(4)}:")) + 1
             found.append((match.group(1), match.group(2), target))
     return found
 

@@ -40,7 +40,7 @@ def test_wrong_claim_fails_the_build_at_its_line(app):
     text = warnings(app)
     errors = [line for line in text.splitlines() if "ERROR" in line]
     assert len(errors) == 1, text
-    assert re.search(r"index\.rst:8: ERROR: \[vcr\.jacobian\] claim does not hold at "
+    assert re.search(r"index\.rst:10: ERROR: \[vcr\.jacobian\] claim does not hold at "
                      r"x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> \S+ but the derivative "
                      r"is 8\*y\*\*7 -> \S+" + shown_type("mismatch"), errors[0]), errors[0]
     assert "sphinx-vcr: 2 verified, 1 failed, 0 errors" in app.status.getvalue()

@@ -53,7 +53,7 @@ def test_real_sphinx_build_exit_code(tmp_path, flags):
     # Before 8.1, -W without --keep-going stops at the first problem with status 2.
     stops = "-W" in flags and "--keep-going" not in flags and sphinx.version_info < (8, 1)
     assert result.returncode == (2 if stops else 1), result.stderr
-    assert "index.rst:8:" in result.stderr
+    assert "index.rst:10:" in result.stderr  # the line of the wrong :expect:
     assert "[vcr.jacobian] claim does not hold" in result.stderr
     fix_wrong_claim(src)
     result = sphinx_build(src, out, *flags)
@@ -75,7 +75,7 @@ def test_parallel_build_merges_every_document(tmp_path, monkeypatch):
     assert len(merged) >= 2  # really read by parallel workers, then merged
     assert app.statuscode == 1
     assert "sphinx-vcr: 11 verified, 1 failed, 0 errors" in app.status.getvalue()
-    assert "page4.rst:4: ERROR: [vcr.derivative] claim does not hold" in app.warning.getvalue()
+    assert "page4.rst:6: ERROR: [vcr.derivative] claim does not hold" in app.warning.getvalue()
 
 
 def test_parallel_and_serial_builds_agree(tmp_path):
@@ -94,7 +94,7 @@ def test_incremental_builds_keep_and_clear_outcomes(tmp_path):
     # nothing changed: nothing is re-read, but the failure still fails the build
     again = build(src)
     assert again.statuscode == 1
-    assert "page4.rst:4: ERROR" in again.warning.getvalue()
+    assert "page4.rst:6: ERROR" in again.warning.getvalue()
     assert "not re-read in this build" in again.warning.getvalue()
     # fixing the claim brings the status back to 0
     page = src / "page4.rst"
