@@ -215,8 +215,10 @@ def _transpose_hint(a: Shape, b: Shape) -> str:
 
 def _matmul(left: Value, right: Value, scope: Scope) -> Value:
     if left.is_scalar or right.is_scalar:
-        raise scope.shape_error("@ is the matrix product and needs two arrays; use * to "
-                                "multiply by a scalar")
+        raise scope.shape_error("@ is the matrix product and needs two arrays, but one "
+                                "side is a scalar; use * to multiply by a scalar, and "
+                                "declare vectors in :wrt: or :vars: (undeclared names "
+                                "are scalars)")
     (lr, lc), (rr, rc) = left.shape, right.shape
     if shapes.same_dim(lc, 1) and shapes.same_dim(rc, 1) and shapes.same_dim(lr, rr) \
             and not shapes.same_dim(lr, 1):

@@ -9,6 +9,7 @@ are ``\\odot`` and ``\\oslash``; the dot product of two vectors is ``\\cdot``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import sympy
 
@@ -58,13 +59,19 @@ def name(text: str, style: str = "scalar") -> str:
 class Printer:
     """Prints expression trees; ``styles`` maps names to scalar/vector/matrix."""
 
-    def __init__(self, styles: dict[str, str]) -> None:
+    def __init__(self, styles: dict[str, str],
+                 shapes: Callable[[Expr], bool | None] | None = None) -> None:
         self.styles = styles
+        self.shapes = shapes
 
     def __call__(self, node: Expr) -> str:
         return self.print(node)[0]
 
     def is_array(self, node: Expr) -> bool:
+        """Whether ``node`` is an array: asked of ``shapes`` if given, else guessed."""
+        known = self.shapes(node) if self.shapes else None
+        if known is not None:
+            return known
         match node:
             case Name(id=n):
                 return self.styles.get(n, "scalar") != "scalar"

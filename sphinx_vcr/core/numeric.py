@@ -31,7 +31,9 @@ NTAB = 10           # tableau size (steps h0 ... h0 / CON**9)
 SAFE = 2.0          # stop extrapolating once the error grows by this factor
 BATCH = 512         # candidate points drawn at a time
 MAX_BATCHES = 16    # then give up: the region is (nearly) empty
-LOW, HIGH = 0.2, 2.0  # coordinates are drawn with |value| in [LOW, HIGH]
+LOW, HIGH = 0.2, 2.0  # coordinates are drawn with |value| in [LOW, HIGH] * scale
+SCALES = (1.0, 10.0, 100.0)  # wider ranges, tried only while no point is admissible
+PROBE_BATCHES = 4   # batches at one scale before a wider one is tried
 STEP = 0.05         # initial relative step h0 (times max(1, |x|))
 HUGE = 1e12         # values beyond this count as "near a singularity"
 UNRELIABLE = 1e-4   # error estimates above this (relative) mean: pick another point
@@ -45,7 +47,10 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
     never document text) to NumPy code; ``dummify`` replaces every symbol name with a
     generated one, so not even the names of the document reach that code.
     """
-    fn = sympy.lambdify([list(symbols)], list(exprs), modules="numpy", dummify=True)
+    try:
+        fn = sympy.lambdify([list(symbols)], list(exprs), modules="numpy", dummify=True)
+    except (KeyError, NameError, TypeError, SyntaxError) as err:
+        raise DomainError(f"cannot be evaluated numerically ({type(err).__name__})") from None
 
     def run(points: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -112,9 +117,9 @@ class Sampler:
         self.guards = compile_function(guards, self.symbols) if guards else None
         self.rng = np.random.default_rng(seed)
 
-    def candidates(self) -> np.ndarray:
+    def candidates(self, scale: float) -> np.ndarray:
         size = (BATCH, len(self.symbols))
-        magnitude = self.rng.uniform(LOW, HIGH, size)
+        magnitude = self.rng.uniform(LOW * scale, HIGH * scale, size)
         return magnitude * self.rng.choice([-1.0, 1.0], size)
 
     def steps(self, points: np.ndarray) -> np.ndarray:
@@ -165,8 +170,13 @@ class Sampler:
         accepted: list[np.ndarray] = []
         worst, mismatch = 0.0, None
         admissible_seen = 0
-        for _ in range(MAX_BATCHES):
-            candidates = self.candidates()
+        scale = SCALES[0]
+        for batch in range(MAX_BATCHES):
+            # Typical values first; wider ranges only while no point was admissible
+            # (the region lies outside them, as for :where: x > 5).
+            if not admissible_seen:
+                scale = SCALES[min(batch // PROBE_BATCHES, len(SCALES) - 1)]
+            candidates = self.candidates(scale)
             mask = self.admissible(candidates)
             admissible_seen += int(mask.sum())
             for point in candidates[mask]:
@@ -192,8 +202,8 @@ class Sampler:
                 if len(accepted) == count:
                     return Sample(self.symbols, np.array(accepted), worst, mismatch)
         if not admissible_seen:
-            tried = (f"tried {BATCH * MAX_BATCHES} points with |coordinates| in "
-                     f"[{LOW}, {HIGH}]")
+            tried = (f"tried {BATCH * MAX_BATCHES} points with |coordinates| from "
+                     f"{LOW} to {HIGH * SCALES[-1]:g}")
             if self.conditions:
                 raise DomainError(f"no sample point satisfies :where: with finite values "
                                   f"of the function ({tried}); check the conditions",
@@ -226,6 +236,25 @@ def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         done |= np.abs(row[i] - previous[i - 1]) >= SAFE * error
         previous = row
     return best, error
+
+
+def resolve_steps(expr: sympy.Basic, symbols: Sequence[sympy.Symbol],
+                  points: np.ndarray) -> sympy.Basic:
+    """Replace step functions whose argument keeps one sign at all ``points``.
+
+    Within a ``:where:`` region such as ``z > 0`` the derivative of ``max(0, z)`` is 1,
+    not a step function; results shown this way are stated for that region.
+    """
+    replace = {}
+    for step in expr.atoms(sympy.Heaviside):
+        fn = sympy.lambdify([list(symbols)], step.args[0], "numpy", dummify=True)
+        with np.errstate(all="ignore"):
+            values = np.array([fn(p) for p in points], dtype=float)
+        if np.all(values > 0):
+            replace[step] = sympy.Integer(1)
+        elif np.all(values < 0):
+            replace[step] = sympy.Integer(0)
+    return expr.xreplace(replace) if replace else expr
 
 
 def format_point(symbols: Sequence[sympy.Symbol], point: np.ndarray) -> str:

@@ -11,21 +11,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import numpy as np
 import sympy
 
+from .errors import VcrError
+from .evaluate import Scope, evaluate
 from .latex import Printer, name, sympy_latex, wrt_latex
+from .numeric import resolve_steps
 
 if TYPE_CHECKING:
     from .calculus import Factor
     from .problem import Problem
+    from .syntax import Expr
     from .verify import Run
 
 MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
 
 
 def _printer(run: Run) -> Printer:
-    return Printer(run.instance.styles)
+    """A printer that knows which sub-expressions are arrays (for ⊙ and ⊘)."""
+    instance = run.instance
+
+    def is_array(node: Expr) -> bool | None:
+        try:
+            value = evaluate(node, Scope(dict(instance.scope_values), instance.sizes))
+        except VcrError:
+            return None
+        return not value.is_scalar
+
+    return Printer(instance.styles, is_array)
 
 
 def _wrt(problem: Problem, run: Run) -> str:
@@ -53,13 +66,19 @@ def _lhs(problem: Problem, run: Run) -> str:
         top = "(" + ", ".join(name(d.name, styles[d.name]) for d in problem.definitions) + ")"
     else:
         top = name(problem.output.name, styles[problem.output.name])
-    d = r"\mathrm{d}" if problem.kind == "chain-rule" and _one_scalar(problem) \
+    d = r"\mathrm{d}" if problem.kind == "chain-rule" and _total_d(problem, run) \
         else r"\partial"
     return rf"\frac{{{d} {top}}}{{{d} {wrt}}}"
 
 
 def _one_scalar(problem: Problem) -> bool:
     return len(problem.wrt) == 1 and not problem.wrt[0].dims
+
+
+def _total_d(problem: Problem, run: Run) -> bool:
+    """Whether total derivatives are written with d: by one scalar, or in the
+    total-derivative form, where they must differ from the partial ones."""
+    return _one_scalar(problem) or (run.chain is not None and run.chain.form == "total")
 
 
 def _region(problem: Problem, run: Run) -> str:
@@ -79,22 +98,8 @@ def _shown_at(run: Run) -> str:
 
 
 def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
-    """Resolve step functions whose argument keeps one sign over the sampled region.
-
-    Within a ``:where:`` region such as ``z > 0`` the derivative of ``max(0, z)`` is 1,
-    not a step function; the displayed result is stated for that region.
-    """
-    sample = run.sample
-    steps = {h for e in matrix for h in e.atoms(sympy.Heaviside)}
-    replace = {}
-    for step in steps:
-        fn = sympy.lambdify([sample.symbols], step.args[0], "numpy", dummify=True)
-        values = np.array([fn(p) for p in sample.points], dtype=float)
-        if np.all(values > 0):
-            replace[step] = sympy.Integer(1)
-        elif np.all(values < 0):
-            replace[step] = sympy.Integer(0)
-    return matrix.xreplace(replace) if replace else matrix
+    """Resolve step functions over the sampled region (see :func:`resolve_steps`)."""
+    return resolve_steps(matrix, run.sample.symbols, run.sample.points)
 
 
 def _simplified(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
@@ -124,7 +129,7 @@ def _chain(problem: Problem, run: Run) -> str:
         top = name(factor.top, styles[factor.top])
         below = wrt if factor.bottom is None else name(factor.bottom, styles[factor.bottom])
         total = factor.bottom is None and not factor.partial
-        d = r"\mathrm{d}" if total and _one_scalar(problem) else r"\partial"
+        d = r"\mathrm{d}" if total and _total_d(problem, run) else r"\partial"
         return rf"\frac{{{d} {top}}}{{{d} {below}}}"
 
     def matrix(factor: Factor) -> str:

@@ -15,10 +15,10 @@ import sympy
 from . import render, shapes
 from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
 from .compare import Comparison, compare, evaluate_at, exactly_zero
-from .errors import ShapeError, VcrError, VcrTimeout
+from .errors import DomainError, ShapeError, VcrError, VcrTimeout
 from .evaluate import Value
 from .limits import time_limit
-from .numeric import Sample, Sampler, format_point
+from .numeric import Sample, Sampler, format_point, resolve_steps
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
 from .problem import Instance, Problem, build_problem, claim_value, instantiate, size_assignments
 
@@ -133,6 +133,8 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
     numerator = in_layout(result, problem.layout)
     outputs = entries(instance.output)
     extra = list(claim) if claim is not None else []
+    _check_defined(outputs, "the function")
+    _check_defined(extra, "the claim", option="expect")
     free: set[sympy.Symbol] = set()
     for expr in (*outputs, *extra, *instance.conditions):
         free |= expr.free_symbols
@@ -153,6 +155,16 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
     comparison = (compare(claim, result, sample.symbols, sample.points)
                   if claim is not None else None)
     return Run(instance, result, claim, factorisation, sample, comparison)
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def _check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None) -> None:
+    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere."""
+    if any(e.has(*_UNDEFINED) for e in exprs):
+        raise DomainError(f"{what} is undefined everywhere (a division by zero or the log "
+                          "of zero)", option=option)
 
 
 def _check_kind(problem: Problem, instance: Instance) -> None:
@@ -207,8 +219,9 @@ def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
     entry = ("the claim is" if run.derivative.shape == (1, 1)
              else f"entry ({difference.row + 1}, {difference.col + 1}) is")
     shown = _number(claim_value), _number(actual_value)
+    actual = resolve_steps(difference.actual, sample.symbols, sample.points)
     message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
-               f"{shown[0]} but the derivative is {difference.actual} -> {shown[1]}")
+               f"{shown[0]} but the derivative is {actual} -> {shown[1]}")
     if shown[0] == shown[1]:
         message += f" (they differ by {abs(claim_value - actual_value):.3g})"
     hint = _hint(problem, runs)
@@ -226,23 +239,27 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
     run = runs[-1]
     claim, actual = run.claim, run.derivative
     assert claim is not None
-    if all(exactly_zero(c + a) for c, a in zip(claim, actual)):
-        return "the sign is wrong"
+    at = _where_sizes(run.instance.sizes)
+    hints = []
     ratios = [sympy.simplify(c / a) for c, a in zip(claim, actual) if a != 0]
-    if ratios and all(r == ratios[0] for r in ratios) and ratios[0].is_number \
+    if all(exactly_zero(c + a) for c, a in zip(claim, actual)):
+        hints.append("the sign is wrong")
+    elif ratios and all(r == ratios[0] for r in ratios) and ratios[0].is_number \
             and all(c == 0 for c, a in zip(claim, actual) if a == 0):
-        return f"it is {ratios[0]} times the derivative: check the constant factor"
-    if claim.shape[0] == claim.shape[1] and all(
+        hints.append(f"it is {ratios[0]} times the derivative{at}: check the constant "
+                     "factor")
+    elif claim.shape[0] == claim.shape[1] and all(
             exactly_zero(c - a) for c, a in zip(claim.T, actual)):
-        return "it is the transpose of the derivative: check the layout"
-    if len(runs) > 1 and any(1 in r.instance.sizes.values() for r in runs[:-1]):
-        passed = ", ".join(f"{k}={v}" for k, v in runs[0].instance.sizes.items())
-        return f"it holds at {passed} but not at every size"
-    if problem.where:
-        return "note the :where: region"
-    if any(e.has(sympy.Heaviside) for e in actual):
-        return "the derivative is piecewise: restrict the region with :where:"
-    return ""
+        hints.append("it is the transpose of the derivative: check the layout")
+    if len(runs) > 1:
+        passed = "; ".join(", ".join(f"{k}={v}" for k, v in r.instance.sizes.items())
+                           for r in runs[:-1])
+        hints.append(f"it holds at {passed} but not at every size")
+    elif problem.where:
+        hints.append("note the :where: region")
+    elif any(e.has(sympy.Heaviside) for e in actual):
+        hints.append("the derivative is piecewise: restrict the region with :where:")
+    return "; ".join(hints)
 
 
 def _fd_message(problem: Problem, instance: Instance, sample: Sample) -> str:

@@ -33,6 +33,7 @@ RIGHT = [
     (D, "abs(x)", [], {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
     (D, "relu(x)", [], {"wrt": "x", "expect": "where(x > 0, 1, 0)"}),
     (D, "max(0, x)", [], {"wrt": "x", "where": "x > 0", "expect": "1"}),
+    (D, "x**2", [], {"wrt": "x", "where": "x > 5", "expect": "2*x"}),  # outside [-2, 2]
     (D, "alpha * x**2 / 2", [], {"wrt": "x", "expect": "alpha * x"}),
     (D, "pi * x", [], {"wrt": "x", "expect": "pi"}),
     (D, "0.5 * x**2", [], {"wrt": "x", "expect": "x"}),
@@ -157,3 +158,52 @@ def test_wrong_claim_marked_as_mistake_is_verified(case):
 def test_right_claim_marked_as_mistake_fails():
     outcome = check(*RIGHT[6][:3], {**RIGHT[6][3], "mistake": None})
     assert outcome.status == "failed" and outcome.subtype == "mistake"
+
+
+@pytest.mark.parametrize("case, hint", [
+    ((D, "exp(-x)", [], {"wrt": "x", "expect": "exp(-x)"}), "the sign is wrong"),
+    ((D, "log(x**2)", [], {"wrt": "x", "expect": "1/x"}),
+     "it is 1/2 times the derivative: check the constant factor"),
+    ((J, "A @ x", [], {"wrt": "x[n]", "vars": "A[n, n]", "expect": "A.T"}),
+     "it holds at n=1 but not at every size"),
+    ((J, "A @ x", [], {"wrt": "x[2]", "vars": "A[2, 2]", "expect": "A.T"}),
+     "it is the transpose of the derivative: check the layout"),
+    ((G, "sum(w)", [], {"wrt": "w[n]", "expect": "n * ones(n).T"}),
+     "it is 2 times the derivative at n=2: check the constant factor; it holds at n=1"),
+    ((D, "relu(x)", [], {"wrt": "x", "expect": "1"}),
+     "the derivative is piecewise: restrict the region with :where:"),
+], ids=lambda v: v if isinstance(v, str) else _id(v))
+def test_mismatch_hints_name_the_likely_cause(case, hint):
+    outcome = check(*case)
+    assert outcome.status == "failed" and hint in outcome.message, outcome.message
+
+
+def test_step_functions_are_resolved_inside_the_region_in_messages():
+    outcome = check(C, "", ["z = w @ x + b", "a = max(0, z)"],
+                    {"wrt": "w[n], b", "vars": "x[n]", "where": "w @ x + b > 0",
+                     "expect": "[[w.T, 1]]"})
+    assert outcome.status == "failed"
+    assert "Heaviside" not in outcome.message and "derivative is x_1" in outcome.message
+
+
+@pytest.mark.parametrize("argument, expect", [("x/0", None), ("log(0*x)", None),
+                                              ("x", "1/0")])
+def test_undefined_everywhere_is_a_domain_error(argument, expect):
+    options = {"wrt": "x"} | ({"expect": expect} if expect else {})
+    outcome = check(D, argument, [], options)
+    assert outcome.status == "error" and outcome.subtype == "domain"
+    assert "undefined everywhere" in outcome.message
+    assert outcome.option == ("expect" if expect else None)
+
+
+def test_rendered_math_uses_the_real_shapes():
+    outcome = check(G, "sum(y * (X @ w))", [], {"wrt": "w[n]", "vars": "X[N, n], y[N]",
+                                                "expect": "y.T @ X"})
+    assert r"\mathbf{y} \odot \left(\mathbf{X} \mathbf{w}\right)" in outcome.math[-1]
+
+
+def test_total_derivative_form_distinguishes_d_from_partial():
+    outcome = check(C, "", ["z = W @ x", "y = x @ z"], {"wrt": "x[n]", "vars": "W[n, n]"})
+    assert outcome.ok
+    assert outcome.math[-1].startswith(
+        r"\frac{\mathrm{d} y}{\mathrm{d} \mathbf{x}} = \frac{\partial y}{\partial \mathbf{x}} + ")
