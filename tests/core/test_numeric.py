@@ -67,6 +67,11 @@ def test_sampling_is_deterministic():
 
 def test_empty_region_is_a_domain_error():
     with pytest.raises(DomainError, match="no sample point satisfies :where:"):
-        sampler(x**2, conditions=[x > 5]).draw(5, 1e-6, 1e-9)
+        sampler(x**2, conditions=[x > 1000]).draw(5, 1e-6, 1e-9)
     with pytest.raises(DomainError, match="no finite real value"):
         sampler(sympy.log(-x**2 - 1)).draw(5, 1e-6, 1e-9)
+
+
+def test_regions_outside_the_usual_range_are_found():
+    xs = sampler(x**2, conditions=[x > 5]).draw(5, 1e-6, 1e-9).points[:, 0]
+    assert np.all(xs > 5)
