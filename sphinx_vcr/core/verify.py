@@ -46,6 +46,8 @@ class Run:
     chain: Chain | None
     sample: Sample
     comparison: Comparison | None
+    #: Why a ``:mistake:`` claim of the wrong shape is wrong (it is not compared).
+    shape_error: str | None = None
 
 
 class Failure(Exception):
@@ -93,16 +95,18 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     """Verify a parsed problem at every instantiation of its sizes."""
     runs: list[Run] = []
     caught: Outcome | None = None
-    for sizes in size_assignments(problem, settings.sizes):
+    assignments = size_assignments(problem, settings.sizes)
+    for sizes in assignments:
         run = _run(problem, sizes, settings, key)
         runs.append(run)
-        if run.comparison is not None and not run.comparison.equal:
-            message = _mismatch_message(problem, runs)
+        if run.shape_error or (run.comparison is not None and not run.comparison.equal):
+            message = run.shape_error or _mismatch_message(problem, runs)
+            shown = _display_run(problem, settings, key, run, assignments)
             if not problem.mistake:
                 raise Failure(Outcome(FAILED, "mismatch", message, option="expect",
-                                      math=render.failure(problem, run)))
+                                      math=render.failure(problem, shown)))
             caught = Outcome(VERIFIED, mistake=True, message=message,
-                             math=render.mistake(problem, run),
+                             math=render.mistake(problem, shown),
                              badge="known mistake, confirmed wrong: " + message)
             break
     if problem.mistake and caught is None:
@@ -120,16 +124,38 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
                    badge=render.badge(problem, runs, exact, points, worst))
 
 
+def _display_run(problem: Problem, settings: Settings, key: str, run: Run,
+                 assignments: list[dict[str, int]]) -> Run:
+    """The run whose derivative is written out beside a wrong claim.
+
+    A derivative at size 1 says little (``x_1`` for ``diag(x)``), so when the claim
+    failed there, the correct value is shown at the next size instead.
+    """
+    if not run.instance.sizes or max(run.instance.sizes.values()) > 1 \
+            or len(assignments) < 2:
+        return run
+    try:
+        return _run(problem, assignments[1], settings, key)
+    except (VcrError, Failure):
+        return run
+
+
 def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) -> Run:
     instance = instantiate(problem, sizes)
     _check_kind(problem, instance)
     result = derivative(problem, instance)
     expected = derivative_shape(problem, instance.output)
-    claim = None
+    claim, shape_error = None, None
     if problem.expect is not None:
         value = claim_value(problem, instance, expected)
-        _check_claim_shape(problem, value, expected)
-        claim = _as_matrix(value, result.shape)
+        try:
+            _check_claim_shape(problem, value, expected)
+            claim = _as_matrix(value, result.shape)
+        except ShapeError as err:
+            # A known mistake may be one of shape (a column where a row belongs).
+            if not problem.mistake:
+                raise
+            shape_error = err.message
     numerator = in_layout(result, problem.layout)
     outputs = entries(instance.output)
     extra = list(claim) if claim is not None else []
@@ -154,7 +180,7 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
                                   + _where_sizes(sizes)))
     comparison = (compare(claim, result, sample.symbols, sample.points)
                   if claim is not None else None)
-    return Run(instance, result, claim, factorisation, sample, comparison)
+    return Run(instance, result, claim, factorisation, sample, comparison, shape_error)
 
 
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)

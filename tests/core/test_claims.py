@@ -207,3 +207,14 @@ def test_total_derivative_form_distinguishes_d_from_partial():
     assert outcome.ok
     assert outcome.math[-1].startswith(
         r"\frac{\mathrm{d} y}{\mathrm{d} \mathbf{x}} = \frac{\partial y}{\partial \mathbf{x}} + ")
+
+
+def test_a_mistake_of_shape_is_a_confirmed_mistake():
+    options = {"wrt": "w[n]", "vars": "x[n]", "where": "w @ x + b > 0", "expect": "x"}
+    content = ["z = w @ x + b", "a = max(0, z)"]
+    assert check(C, "", content, options).subtype == "shape"  # without :mistake:
+    outcome = check(C, "", content, {**options, "mistake": ""})
+    assert outcome.status == "verified" and outcome.mistake
+    assert "transpose the claim with .T" in outcome.badge
+    # the correct value is shown at a size that says something (n = 2, not n = 1)
+    assert r"\begin{bmatrix}x_{1} & x_{2}\end{bmatrix}" in outcome.math[-1]
