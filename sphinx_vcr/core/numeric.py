@@ -238,12 +238,12 @@ def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, error
 
 
-def resolve_steps(expr: sympy.Basic, symbols: Sequence[sympy.Symbol],
-                  points: np.ndarray) -> sympy.Basic:
+def resolve_sampled_steps(expr: sympy.Basic, symbols: Sequence[sympy.Symbol],
+                          points: np.ndarray) -> sympy.Basic:
     """Replace step functions whose argument keeps one sign at all ``points``.
 
-    Within a ``:where:`` region such as ``z > 0`` the derivative of ``max(0, z)`` is 1,
-    not a step function; results shown this way are stated for that region.
+    For display only (what a reader sees of a derivative on a sampled region); checks
+    use the sound :func:`~.compare.resolve_steps`, which relies on the conditions.
     """
     replace = {}
     for step in expr.atoms(sympy.Heaviside):

@@ -16,7 +16,7 @@ import sympy
 from .errors import VcrError
 from .evaluate import Scope, evaluate
 from .latex import Printer, name, sympy_latex, wrt_latex
-from .numeric import resolve_steps
+from .numeric import resolve_sampled_steps
 
 if TYPE_CHECKING:
     from .calculus import Factor
@@ -99,7 +99,7 @@ def _shown_at(run: Run) -> str:
 
 def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
     """Resolve step functions over the sampled region (see :func:`resolve_steps`)."""
-    return resolve_steps(matrix, run.sample.symbols, run.sample.points)
+    return resolve_sampled_steps(matrix, run.sample.symbols, run.sample.points)
 
 
 def _simplified(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:

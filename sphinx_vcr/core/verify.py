@@ -14,11 +14,11 @@ import sympy
 
 from . import render, shapes
 from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
-from .compare import Comparison, compare, evaluate_at, exactly_zero
+from .compare import Comparison, compare, evaluate_at, exactly_zero, resolve_steps
 from .errors import DomainError, ShapeError, VcrError, VcrTimeout
 from .evaluate import Value
 from .limits import time_limit
-from .numeric import Sample, Sampler, format_point, resolve_steps
+from .numeric import Sample, Sampler, format_point, resolve_sampled_steps
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
 from .problem import Instance, Problem, build_problem, claim_value, instantiate, size_assignments
 
@@ -172,14 +172,16 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", _fd_message(problem, instance, sample)))
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
+    region = instance.conditions
     if factorisation is not None:
-        check = compare(factorisation.value, numerator, sample.symbols, sample.points)
+        check = compare(resolve_steps(factorisation.value, region),
+                        resolve_steps(numerator, region), sample.symbols, sample.points)
         if not check.equal:
             raise Failure(Outcome(FAILED, "chain", "the product of the chain-rule factors "
                                   "does not equal the derivative of the composition"
                                   + _where_sizes(sizes)))
-    comparison = (compare(claim, result, sample.symbols, sample.points)
-                  if claim is not None else None)
+    comparison = (compare(claim, resolve_steps(result, region), sample.symbols,
+                          sample.points) if claim is not None else None)
     return Run(instance, result, claim, factorisation, sample, comparison, shape_error)
 
 
@@ -234,8 +236,7 @@ def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
-    index = difference.point if difference.point is not None else 0
-    point = sample.points[index]
+    point = sample.points[difference.point]
     claim_value = evaluate_at(difference.claim, sample.symbols, point)
     actual_value = evaluate_at(difference.actual, sample.symbols, point)
     where = format_point(sample.symbols, point)
@@ -245,7 +246,7 @@ def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
     entry = ("the claim is" if run.derivative.shape == (1, 1)
              else f"entry ({difference.row + 1}, {difference.col + 1}) is")
     shown = _number(claim_value), _number(actual_value)
-    actual = resolve_steps(difference.actual, sample.symbols, sample.points)
+    actual = resolve_sampled_steps(difference.actual, sample.symbols, sample.points)
     message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
                f"{shown[0]} but the derivative is {actual} -> {shown[1]}")
     if shown[0] == shown[1]:

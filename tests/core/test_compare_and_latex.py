@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from sphinx_vcr.core.compare import compare, exactly_zero
+from sphinx_vcr.core.compare import compare, exactly_zero, resolve_steps
 from sphinx_vcr.core.latex import Printer, name
 from sphinx_vcr.core.parse import parse_expression
 
@@ -28,10 +28,25 @@ def test_region_dependent_claims_are_compared_at_points():
     assert not result.equal and not result.exact and result.difference.point == 0
 
 
-def test_exact_difference_is_reported_without_points():
-    result = compare(sympy.Matrix([[2 / x + sympy.Rational(1, 10**9)]]),
-                     sympy.Matrix([[2 / x]]), [x], np.array([[1.0]]))
-    assert not result.equal and result.exact
+def test_a_tiny_offset_is_a_difference_at_the_first_point():
+    result = compare(sympy.Matrix([[2 / x + sympy.Rational(1, 10**20)]]),
+                     sympy.Matrix([[2 / x]]), [x], np.array([[1.0], [2.0]]))
+    assert not result.equal and result.difference.point == 0
+
+
+def test_agreement_is_proved_exactly_when_sympy_can():
+    points = np.array([[0.7, 1.1], [-1.3, 0.4]])
+    assert compare(sympy.Matrix([[sympy.sin(x) ** 2]]),
+                   sympy.Matrix([[1 - sympy.cos(x) ** 2]]), [x, z], points).exact
+
+
+def test_steps_are_resolved_only_where_the_conditions_fix_their_sign():
+    step = sympy.Heaviside(x + z, 0)
+    assert resolve_steps(step * x, [x + z > 0]) == x
+    assert resolve_steps(step * x, [-x - z < 0]) == x
+    assert resolve_steps(step * x, [x + z < 0]) == 0
+    assert resolve_steps(step * x, [x > 0, z > 0]) == step * x  # implied, but not proven
+    assert resolve_steps(sympy.sign(x), [x < 0]) == -1
 
 
 def test_names_render_by_convention():
