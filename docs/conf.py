@@ -9,3 +9,5 @@ extensions = ["sphinx_vcr", "sphinxcontrib.bibtex"]
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]
 html_title = "sphinx-vcr"
+html_theme = "furo"
+html_static_path = ["_static"]

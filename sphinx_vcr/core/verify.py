@@ -7,7 +7,9 @@ and a message, and a time limit bounds the whole of it.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sympy
@@ -58,9 +60,29 @@ class Failure(Exception):
         self.outcome = outcome
 
 
+#: Outcomes of directives already checked in this process, by text and settings. The
+#: check is a pure function of both, so a directive that appears again (a page read
+#: twice, a copied example) is not recomputed. Bounded, and copied out, never shared.
+_memo: OrderedDict[tuple, Outcome] = OrderedDict()
+MEMO_SIZE = 2048
+
+
 def check(kind: str, argument: str, content: list[str], options: dict[str, str | None],
           settings: Settings = Settings()) -> Outcome:
     """Parse, compute and verify one directive's text; never raises for bad input."""
+    key = (_key(kind, argument, content, options), settings)
+    if key in _memo:
+        _memo.move_to_end(key)
+        return copy.deepcopy(_memo[key])
+    outcome = _check(kind, argument, content, options, settings)
+    _memo[key] = copy.deepcopy(outcome)
+    if len(_memo) > MEMO_SIZE:
+        _memo.popitem(last=False)
+    return outcome
+
+
+def _check(kind: str, argument: str, content: list[str], options: dict[str, str | None],
+           settings: Settings) -> Outcome:
     try:
         with time_limit(settings.timeout):
             problem = build_problem(kind, argument, content, options, settings.layout)

@@ -218,3 +218,11 @@ def test_a_mistake_of_shape_is_a_confirmed_mistake():
     assert "transpose the claim with .T" in outcome.badge
     # the correct value is shown at a size that says something (n = 2, not n = 1)
     assert r"\begin{bmatrix}x_{1} & x_{2}\end{bmatrix}" in outcome.math[-1]
+
+
+def test_repeated_checks_give_equal_but_independent_outcomes():
+    case = RIGHT[6]
+    first, second = check(*case), check(*case)
+    assert first == second and first is not second
+    first.math.append("changed")
+    assert check(*case).math == second.math

@@ -1,0 +1,89 @@
+"""A real browser for the rendered pages: local MathJax, a local server, headless Chromium.
+
+No CDN is reachable where the tests run, so MathJax comes from the npm package
+``mathjax`` (version 3), installed once into a cache folder, and is served with the
+built pages from a loopback HTTP server. Chromium is Debian's ``chromium``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+CACHE = Path(os.environ.get("VCR_TEST_CACHE", Path.home() / ".cache" / "sphinx-vcr-tests"))
+MATHJAX_PACKAGE = "mathjax@3"
+
+
+class BrowserUnavailable(Exception):
+    """Chromium or npm is missing; the message says which."""
+
+
+def chromium() -> str:
+    """The path of a Chromium binary."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise BrowserUnavailable("no chromium on PATH (apt-get install chromium)")
+
+
+def mathjax() -> Path:
+    """The folder of MathJax's browser components, installed from npm if needed."""
+    es5 = CACHE / "mathjax-npm" / "node_modules" / "mathjax" / "es5"
+    if not (es5 / "tex-chtml.js").is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise BrowserUnavailable("no npm on PATH to install the mathjax package")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--prefix", str(CACHE / "mathjax-npm"),
+                        MATHJAX_PACKAGE, "--no-audit", "--no-fund", "--loglevel=error"],
+                       check=True, capture_output=True, timeout=300)
+    return es5
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on a loopback port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _run(args: list[str], profile: Path, timeout: float = 120) -> str:
+    # The flags keep Chromium off the network (which is closed here) and make it
+    # wait, in virtual time, until MathJax has typeset the page.
+    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", "--virtual-time-budget=30000", *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    return result.stdout
+
+
+def rendered_dom(url: str, profile: Path) -> str:
+    """The page's DOM after its scripts ran."""
+    return _run(["--dump-dom", url], profile)
+
+
+def screenshot(url: str, path: Path, profile: Path, size: str = "1100,2600") -> None:
+    """A PNG of the page as the browser shows it."""
+    _run([f"--screenshot={path}", f"--window-size={size}", "--hide-scrollbars", url],
+         profile)

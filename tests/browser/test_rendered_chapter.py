@@ -1,0 +1,51 @@
+"""The worked chapter in a real browser: every formula typeset, no MathJax error."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from . import chromium
+from .build_chapter import build
+
+
+@pytest.fixture(scope="module")
+def page(browser, tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    www = root / "www"
+    www.mkdir()
+    (www / "mathjax").symlink_to(chromium.mathjax())
+    with chromium.serve(www) as url:
+        app = build(root, url)
+        (www / "chapter").symlink_to(root / "site")
+        dom = chromium.rendered_dom(f"{url}/chapter/index.html", root / "profile")
+        shot = root / "chapter.png"
+        chromium.screenshot(f"{url}/chapter/index.html", shot, root / "profile")
+    source = (root / "site" / "index.html").read_text(encoding="utf8")
+    return app, source, dom, shot
+
+
+def test_the_chapter_builds_clean(page):
+    app, _, _, _ = page
+    assert app.statuscode == 0, app.warning.getvalue()
+    assert "WARNING" not in app.warning.getvalue() and "ERROR" not in app.warning.getvalue()
+
+
+def test_every_formula_is_typeset_without_errors(page):
+    _, source, dom, _ = page
+    formulas = len(re.findall(r'class="math notranslate nohighlight"', source))
+    assert formulas >= 60
+    typeset = len(re.findall(r"<mjx-container", dom))
+    assert typeset == formulas, f"{typeset} of {formulas} formulas typeset"
+    assert "<mjx-merror" not in dom and "data-mjx-error" not in dom
+    # MathJax shows unknown macros in red as their source text
+    assert not re.search(r'<mjx-mtext[^>]*style="color: red', dom)
+
+
+def test_badges_and_mistakes_are_visible(page):
+    _, _, dom, shot = page
+    assert dom.count("vcr-badge vcr-verified") >= 25
+    assert dom.count("vcr-badge vcr-mistake") >= 4
+    assert "vcr-failed" not in dom
+    assert shot.stat().st_size > 20_000  # a real picture, not a blank page
