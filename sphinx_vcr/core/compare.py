@@ -1,10 +1,14 @@
-"""Compare a claimed derivative with the computed one: at points first, then exactly.
+"""Compare a claimed derivative with the computed one: at points, exactly, then widely.
 
-Every entry of the difference is first evaluated at the sample points in 40-digit
-arithmetic, where any real difference stands far above the rounding: a claim off by
-``1e-9`` is wrong, not "close enough". Only a claim that agrees at every point is then
-proved equal exactly, by SymPy's simplification, which decides whether the badge says
-"symbolically" or "numerically". Wrong claims thus never pay for simplification.
+1. Every entry of the difference is evaluated at the sample points in 50-digit
+   arithmetic, where any real difference stands far above the rounding. Most wrong
+   claims stop here, without paying for simplification.
+2. SymPy then tries to reduce each remaining difference: to zero (equal), or to a
+   non-zero number (wrong, however small: a claim off by ``1e-30`` is wrong, not "close
+   enough").
+3. What SymPy cannot decide (a claim written with ``where()``, say) is compared at many
+   more points: spread over six orders of magnitude, and on both sides of every kink of
+   the claim and the derivative, so a claim wrong on part of the domain is caught.
 
 Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 ``z > 0``) are resolved first, so a derivative on one branch of a ReLU is exact too.
@@ -12,27 +16,28 @@ Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import mpmath
 import numpy as np
 import sympy
 
-DIGITS = 40
-TOLERANCE = mpmath.mpf("1e-25")   # relative, far above 40-digit rounding
+DIGITS = 50
+TOLERANCE = mpmath.mpf("1e-40")   # relative: far above 50-digit rounding, and far below
+                                  # any difference a claim could mean
 MAX_SIMPLIFY_OPS = 400            # larger differences are left to the points
 
 
 @dataclass
 class Difference:
-    """The first entry where the claim and the derivative differ."""
+    """The first entry where the claim and the derivative differ, and a point where."""
 
     row: int
     col: int
     claim: sympy.Expr
     actual: sympy.Expr
-    point: int  # index of the sample point where they differ
+    point: np.ndarray
 
 
 @dataclass
@@ -57,18 +62,20 @@ def positive_by_conditions(conditions: Sequence[sympy.Basic]) -> set[sympy.Expr]
     return positive
 
 
-def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic]) -> sympy.Basic:
+def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
+                  substitution: dict[sympy.Symbol, sympy.Expr] | None = None) -> sympy.Basic:
     """Replace step and sign functions whose argument's sign the conditions fix.
 
     Sound: only an argument that *is* (up to expansion) a strictly positive or negative
     side of a condition is resolved, so the result equals ``expr`` on the whole region.
+    ``substitution`` expresses chain-rule intermediates (``z``) in the variables.
     """
     positive = positive_by_conditions(conditions)
     if not positive:
         return expr
     replace = {}
     for node in expr.atoms(sympy.Heaviside, sympy.sign):
-        argument = sympy.expand(node.args[0])
+        argument = sympy.expand(node.args[0].xreplace(substitution or {}))
         if argument in positive:
             replace[node] = sympy.Integer(1)
         elif sympy.expand(-argument) in positive:
@@ -77,9 +84,13 @@ def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic]) -> sympy
 
 
 def exactly_zero(expr: sympy.Expr) -> bool | None:
-    """True if ``expr`` is identically zero, False if it is a non-zero number, else None."""
+    """True if ``expr`` is identically zero, False if it is certainly not (a non-zero
+    number, or a non-zero rational function, whose cancelled form is canonical), else
+    None."""
     if expr == 0:
         return True
+    if expr.is_rational_function():
+        return sympy.cancel(expr) == 0
     for simplify in (sympy.expand, sympy.cancel, _trig_and_exp, sympy.simplify):
         if simplify is sympy.simplify and sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
             return None
@@ -89,8 +100,10 @@ def exactly_zero(expr: sympy.Expr) -> bool | None:
             continue
         if reduced == 0:
             return True
+        if reduced.is_zero is False:  # non-zero for every (real) value of its symbols
+            return False
         if reduced.is_number:
-            return False if reduced.is_zero is False else None
+            return None
     return None
 
 
@@ -100,7 +113,7 @@ def _trig_and_exp(expr: sympy.Expr) -> sympy.Expr:
 
 def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
               points: np.ndarray) -> list[list[mpmath.mpc | mpmath.mpf | None]]:
-    """``exprs`` at each point in 40-digit arithmetic (None where not a number)."""
+    """``exprs`` at each point in 50-digit arithmetic (None where not a number)."""
     fn = sympy.lambdify([list(symbols)], list(exprs), modules="mpmath", dummify=True)
     rows = []
     with mpmath.workdps(DIGITS):
@@ -115,27 +128,64 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
-            points: np.ndarray) -> Comparison:
-    """Compare two matrices of one shape at ``points``, then exactly where they agree."""
+            points: np.ndarray, probes: Callable[[], np.ndarray] | None = None
+            ) -> Comparison:
+    """Compare two matrices of one shape (see the module docstring for the stages).
+
+    ``probes`` gives the extra points of stage 3, inside the region and the domain.
+    """
     cells = [(i, j) for i in range(claim.rows) for j in range(claim.cols)
              if sympy.expand(claim[i, j] - actual[i, j]) != 0]
     if not cells:
         return Comparison(True, True)
-    exprs = [e for i, j in cells for e in (claim[i, j], actual[i, j])]
-    for index, row in enumerate(values_at(exprs, symbols, points)):
+    found = _differ_at(claim, actual, cells, symbols, points)
+    if found:
+        return Comparison(False, False, found)
+    verdicts = {cell: exactly_zero(claim[cell] - actual[cell]) for cell in cells}
+    wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
+    if wrong:
+        i, j = wrong[0]
+        return Comparison(False, True, Difference(i, j, claim[i, j], actual[i, j],
+                                                  points[0]))
+    undecided = [cell for cell, verdict in verdicts.items() if verdict is None]
+    if not undecided:
+        return Comparison(True, True)
+    if probes is not None:
+        found = _differ_at(claim, actual, undecided, symbols, probes())
+        if found:
+            return Comparison(False, False, found)
+    return Comparison(True, False)
+
+
+def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[tuple[int, int]],
+               symbols: Sequence[sympy.Symbol], points: np.ndarray) -> Difference | None:
+    """The first cell and point where claim and derivative differ in 50 digits."""
+    if not len(points):
+        return None
+    exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
+    for point, row in zip(points, values_at(exprs, symbols, points)):
         for k, (i, j) in enumerate(cells):
-            c, a = row[2 * k], row[2 * k + 1]
             # A value that is not a number is a difference too: only agreement proven
             # at the point may pass.
-            if c is None or a is None or abs(c - a) > TOLERANCE * max(1, abs(a), abs(c)):
-                return Comparison(False, False, Difference(
-                    i, j, claim[i, j], actual[i, j], index))
-    exact = all(exactly_zero(claim[i, j] - actual[i, j]) for i, j in cells)
-    return Comparison(True, exact)
+            if not agree(row[2 * k], row[2 * k + 1]):
+                return Difference(i, j, claim[i, j], actual[i, j], point)
+    return None
+
+
+def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE) -> bool:
+    """Whether two values are equal to ``tolerance``, relative (and absolute below 1).
+
+    The arithmetic runs at the full working precision: outside it, mpmath would round
+    the difference to double precision and hide all that the 50 digits were for.
+    """
+    if x is None or y is None:
+        return False
+    with mpmath.workdps(DIGITS):
+        return bool(abs(x - y) <= tolerance * max(1, abs(x), abs(y)))
 
 
 def evaluate_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
-                point: np.ndarray) -> complex:
-    """The value of ``expr`` at ``point`` (nan where it has none)."""
+                point: np.ndarray) -> mpmath.mpc:
+    """The value of ``expr`` at ``point``, to 50 digits (nan where it has none)."""
     value = values_at([expr], symbols, point[None, :])[0][0]
-    return complex(value) if value is not None else complex("nan")
+    return mpmath.mpmathify(value) if value is not None else mpmath.mpf("nan")

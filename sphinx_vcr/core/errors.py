@@ -41,6 +41,10 @@ class DomainError(VcrError):
     subtype = "domain"
 
 
+class SizeExcluded(DomainError):
+    """A ``:where:`` condition on sizes (``n > 1``) excludes the size being checked."""
+
+
 class LimitError(VcrError):
     """Input that would take too long or too much memory to process."""
 

@@ -10,6 +10,7 @@ scalar.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,7 +33,8 @@ from .syntax import (
 )
 
 MAX_EXPONENT = 1000          # |p| in x**p for a numeric p
-MAX_RESULT_DIGITS = 10_000   # digits of a number computed from literals
+MAX_RESULT_DIGITS = 4_000    # digits of a number computed from literals (Python prints
+                             # integers of at most 4300 digits)
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,21 @@ class Scope:
         if component is not None:
             return component
         # Undeclared names are scalar parameters (DESIGN section 2).
+        check_entry_clash(name, self.values)
         value = scalar(sympy.Symbol(name, real=True))
         self.values[name] = value
         return value
+
+
+_ENTRY = re.compile(r"([A-Za-z]\w*?)_(\d+)\Z")
+
+
+def check_entry_clash(name: str, values: dict[str, Value]) -> None:
+    """Entry 2 of a vector ``v`` is the SymPy symbol ``v_2``: no other name may be."""
+    match = _ENTRY.match(name)
+    if match and match.group(1) in values and not values[match.group(1)].is_scalar:
+        raise ParseError(f"the name {name!r} clashes with entry {match.group(2)} of "
+                         f"{match.group(1)!r}; rename it", line=None)
 
 
 def _component(name: str, values: dict[str, Value]) -> Value | None:
@@ -174,6 +188,15 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, line: int | None) -> sympy.Ex
     return base**exponent
 
 
+def _bounded(value: sympy.Expr, line: int | None) -> sympy.Expr:
+    """``value``, unless it is a number too long to compute with (or to print)."""
+    if isinstance(value, sympy.Rational) and max(
+            abs(value.p).bit_length(), value.q.bit_length()) > 3.32 * MAX_RESULT_DIGITS:
+        raise LimitError(f"a number in this expression has more than {MAX_RESULT_DIGITS} "
+                         "digits", line=line)
+    return value
+
+
 def _short(expr: sympy.Expr) -> str:
     text = str(expr)
     return text if len(text) <= 30 else text[:27] + "..."
@@ -189,7 +212,10 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
     def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
         return _power(a, b, scope.line)
 
-    fn = power if op == "**" else _BINARY[op]
+    operation = power if op == "**" else _BINARY[op]
+
+    def fn(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        return _bounded(operation(a, b), scope.line)
     if left.is_scalar and right.is_scalar:
         return scalar(fn(left.data, right.data))
     if left.is_scalar:
@@ -293,8 +319,9 @@ def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]
                                   _dim_argument(right, scope, func))
             fn = _BINARY[op]
             symbolic, value = fn(ls, rs), int(fn(lv, rv))
-            if value < 1:
-                raise scope.shape_error(f"{func}() size {symbolic} is not positive")
+            if not 1 <= value <= 64:
+                raise scope.shape_error(f"{func}() size {symbolic} is {value} here; sizes go "
+                                        "from 1 to 64")
             return symbolic, value
     raise scope.shape_error(f"{func}() takes sizes: whole numbers from 1 to 64 or size "
                             "names declared in :wrt: or :vars:")
@@ -377,7 +404,7 @@ def _compare(node: Compare, scope: Scope) -> Value:
 def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
     relation = _RELATIONS[op]
     if left.is_scalar and right.is_scalar:
-        return scalar(relation(left.data, right.data, evaluate=False))
+        return Value((), _relate(relation, left.data, right.data))
     a, b = (Value(right.shape, right.data.applyfunc(lambda _: left.data))
             if left.is_scalar else left,
             Value(left.shape, left.data.applyfunc(lambda _: right.data))
@@ -386,8 +413,15 @@ def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
         raise scope.shape_error(f"cannot compare {shapes.describe(a.shape)} with "
                                 f"{shapes.describe(b.shape)}")
     rows, cols = a.data.shape
-    return Value(a.shape, Grid(rows, cols, lambda i, j: relation(
-        a.data[i, j], b.data[i, j], evaluate=False)))
+    return Value(a.shape, Grid(rows, cols, lambda i, j: _relate(
+        relation, a.data[i, j], b.data[i, j])))
+
+
+def _relate(relation: type, left: sympy.Expr, right: sympy.Expr) -> sympy.Basic:
+    """A relation, decided at once when both sides are numbers (``n > 1`` at n = 2)."""
+    if left.is_number and right.is_number and left.is_real and right.is_real:
+        return sympy.true if relation(left, right) else sympy.false
+    return relation(left, right, evaluate=False)
 
 
 def _combine(a: Value, b: Value, scope: Scope) -> Value:

@@ -35,8 +35,11 @@ LOW, HIGH = 0.2, 2.0  # coordinates are drawn with |value| in [LOW, HIGH] * scal
 SCALES = (1.0, 10.0, 100.0)  # wider ranges, tried only while no point is admissible
 PROBE_BATCHES = 4   # batches at one scale before a wider one is tried
 STEP = 0.05         # initial relative step h0 (times max(1, |x|))
-HUGE = 1e12         # values beyond this count as "near a singularity"
-UNRELIABLE = 1e-4   # error estimates above this (relative) mean: pick another point
+HUGE = 1e100         # values beyond this count as "near a singularity"
+UNRELIABLE = 1e-4   # error estimates above this (relative) mean: try a smaller step
+SHRINKS = (1.0, 0.1, 0.01, 0.001)  # first steps h0 * shrink, for fast-varying functions
+PROBES = 48         # wide points at which an undecided claim is compared
+PROBE_BASES = 8     # points on each side of each kink
 
 
 def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
@@ -54,10 +57,21 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
 
     def run(points: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            columns = fn(points.T)
-            return np.array([np.broadcast_to(np.asarray(c, dtype=float), points.shape[:1])
-                             for c in columns]).reshape(len(exprs), points.shape[0])
+            try:
+                columns = fn(points.T)
+            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+                return np.full((len(exprs), points.shape[0]), np.nan)
+            return np.array([_real(c, points.shape[0]) for c in columns]).reshape(
+                len(exprs), points.shape[0])
     return run
+
+
+def _real(column: object, count: int) -> np.ndarray:
+    """A column of values as reals; values with an imaginary part are not finite."""
+    values = np.broadcast_to(np.asarray(column), (count,))
+    if np.iscomplexobj(values):
+        return np.where(values.imag == 0, values.real, np.nan)
+    return values.astype(float)
 
 
 def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
@@ -126,28 +140,23 @@ class Sampler:
         return STEP * np.maximum(1.0, np.abs(points[:, : self.n_wrt]))
 
     def admissible(self, points: np.ndarray) -> np.ndarray:
-        """Mask of candidate points that lie in the region and off every guard."""
+        """Mask of candidate points in the region, with finite values, off every guard."""
         ok = np.ones(len(points), dtype=bool)
         for condition in self.conditions:
             ok &= condition(points)[0] > 0.5
         values = np.vstack([self.f(points), self.jac(points)])
         ok &= np.all(np.isfinite(values) & (np.abs(values) < HUGE), axis=0)
-        centre = self.guards(points) if self.guards else None
-        if centre is not None:
-            ok &= np.all(np.abs(centre) > 1e-9, axis=0)
-        steps = self.steps(points)
-        for j in range(self.n_wrt):
-            for sign in (-1.0, 1.0):
-                moved = points.copy()
-                moved[:, j] += sign * steps[:, j]
-                ok &= np.all(np.isfinite(self.f(moved)), axis=0)
-                if self.guards:
-                    ok &= np.all(np.sign(self.guards(moved)) == np.sign(centre), axis=0)
+        if self.guards:
+            ok &= np.all(np.abs(self.guards(points)) > 1e-9, axis=0)
         return ok
 
     def ridders(self, point: np.ndarray, shrink_first: float = 1.0
-                ) -> tuple[np.ndarray, np.ndarray, float]:
-        """Jacobian estimate, its error estimate and the roundoff scale at ``point``."""
+                ) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """Jacobian estimate, its error estimate and the roundoff scale at ``point``.
+
+        None when the stencil is unusable: a value is not finite, or a guard changes
+        sign at one of its abscissae (a kink or pole between them, however dense).
+        """
         h0 = self.steps(point[None, :])[0] * shrink_first
         shrink = CON ** -np.arange(NTAB)
         h = h0[None, :] * shrink[:, None]                        # (NTAB, n_wrt)
@@ -158,6 +167,12 @@ class Sampler:
         minus[:, idx, idx] -= h
         flat = np.concatenate([plus.reshape(-1, len(point)), minus.reshape(-1, len(point))])
         values = self.f(flat)                                    # (m, 2 * NTAB * n)
+        if not np.all(np.isfinite(values)):
+            return None
+        if self.guards:
+            centre = np.sign(self.guards(point[None, :]))
+            if np.any(np.sign(self.guards(flat)) != centre):
+                return None
         half = values.shape[1] // 2
         fp = values[:, :half].reshape(-1, NTAB, self.n_wrt)
         fm = values[:, half:].reshape(-1, NTAB, self.n_wrt)
@@ -166,7 +181,70 @@ class Sampler:
         roundoff = 100 * np.finfo(float).eps * np.max(np.abs(values)) / h.min()
         return estimate, error, roundoff
 
+    def judge(self, point: np.ndarray, rtol: float, atol: float
+              ) -> tuple[float, tuple[int, int, float, float] | None] | None:
+        """Finite differences against SymPy at ``point``: (largest relative error,
+        first mismatch or None), or None if no step gives a reliable estimate.
+
+        A mismatch at one step is tried again at smaller steps: curvature that the error
+        estimate missed shrinks away, a wrong derivative does not.
+        """
+        sym = self.jac(point[None, :])[:, 0].reshape(self.shape)
+        verdict = None
+        for shrink_first in SHRINKS:
+            estimate = self.ridders(point, shrink_first)
+            if estimate is None:
+                continue
+            fd, err, roundoff = estimate
+            magnitude = np.maximum(np.abs(sym), np.abs(fd))
+            if np.any(err > UNRELIABLE * (1 + magnitude)):
+                continue
+            gap = np.abs(fd - sym)
+            worst = float(np.max(gap / (magnitude + atol + 1e-300)))
+            bad = np.argwhere(gap > atol + rtol * magnitude + 10 * err + roundoff)
+            if not len(bad):
+                return worst, None
+            i, j = bad[0]
+            verdict = (worst, (int(i), int(j), float(fd[i, j]), float(sym[i, j])))
+        return verdict
+
+    def probes(self, exprs: Sequence[sympy.Expr]) -> np.ndarray:
+        """Extra points to compare a claim at: spread over magnitudes from 1e-3 to 1e3,
+        and on both sides of every kink of ``exprs``, within the region and the domain.
+
+        A claim SymPy cannot decide might be wrong only near 0, beyond 2, or on one side
+        of a kink; these points look there.
+        """
+        size = (PROBES, len(self.symbols))
+        wide = 10 ** self.rng.uniform(-3, 3, size) * self.rng.choice([-1.0, 1.0], size)
+        near = [p for g in guard_expressions(exprs) for p in self._around(g)]
+        points = np.vstack([wide, *near]) if near else wide
+        ok = np.ones(len(points), dtype=bool)
+        for condition in self.conditions:
+            ok &= condition(points)[0] > 0.5
+        values = np.vstack([self.f(points), self.jac(points)])
+        ok &= np.all(np.isfinite(values), axis=0)
+        return points[ok]
+
+    def _around(self, guard: sympy.Expr) -> list[np.ndarray]:
+        """Points just on either side of ``guard = 0``, solving for one variable in which
+        the guard is linear (or, for a guard in one variable, at its real roots)."""
+        base = self.candidates(SCALES[0])[:PROBE_BASES]
+        found = []
+        for symbol in sorted(guard.free_symbols & set(self.symbols), key=str):
+            column = self.symbols.index(symbol)
+            roots = _roots(guard, symbol, self.symbols, base)
+            if roots is None:
+                continue
+            for offset in (-0.05, -1e-3, 1e-3, 0.05):
+                moved = base.copy()
+                moved[:, column] = roots + offset * (1 + np.abs(roots))
+                found.append(moved[np.isfinite(moved[:, column])])
+            break
+        return found
+
     def draw(self, count: int, rtol: float, atol: float) -> Sample:
+        """``count`` usable points, with the finite-difference check at each."""
         accepted: list[np.ndarray] = []
         worst, mismatch = 0.0, None
         admissible_seen = 0
@@ -180,24 +258,13 @@ class Sampler:
             mask = self.admissible(candidates)
             admissible_seen += int(mask.sum())
             for point in candidates[mask]:
-                sym = self.jac(point[None, :])[:, 0].reshape(self.shape)
-                # Rapidly varying functions need smaller first steps; each try stays
-                # inside the stencil whose guards were checked.
-                for shrink_first in (1.0, 0.1, 0.01):
-                    fd, err, roundoff = self.ridders(point, shrink_first)
-                    scale = np.maximum(np.abs(sym), np.abs(fd))
-                    if not np.any(err > UNRELIABLE * (1 + scale)):
-                        break
-                else:
-                    continue  # too curved or too noisy here to judge: take another point
-                tolerance = atol + rtol * scale + 10 * err + roundoff
-                gap = np.abs(fd - sym)
-                worst = max(worst, float(np.max(gap / (scale + atol + 1e-300))))
-                bad = np.argwhere(gap > tolerance)
-                if len(bad) and mismatch is None:
-                    i, j = bad[0]
-                    mismatch = (len(accepted), int(i), int(j), float(fd[i, j]),
-                                float(sym[i, j]))
+                verdict = self.judge(point, rtol, atol)
+                if verdict is None:
+                    continue  # too curved, noisy or kinked here to judge: another point
+                error, bad = verdict
+                worst = max(worst, error)
+                if bad is not None and mismatch is None:
+                    mismatch = (len(accepted), *bad)
                 accepted.append(point)
                 if len(accepted) == count:
                     return Sample(self.symbols, np.array(accepted), worst, mismatch)
@@ -212,6 +279,24 @@ class Sampler:
                               f"({tried}); check its domain, or narrow it with :where:")
         raise DomainError(f"only {len(accepted)} of {count} sample points were usable: the "
                           "function is not smooth or not finite at most points tried")
+
+
+def _roots(guard: sympy.Expr, symbol: sympy.Symbol, symbols: Sequence[sympy.Symbol],
+           base: np.ndarray) -> np.ndarray | None:
+    """Values of ``symbol`` where ``guard`` vanishes, the other symbols as in ``base``."""
+    slope = sympy.diff(guard, symbol)
+    if not slope.has(symbol):
+        root = -guard.subs(symbol, 0) / slope
+        values = compile_function([root], symbols)(base)[0]
+        return values
+    if guard.free_symbols == {symbol} and guard.is_polynomial(symbol):
+        try:
+            real = [float(r) for r in sympy.Poly(guard, symbol).real_roots()[:PROBE_BASES]]
+        except (sympy.PolynomialError, NotImplementedError, ValueError):
+            return None
+        if real:
+            return np.resize(np.array(real), len(base))
+    return None
 
 
 def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,25 +321,6 @@ def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         done |= np.abs(row[i] - previous[i - 1]) >= SAFE * error
         previous = row
     return best, error
-
-
-def resolve_sampled_steps(expr: sympy.Basic, symbols: Sequence[sympy.Symbol],
-                          points: np.ndarray) -> sympy.Basic:
-    """Replace step functions whose argument keeps one sign at all ``points``.
-
-    For display only (what a reader sees of a derivative on a sampled region); checks
-    use the sound :func:`~.compare.resolve_steps`, which relies on the conditions.
-    """
-    replace = {}
-    for step in expr.atoms(sympy.Heaviside):
-        fn = sympy.lambdify([list(symbols)], step.args[0], "numpy", dummify=True)
-        with np.errstate(all="ignore"):
-            values = np.array([fn(p) for p in points], dtype=float)
-        if np.all(values > 0):
-            replace[step] = sympy.Integer(1)
-        elif np.all(values < 0):
-            replace[step] = sympy.Integer(0)
-    return expr.xreplace(replace) if replace else expr
 
 
 def format_point(symbols: Sequence[sympy.Symbol], point: np.ndarray) -> str:

@@ -38,7 +38,8 @@ FUNCTIONS: dict[str, tuple[int, ...]] = {
 CONSTANTS = ("pi",)
 
 MAX_TEXT = 2000      # characters in one expression
-MAX_DEPTH = 40       # nesting of the tree
+MAX_DEPTH = 40       # nesting of brackets
+MAX_TREE_DEPTH = 150  # nesting of the tree (a flat sum of n terms nests n deep)
 MAX_NAME = 32        # characters in one name
 MAX_DIGITS = 20      # digits in one number literal
 
@@ -183,9 +184,7 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
     if depth > MAX_DEPTH:
         raise LimitError(f"expression nests {depth} brackets deep; the limit is "
                          f"{MAX_DEPTH}", line=line)
-    # ^ has no other meaning in the language, so it can be rewritten before Python's
-    # parser gives it XOR precedence.
-    source = " ".join(text.replace("^", "**").split())
+    source = python_source(text)
     try:
         return ast.parse(source, mode="eval")
     except SyntaxError as err:
@@ -209,8 +208,17 @@ def max_bracket_depth(text: str) -> int:
     return deepest
 
 
+def python_source(text: str) -> str:
+    """The text Python's parser reads: ``^`` as ``**``, on one line.
+
+    ``^`` has no other meaning in the language, so it can be rewritten before Python's
+    parser gives it XOR precedence; line breaks inside an option are just spaces.
+    """
+    return " ".join(text.replace("^", "**").split())
+
+
 def _quote(text: str, node: ast.AST) -> str:
-    source = " ".join(text.replace("^", "**").split())
+    source = python_source(text)
     segment = ast.get_source_segment(source, node) or type(node).__name__
     return repr(segment if len(segment) <= 60 else segment[:57] + "...")
 
@@ -228,8 +236,8 @@ class _Converter:
 
     def convert(self, node: ast.AST, *, condition: bool = False) -> Expr:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise LimitError(f"expression nests more than {MAX_DEPTH} levels deep",
+        if self.depth > MAX_TREE_DEPTH:
+            raise LimitError(f"expression nests more than {MAX_TREE_DEPTH} levels deep",
                              line=self.line)
         try:
             return self._convert(node, condition)
@@ -269,9 +277,11 @@ class _Converter:
                                "language") + f"; allowed are {_ALLOWED}")
 
     def _number(self, node: ast.Constant) -> Num:
-        source = " ".join(self.text.replace("^", "**").split())
-        literal = ast.get_source_segment(source, node) or repr(node.value)
+        literal = ast.get_source_segment(python_source(self.text), node) or repr(node.value)
         digits = sum(c.isdigit() for c in literal)
+        exponent = literal.lower().partition("e")[2]
+        if exponent.lstrip("+-").isdigit() and abs(int(exponent)) > MAX_DIGITS:
+            raise LimitError(f"number {literal[:30]!r} is out of range", line=self.line)
         if digits > MAX_DIGITS or "j" in literal.lower():
             raise LimitError(f"number {literal[:30]!r} is too long or not real; numbers "
                              f"have at most {MAX_DIGITS} digits", line=self.line)

@@ -10,16 +10,15 @@ numeric checks work on.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 
 from . import shapes
-from .errors import ParseError, ShapeError, VcrError
-from .evaluate import Scope, Value, condition_entries, evaluate
+from .errors import DomainError, ParseError, ShapeError, SizeExcluded, VcrError
+from .evaluate import Scope, Value, check_entry_clash, condition_entries, evaluate
 from .parse import (
     is_definition,
     parse_conditions,
@@ -49,7 +48,6 @@ class Problem:
     mistake: bool = False
     #: ``True`` when the body was one expression rather than ``name = expr`` lines.
     anonymous: bool = False
-    texts: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def size_names(self) -> list[str]:
@@ -97,7 +95,7 @@ def build_problem(kind: str, argument: str, content: list[str],
     problem = Problem(
         kind=kind, definitions=definitions, wrt=wrt, params=params, expect=claim,
         where=conditions, layout=layout, mistake="mistake" in options,
-        anonymous=anonymous, texts={k: v for k, v in options.items() if isinstance(v, str)})
+        anonymous=anonymous)
     if problem.mistake and problem.expect is None:
         raise ParseError(":mistake: marks a wrong :expect: claim, but there is no :expect:")
     _check_definitions(problem)
@@ -170,10 +168,13 @@ def _body(kind: str, argument: str, content: list[str]) -> tuple[tuple[Definitio
     line, text = lines[0]
     if is_definition(text) and kind == "jacobian":
         return (parse_definition(text, line or 0),), False
-    return (Definition("f", parse_expression(text, line=line), line or 0, text.strip()),), True
+    # "_f" cannot be written in the language, so it never meets an author's name.
+    return (Definition("_f", parse_expression(text, line=line), line or 0, text.strip()),), True
 
 
 def _check_definitions(problem: Problem) -> None:
+    if problem.anonymous:
+        return
     declared = {d.name for d in (*problem.wrt, *problem.params)}
     for index, definition in enumerate(problem.definitions):
         if not problem.anonymous and definition.name in declared:
@@ -196,8 +197,13 @@ def size_assignments(problem: Problem, sizes: tuple[int, ...]) -> list[dict[str,
     names = problem.size_names
     if not names:
         return [{}]
-    return [{name: sizes[(i + k) % len(sizes)] for k, name in enumerate(names)}
-            for i in range(len(sizes))]
+    assignments = [{name: sizes[(i + k) % len(sizes)] for k, name in enumerate(names)}
+                   for i in range(len(sizes))]
+    if len(names) > len(sizes):
+        # Rotation alone leaves some names equal in every instantiation: add one where
+        # all of them differ.
+        assignments.append({name: 2 + k for k, name in enumerate(names)})
+    return assignments
 
 
 @dataclass
@@ -295,6 +301,7 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
         local_values[definition.name] = placeholder
         composed_values[definition.name] = full
         styles[definition.name] = style_of(value.shape)
+    _check_component_clash(local_values)
     # Parameters that were not declared are scalars found while evaluating.
     for name in local_values:
         if name not in styles:
@@ -303,7 +310,12 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
     with _about("where"):
         for condition in problem.where:
             value = evaluate(condition, Scope(composed_values, sizes))
-            conditions.extend(condition_entries(value))
+            entries = condition_entries(value)
+            if sympy.false in entries:
+                if names_in(condition) & set(sizes):
+                    raise SizeExcluded(f"{sizes} is outside :where:")
+                raise DomainError(":where: condition never holds")
+            conditions.extend(e for e in entries if e is not sympy.true)
     output = composed[-1]
     if problem.kind == "jacobian" and len(composed) > 1:
         output = _stack(problem, composed)
@@ -334,14 +346,8 @@ def claim_value(problem: Problem, instance: Instance, expected_shape: Shape) -> 
         return evaluate(problem.expect, Scope(values, instance.sizes))
 
 
-_COMPONENT = re.compile(r"([A-Za-z]\w*?)_(\d+)\Z")
-
-
 def _check_component_clash(values: dict[str, Value]) -> None:
-    """A scalar named ``w_1`` would be the same SymPy symbol as entry 1 of vector ``w``."""
+    """No scalar name may be the SymPy symbol of a vector's entry (``w_1`` of ``w``)."""
     for name, value in values.items():
-        match = _COMPONENT.match(name)
-        if value.is_scalar and match and match.group(1) in values \
-                and not values[match.group(1)].is_scalar:
-            raise ParseError(f"the name {name!r} clashes with entry {match.group(2)} of "
-                             f"vector {match.group(1)!r}; rename it")
+        if value.is_scalar:
+            check_entry_clash(name, values)

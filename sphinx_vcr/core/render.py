@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from .compare import resolve_steps
 from .errors import VcrError
 from .evaluate import Scope, evaluate
 from .latex import Printer, name, sympy_latex, wrt_latex
-from .numeric import resolve_sampled_steps
 
 if TYPE_CHECKING:
     from .calculus import Factor
@@ -98,8 +98,8 @@ def _shown_at(run: Run) -> str:
 
 
 def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
-    """Resolve step functions over the sampled region (see :func:`resolve_steps`)."""
-    return resolve_sampled_steps(matrix, run.sample.symbols, run.sample.points)
+    """Resolve the step functions that the ``:where:`` region fixes (``z > 0``)."""
+    return resolve_steps(matrix, run.instance.conditions, run.instance.substitution)
 
 
 def _simplified(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:

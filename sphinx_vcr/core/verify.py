@@ -11,16 +11,18 @@ import copy
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from fractions import Fraction
 
+import mpmath
 import sympy
 
 from . import render, shapes
 from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
-from .compare import Comparison, compare, evaluate_at, exactly_zero, resolve_steps
-from .errors import DomainError, ShapeError, VcrError, VcrTimeout
+from .compare import DIGITS, Comparison, agree, compare, evaluate_at, resolve_steps, values_at
+from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from .evaluate import Value
 from .limits import time_limit
-from .numeric import Sample, Sampler, format_point, resolve_sampled_steps
+from .numeric import Sample, Sampler, format_point
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
 from .problem import Instance, Problem, build_problem, claim_value, instantiate, size_assignments
 
@@ -119,7 +121,10 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     caught: Outcome | None = None
     assignments = size_assignments(problem, settings.sizes)
     for sizes in assignments:
-        run = _run(problem, sizes, settings, key)
+        try:
+            run = _run(problem, sizes, settings, key)
+        except SizeExcluded:
+            continue  # :where: n > 1 and the like: this size is not claimed
         runs.append(run)
         if run.shape_error or (run.comparison is not None and not run.comparison.equal):
             message = run.shape_error or _mismatch_message(problem, runs)
@@ -131,6 +136,8 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
                              math=render.mistake(problem, shown),
                              badge="known mistake, confirmed wrong: " + message)
             break
+    if not runs:
+        raise DomainError(":where: excludes every size in vcr_sizes", option="where")
     if problem.mistake and caught is None:
         raise Failure(Outcome(FAILED, "mistake", "the claim is marked :mistake: but it "
                               "holds: remove :mistake: or change the claim",
@@ -202,8 +209,11 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
             raise Failure(Outcome(FAILED, "chain", "the product of the chain-rule factors "
                                   "does not equal the derivative of the composition"
                                   + _where_sizes(sizes)))
-    comparison = (compare(claim, resolve_steps(result, region), sample.symbols,
-                          sample.points) if claim is not None else None)
+    comparison = None
+    if claim is not None:
+        resolved = resolve_steps(result, region)
+        comparison = compare(claim, resolved, sample.symbols, sample.points,
+                             probes=lambda: sampler.probes([*claim, *resolved]))
     return Run(instance, result, claim, factorisation, sample, comparison, shape_error)
 
 
@@ -258,7 +268,7 @@ def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
-    point = sample.points[difference.point]
+    point = difference.point
     claim_value = evaluate_at(difference.claim, sample.symbols, point)
     actual_value = evaluate_at(difference.actual, sample.symbols, point)
     where = format_point(sample.symbols, point)
@@ -268,47 +278,82 @@ def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
     entry = ("the claim is" if run.derivative.shape == (1, 1)
              else f"entry ({difference.row + 1}, {difference.col + 1}) is")
     shown = _number(claim_value), _number(actual_value)
-    actual = resolve_sampled_steps(difference.actual, sample.symbols, sample.points)
+    actual = resolve_steps(difference.actual, run.instance.conditions)
     message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
                f"{shown[0]} but the derivative is {actual} -> {shown[1]}")
     if shown[0] == shown[1]:
-        message += f" (they differ by {abs(claim_value - actual_value):.3g})"
+        with mpmath.workdps(DIGITS):
+            gap = mpmath.nstr(abs(claim_value - actual_value), 3)
+        message += f" (they differ by {gap})"
     hint = _hint(problem, runs)
     return message + (f" ({hint})" if hint else "")
 
 
-def _number(value: complex) -> str:
+def _number(value: mpmath.mpc) -> str:
+    value = complex(value)
     if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
         return f"{value.real:.4g}{value.imag:+.4g}j"
     return f"{value.real:.6g}"
 
 
 def _hint(problem: Problem, runs: list[Run]) -> str:
-    """The likely cause of a mismatch, when one can be told cheaply."""
+    """The likely cause of a mismatch, told from values at the sample points.
+
+    Numbers, not simplification: a hint must never cost more than the check itself.
+    """
     run = runs[-1]
     claim, actual = run.claim, run.derivative
     assert claim is not None
-    at = _where_sizes(run.instance.sizes)
     hints = []
-    ratios = [sympy.simplify(c / a) for c, a in zip(claim, actual) if a != 0]
-    if all(exactly_zero(c + a) for c, a in zip(claim, actual)):
+    pattern = _pattern(claim, actual, run.sample)
+    if pattern == "sign":
         hints.append("the sign is wrong")
-    elif ratios and all(r == ratios[0] for r in ratios) and ratios[0].is_number \
-            and all(c == 0 for c, a in zip(claim, actual) if a == 0):
-        hints.append(f"it is {ratios[0]} times the derivative{at}: check the constant "
-                     "factor")
-    elif claim.shape[0] == claim.shape[1] and all(
-            exactly_zero(c - a) for c, a in zip(claim.T, actual)):
+    elif pattern == "transpose":
         hints.append("it is the transpose of the derivative: check the layout")
+    elif pattern:
+        hints.append(f"it is {pattern} times the derivative{_where_sizes(run.instance.sizes)}"
+                     ": check the constant factor")
     if len(runs) > 1:
         passed = "; ".join(", ".join(f"{k}={v}" for k, v in r.instance.sizes.items())
                            for r in runs[:-1])
         hints.append(f"it holds at {passed} but not at every size")
     elif problem.where:
         hints.append("note the :where: region")
-    elif any(e.has(sympy.Heaviside) for e in actual):
+    elif any(e.has(sympy.Heaviside, sympy.sign) for e in actual):
         hints.append("the derivative is piecewise: restrict the region with :where:")
     return "; ".join(hints)
+
+
+HINT_TOLERANCE = mpmath.mpf("1e-20")
+
+
+def _pattern(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
+    """``sign``, ``transpose``, a constant factor such as ``1/2``, or ``""``."""
+    square = claim.rows == claim.cols and claim.rows > 1
+    size = len(claim)
+    exprs = [*claim, *actual, *(claim.T if square else [])]
+    rows = values_at(exprs, sample.symbols, sample.points)
+    if any(v is None for row in rows for v in row):
+        return ""
+    pairs = [(x, y) for row in rows for x, y in zip(row[:size], row[size:2 * size])]
+    transposed = [(x, y) for row in rows
+                  for x, y in zip(row[2 * size:], row[size:2 * size])]
+    # All of it at full precision: even a negation rounds to the working precision.
+    with mpmath.workdps(DIGITS):
+        if any(abs(y) > 1e-12 for _, y in pairs) and \
+                all(agree(x, -y, HINT_TOLERANCE) for x, y in pairs):
+            return "sign"
+        if square and all(agree(x, y, HINT_TOLERANCE) for x, y in transposed):
+            return "transpose"
+        ratios = [x / y for x, y in pairs if abs(y) > 1e-12]
+        if not ratios or any(abs(x) > 1e-30 for x, y in pairs if abs(y) <= 1e-12) \
+                or not all(agree(r, ratios[0], HINT_TOLERANCE) for r in ratios):
+            return ""
+        ratio = float(mpmath.re(ratios[0]))
+    if abs(ratio) < 1e-12 or abs(ratio - 1) < 1e-12:
+        return ""
+    fraction = Fraction(ratio).limit_denominator(1000)
+    return str(fraction) if abs(float(fraction) - ratio) < 1e-12 else f"{ratio:.6g}"
 
 
 def _fd_message(problem: Problem, instance: Instance, sample: Sample) -> str:

@@ -55,14 +55,11 @@ class VcrDirective(SphinxDirective):
         get_domain(self.env).record(self.env.docname, Record(
             location=location, kind=self.kind, status=outcome.status,
             subtype=outcome.subtype, message=outcome.message))
-        label = self.options.get("name")
-        result = result_nodes(self.kind, outcome, self.env.docname, label,
-                              self.config.vcr_badge)
-        for node in result:
+        box = result_nodes(self.kind, outcome, self.env.docname, self.config.vcr_badge)
+        for node in box.findall(nodes.Element):
             self.set_source_info(node)
-        if label:
-            self.add_name(result[0])
-        return result
+        self.add_name(box)  # the :name: option, as a reference target
+        return [box]
 
     def _location(self, outcome: Outcome) -> str:
         """``file:line`` of the problem: its content line, its option's line, or else

@@ -18,32 +18,29 @@ from ..core.outcome import Outcome
 STATIC = Path(__file__).parent / "static"
 
 
-def result_nodes(kind: str, outcome: Outcome, docname: str, label: str | None,
-                 show_badge: bool) -> list[nodes.Node]:
+def result_nodes(kind: str, outcome: Outcome, docname: str, show_badge: bool
+                 ) -> nodes.container:
     """A container ``div.vcr.vcr-<kind>`` with the math and the badge or failure box."""
     box = nodes.container(classes=["vcr", f"vcr-{kind}"])
-    for index, latex in enumerate(outcome.math):
-        block = nodes.math_block(latex, latex, nowrap=False, number=None,
-                                 docname=docname, label=None)
-        if index == len(outcome.math) - 1 and label:
-            box["ids"].append(nodes.make_id(label))
-        box += block
+    for latex in outcome.math:
+        box += nodes.math_block(latex, latex, nowrap=False, number=None, docname=docname,
+                                label=None)
     box += badge(outcome, show_badge)
-    return [box]
+    return box
 
 
-def badge(outcome: Outcome, show_badge: bool) -> nodes.Element:
+def badge(outcome: Outcome, show_badge: bool) -> list[nodes.Element]:
     """The verification badge, or a visible failure box in its place."""
     if outcome.mistake:
-        return nodes.paragraph("", outcome.badge, classes=["vcr-badge", "vcr-mistake"])
+        return [nodes.paragraph("", outcome.badge, classes=["vcr-badge", "vcr-mistake"])]
     if not outcome.ok:
         heading = "Verification failed" if outcome.status == "failed" else "Input error"
         text = f"{heading} [vcr.{outcome.subtype}]: {outcome.message}"
-        return nodes.paragraph("", text, classes=["vcr-badge", "vcr-failed"])
+        return [nodes.paragraph("", text, classes=["vcr-badge", "vcr-failed"])]
     if not show_badge:
-        return nodes.inline()
-    return nodes.paragraph("", "Verified: " + outcome.badge,
-                           classes=["vcr-badge", "vcr-verified"])
+        return []
+    return [nodes.paragraph("", "Verified: " + outcome.badge,
+                            classes=["vcr-badge", "vcr-verified"])]
 
 
 def _add_static(app: Sphinx) -> None:

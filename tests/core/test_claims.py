@@ -226,3 +226,73 @@ def test_repeated_checks_give_equal_but_independent_outcomes():
     assert first == second and first is not second
     first.math.append("changed")
     assert check(*case).math == second.math
+
+
+# Wrong claims that only a careless checker would pass: wrong on part of the domain
+# (near 0, beyond 2, on one side of a kink), off by a tiny amount, or confusing sizes
+# when there are more size names than sizes.
+SUBTLY_WRONG = [
+    (D, "max(x, 3/2)", [], {"wrt": "x", "expect": "0"}),
+    (D, "where(x > -3/2, x**2, 0)", [], {"wrt": "x", "expect": "2*x"}),
+    (D, "abs(x - 1/10)", [], {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
+    (D, "relu(x + 1/10)", [], {"wrt": "x", "expect": "where(x > 0, 1, 0)"}),
+    (D, "abs(x)", [], {"wrt": "x", "expect": "where(x > 0.1, 1, -1)"}),
+    (D, "x**3", [], {"wrt": "x", "expect": "3*x**2 + where(x > 2.5, 1, 0)"}),
+    (D, "x**2", [], {"wrt": "x", "expect": "2*x + relu(x - 5)"}),
+    (D, "relu(x)", [], {"wrt": "x", "expect": "where(x > -0.15, 1, 0)"}),
+    (D, "x**2", [], {"wrt": "x", "expect": "2*x + 1/10**30"}),
+    (D, "x**2", [], {"wrt": "x", "expect": "2*x*(1 + 1/10**26)"}),
+    (D, "exp(x)", [], {"wrt": "x", "expect": "exp(x)*(1 + 1/10**45)"}),
+    (D, "sin(x)", [], {"wrt": "x", "expect": "cos(x)*(1 + 1/10**35)"}),
+    (G, "w @ x", [], {"wrt": "w[n]", "vars": "x[n]", "expect": "x.T + 1/10**30*ones(n).T"}),
+    (G, "sum(w) / n", [], {"wrt": "w[n]", "vars": "A[m, p], b[q]", "expect": "ones(n).T / q"}),
+    (G, "mean(h) * sum(w)", [], {"wrt": "w[n]", "vars": "X[N, n], V[k, m], h[m], c[q]",
+                                 "expect": "sum(h)/n*ones(n).T"}),
+]
+
+
+@pytest.mark.parametrize("case", SUBTLY_WRONG, ids=_id)
+def test_subtly_wrong_claims_fail(case):
+    outcome = check(*case)
+    assert outcome.status == "failed", outcome.message
+
+
+@pytest.mark.parametrize("case", [
+    (J, "[x*y, x + y]", [], {"wrt": "x, y", "where": "x > 1.99", "expect": "[[y, x], [1, 1]]"}),
+    (J, "[x*y, x+y, x-y]", [], {"wrt": "x, y", "where": "x > 1.9, y > 1.9",
+                                "expect": "[[y, x], [1, 1], [1, -1]]"}),
+    (D, "1e12*x", [], {"wrt": "x", "expect": "1e12"}),
+    (D, "abs(sin(50*x))", [], {"wrt": "x", "expect":
+                               "where(sin(50*x) > 0, 50*cos(50*x), -50*cos(50*x))"}),
+    (D, "log(2 + sin(150*x))", [], {"wrt": "x", "expect": "150*cos(150*x)/(2 + sin(150*x))"}),
+    (D, "sqrt(x)", [], {"wrt": "x", "expect": "1/(2*sqrt(abs(x)))"}),
+    (D, "max(x, 3/2)", [], {"wrt": "x", "expect": "where(x > 3/2, 1, 0)"}),
+], ids=_id)
+def test_correct_claims_in_hard_places_verify(case):
+    outcome = check(*case)
+    assert outcome.status == "verified", outcome.message
+
+
+@pytest.mark.parametrize("case, status, text", [
+    ((G, "where(n > 1, sum(x), 0)", [], {"wrt": "x[n]"}), "verified", ""),
+    ((G, "sum(x)", [], {"wrt": "x[n]", "where": "n > 1", "expect": "ones(n).T"}),
+     "verified", ""),
+    ((G, "sum(x)", [], {"wrt": "x[n]", "where": "n > 5"}), "error",
+     "excludes every size"),
+    ((D, "x**2", [], {"wrt": "x", "where": "0 > 1"}), "error", "never holds"),
+    ((D, "x", [], {"wrt": "x", "expect": "1e999999999"}), "error", "out of range"),
+    ((D, "x * (10**999)**5", [], {"wrt": "x"}), "error", "too many digits"),
+    ((J, "x", [], {"wrt": "x[n]", "expect": "eye(64*64*64)"}), "error", "sizes go from 1"),
+    ((D, "+".join(["x"] * 60), [], {"wrt": "x", "expect": "60"}), "verified", ""),
+    ((C, "", ["u = x + b", "v = [u, 2*u]", "y = v1 + v2*v_2"], {"wrt": "x"}), "error",
+     "'v_2' clashes with entry 2 of 'v'"),
+    ((D, "f*x", [], {"wrt": "x", "expect": "f"}), "verified", ""),
+    ((D, "x**2", [], {"wrt": "x", "expect": "2*f/x"}), "failed", ""),
+    ((D, "x + sqrt(log(0.5))", [], {"wrt": "x"}), "error", "no finite real value"),
+    ((C, "", ["z = w @ x + b", "a = max(0, z)"],
+      {"wrt": "w[3], b", "vars": "x[3]", "where": "w @ x + b > 0", "expect": "[[x.T, 1]]"}),
+     "verified", ""),
+], ids=lambda v: v if isinstance(v, str) else _id(v) if isinstance(v, tuple) else None)
+def test_edge_cases_found_in_review(case, status, text):
+    outcome = check(*case)
+    assert outcome.status == status and text in outcome.message, outcome.message
