@@ -139,9 +139,14 @@ class Printer:
             return self.wrap(left, prec) + joiner + self.wrap(right, prec + 1), prec
         symbol = {"+": " + ", "-": " - ", "*": r" \odot " if arrays else " ",
                   "/": r" \oslash "}[op]
-        if op == "*" and not arrays and isinstance(right, Num | Unary):
+        first = self.wrap(left, prec)
+        # a signed right operand is bracketed: "x (-y)", "a - (-b)"
+        second = self.wrap(right, _PREC["neg"] + 1 if isinstance(right, Unary) else prec + 1)
+        # Side by side, "2" and "3^{2}" would read as 23^2: a number on the right of a
+        # product (or a sign) needs a visible dot.
+        if symbol == " " and (second[:1].isdigit() or second[:1] in "-+"):
             symbol = r" \cdot "
-        return self.wrap(left, prec) + symbol + self.wrap(right, prec + 1), prec
+        return first + symbol + second, prec
 
     def array(self, node: ArrayLit) -> str:
         if all(isinstance(i, ArrayLit) for i in node.items):

@@ -9,7 +9,6 @@ with its reason.
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 
 from sphinx.application import Sphinx
@@ -21,12 +20,10 @@ from .domain import get_domain
 
 logger = logging.getLogger(__name__)
 
-# Documents read in the current build, per environment (main process only).
-_read: weakref.WeakKeyDictionary[BuildEnvironment, set[str]] = weakref.WeakKeyDictionary()
-
-
 def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    _read[env] = set(docnames)
+    # The documents this build reads, noted on the environment in the main process
+    # (where this event fires); it is replaced at the start of every build.
+    env.vcr_fresh_docs = set(docnames)  # type: ignore[attr-defined]
 
 
 def _finished(app: Sphinx, exception: BaseException | None) -> None:
@@ -34,7 +31,7 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     domain = get_domain(app.env)
     counts: Counter[str] = Counter()
-    fresh = _read.get(app.env, set())
+    fresh = getattr(app.env, "vcr_fresh_docs", set())
     for docname, record in domain.all_records():
         counts[record["status"]] += 1
         if record["status"] != VERIFIED and docname not in fresh:

@@ -72,3 +72,10 @@ def test_expressions_render_as_math():
     assert printer(parse_expression("(a + b)**2")) == r"\left(a + b\right)^{2}"
     assert printer(parse_expression("[[a, b], [c, d]]")) == \
         r"\begin{bmatrix}a & b \\ c & d\end{bmatrix}"
+
+
+def test_products_of_numbers_and_signs_stay_readable():
+    printer = Printer({})
+    assert printer(parse_expression("2*3**2*x")) == r"2 \cdot 3^{2} x"
+    assert printer(parse_expression("x*(-y)")) == r"x \left(-y\right)"
+    assert printer(parse_expression("3*x**2*y")) == r"3 x^{2} y"
