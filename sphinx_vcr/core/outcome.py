@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 VERIFIED, FAILED, ERROR = "verified", "failed", "error"
+#: Not checked: ``vcr_fail_fast`` stopped at an earlier failure.
+SKIPPED = "skipped"
 
 
 @dataclass

@@ -29,7 +29,8 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
     ("vcr_fail_build", True, (bool,),
      "Make sphinx-build exit with status 1 when a claim fails or a directive errs."),
     ("vcr_fail_fast", False, (bool,),
-     "Reserved: stop at the first failure (not yet implemented)."),
+     "Stop checking at the first failure or error (per parallel worker); later "
+     "directives render as not checked."),
     ("vcr_badge", True, (bool,),
      "Show a badge under each verified result saying how it was verified."),
     ("vcr_timeout", 10.0, (float, int),

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.outcome import Outcome
+from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
 from ..core.problem import OPTIONS
 from ..core.verify import check
 from . import config
@@ -48,8 +48,16 @@ class VcrDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         options = {k: v for k, v in self.options.items() if k != "name"}
         argument = self.arguments[0] if self.arguments else ""
-        outcome = check(self.kind, argument, list(self.content), options,
-                        config.settings(self.config))
+        if self.config.vcr_fail_fast and getattr(self.env, "vcr_stop", False):
+            outcome = Outcome(SKIPPED, "skipped", "not checked: vcr_fail_fast stopped at "
+                              "an earlier failure")
+        else:
+            outcome = check(self.kind, argument, list(self.content), options,
+                            config.settings(self.config))
+        if outcome.status in (FAILED, ERROR):
+            # Noted per process: in a parallel build each worker stops at its own first
+            # failure. Reset at the start of every build (summary.py).
+            self.env.vcr_stop = True  # type: ignore[attr-defined]
         location = self._location(outcome)
         self._report(outcome, location)
         get_domain(self.env).record(self.env.docname, Record(
@@ -76,6 +84,8 @@ class VcrDirective(SphinxDirective):
         return self.get_location()
 
     def _report(self, outcome: Outcome, location: str) -> None:
+        if outcome.status == SKIPPED:
+            return
         if outcome.ok:
             if self.config.vcr_show_successes:
                 logger.info("[vcr.%s] verified: %s", self.kind, outcome.badge,

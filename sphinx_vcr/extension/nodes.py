@@ -33,6 +33,8 @@ def badge(outcome: Outcome, show_badge: bool) -> list[nodes.Element]:
     """The verification badge, or a visible failure box in its place."""
     if outcome.mistake:
         return [nodes.paragraph("", outcome.badge, classes=["vcr-badge", "vcr-mistake"])]
+    if outcome.status == "skipped":
+        return [nodes.paragraph("", outcome.message, classes=["vcr-badge", "vcr-skipped"])]
     if not outcome.ok:
         heading = "Verification failed" if outcome.status == "failed" else "Input error"
         text = f"{heading} [vcr.{outcome.subtype}]: {outcome.message}"

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core.outcome import ERROR, FAILED, VERIFIED
+from ..core.outcome import ERROR, FAILED, SKIPPED, VERIFIED
 from .domain import get_domain
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
     # The documents this build reads, noted on the environment in the main process
     # (where this event fires); it is replaced at the start of every build.
     env.vcr_fresh_docs = set(docnames)  # type: ignore[attr-defined]
+    env.vcr_stop = False  # type: ignore[attr-defined]  # vcr_fail_fast: nothing failed yet
 
 
 def _finished(app: Sphinx, exception: BaseException | None) -> None:
@@ -34,14 +35,16 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
     fresh = getattr(app.env, "vcr_fresh_docs", set())
     for docname, record in domain.all_records():
         counts[record["status"]] += 1
-        if record["status"] != VERIFIED and docname not in fresh:
+        if record["status"] in (FAILED, ERROR) and docname not in fresh:
             logger.error("[vcr.%s] %s (not re-read in this build)", record["kind"],
                          record["message"], location=record["location"], type="vcr",
                          subtype=record["subtype"])
     if not counts:
         return
-    logger.info("sphinx-vcr: %d verified, %d failed, %d errors", counts[VERIFIED],
-                counts[FAILED], counts[ERROR])
+    skipped = (f" ({counts[SKIPPED]} not checked: vcr_fail_fast stopped at the first "
+               "failure)" if counts[SKIPPED] else "")
+    logger.info("sphinx-vcr: %d verified, %d failed, %d errors%s", counts[VERIFIED],
+                counts[FAILED], counts[ERROR], skipped)
     if (counts[FAILED] or counts[ERROR]) and app.config.vcr_fail_build:
         app.statuscode = 1
 

@@ -97,3 +97,15 @@ def test_show_successes_and_no_badge(app):
     assert app.status.getvalue().count("verified: claim") >= 5
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert "vcr-badge vcr-verified" not in html
+
+
+@pytest.mark.sphinx("html", testroot="wrong", freshenv=True,
+                    confoverrides={"vcr_fail_fast": True})
+def test_fail_fast_stops_checking_after_the_first_failure(app):
+    app.build()
+    assert app.statuscode == 1
+    # the wrong jacobian is the second directive; the third is not checked
+    assert ("sphinx-vcr: 1 verified, 1 failed, 0 errors (1 not checked: vcr_fail_fast "
+            "stopped at the first failure)") in app.status.getvalue()
+    html = (app.outdir / "index.html").read_text(encoding="utf8")
+    assert "vcr-badge vcr-skipped" in html
