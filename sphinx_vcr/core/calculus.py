@@ -15,7 +15,8 @@ import sympy
 from . import shapes
 from .errors import ShapeError
 from .evaluate import Value
-from .problem import Instance, Problem
+from .instance import Instance
+from .problem import Problem
 from .shapes import Shape
 
 

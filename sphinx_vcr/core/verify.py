@@ -11,20 +11,20 @@ import copy
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from fractions import Fraction
 
-import mpmath
 import sympy
 
 from . import render, shapes
 from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
-from .compare import DIGITS, Comparison, agree, compare, evaluate_at, resolve_steps, values_at
+from .compare import Comparison, compare, resolve_steps
 from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from .evaluate import Value
+from .instance import Instance, claim_value, instantiate
 from .limits import time_limit
-from .numeric import Sample, Sampler, format_point
+from .messages import fd_message, mismatch_message, where_sizes
+from .numeric import Sample, Sampler
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
-from .problem import Instance, Problem, build_problem, claim_value, instantiate, size_assignments
+from .problem import Problem, build_problem, size_assignments
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ def _check(kind: str, argument: str, content: list[str], options: dict[str, str 
             return verify(problem, settings, _key(kind, argument, content, options))
     except VcrTimeout:
         return Outcome(ERROR, "timeout", f"gave up after {settings.timeout:g} s "
-                       "(vcr_timeout): the expression is too costly to differentiate "
-                       "or simplify; split it up or raise vcr_timeout")
+                       "(vcr_timeout) of differentiating, simplifying and sampling; "
+                       "split the expression up or raise vcr_timeout")
     except VcrError as err:
         return Outcome(ERROR, err.subtype, err.message, err.line, err.option)
     except Failure as failure:
@@ -127,7 +127,7 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
             continue  # :where: n > 1 and the like: this size is not claimed
         runs.append(run)
         if run.shape_error or (run.comparison is not None and not run.comparison.equal):
-            message = run.shape_error or _mismatch_message(problem, runs)
+            message = run.shape_error or mismatch_message(problem, runs)
             shown = _display_run(problem, settings, key, run, assignments)
             if not problem.mistake:
                 raise Failure(Outcome(FAILED, "mismatch", message, option="expect",
@@ -199,7 +199,7 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
                       instance.conditions, extra, _seed(settings, key, sizes))
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
-        raise Failure(Outcome(FAILED, "numeric", _fd_message(problem, instance, sample)))
+        raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
     region = instance.conditions
     if factorisation is not None:
@@ -208,7 +208,7 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
         if not check.equal:
             raise Failure(Outcome(FAILED, "chain", "the product of the chain-rule factors "
                                   "does not equal the derivative of the composition"
-                                  + _where_sizes(sizes)))
+                                  + where_sizes(sizes)))
     comparison = None
     if claim is not None:
         resolved = resolve_steps(result, region)
@@ -258,108 +258,3 @@ def _as_matrix(value: Value, shape: tuple[int, int]) -> sympy.Matrix:
     if value.is_scalar:
         return sympy.Matrix([[value.data]])
     return sympy.Matrix(value.data).reshape(*shape)
-
-
-def _where_sizes(sizes: dict[str, int]) -> str:
-    return (" at " + ", ".join(f"{k}={v}" for k, v in sizes.items())) if sizes else ""
-
-
-def _mismatch_message(problem: Problem, runs: list[Run]) -> str:
-    run = runs[-1]
-    difference = run.comparison.difference  # type: ignore[union-attr]
-    sample = run.sample
-    point = difference.point
-    claim_value = evaluate_at(difference.claim, sample.symbols, point)
-    actual_value = evaluate_at(difference.actual, sample.symbols, point)
-    where = format_point(sample.symbols, point)
-    sizes = run.instance.sizes
-    if sizes:
-        where = ", ".join(f"{k}={v}" for k, v in sizes.items()) + "; " + where
-    entry = ("the claim is" if run.derivative.shape == (1, 1)
-             else f"entry ({difference.row + 1}, {difference.col + 1}) is")
-    shown = _number(claim_value), _number(actual_value)
-    actual = resolve_steps(difference.actual, run.instance.conditions)
-    message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
-               f"{shown[0]} but the derivative is {actual} -> {shown[1]}")
-    if shown[0] == shown[1]:
-        with mpmath.workdps(DIGITS):
-            gap = mpmath.nstr(abs(claim_value - actual_value), 3)
-        message += f" (they differ by {gap})"
-    hint = _hint(problem, runs)
-    return message + (f" ({hint})" if hint else "")
-
-
-def _number(value: mpmath.mpc) -> str:
-    value = complex(value)
-    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
-        return f"{value.real:.4g}{value.imag:+.4g}j"
-    return f"{value.real:.6g}"
-
-
-def _hint(problem: Problem, runs: list[Run]) -> str:
-    """The likely cause of a mismatch, told from values at the sample points.
-
-    Numbers, not simplification: a hint must never cost more than the check itself.
-    """
-    run = runs[-1]
-    claim, actual = run.claim, run.derivative
-    assert claim is not None
-    hints = []
-    pattern = _pattern(claim, actual, run.sample)
-    if pattern == "sign":
-        hints.append("the sign is wrong")
-    elif pattern == "transpose":
-        hints.append("it is the transpose of the derivative: check the layout")
-    elif pattern:
-        hints.append(f"it is {pattern} times the derivative{_where_sizes(run.instance.sizes)}"
-                     ": check the constant factor")
-    if len(runs) > 1:
-        passed = "; ".join(", ".join(f"{k}={v}" for k, v in r.instance.sizes.items())
-                           for r in runs[:-1])
-        hints.append(f"it holds at {passed} but not at every size")
-    elif problem.where:
-        hints.append("note the :where: region")
-    elif any(e.has(sympy.Heaviside, sympy.sign) for e in actual):
-        hints.append("the derivative is piecewise: restrict the region with :where:")
-    return "; ".join(hints)
-
-
-HINT_TOLERANCE = mpmath.mpf("1e-20")
-
-
-def _pattern(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
-    """``sign``, ``transpose``, a constant factor such as ``1/2``, or ``""``."""
-    square = claim.rows == claim.cols and claim.rows > 1
-    size = len(claim)
-    exprs = [*claim, *actual, *(claim.T if square else [])]
-    rows = values_at(exprs, sample.symbols, sample.points)
-    if any(v is None for row in rows for v in row):
-        return ""
-    pairs = [(x, y) for row in rows for x, y in zip(row[:size], row[size:2 * size])]
-    transposed = [(x, y) for row in rows
-                  for x, y in zip(row[2 * size:], row[size:2 * size])]
-    # All of it at full precision: even a negation rounds to the working precision.
-    with mpmath.workdps(DIGITS):
-        if any(abs(y) > 1e-12 for _, y in pairs) and \
-                all(agree(x, -y, HINT_TOLERANCE) for x, y in pairs):
-            return "sign"
-        if square and all(agree(x, y, HINT_TOLERANCE) for x, y in transposed):
-            return "transpose"
-        ratios = [x / y for x, y in pairs if abs(y) > 1e-12]
-        if not ratios or any(abs(x) > 1e-30 for x, y in pairs if abs(y) <= 1e-12) \
-                or not all(agree(r, ratios[0], HINT_TOLERANCE) for r in ratios):
-            return ""
-        ratio = float(mpmath.re(ratios[0]))
-    if abs(ratio) < 1e-12 or abs(ratio - 1) < 1e-12:
-        return ""
-    fraction = Fraction(ratio).limit_denominator(1000)
-    return str(fraction) if abs(float(fraction) - ratio) < 1e-12 else f"{ratio:.6g}"
-
-
-def _fd_message(problem: Problem, instance: Instance, sample: Sample) -> str:
-    index, row, col, fd, sym = sample.mismatch  # type: ignore[misc]
-    where = format_point(sample.symbols, sample.points[index])
-    return (f"the symbolic derivative disagrees with finite differences at {where}: "
-            f"entry ({row + 1}, {col + 1}) is {sym:.6g} symbolically but {fd:.6g} "
-            "numerically; the function may not be differentiable there")
-

@@ -1,0 +1,126 @@
+"""The words of a failure: where a claim fails, by how much, and the likely cause.
+
+A student reads these messages, so they name the point, the entry, the claimed and the
+actual values, and, when the values show it, the kind of slip (a sign, a constant
+factor, a transpose, a claim that holds only at some sizes or only on a branch).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import mpmath
+import sympy
+
+from .compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
+from .numeric import Sample, format_point
+
+if TYPE_CHECKING:
+    from .problem import Problem
+    from .verify import Run
+
+
+def where_sizes(sizes: dict[str, int]) -> str:
+    return (" at " + ", ".join(f"{k}={v}" for k, v in sizes.items())) if sizes else ""
+
+
+def mismatch_message(problem: Problem, runs: list[Run]) -> str:
+    run = runs[-1]
+    difference = run.comparison.difference  # type: ignore[union-attr]
+    sample = run.sample
+    point = difference.point
+    claim_value = evaluate_at(difference.claim, sample.symbols, point)
+    actual_value = evaluate_at(difference.actual, sample.symbols, point)
+    where = format_point(sample.symbols, point)
+    sizes = run.instance.sizes
+    if sizes:
+        where = ", ".join(f"{k}={v}" for k, v in sizes.items()) + "; " + where
+    entry = ("the claim is" if run.derivative.shape == (1, 1)
+             else f"entry ({difference.row + 1}, {difference.col + 1}) is")
+    shown = _number(claim_value), _number(actual_value)
+    actual = resolve_steps(difference.actual, run.instance.conditions)
+    message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
+               f"{shown[0]} but the derivative is {actual} -> {shown[1]}")
+    if shown[0] == shown[1]:
+        with mpmath.workdps(DIGITS):
+            gap = mpmath.nstr(abs(claim_value - actual_value), 3)
+        message += f" (they differ by {gap})"
+    hint = _hint(problem, runs)
+    return message + (f" ({hint})" if hint else "")
+
+
+def _number(value: mpmath.mpc) -> str:
+    value = complex(value)
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        return f"{value.real:.4g}{value.imag:+.4g}j"
+    return f"{value.real:.6g}"
+
+
+def _hint(problem: Problem, runs: list[Run]) -> str:
+    """The likely cause of a mismatch, told from values at the sample points.
+
+    Numbers, not simplification: a hint must never cost more than the check itself.
+    """
+    run = runs[-1]
+    claim, actual = run.claim, run.derivative
+    assert claim is not None
+    hints = []
+    pattern = _pattern(claim, actual, run.sample)
+    if pattern == "sign":
+        hints.append("the sign is wrong")
+    elif pattern == "transpose":
+        hints.append("it is the transpose of the derivative: check the layout")
+    elif pattern:
+        hints.append(f"it is {pattern} times the derivative{where_sizes(run.instance.sizes)}"
+                     ": check the constant factor")
+    if len(runs) > 1:
+        passed = "; ".join(", ".join(f"{k}={v}" for k, v in r.instance.sizes.items())
+                           for r in runs[:-1])
+        hints.append(f"it holds at {passed} but not at every size")
+    elif problem.where:
+        hints.append("note the :where: region")
+    elif any(e.has(sympy.Heaviside, sympy.sign) for e in actual):
+        hints.append("the derivative is piecewise: restrict the region with :where:")
+    return "; ".join(hints)
+
+
+HINT_TOLERANCE = mpmath.mpf("1e-20")
+
+
+def _pattern(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
+    """``sign``, ``transpose``, a constant factor such as ``1/2``, or ``""``."""
+    square = claim.rows == claim.cols and claim.rows > 1
+    size = len(claim)
+    exprs = [*claim, *actual, *(claim.T if square else [])]
+    rows = values_at(exprs, sample.symbols, sample.points)
+    if any(v is None for row in rows for v in row):
+        return ""
+    pairs = [(x, y) for row in rows for x, y in zip(row[:size], row[size:2 * size])]
+    transposed = [(x, y) for row in rows
+                  for x, y in zip(row[2 * size:], row[size:2 * size])]
+    # All of it at full precision: even a negation rounds to the working precision.
+    with mpmath.workdps(DIGITS):
+        if any(abs(y) > 1e-12 for _, y in pairs) and \
+                all(agree(x, -y, HINT_TOLERANCE) for x, y in pairs):
+            return "sign"
+        if square and all(agree(x, y, HINT_TOLERANCE) for x, y in transposed):
+            return "transpose"
+        ratios = [x / y for x, y in pairs if abs(y) > 1e-12]
+        if not ratios or any(abs(x) > 1e-30 for x, y in pairs if abs(y) <= 1e-12) \
+                or not all(agree(r, ratios[0], HINT_TOLERANCE) for r in ratios):
+            return ""
+        ratio = float(mpmath.re(ratios[0]))
+    if abs(ratio) < 1e-12 or abs(ratio - 1) < 1e-12:
+        return ""
+    fraction = Fraction(ratio).limit_denominator(1000)
+    return str(fraction) if abs(float(fraction) - ratio) < 1e-12 else f"{ratio:.6g}"
+
+
+def fd_message(sample: Sample) -> str:
+    index, row, col, fd, sym = sample.mismatch  # type: ignore[misc]
+    where = format_point(sample.symbols, sample.points[index])
+    return (f"the symbolic derivative disagrees with finite differences at {where}: "
+            f"entry ({row + 1}, {col + 1}) is {sym:.6g} symbolically but {fd:.6g} "
+            "numerically; the function may not be differentiable there")
+
