@@ -26,7 +26,7 @@ import sympy
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative: far above 50-digit rounding, and far below
                                   # any difference a claim could mean
-MAX_SIMPLIFY_OPS = 400            # larger differences are left to the points
+MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
 
 
 @dataclass
@@ -85,14 +85,19 @@ def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
 
 def exactly_zero(expr: sympy.Expr) -> bool | None:
     """True if ``expr`` is identically zero, False if it is certainly not (a non-zero
-    number, or a non-zero rational function, whose cancelled form is canonical), else
-    None."""
+    number, a non-zero rational function, whose cancelled form is canonical, or an
+    expression SymPy knows is never zero), else None (for the points to decide)."""
     if expr == 0:
         return True
     if expr.is_rational_function():
         return sympy.cancel(expr) == 0
-    for simplify in (sympy.expand, sympy.cancel, _trig_and_exp, sympy.simplify):
-        if simplify is sympy.simplify and sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
+    # SymPy cannot decide piecewise expressions against each other (a where() claim
+    # against a step function), and tries for seconds: leave them to the points.
+    piecewise = expr.has(*_PIECEWISE)
+    stages = (sympy.expand,) if piecewise else (
+        sympy.expand, sympy.cancel, _trig_and_exp, sympy.simplify)
+    for simplify in stages:
+        if simplify is not sympy.expand and sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
             return None
         try:
             reduced = simplify(expr)
@@ -105,6 +110,10 @@ def exactly_zero(expr: sympy.Expr) -> bool | None:
         if reduced.is_number:
             return None
     return None
+
+
+_PIECEWISE = (sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min,
+              sympy.Abs)
 
 
 def _trig_and_exp(expr: sympy.Expr) -> sympy.Expr:
