@@ -64,7 +64,8 @@ def positive_by_conditions(conditions: Sequence[sympy.Basic]) -> set[sympy.Expr]
 
 def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
                   substitution: dict[sympy.Symbol, sympy.Expr] | None = None) -> sympy.Basic:
-    """Replace step and sign functions whose argument's sign the conditions fix.
+    """Resolve the kinks whose side the conditions fix: step and sign functions,
+    ``abs``, and two-argument ``max``/``min`` (``max(0, z)`` is ``z`` under ``z > 0``).
 
     Sound: only an argument that *is* (up to expansion) a strictly positive or negative
     side of a condition is resolved, so the result equals ``expr`` on the whole region.
@@ -73,14 +74,34 @@ def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
     positive = positive_by_conditions(conditions)
     if not positive:
         return expr
-    replace = {}
-    for node in expr.atoms(sympy.Heaviside, sympy.sign):
-        argument = sympy.expand(node.args[0].xreplace(substitution or {}))
-        if argument in positive:
-            replace[node] = sympy.Integer(1)
-        elif sympy.expand(-argument) in positive:
-            replace[node] = sympy.Integer(0 if isinstance(node, sympy.Heaviside) else -1)
-    return expr.xreplace(replace) if replace else expr
+
+    def sign_of(argument: sympy.Expr) -> int:
+        argument = sympy.expand(argument.xreplace(substitution or {}))
+        return 1 if argument in positive else -1 if sympy.expand(-argument) in positive else 0
+
+    replace: dict[sympy.Basic, sympy.Basic] = {}
+    for node in expr.atoms(sympy.Heaviside, sympy.sign, sympy.Abs, sympy.Max, sympy.Min):
+        if isinstance(node, sympy.Max | sympy.Min):
+            if len(node.args) != 2:
+                continue
+            first, second = node.args
+            side = sign_of(first - second)
+            if side:
+                larger, smaller = (first, second) if side > 0 else (second, first)
+                replace[node] = larger if isinstance(node, sympy.Max) else smaller
+            continue
+        side = sign_of(node.args[0])
+        if not side:
+            continue
+        if isinstance(node, sympy.Heaviside):
+            replace[node] = sympy.Integer(1 if side > 0 else 0)
+        elif isinstance(node, sympy.sign):
+            replace[node] = sympy.Integer(side)
+        else:
+            replace[node] = side * node.args[0]
+    # Nested kinks are resolved from the inside out, one level at a time.
+    resolved = expr.xreplace(replace) if replace else expr
+    return resolve_steps(resolved, conditions, substitution) if replace else resolved
 
 
 def exactly_zero(expr: sympy.Expr) -> bool | None:

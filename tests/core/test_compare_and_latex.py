@@ -79,3 +79,11 @@ def test_products_of_numbers_and_signs_stay_readable():
     assert printer(parse_expression("2*3**2*x")) == r"2 \cdot 3^{2} x"
     assert printer(parse_expression("x*(-y)")) == r"x \left(-y\right)"
     assert printer(parse_expression("3*x**2*y")) == r"3 x^{2} y"
+
+
+def test_max_min_and_abs_are_resolved_on_their_side_of_the_region():
+    a = sympy.Symbol("a", real=True)
+    assert resolve_steps(sympy.Max(0, x + z) * a, [x + z > 0]) == (x + z) * a
+    assert resolve_steps(sympy.Min(0, x + z), [x + z > 0]) == 0
+    assert resolve_steps(sympy.Abs(x), [x < 0]) == -x
+    assert resolve_steps(sympy.Max(0, x), [x > 1]) == sympy.Max(0, x)  # not proven
