@@ -19,8 +19,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 
+#: Thread pools of the numerical libraries, capped before NumPy is first imported. Our
+#: arrays are tiny, so threads only cost; under ``sphinx-build -j N`` every worker would
+#: otherwise start one thread per core. A value the user set is left alone.
+THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point."""
+    import os
+
+    for variable in THREAD_LIMITS:
+        os.environ.setdefault(variable, "1")
     from .extension import setup as setup_extension
 
     setup_extension(app)

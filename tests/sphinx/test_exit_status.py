@@ -109,3 +109,16 @@ def test_incremental_builds_keep_and_clear_outcomes(tmp_path):
     removed = build(src)
     assert removed.statuscode == 0
     assert "sphinx-vcr: 10 verified, 0 failed, 0 errors" in removed.status.getvalue()
+
+
+def test_an_edit_re_verifies_only_the_edited_page(tmp_path):
+    src = copy_root("parallel", tmp_path)
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text() + "vcr_show_successes = True\n")
+    build(src, fresh=True)
+    page = src / "page1.rst"
+    page.write_text(page.read_text().replace("x**3 + 1", "x**3 + 7"))
+    again = build(src)
+    checked = [line for line in again.status.getvalue().splitlines() if "verified:" in line]
+    assert len(checked) == 2  # the two directives of page1
+    assert all("page1.rst" in line for line in checked), checked
