@@ -47,6 +47,9 @@ class Comparison:
     equal: bool
     exact: bool
     difference: Difference | None = None
+    #: The claim agreed at the sample points and failed only at the wider probes: it
+    #: holds on part of the domain.
+    partial: bool = False
 
 
 def positive_by_conditions(conditions: Sequence[sympy.Basic]) -> set[sympy.Expr]:
@@ -183,7 +186,7 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     if probes is not None:
         found = _differ_at(claim, actual, undecided, symbols, probes())
         if found:
-            return Comparison(False, False, found)
+            return Comparison(False, False, found, partial=True)
     return Comparison(True, False)
 
 

@@ -74,6 +74,12 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
     elif pattern:
         hints.append(f"it is {pattern} times the derivative{where_sizes(run.instance.sizes)}"
                      ": check the constant factor")
+    missing = _missing_term(problem, run)
+    if missing:
+        hints.append(f"it leaves out {missing}")
+    if run.comparison is not None and run.comparison.partial:
+        hints.append("it holds on part of the domain only: check each branch and the "
+                     "values near 0 and far out")
     if len(runs) > 1:
         passed = "; ".join(", ".join(f"{k}={v}" for k, v in r.instance.sizes.items())
                            for r in runs[:-1])
@@ -86,6 +92,56 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
 
 
 HINT_TOLERANCE = mpmath.mpf("1e-20")
+
+
+def _missing_term(problem: Problem, run: Run) -> str:
+    """Which chain-rule term (total form) or factor (product form) the claim omits."""
+    chain, claim = run.chain, run.claim
+    if chain is None or claim is None:
+        return ""
+    subs = run.instance.substitution
+    values = [_product([f.matrix.xreplace(subs) for f in term]) for term in chain.terms]
+    candidates = []
+    if chain.form == "total":
+        for index, value in enumerate(values):
+            rest = chain.value - value
+            what = ("the direct term, the partial derivative by the variables themselves"
+                    if index == 0 else f"the path through {chain.terms[index][0].bottom}")
+            candidates.append((rest, what))
+    else:
+        factors = chain.terms[0]
+        for index, factor in enumerate(factors):
+            others = [f.matrix.xreplace(subs) for k, f in enumerate(factors) if k != index]
+            product = _product(others)
+            if product is not None:
+                below = factor.bottom or ", ".join(d.name for d in problem.wrt)
+                candidates.append((product, f"the factor d{factor.top}/d({below})"
+                                   if "," in below else f"the factor d{factor.top}/d{below}"))
+    numerator = claim if problem.layout == "numerator" else claim.T
+    for value, what in candidates:
+        if value is not None and value.shape == numerator.shape and _agrees(
+                numerator, value, run.sample):
+            return what
+    return ""
+
+
+def _product(matrices: list[sympy.Matrix]) -> sympy.Matrix | None:
+    """The product of ``matrices``, or None if their shapes do not chain."""
+    if not matrices:
+        return None
+    result = matrices[0]
+    for matrix in matrices[1:]:
+        if result.cols != matrix.rows:
+            return None
+        result = result * matrix
+    return result
+
+
+def _agrees(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
+    rows = values_at([*claim, *value], sample.symbols, sample.points)
+    size = len(claim)
+    return all(agree(row[k], row[size + k], HINT_TOLERANCE)
+               for row in rows for k in range(size))
 
 
 def _pattern(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:

@@ -296,3 +296,18 @@ def test_correct_claims_in_hard_places_verify(case):
 def test_edge_cases_found_in_review(case, status, text):
     outcome = check(*case)
     assert outcome.status == status and text in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("case, hint", [
+    ((C, "", ["u1 = x**2", "u2 = x + u1"], {"wrt": "x", "expect": "2*x"}),
+     "it leaves out the direct term"),
+    ((C, "", ["u1 = x**2", "u2 = x + u1"], {"wrt": "x", "expect": "1"}),
+     "it leaves out the path through u1"),
+    ((C, "", ["u = 3*x", "y = sin(u)"], {"wrt": "x", "expect": "cos(3*x)"}),
+     "it leaves out the factor du/dx"),
+    ((D, "abs(x - 1/10)", [], {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
+     "it holds on part of the domain only"),
+], ids=lambda v: v if isinstance(v, str) else _id(v))
+def test_hints_for_chain_terms_and_partial_domains(case, hint):
+    outcome = check(*case)
+    assert outcome.status == "failed" and hint in outcome.message, outcome.message

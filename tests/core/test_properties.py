@@ -27,17 +27,29 @@ def test_parser_never_raises_anything_but_vcr_errors(text):
         assert err.message
 
 
-@given(TEXT, st.sampled_from(["argument", "expect", "where", "wrt", "vars"]))
-@settings(max_examples=120, deadline=None,
+POSITIONS = ["argument", "content", "expect", "where", "wrt", "vars", "layout"]
+
+
+@given(TEXT, st.sampled_from(POSITIONS))
+@settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 def test_check_never_raises_in_any_position(text, position):
-    options = {"wrt": "x, w[n]", "vars": "y"}
-    argument = "x**2 + w @ w"
+    kind, argument, content = "gradient", "x**2 + w @ w", []
+    options = {"wrt": "x, w[n]", "vars": "y", "expect": "[[2*x, 2*w.T]]"}
     if position == "argument":
         argument = text
+    elif position == "content":
+        kind, argument, content = "chain-rule", "", ["u = x**2 + w @ w", f"v = {text}"]
+        options.pop("expect")
     else:
         options[position] = text
-    outcome = check("gradient", argument, [], options, Settings(timeout=5, samples=2))
+    outcome = check(kind, argument, content, options, Settings(timeout=5, samples=2))
     assert outcome.status in ("verified", "failed", "error")
     if outcome.status != "verified":
         assert outcome.message and outcome.subtype != "internal", outcome.message
+    # An error in a content line is reported at that line, one in an option at its own.
+    if outcome.status == "error" and outcome.subtype == "parse":
+        if position == "content" and outcome.line is not None:
+            assert outcome.line == 1
+        if position in ("expect", "where", "wrt", "vars", "layout") and outcome.option:
+            assert outcome.option == position
