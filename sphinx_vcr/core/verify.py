@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy
 
 from . import render, shapes
+from .cache import OutcomeCache, cache_key
 from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
 from .compare import Comparison, compare, resolve_steps
 from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
@@ -69,14 +70,26 @@ _memo: OrderedDict[tuple, Outcome] = OrderedDict()
 MEMO_SIZE = 2048
 
 
+#: Outcomes that depend on the machine, not only on the text: never stored on disk.
+_UNCACHEABLE = ("timeout", "internal")
+
+
 def check(kind: str, argument: str, content: list[str], options: dict[str, str | None],
-          settings: Settings = Settings()) -> Outcome:
-    """Parse, compute and verify one directive's text; never raises for bad input."""
+          settings: Settings = Settings(), cache: OutcomeCache | None = None) -> Outcome:
+    """Parse, compute and verify one directive's text; never raises for bad input.
+
+    ``cache``, if given, is consulted before computing and filled after.
+    """
     key = (_key(kind, argument, content, options), settings)
     if key in _memo:
         _memo.move_to_end(key)
         return copy.deepcopy(_memo[key])
-    outcome = _check(kind, argument, content, options, settings)
+    disk_key = cache_key(repr(key)) if cache is not None else ""
+    outcome = cache.get(disk_key) if cache is not None else None
+    if outcome is None:
+        outcome = _check(kind, argument, content, options, settings)
+        if cache is not None and outcome.subtype not in _UNCACHEABLE:
+            cache.put(disk_key, outcome)
     _memo[key] = copy.deepcopy(outcome)
     if len(_memo) > MEMO_SIZE:
         _memo.popitem(last=False)

@@ -37,6 +37,9 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
      "Seconds one directive may take (parsing, algebra and sampling) before it errs."),
     ("vcr_show_successes", False, (bool,),
      "Also log one line per verified directive."),
+    ("vcr_cache", True, (bool,),
+     "Keep outcomes in the build directory (beside the doctrees), keyed by directive "
+     "text, settings and library versions, so unchanged directives are not recomputed."),
 )
 
 _DEFAULTS = {name: default for name, default, _, _ in CONFIG_VALUES}

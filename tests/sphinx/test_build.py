@@ -109,3 +109,36 @@ def test_fail_fast_stops_checking_after_the_first_failure(app):
             "stopped at the first failure)") in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert "vcr-badge vcr-skipped" in html
+
+
+def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_path,
+                                                         monkeypatch):
+    import shutil
+
+    from sphinx_vcr.core import verify
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-wrong", src)
+    first = make_app("html", srcdir=src, freshenv=True)
+    first.build()
+    html = (first.outdir / "index.html").read_text(encoding="utf8")
+    assert list((first.doctreedir / "vcr-cache").rglob("*.json"))
+
+    def refuse(*args):
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(verify, "_memo", verify.OrderedDict())
+    monkeypatch.setattr(verify, "_check", refuse)
+    second = make_app("html", srcdir=src, freshenv=True)  # like sphinx-build -E
+    second.build()
+    assert second.statuscode == 1
+    assert "sphinx-vcr: 2 verified, 1 failed, 0 errors" in second.status.getvalue()
+    assert (second.outdir / "index.html").read_text(encoding="utf8") == html
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True,
+                    confoverrides={"vcr_cache": False})
+def test_no_cache_when_disabled(app):
+    app.build()
+    assert app.statuscode == 0
+    assert not (app.doctreedir / "vcr-cache").exists()
