@@ -55,6 +55,10 @@ class OutcomeCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists for ``key`` (trusted or not: :meth:`get` decides)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Outcome | None:
         """The stored outcome, or None if there is none or it cannot be trusted."""
         try:

@@ -81,10 +81,15 @@ def check(kind: str, argument: str, content: list[str], options: dict[str, str |
     ``cache``, if given, is consulted before computing and filled after.
     """
     key = (_key(kind, argument, content, options), settings)
+    disk_key = cache_key(repr(key)) if cache is not None else ""
     if key in _memo:
         _memo.move_to_end(key)
-        return copy.deepcopy(_memo[key])
-    disk_key = cache_key(repr(key)) if cache is not None else ""
+        outcome = _memo[key]
+        # Known in this process but perhaps not in this build directory's cache.
+        if cache is not None and outcome.subtype not in _UNCACHEABLE \
+                and not cache.has(disk_key):
+            cache.put(disk_key, outcome)
+        return copy.deepcopy(outcome)
     outcome = cache.get(disk_key) if cache is not None else None
     if outcome is None:
         outcome = _check(kind, argument, content, options, settings)

@@ -139,6 +139,9 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True,
                     confoverrides={"vcr_cache": False})
 def test_no_cache_when_disabled(app):
+    import shutil
+
+    shutil.rmtree(app.doctreedir / "vcr-cache", ignore_errors=True)  # from other tests
     app.build()
     assert app.statuscode == 0
     assert not (app.doctreedir / "vcr-cache").exists()
