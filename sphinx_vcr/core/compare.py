@@ -147,7 +147,7 @@ def _trig_and_exp(expr: sympy.Expr) -> sympy.Expr:
 def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
               points: np.ndarray) -> list[list[mpmath.mpc | mpmath.mpf | None]]:
     """``exprs`` at each point in 50-digit arithmetic (None where not a number)."""
-    fn = sympy.lambdify([list(symbols)], list(exprs), modules="mpmath", dummify=True)
+    fn = sympy.lambdify([list(symbols)], list(exprs), modules="mpmath")
     rows = []
     with mpmath.workdps(DIGITS):
         for point in points:

@@ -47,11 +47,13 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
     """A NumPy function of points ``(batch, len(symbols))`` giving ``(len(exprs), batch)``.
 
     SymPy's ``lambdify`` prints our own SymPy objects (built from the whitelisted tree;
-    never document text) to NumPy code; ``dummify`` replaces every symbol name with a
-    generated one, so not even the names of the document reach that code.
+    never document text) to NumPy code. Symbol names there are identifiers that passed
+    the same whitelist (``lambdify`` renames any that would not be valid Python).
     """
+    if not exprs:
+        return lambda points: np.empty((0, points.shape[0]))
     try:
-        fn = sympy.lambdify([list(symbols)], list(exprs), modules="numpy", dummify=True)
+        fn = sympy.lambdify([list(symbols)], list(exprs), modules="numpy")
     except (KeyError, NameError, TypeError, SyntaxError) as err:
         raise DomainError(f"cannot be evaluated numerically ({type(err).__name__})") from None
 
@@ -122,14 +124,23 @@ class Sampler:
                  seed: int) -> None:
         self.symbols = [*wrt, *others]
         self.n_wrt = len(wrt)
-        self.f = compile_function(outputs, self.symbols)
+        guards = guard_expressions([*outputs, *extra])
+        regions = [sympy.Piecewise((1, c), (0, True)) for c in conditions]
+        # One compiled function for what is evaluated at the same points (the values,
+        # the guards and the region), one for the Jacobian: compiling costs more than
+        # evaluating.
+        self.sizes = (len(outputs), len(guards), len(regions))
+        self.values = compile_function([*outputs, *guards, *regions], self.symbols)
         self.jac = compile_function(list(jacobian), self.symbols)
         self.shape = jacobian.shape
-        self.conditions = [compile_function([sympy.Piecewise((1, c), (0, True))],
-                                            self.symbols) for c in conditions]
-        guards = guard_expressions([*outputs, *extra])
-        self.guards = compile_function(guards, self.symbols) if guards else None
         self.rng = np.random.default_rng(seed)
+
+    def evaluate(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Values, guards and region membership (1 or 0) at ``points``, by rows."""
+        values = self.values(points)
+        outputs, guards, _ = self.sizes
+        return (values[:outputs], values[outputs:outputs + guards],
+                values[outputs + guards:])
 
     def candidates(self, scale: float) -> np.ndarray:
         size = (BATCH, len(self.symbols))
@@ -141,13 +152,11 @@ class Sampler:
 
     def admissible(self, points: np.ndarray) -> np.ndarray:
         """Mask of candidate points in the region, with finite values, off every guard."""
-        ok = np.ones(len(points), dtype=bool)
-        for condition in self.conditions:
-            ok &= condition(points)[0] > 0.5
-        values = np.vstack([self.f(points), self.jac(points)])
+        outputs, guards, region = self.evaluate(points)
+        ok = np.all(region > 0.5, axis=0)
+        values = np.vstack([outputs, self.jac(points)])
         ok &= np.all(np.isfinite(values) & (np.abs(values) < HUGE), axis=0)
-        if self.guards:
-            ok &= np.all(np.abs(self.guards(points)) > 1e-9, axis=0)
+        ok &= np.all(np.abs(guards) > 1e-9, axis=0)
         return ok
 
     def ridders(self, point: np.ndarray, shrink_first: float = 1.0
@@ -166,13 +175,12 @@ class Sampler:
         plus[:, idx, idx] += h
         minus[:, idx, idx] -= h
         flat = np.concatenate([plus.reshape(-1, len(point)), minus.reshape(-1, len(point))])
-        values = self.f(flat)                                    # (m, 2 * NTAB * n)
+        values, guards, _ = self.evaluate(flat)                  # (m, 2 * NTAB * n)
         if not np.all(np.isfinite(values)):
             return None
-        if self.guards:
-            centre = np.sign(self.guards(point[None, :]))
-            if np.any(np.sign(self.guards(flat)) != centre):
-                return None
+        centre = np.sign(self.evaluate(point[None, :])[1])
+        if np.any(np.sign(guards) != centre):
+            return None
         half = values.shape[1] // 2
         fp = values[:, :half].reshape(-1, NTAB, self.n_wrt)
         fm = values[:, half:].reshape(-1, NTAB, self.n_wrt)
@@ -219,10 +227,9 @@ class Sampler:
         wide = 10 ** self.rng.uniform(-3, 3, size) * self.rng.choice([-1.0, 1.0], size)
         near = [p for g in guard_expressions(exprs) for p in self._around(g)]
         points = np.vstack([wide, *near]) if near else wide
-        ok = np.ones(len(points), dtype=bool)
-        for condition in self.conditions:
-            ok &= condition(points)[0] > 0.5
-        values = np.vstack([self.f(points), self.jac(points)])
+        outputs, _, region = self.evaluate(points)
+        ok = np.all(region > 0.5, axis=0)
+        values = np.vstack([outputs, self.jac(points)])
         ok &= np.all(np.isfinite(values), axis=0)
         return points[ok]
 
@@ -271,7 +278,7 @@ class Sampler:
         if not admissible_seen:
             tried = (f"tried {BATCH * MAX_BATCHES} points with |coordinates| from "
                      f"{LOW} to {HIGH * SCALES[-1]:g}")
-            if self.conditions:
+            if self.sizes[2]:
                 raise DomainError(f"no sample point satisfies :where: with finite values "
                                   f"of the function ({tried}); check the conditions",
                                   option="where")
