@@ -61,7 +61,7 @@ def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Ma
     """Numerator-layout Jacobian: one row per output, one column per symbol."""
     matrix = sympy.Matrix(len(outputs), len(symbols),
                           lambda i, j: sympy.diff(outputs[i], symbols[j]))
-    return matrix.applyfunc(fix_relu_convention)
+    return matrix.applyfunc(fix_relu_convention) if matrix.has(sympy.Heaviside) else matrix
 
 
 def in_layout(matrix: sympy.Matrix, layout: str) -> sympy.Matrix:

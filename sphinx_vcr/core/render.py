@@ -103,10 +103,12 @@ def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
 
 
 def _simplified(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
+    """SymPy's result made readable; simplification is skipped where it would cost more
+    than it shows (large matrices, long entries)."""
     matrix = _refine(matrix, run)
-    if len(matrix) <= MAX_SIMPLIFY_ENTRIES:
-        matrix = matrix.applyfunc(sympy.simplify)
-    return matrix
+    if len(matrix) > MAX_SIMPLIFY_ENTRIES:
+        return matrix
+    return matrix.applyfunc(lambda e: sympy.simplify(e) if sympy.count_ops(e) <= 40 else e)
 
 
 def _result(problem: Problem, run: Run) -> str:
