@@ -190,6 +190,9 @@ def report(results: dict, times: dict, profile: str, rounds: int, count: int,
                      f"{percentile(values, 0.9) * 1000:.1f} |")
     lines += ["", "## Where the time goes (cProfile of the per-directive checks)", "",
               "```text", *profile.strip().splitlines()[:45], "```", ""]
+    analysis = HERE / "ANALYSIS.md"
+    if analysis.exists():
+        lines += [analysis.read_text(encoding="utf8")]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf8")
     print("\n".join(lines))
 
