@@ -1,2 +1,0 @@
-extensions = ["sphinx_vcr"]
-vcr_timeout = 3
