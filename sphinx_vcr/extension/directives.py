@@ -7,6 +7,7 @@ Options that hold expressions are plain strings here: the core's own parser read
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 class AnyOption(dict):
     """An option spec that accepts any option name, as plain text."""
 
-    def __missing__(self, key: str):
+    def __missing__(self, key: str) -> Callable[[str | None], str]:
         return directives.unchanged
 
 
