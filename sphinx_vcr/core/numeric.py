@@ -337,6 +337,8 @@ def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             error = np.where(better, err, error)
             row.append(value)
         done |= np.abs(row[i] - previous[i - 1]) >= SAFE * error
+        if done.all():  # every entry has stopped improving: the rest cannot change it
+            break
         previous = row
     return best, error
 
