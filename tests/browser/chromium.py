@@ -13,6 +13,7 @@ import http.server
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,15 +68,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _run(args: list[str], profile: Path, timeout: float = 120) -> str:
+def _run(args: list[str], profile: Path, timeout: float = 90) -> str:
     # The flags keep Chromium off the network (which is closed here) and make it
-    # wait, in virtual time, until MathJax has typeset the page.
-    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={profile}", "--virtual-time-budget=30000", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    return result.stdout
+    # wait, in virtual time, until MathJax has typeset the page. Each run gets a
+    # profile folder of its own: a second Chromium on a profile still locked by the
+    # first can wait forever. A run that hangs anyway is tried once more.
+    for attempt in range(2):
+        profile.mkdir(parents=True, exist_ok=True)
+        folder = tempfile.mkdtemp(dir=profile)
+        command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                   "--disable-quic", "--no-first-run", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync",
+                   "--disable-dev-shm-usage", f"--user-data-dir={folder}",
+                   "--virtual-time-budget=30000", *args]
+        try:
+            return subprocess.run(command, capture_output=True, text=True,
+                                  timeout=timeout).stdout
+        except subprocess.TimeoutExpired:
+            if attempt:
+                raise
+    return ""
 
 
 def rendered_dom(url: str, profile: Path) -> str:
