@@ -12,6 +12,7 @@ place, so parallel workers never see half an entry.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ _TYPES = {"status": str, "subtype": str, "message": str, "line": (int, type(None
           "exact": bool, "points": int, "max_error": (float, int)}
 
 
+@functools.cache
 def versions() -> str:
     """The versions an outcome depends on, besides the directive and the settings."""
     from .. import __version__

@@ -100,7 +100,6 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
             value = variable(decl, sizes)
             values[decl.name] = value
             symbols.extend([value.data] if value.is_scalar else list(value.data))
-    _check_component_clash(values)
     styles = {name: style_of(v.shape) for name, v in values.items()}
     local_values = dict(values)
     composed_values = dict(values)
