@@ -5,60 +5,20 @@ varied directives, and each one's static twin (every directive replaced by the
 from __future__ import annotations
 
 import random
-import re
 import shutil
 from pathlib import Path
 
+from sphinx_vcr.core.scan import blocks
 from sphinx_vcr.core.verify import check
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-# A directive may open a list item ("   - .. derivative:: ..." in a list-table).
-DIRECTIVE = re.compile(r"^(\s*(?:- )?)\.\. (derivative|gradient|jacobian|chain-rule)::(.*)$")
-OPTION = re.compile(r"^:([a-z]+):\s*(.*)$")
-
-
-def directives(text: str) -> list[tuple[int, int, str, str, list[str], dict[str, str]]]:
-    """Each directive block: (first line, end line, kind, argument, content, options)."""
-    lines = text.splitlines()
-    found = []
-    index = 0
-    while index < len(lines):
-        match = DIRECTIVE.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        indent, kind, argument = len(match.group(1)), match.group(2), match.group(3).strip()
-        end = index + 1
-        while end < len(lines) and (not lines[end].strip()
-                                    or len(lines[end]) - len(lines[end].lstrip()) > indent):
-            end += 1
-        block = [line[indent + 3:] for line in lines[index + 1:end]]
-        options, content, in_options = {}, [], True
-        for line in block:
-            option = OPTION.match(line) if in_options else None
-            if option:
-                options[option.group(1)] = option.group(2)
-            elif not line.strip():
-                in_options = False if options or content else in_options
-            else:
-                in_options = False
-                content.append(line)
-        while content and not content[-1].strip():
-            content.pop()
-        found.append((index, end, kind, argument, content, options))
-        index = end
-    return found
-
-
 def static_twin(text: str) -> str:
     """``text`` with every directive replaced by the math it renders."""
     lines = text.splitlines()
-    for start, end, kind, argument, content, options in reversed(directives(text)):
-        prefix = DIRECTIVE.match(lines[start]).group(1)  # type: ignore[union-attr]
+    for start, end, prefix, found in reversed(blocks(text)):
         indent = " " * len(prefix)
-        options.pop("name", None)
-        outcome = check(kind, argument, content, options)
+        outcome = check(*found)
         block = []
         for latex in outcome.math:
             block += [f"{indent}.. math::", "", f"{indent}   {latex}", ""]

@@ -14,15 +14,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib
+import importlib.metadata
 import json
 import os
 import platform
 import tempfile
 from pathlib import Path
-
-import mpmath
-import numpy
-import sympy
 
 from .outcome import Outcome
 
@@ -38,9 +36,19 @@ def versions() -> str:
     """The versions an outcome depends on, besides the directive and the settings."""
     from .. import __version__
 
-    return (f"sphinx-vcr {__version__}; sympy {sympy.__version__}; numpy "
-            f"{numpy.__version__}; mpmath {mpmath.__version__}; python "
+    # Read from the installed metadata: importing the libraries for their
+    # ``__version__`` would cost a build served from the cache half a second.
+    libraries = "; ".join(f"{name} {_version(name)}" for name in ("sympy", "numpy", "mpmath"))
+    return (f"sphinx-vcr {__version__}; {libraries}; python "
             f"{platform.python_version()}; schema {SCHEMA}")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:  # a source checkout on the path
+        module = importlib.import_module(distribution)
+        return str(getattr(module, "__version__", "unknown"))
 
 
 def cache_key(text: str) -> str:

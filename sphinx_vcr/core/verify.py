@@ -1,31 +1,26 @@
-"""Verify one directive: compute, check by finite differences, check the claim.
+"""Verify one directive: the front door of the core, with its memo and its cache.
 
 :func:`check` is the single entry point of the core: text in, :class:`Outcome` out. It
 never raises for bad input; every problem becomes an ``error`` outcome with a subtype
-and a message, and a time limit bounds the whole of it.
+and a message, and a time limit bounds the whole of it. The computation itself lives in
+:mod:`.pipeline`, imported only when an outcome is neither memoised nor cached: a
+rebuild served from the cache never imports SymPy or NumPy (half a second of start-up).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
+import importlib
+import multiprocessing
 from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-import sympy
-
-from . import render, shapes
 from .cache import OutcomeCache, cache_key
-from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
-from .compare import Comparison, compare, resolve_steps
-from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
-from .evaluate import Value
-from .instance import Instance, claim_value, instantiate
-from .limits import time_limit
-from .messages import fd_message, mismatch_message, where_sizes
-from .numeric import Sample, Sampler
-from .outcome import ERROR, FAILED, VERIFIED, Outcome
-from .problem import Problem, build_problem, size_assignments
+from .outcome import Outcome
+from .scan import Found
 
 
 @dataclass(frozen=True)
@@ -41,33 +36,12 @@ class Settings:
     layout: str = "numerator"
 
 
-@dataclass
-class Run:
-    """Everything computed at one instantiation of the sizes."""
-
-    instance: Instance
-    derivative: sympy.Matrix
-    claim: sympy.Matrix | None
-    chain: Chain | None
-    sample: Sample
-    comparison: Comparison | None
-    #: Why a ``:mistake:`` claim of the wrong shape is wrong (it is not compared).
-    shape_error: str | None = None
-
-
-class Failure(Exception):
-    """A claim or derivative that does not hold; carries the finished outcome."""
-
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__(outcome.message)
-        self.outcome = outcome
-
-
 #: Outcomes of directives already checked in this process, by text and settings. The
 #: check is a pure function of both, so a directive that appears again (a page read
-#: twice, a copied example) is not recomputed. Bounded, and copied out, never shared.
+#: twice, a copied example) is not recomputed. Bounded (large enough for the outcomes a
+#: whole project prefetches), and copied out, never shared.
 _memo: OrderedDict[tuple, Outcome] = OrderedDict()
-MEMO_SIZE = 2048
+MEMO_SIZE = 16384
 
 
 #: Outcomes that depend on the machine, not only on the text: never stored on disk.
@@ -81,199 +55,82 @@ def check(kind: str, argument: str, content: list[str], options: dict[str, str |
     ``cache``, if given, is consulted before computing and filled after.
     """
     key = (_key(kind, argument, content, options), settings)
-    disk_key = cache_key(repr(key)) if cache is not None else ""
+    outcome = _recall(key, cache)
+    if outcome is None:
+        from .pipeline import compute
+
+        outcome = compute(kind, argument, content, options, settings, key[0])
+        _remember(key, outcome, cache)
+    return copy.deepcopy(outcome)
+
+
+def prefetch(found: Iterable[Found], settings: Settings, cache: OutcomeCache | None,
+             processes: int) -> int:
+    """Verify directives ahead of time in ``processes`` worker processes.
+
+    The outcomes go to this process's memo (and the cache), so that processes forked
+    from it later (the workers of a parallel Sphinx build) find them ready: every
+    worker is busy checking until none is left, however unevenly the directives are
+    spread over pages. Returns how many were computed. Needs ``fork`` (POSIX).
+    """
+    missing = {}
+    for case in found:
+        key = (_key(*case), settings)
+        if key not in missing and _recall(key, cache) is None:
+            missing[key] = case
+    if len(missing) < 2 or processes < 2:
+        return 0
+    # Imported here, once, so that every forked worker inherits SymPy and NumPy.
+    importlib.import_module(f"{__package__}.pipeline")
+    jobs = [(*case, settings, key[0]) for key, case in missing.items()]
+    context = multiprocessing.get_context("fork")
+    done = 0
+    # An executor, not a Pool: a worker that dies (killed for memory, say) breaks it
+    # with an exception instead of leaving the build waiting forever.
+    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=context) as pool:
+        try:
+            for key, outcome in zip(missing, pool.map(_compute, jobs)):
+                _remember(key, outcome, cache)
+                done += 1
+        except BrokenProcessPool:
+            pass  # what is left is computed when its page is read, as without prefetch
+    return done
+
+
+def _compute(job: tuple) -> Outcome:
+    from .pipeline import compute
+
+    return compute(*job)
+
+
+def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:
+    """The outcome known for ``key``: from this process's memo, else from the cache."""
     if key in _memo:
         _memo.move_to_end(key)
         outcome = _memo[key]
         # Known in this process but perhaps not in this build directory's cache.
-        if cache is not None and outcome.subtype not in _UNCACHEABLE \
-                and not cache.has(disk_key):
-            cache.put(disk_key, outcome)
-        return copy.deepcopy(outcome)
-    outcome = cache.get(disk_key) if cache is not None else None
-    if outcome is None:
-        outcome = _check(kind, argument, content, options, settings)
         if cache is not None and outcome.subtype not in _UNCACHEABLE:
-            cache.put(disk_key, outcome)
-    _memo[key] = copy.deepcopy(outcome)
-    if len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)
+            disk_key = cache_key(repr(key))
+            if not cache.has(disk_key):
+                cache.put(disk_key, outcome)
+        return outcome
+    outcome = cache.get(cache_key(repr(key))) if cache is not None else None
+    if outcome is not None:
+        _memorise(key, outcome)
     return outcome
 
 
-def _check(kind: str, argument: str, content: list[str], options: dict[str, str | None],
-           settings: Settings) -> Outcome:
-    try:
-        with time_limit(settings.timeout):
-            problem = build_problem(kind, argument, content, options, settings.layout)
-            return verify(problem, settings, _key(kind, argument, content, options))
-    except VcrTimeout:
-        return Outcome(ERROR, "timeout", f"gave up after {settings.timeout:g} s "
-                       "(vcr_timeout) of differentiating, simplifying and sampling; "
-                       "split the expression up or raise vcr_timeout")
-    except VcrError as err:
-        return Outcome(ERROR, err.subtype, err.message, err.line, err.option)
-    except Failure as failure:
-        return failure.outcome
-    except (RecursionError, MemoryError):
-        return Outcome(ERROR, "limit", "the expression is too large or too deeply nested "
-                       "to process")
-    except Exception as err:  # a bug of ours must not become a traceback in a build
-        return Outcome(ERROR, "internal", f"internal error ({type(err).__name__}: {err}); "
-                       "please report it with this directive")
+def _remember(key: tuple, outcome: Outcome, cache: OutcomeCache | None) -> None:
+    if cache is not None and outcome.subtype not in _UNCACHEABLE:
+        cache.put(cache_key(repr(key)), outcome)
+    _memorise(key, outcome)
+
+
+def _memorise(key: tuple, outcome: Outcome) -> None:
+    _memo[key] = copy.deepcopy(outcome)
+    if len(_memo) > MEMO_SIZE:
+        _memo.popitem(last=False)
 
 
 def _key(kind: str, argument: str, content: list[str], options: dict) -> str:
     return repr((kind, argument, content, sorted(options.items())))
-
-
-def _seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:
-    """A seed fixed by the configuration and the directive's own text."""
-    digest = hashlib.sha256(f"{settings.seed}|{key}|{sorted(sizes.items())}".encode())
-    return int.from_bytes(digest.digest()[:8], "little")
-
-
-def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
-    """Verify a parsed problem at every instantiation of its sizes."""
-    runs: list[Run] = []
-    caught: Outcome | None = None
-    assignments = size_assignments(problem, settings.sizes)
-    for sizes in assignments:
-        try:
-            run = _run(problem, sizes, settings, key)
-        except SizeExcluded:
-            continue  # :where: n > 1 and the like: this size is not claimed
-        runs.append(run)
-        if run.shape_error or (run.comparison is not None and not run.comparison.equal):
-            message = run.shape_error or mismatch_message(problem, runs)
-            shown = _display_run(problem, settings, key, run, assignments)
-            if not problem.mistake:
-                raise Failure(Outcome(FAILED, "mismatch", message, option="expect",
-                                      math=render.failure(problem, shown)))
-            caught = Outcome(VERIFIED, mistake=True, message=message,
-                             math=render.mistake(problem, shown),
-                             badge="known mistake, confirmed wrong: " + message)
-            break
-    if not runs:
-        raise DomainError(":where: excludes every size in vcr_sizes", option="where")
-    if problem.mistake and caught is None:
-        raise Failure(Outcome(FAILED, "mistake", "the claim is marked :mistake: but it "
-                              "holds: remove :mistake: or change the claim",
-                              option="expect"))
-    exact = all(r.comparison is None or r.comparison.exact for r in runs)
-    points = sum(len(r.sample.points) for r in runs)
-    worst = max(r.sample.max_relative_error for r in runs)
-    if caught is not None:
-        caught.points, caught.max_error = points, worst
-        return caught
-    return Outcome(VERIFIED, math=render.success(problem, runs), exact=exact,
-                   points=points, max_error=worst,
-                   badge=render.badge(problem, runs, exact, points, worst))
-
-
-def _display_run(problem: Problem, settings: Settings, key: str, run: Run,
-                 assignments: list[dict[str, int]]) -> Run:
-    """The run whose derivative is written out beside a wrong claim.
-
-    A derivative at size 1 says little (``x_1`` for ``diag(x)``), so when the claim
-    failed there, the correct value is shown at the next size instead.
-    """
-    if not run.instance.sizes or max(run.instance.sizes.values()) > 1 \
-            or len(assignments) < 2:
-        return run
-    try:
-        return _run(problem, assignments[1], settings, key)
-    except (VcrError, Failure):
-        return run
-
-
-def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) -> Run:
-    instance = instantiate(problem, sizes)
-    _check_kind(problem, instance)
-    result = derivative(problem, instance)
-    expected = derivative_shape(problem, instance.output)
-    claim, shape_error = None, None
-    if problem.expect is not None:
-        value = claim_value(problem, instance, expected)
-        try:
-            _check_claim_shape(problem, value, expected)
-            claim = _as_matrix(value, result.shape)
-        except ShapeError as err:
-            # A known mistake may be one of shape (a column where a row belongs).
-            if not problem.mistake:
-                raise
-            shape_error = err.message
-    numerator = in_layout(result, problem.layout)
-    outputs = entries(instance.output)
-    extra = list(claim) if claim is not None else []
-    _check_defined(outputs, "the function")
-    _check_defined(extra, "the claim", option="expect")
-    free: set[sympy.Symbol] = set()
-    for expr in (*outputs, *extra, *instance.conditions):
-        free |= expr.free_symbols
-    others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
-                    key=str)
-    sampler = Sampler(outputs, numerator, instance.wrt_symbols, others,
-                      instance.conditions, extra, _seed(settings, key, sizes))
-    sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
-    if sample.mismatch is not None:
-        raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
-    factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
-    region = instance.conditions
-    if factorisation is not None:
-        check = compare(resolve_steps(factorisation.value, region),
-                        resolve_steps(numerator, region), sample.symbols, sample.points,
-                        prove=False)
-        if not check.equal:
-            raise Failure(Outcome(FAILED, "chain", "the product of the chain-rule factors "
-                                  "does not equal the derivative of the composition"
-                                  + where_sizes(sizes)))
-    comparison = None
-    if claim is not None:
-        resolved = resolve_steps(result, region)
-        comparison = compare(claim, resolved, sample.symbols, sample.points,
-                             probes=lambda: sampler.probes([*claim, *resolved]))
-    return Run(instance, result, claim, factorisation, sample, comparison, shape_error)
-
-
-_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
-
-
-def _check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None) -> None:
-    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere."""
-    if any(e.has(*_UNDEFINED) for e in exprs):
-        raise DomainError(f"{what} is undefined everywhere (a division by zero or the log "
-                          "of zero)", option=option)
-
-
-def _check_kind(problem: Problem, instance: Instance) -> None:
-    output = instance.output
-    if problem.kind in ("derivative", "gradient") and not output.is_scalar:
-        raise ShapeError(f"the {problem.kind} directive takes a scalar function, but this "
-                         f"one is {shapes.describe(output.shape)}; use jacobian",
-                         line=problem.output.line)
-    if problem.kind == "derivative" and (len(problem.wrt) != 1 or problem.wrt[0].dims):
-        raise ShapeError("the derivative directive differentiates by one scalar; use "
-                         "gradient or jacobian for vectors and several variables")
-
-
-def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -> None:
-    if shapes.is_one_by_one(expected) and claim.is_scalar:
-        return
-    if claim.shape and shapes.same_shape(claim.shape, expected):
-        return
-    message = (f"the claim is {shapes.describe(claim.shape)}, but the derivative in "
-               f"{problem.layout} layout is {shapes.describe(expected)}")
-    if claim.shape and expected and shapes.same_shape(claim.shape,
-                                                      (expected[1], expected[0])):
-        other = "denominator" if problem.layout == "numerator" else "numerator"
-        message += f": transpose the claim with .T, or use :layout: {other}"
-    elif not claim.shape and expected:
-        message += "; a scalar claim fits only a 1 x 1 derivative"
-    raise ShapeError(message, option="expect")
-
-
-def _as_matrix(value: Value, shape: tuple[int, int]) -> sympy.Matrix:
-    if value.is_scalar:
-        return sympy.Matrix([[value.data]])
-    return sympy.Matrix(value.data).reshape(*shape)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, nodes, summary
+from . import config, directives, domain, nodes, prefetch, summary
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -21,4 +21,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     directives.setup_directives(app)
     nodes.setup_static(app)
     summary.setup_summary(app)
+    prefetch.setup_prefetch(app)
     return {}

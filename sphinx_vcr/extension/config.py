@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from ..core.cache import OutcomeCache
 from ..core.verify import Settings
 
 logger = logging.getLogger(__name__)
@@ -76,3 +79,10 @@ def settings(config: Config) -> Settings:
                     seed=config.vcr_seed, rtol=float(config.vcr_rtol),
                     atol=float(config.vcr_atol), timeout=float(config.vcr_timeout),
                     layout=config.vcr_layout)
+
+
+def outcome_cache(config: Config, doctreedir: str | Path) -> OutcomeCache | None:
+    """The persistent cache (``vcr_cache``), beside the doctrees in the build directory."""
+    if not config.vcr_cache:
+        return None
+    return OutcomeCache(Path(doctreedir) / "vcr-cache")

@@ -8,7 +8,6 @@ Options that hold expressions are plain strings here: the core's own parser read
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import ClassVar
 
 from docutils import nodes
@@ -17,7 +16,6 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.cache import OutcomeCache
 from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
 from ..core.problem import OPTIONS
 from ..core.verify import check
@@ -56,7 +54,8 @@ class VcrDirective(SphinxDirective):
                               "an earlier failure")
         else:
             outcome = check(self.kind, argument, list(self.content), options,
-                            config.settings(self.config), self._cache())
+                            config.settings(self.config),
+                            config.outcome_cache(self.config, self.env.doctreedir))
         if outcome.status in (FAILED, ERROR):
             # Noted per process: in a parallel build each worker stops at its own first
             # failure. Reset at the start of every build (summary.py).
@@ -71,12 +70,6 @@ class VcrDirective(SphinxDirective):
             self.set_source_info(node)
         self.add_name(box)  # the :name: option, as a reference target
         return [box]
-
-    def _cache(self) -> OutcomeCache | None:
-        """The persistent cache, beside the doctrees in the build directory."""
-        if not self.config.vcr_cache:
-            return None
-        return OutcomeCache(Path(self.env.doctreedir) / "vcr-cache")
 
     def _location(self, outcome: Outcome) -> str:
         """``file:line`` of the problem: its content line, its option's line, or else

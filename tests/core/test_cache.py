@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sphinx_vcr.core import verify
+from sphinx_vcr.core import pipeline, verify
 from sphinx_vcr.core.cache import OutcomeCache, cache_key
 from sphinx_vcr.core.outcome import Outcome
 from sphinx_vcr.core.verify import check
@@ -71,7 +71,7 @@ def test_cached_outcomes_are_not_recomputed_and_bad_ones_are(tmp_path, cold, mon
     def refuse(*args):
         raise AssertionError("recomputed")
 
-    monkeypatch.setattr(verify, "_check", refuse)
+    monkeypatch.setattr(pipeline, "compute", refuse)
     assert check(*CASES[0], cache=cache) == first      # read from disk
     for path in tmp_path.rglob("*.json"):
         data = json.loads(path.read_text())

@@ -115,7 +115,7 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
                                                          monkeypatch):
     import shutil
 
-    from sphinx_vcr.core import verify
+    from sphinx_vcr.core import pipeline, verify
 
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-wrong", src)
@@ -128,7 +128,7 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
         raise AssertionError("recomputed")
 
     monkeypatch.setattr(verify, "_memo", verify.OrderedDict())
-    monkeypatch.setattr(verify, "_check", refuse)
+    monkeypatch.setattr(pipeline, "compute", refuse)
     second = make_app("html", srcdir=src, freshenv=True)  # like sphinx-build -E
     second.build()
     assert second.statuscode == 1
@@ -145,3 +145,20 @@ def test_no_cache_when_disabled(app):
     app.build()
     assert app.statuscode == 0
     assert not (app.doctreedir / "vcr-cache").exists()
+
+
+def test_a_rebuild_served_by_the_cache_never_imports_sympy(rootdir, tmp_path):
+    """Importing SymPy and NumPy is half a second: a warm ``-E`` build must not pay it."""
+    import shutil
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    out = tmp_path / "out"
+    build = f"from sphinx.cmd.build import build_main; build_main(['-q', '-E', '{src}', '{out}'])"
+    subprocess.run([sys.executable, "-c", build], check=True, capture_output=True)
+    second = subprocess.run([sys.executable, "-c", build + "\nimport sys\n"
+                             "print(sorted({'sympy', 'numpy', 'mpmath'} & set(sys.modules)))"],
+                            check=True, capture_output=True, text=True)
+    assert second.stdout.strip().splitlines()[-1] == "[]", second.stderr

@@ -1,0 +1,49 @@
+"""Parallel builds: verify every directive of the pages to read before reading them.
+
+Sphinx's ``-j N`` reads pages in a few large chunks, so the slowest chunk sets the
+pace and one worker often ends up checking alone. Here, in the main process just before
+reading starts, the directives of the pages to be read are found in their source
+(:mod:`..core.scan`) and checked by N worker processes that each take the next
+directive as soon as they are free. The outcomes land in the memo that Sphinx's own
+reading workers inherit when they are forked, and in the cache; reading then finds them
+ready. Outcomes are a pure function of a directive's text and the settings, so this
+changes when they are computed, never what they are.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ..core import scan, verify
+from . import config
+
+logger = logging.getLogger(__name__)
+
+
+def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    processes = app.parallel
+    if processes < 2 or os.name != "posix" or app.config.vcr_fail_fast:
+        return
+    found = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if path.suffix != ".rst":
+            continue
+        try:
+            text = path.read_text(encoding=app.config.source_encoding)
+        except (OSError, UnicodeDecodeError):
+            continue  # reading the page reports it
+        found += scan.directives(text)
+    count = verify.prefetch(found, config.settings(app.config),
+                            config.outcome_cache(app.config, env.doctreedir), processes)
+    if count:
+        logger.info("sphinx-vcr: checked %d directives in %d processes", count, processes)
+
+
+def setup_prefetch(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _prefetch)
