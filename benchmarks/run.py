@@ -123,9 +123,11 @@ def main() -> None:
     no_cache = ("-D", "vcr_cache=0")
     variants = {
         "chapter, static floor": (src["chapter-static"], (), True),
+        "chapter, static floor (-E)": (src["chapter-static"], ("-E",), False),
         "chapter, sphinx-vcr, cold": (src["chapter"], no_cache, True),
         "chapter, sphinx-vcr, warm (-E)": (src["chapter"], ("-E",), False),
         "project, static floor": (src["full-static"], (), True),
+        "project, static floor (-E)": (src["full-static"], ("-E",), False),
         "project, cold, -j 1": (src["full"], no_cache, True),
         "project, cold, -j 2": (src["full"], (*no_cache, "-j", "2"), True),
         "half project, cold, -j 1": (src["half"], no_cache, True),
@@ -161,6 +163,8 @@ def report(results: dict, times: dict, profile: str, rounds: int, count: int,
     ]
     for name, value in median.items():
         floor = floor_chapter if name.startswith("chapter") else floor_project
+        if "-E" in name:  # a warm rebuild is compared with the floor rebuilt alike
+            floor = median[f"{name.split(',')[0]}, static floor (-E)"]
         lines.append(f"| {name} | {value:.2f} | {value / floor:.2f}x |")
     all_times = [t for kind in times.values() for t in kind]
     half = median["half project, cold, -j 1"]
@@ -171,8 +175,9 @@ def report(results: dict, times: dict, profile: str, rounds: int, count: int,
         "| target | measured | met |", "| --- | --- | --- |",
         _row("(a) chapter at most 1.5x the static floor (cold)",
              median["chapter, sphinx-vcr, cold"] / floor_chapter, 1.5),
-        _row("(a) chapter at most 1.5x the static floor (warm cache)",
-             median["chapter, sphinx-vcr, warm (-E)"] / floor_chapter, 1.5),
+        _row("(a) chapter at most 1.5x the static floor (warm cache, both -E)",
+             median["chapter, sphinx-vcr, warm (-E)"]
+             / median["chapter, static floor (-E)"], 1.5),
         _row("(b) median per-directive check at most 20 ms",
              statistics.median(all_times) * 1000, 20, unit=" ms"),
         # Linear: twice the directives cost at most twice the time (start-up is a
@@ -185,8 +190,8 @@ def report(results: dict, times: dict, profile: str, rounds: int, count: int,
         f"{cold / median['project, cold, -j 2']:.2f}x | "
         f"{'yes' if cold / median['project, cold, -j 2'] >= 1.6 else 'no'} |",
         f"| (c) time per directive (cold, -j 1) | {cold / count * 1000:.0f} ms | - |",
-        _row("(d) -E rebuild, unchanged content, at most 1.15x the floor",
-             median["project, warm (-E)"] / floor_project, 1.15),
+        _row("(d) -E rebuild, unchanged content, at most 1.15x the floor (both -E)",
+             median["project, warm (-E)"] / median["project, static floor (-E)"], 1.15),
         f"| (e) peak memory of (c) | {peak / 1024:.0f} MiB (-j 1); "
         f"{peak_j2 / 1024:.0f} MiB largest process (-j 2) | - |",
         "", "## Per-directive cost (uncached check, after warm-up)", "",

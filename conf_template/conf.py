@@ -1,5 +1,7 @@
 # A starting conf.py for documentation whose derivatives are verified by sphinx-vcr.
-# Copy this folder, then build it with:  python -m sphinx -b html . _build/html
+# Written by `python -m sphinx_vcr quickstart DIR` (or copy this folder), then build:
+#   python -m sphinx -b html . _build/html     (pages)
+#   python -m sphinx -b vcr . _build/vcr       (check only, no pages)
 
 project = "My course notes"
 author = "Me"

@@ -21,3 +21,12 @@ def shown_type(subtype: str) -> str:
     import sphinx
 
     return rf" \[vcr\.{subtype}\]" if sphinx.version_info >= (8,) else ""
+
+
+def copy_root(name: str, tmp_path: Path) -> Path:
+    """A writable copy of ``roots/test-<name>`` at ``tmp_path/src``."""
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / f"test-{name}", src)
+    return src

@@ -11,7 +11,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, nodes, prefetch, summary
+from . import builder, config, directives, domain, nodes, prefetch, report, summary
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -22,4 +22,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     nodes.setup_static(app)
     summary.setup_summary(app)
     prefetch.setup_prefetch(app)
+    report.setup_report(app)
+    app.add_builder(builder.VcrBuilder)
     return {}

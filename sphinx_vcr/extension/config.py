@@ -45,12 +45,22 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
      "text, settings and library versions, so unchanged directives are not recomputed."),
 )
 
+#: Values that change no outcome, only what is written at the end of the build.
+REPORT_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
+    ("vcr_report", "", (str,),
+     "Write every outcome as JSON to this path (relative to the output directory)."),
+    ("vcr_junit", "", (str,),
+     "Write every outcome as JUnit XML to this path (relative to the output directory)."),
+)
+
 _DEFAULTS = {name: default for name, default, _, _ in CONFIG_VALUES}
 
 
 def setup_config(app: Sphinx) -> None:
     for name, default, types, description in CONFIG_VALUES:
         app.add_config_value(name, default, "env", types=types, description=description)
+    for name, default, types, description in REPORT_VALUES:
+        app.add_config_value(name, default, "", types=types, description=description)
     app.connect("config-inited", validate)
 
 

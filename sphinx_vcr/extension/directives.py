@@ -64,7 +64,8 @@ class VcrDirective(SphinxDirective):
         self._report(outcome, location)
         get_domain(self.env).record(self.env.docname, Record(
             location=location, kind=self.kind, status=outcome.status,
-            subtype=outcome.subtype, message=outcome.message))
+            subtype=outcome.subtype, message=outcome.message, method=_method(outcome),
+            points=outcome.points, max_error=outcome.max_error))
         box = result_nodes(self.kind, outcome, self.env.docname, self.config.vcr_badge)
         for node in box.findall(nodes.Element):
             self.set_source_info(node)
@@ -76,6 +77,10 @@ class VcrDirective(SphinxDirective):
         the directive's line."""
         if outcome.line is not None and outcome.line < len(self.content):
             source, offset = self.content.info(outcome.line)
+            if _is_myst(self.state):
+                # MyST numbers content lines from 0 and gives the content's offset from
+                # the fence line, which is self.lineno.
+                return f"{source}:{self.lineno + 1 + self.content_offset + outcome.line}"
             return f"{source}:{offset + 1}"
         if outcome.option:
             # block_text starts at the directive's line; options follow, one a line.
@@ -95,6 +100,19 @@ class VcrDirective(SphinxDirective):
             return
         logger.error("[vcr.%s] %s", self.kind, outcome.message, location=location,
                      type="vcr", subtype=outcome.subtype)
+
+
+def _is_myst(state: object) -> bool:
+    """Whether the directive is parsed by myst-parser (which mocks docutils' states)."""
+    return type(state).__module__.startswith("myst_parser.")
+
+
+def _method(outcome: Outcome) -> str:
+    if not outcome.ok:
+        return ""
+    if outcome.mistake:
+        return "mistake"
+    return "exact" if outcome.exact else "numeric"
 
 
 def _directive(kind: str) -> type[VcrDirective]:

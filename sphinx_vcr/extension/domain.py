@@ -24,6 +24,11 @@ class Record(TypedDict):
     status: str
     subtype: str
     message: str
+    #: How it was verified: ``exact`` (symbolically, and numerically), ``numeric``,
+    #: ``mistake`` (a known mistake shown to be wrong), or ``""`` if it was not.
+    method: str
+    points: int
+    max_error: float
 
 
 class VcrDomain(Domain):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from io import StringIO
@@ -14,13 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_vcr.extension.domain import VcrDomain
 
-from ..conftest import ROOTS
-
-
-def copy_root(name: str, tmp_path: Path) -> Path:
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / f"test-{name}", src)
-    return src
+from ..conftest import copy_root
 
 
 def build(src: Path, *, fresh: bool = False, parallel: int = 0) -> SphinxTestApp:

@@ -16,25 +16,25 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx_vcr.core import scan, verify
 from sphinx_vcr.extension import directives
 
-from ..conftest import ROOTS
+from ..conftest import copy_root
 
 CHAPTER = Path(__file__).resolve().parents[2] / "docs" / "chapter"
 
 
 def project(name: str, target: Path) -> Path:
     if name == "chapter":
+        target = target / "src"
         target.mkdir(parents=True)
         shutil.copy(CHAPTER / "vector-chain-rule.zh.rst", target / "index.rst")
         (target / "conf.py").write_text('extensions = ["sphinx_vcr"]\n'
                                         'suppress_warnings = ["ref.citation"]\n')
         return target
-    shutil.copytree(ROOTS / f"test-{name}", target)
-    return target
+    return copy_root(name, target)
 
 
 @pytest.mark.parametrize("name", ["basic", "wrong", "layout", "parallel", "chapter"])
 def test_scanner_finds_what_the_directives_receive(name, tmp_path, monkeypatch):
-    src = project(name, tmp_path / "src")
+    src = project(name, tmp_path)
     received = []
     original = directives.check
 
@@ -55,7 +55,7 @@ def test_scanner_finds_what_the_directives_receive(name, tmp_path, monkeypatch):
 
 
 def test_parallel_build_checks_every_directive_before_reading(tmp_path):
-    src = project("parallel", tmp_path / "src")
+    src = project("parallel", tmp_path)
     verify._memo.clear()  # nothing known in this process: everything is computed
     app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=2,
                         confoverrides={"vcr_cache": False})

@@ -1,0 +1,120 @@
+"""Reports for CI: every outcome as JSON (``vcr_report``) and as JUnit XML (``vcr_junit``).
+
+Written at the end of the build, in the main process, from the domain's records, so a
+parallel or incremental build reports every document's latest outcomes, exactly as the
+summary counts them. A relative path is taken from the build's output directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .. import __version__
+from ..core.outcome import ERROR, FAILED, SKIPPED
+from .domain import Record, get_domain
+
+logger = logging.getLogger(__name__)
+
+
+def outcomes(records: list[tuple[str, Record]]) -> list[dict[str, Any]]:
+    """One flat dictionary per directive, in document order."""
+    rows = []
+    for docname, record in records:
+        source, line = _split(record["location"])
+        rows.append({
+            "document": docname, "source": source, "line": line,
+            "directive": record["kind"], "status": record["status"],
+            "subtype": record["subtype"], "method": record["method"] or None,
+            "points": record["points"], "max_error": record["max_error"],
+            "message": record["message"],
+        })
+    return rows
+
+
+def json_report(rows: list[dict[str, Any]]) -> str:
+    counts = Counter(row["status"] for row in rows)
+    summary = {status: counts[status] for status in ("verified", FAILED, ERROR, SKIPPED)}
+    return json.dumps({"tool": "sphinx-vcr", "version": __version__, "summary": summary,
+                       "outcomes": rows}, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit_report(rows: list[dict[str, Any]]) -> str:
+    """JUnit XML: a test suite per document, a test case per directive."""
+    suites = ET.Element("testsuites", name="sphinx-vcr")
+    by_document: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_document.setdefault(row["document"], []).append(row)
+    for document, cases in by_document.items():
+        suite = ET.SubElement(suites, "testsuite", name=document, time="0")
+        for row in cases:
+            _testcase(suite, row)
+        counts = Counter(row["status"] for row in cases)
+        suite.attrib.update(tests=str(len(cases)), failures=str(counts[FAILED]),
+                            errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
+    counts = Counter(row["status"] for row in rows)
+    suites.attrib.update(tests=str(len(rows)), failures=str(counts[FAILED]),
+                         errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
+    where = f"line {row['line']}" if row["line"] is not None else row["source"]
+    case = ET.SubElement(suite, "testcase", name=f"{row['directive']} at {where}",
+                         classname=row["document"].replace("/", "."), time="0",
+                         file=row["source"])
+    if row["line"] is not None:
+        case.set("line", str(row["line"]))
+    tag = {FAILED: "failure", ERROR: "error", SKIPPED: "skipped"}.get(row["status"])
+    if tag is None:
+        return
+    element = ET.SubElement(case, tag, message=row["message"].split("\n")[0])
+    if tag != "skipped":
+        element.set("type", f"vcr.{row['subtype']}")
+        element.text = f"{row['source']}:{row['line']}: {row['message']}"
+
+
+def _split(location: str) -> tuple[str, int | None]:
+    """``path:line`` into a path relative to the working directory (as CI systems show
+    it) and a line number."""
+    path, _, line = location.rpartition(":")
+    if not line.isdigit():
+        path, line = location, ""
+    relative = os.path.relpath(path) if path and os.path.isabs(path) else path
+    if relative.startswith(".."):
+        relative = path
+    return relative, int(line) if line else None
+
+
+def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.env is None:
+        return
+    wanted = [(app.config.vcr_report, json_report), (app.config.vcr_junit, junit_report)]
+    if not any(name for name, _ in wanted):
+        return
+    rows = outcomes(list(get_domain(app.env).all_records()))
+    for name, render in wanted:
+        if not name:
+            continue
+        target = Path(app.outdir) / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render(rows), encoding="utf8")
+        except OSError as err:
+            logger.error("sphinx-vcr: cannot write the report %s: %s", target, err,
+                         type="vcr", subtype="report")
+            app.statuscode = 1
+            continue
+        logger.info("sphinx-vcr: wrote %s", target)
+
+
+def setup_report(app: Sphinx) -> None:
+    app.connect("build-finished", _write_reports)

@@ -1,0 +1,105 @@
+"""``-b vcr`` (check only), ``vcr_report`` (JSON) and ``vcr_junit`` (JUnit XML), read the
+way a CI system reads them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from io import StringIO
+from pathlib import Path
+
+from sphinx.testing.util import SphinxTestApp
+
+from ..conftest import copy_root
+
+
+def check_only(src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "vcr", *extra, str(src),
+                           str(out)], capture_output=True, text=True, timeout=300)
+
+
+def test_check_only_builder_prints_failures_and_summary_and_writes_nothing(tmp_path):
+    src = copy_root("wrong", tmp_path)
+    out = tmp_path / "out"
+    result = check_only(src, out)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "sphinx-vcr: 2 verified, 1 failed, 0 errors"
+    for progress in ("reading sources", "writing output", "build finished", "build succeeded"):
+        assert progress not in result.stdout
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and f"{src / 'index.rst'}:10: ERROR: [vcr.jacobian]" in errors[0]
+    assert not [p for p in out.rglob("*") if p.is_file() and ".doctrees" not in p.parts]
+
+
+def test_check_only_builder_passes_a_right_project_and_checks_every_page(tmp_path):
+    src = copy_root("basic", tmp_path)
+    result = check_only(src, tmp_path / "out", "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    # Built again over the same environment, it still counts every directive.
+    again = check_only(src, tmp_path / "out")
+    assert again.returncode == 0
+    assert "sphinx-vcr: 7 verified, 0 failed, 0 errors" in again.stdout
+
+
+def build_with_reports(src: Path, **overrides) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=src, status=StringIO(), warning=StringIO(),
+                        confoverrides={"vcr_report": "reports/vcr.json",
+                                       "vcr_junit": "reports/vcr.xml"}, **overrides)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def test_json_report_has_every_outcome(tmp_path):
+    src = copy_root("wrong", tmp_path)
+    app = build_with_reports(src, freshenv=True)
+    report = json.loads((app.outdir / "reports" / "vcr.json").read_text(encoding="utf8"))
+    assert report["summary"] == {"verified": 2, "failed": 1, "error": 0, "skipped": 0}
+    rows = report["outcomes"]
+    assert [(r["directive"], r["line"], r["status"]) for r in rows] == [
+        ("derivative", 4, "verified"), ("jacobian", 10, "failed"), ("gradient", 15, "verified")]
+    for row in rows:
+        assert row["document"] == "index"
+        assert Path(row["source"]).resolve() == (src / "index.rst").resolve()
+    verified, failed = rows[0], rows[1]
+    assert verified["method"] == "exact" and verified["points"] > 0
+    assert 0 <= verified["max_error"] < 1e-6
+    assert failed["method"] is None and failed["subtype"] == "mismatch"
+    assert failed["message"].startswith("claim does not hold at")
+
+
+def test_junit_report_is_what_ci_systems_read(tmp_path):
+    src = copy_root("wrong", tmp_path)
+    app = build_with_reports(src, freshenv=True)
+    root = ET.parse(app.outdir / "reports" / "vcr.xml").getroot()
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "0")
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("name") == "index"
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == [
+        "derivative at line 4", "jacobian at line 10", "gradient at line 15"]
+    assert [c.get("line") for c in cases] == ["4", "10", "15"]
+    failure = cases[1].find("failure")
+    assert failure is not None and failure.get("type") == "vcr.mismatch"
+    assert failure.get("message", "").startswith("claim does not hold at")
+    assert failure.text and failure.text.split(": ", 1)[0].endswith("index.rst:10")
+    assert cases[0].find("failure") is None and cases[2].find("failure") is None
+
+
+def test_reports_of_incremental_parallel_builds_cover_pages_not_reread(tmp_path):
+    src = copy_root("parallel", tmp_path)
+    first = build_with_reports(src, freshenv=True, parallel=2)
+    before = json.loads((first.outdir / "reports" / "vcr.json").read_text())
+    page = src / "page1.rst"
+    page.write_text(page.read_text() + "\nAn edit.\n")
+    second = build_with_reports(src, parallel=2)
+    after = json.loads((second.outdir / "reports" / "vcr.json").read_text())
+    assert len({r["document"] for r in after["outcomes"]}) == 6  # every page but index
+    assert after == before
+    assert after["summary"]["failed"] == 1

@@ -1,0 +1,36 @@
+"""The directives in MyST Markdown (.md with myst-parser): fences with ``:option:`` lines,
+YAML options, colon fences; errors at their exact lines, as in reStructuredText."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ..conftest import shown_type
+
+ROOT_LINES = {  # what each wrong directive of roots/test-myst/index.md reports, where
+    45: r"ERROR: \[vcr\.jacobian\] claim does not hold at n=1; w_1=\S+, x_1=\S+: the claim "
+        r"is w_1 -> \S+ but the derivative is x_1 -> \S+" + shown_type("mismatch"),
+    52: r"ERROR: \[vcr\.chain-rule\] syntax error in 'sin\(u' at column 4: '\(' was never "
+        r"closed" + shown_type("parse"),
+    57: r"ERROR: \[vcr\.derivative\] unknown option :expected:; did you mean :expect:\?",
+}
+
+
+@pytest.mark.sphinx("html", testroot="myst", freshenv=True)
+def test_myst_directives_verify_and_fail_at_their_lines(app):
+    app.build()
+    assert app.statuscode == 1
+    errors = [line for line in app.warning.getvalue().splitlines() if "ERROR" in line]
+    assert len(errors) == len(ROOT_LINES), errors
+    for error, (line, pattern) in zip(errors, ROOT_LINES.items()):
+        assert re.search(rf"index\.md:{line}: {pattern}", error), error
+    assert "WARNING" not in app.warning.getvalue()  # no MyST complaint about our options
+    assert "sphinx-vcr: 4 verified, 1 failed, 2 errors" in app.status.getvalue()
+    html = (app.outdir / "index.html").read_text(encoding="utf8")
+    assert html.count("vcr-badge vcr-verified") == 3
+    assert html.count("vcr-badge vcr-mistake") == 1
+    assert r"\frac{\partial y}{\partial u} \frac{\mathrm{d} u}{\mathrm{d} x}" in html
+    assert r"\operatorname{diag}\left(\mathbf{x}\right)" in html
+    assert 'id="elementwise"' in html and 'href="#elementwise"' in html
