@@ -39,8 +39,12 @@ def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         except (OSError, UnicodeDecodeError):
             continue  # reading the page reports it
         found += scan.directives(text)
-    count = verify.prefetch(found, config.settings(app.config),
-                            config.outcome_cache(app.config, env.doctreedir), processes)
+    try:
+        count = verify.prefetch(found, config.settings(app.config),
+                                config.outcome_cache(app.config, env.doctreedir), processes)
+    except Exception as err:  # only an optimisation: reading computes whatever is missing
+        logger.debug("sphinx-vcr: prefetch stopped: %r", err)
+        return
     if count:
         logger.info("sphinx-vcr: checked %d directives in %d processes", count, processes)
 
