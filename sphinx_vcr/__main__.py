@@ -11,6 +11,10 @@ import argparse
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # Python 3.11+; typing only
 
 TEMPLATE_FILES = ("conf.py", "index.rst")
 
@@ -23,7 +27,7 @@ def quickstart(target: Path) -> int:
               "choose an empty or new folder", file=sys.stderr)
         return 2
     target.mkdir(parents=True, exist_ok=True)
-    template = resources.files("sphinx_vcr.conf_template")
+    template = _template()
     for name in TEMPLATE_FILES:
         (target / name).write_text(template.joinpath(name).read_text(encoding="utf8"),
                                    encoding="utf8")
@@ -34,6 +38,15 @@ def quickstart(target: Path) -> int:
           "Then remove the '..' marker above the wrong claim at the end of index.rst and "
           "build again: the build fails at that claim's line.")
     return 0
+
+
+def _template() -> Traversable:
+    """The template folder: in the package when installed; at the top of a source
+    checkout, whose own ``sphinx_vcr/`` shadows the installed one when run from there."""
+    try:
+        return resources.files("sphinx_vcr.conf_template")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "conf_template"
 
 
 def main(argv: list[str] | None = None) -> int:
