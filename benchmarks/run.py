@@ -5,7 +5,8 @@ alternated within each round, and each figure is the median over the rounds. The
 is the same pages with every directive replaced by the static ``.. math::`` it renders,
 built in the same run. "Cold" builds start from an empty build directory, so nothing is
 cached; "warm" builds use ``-E`` (a fresh environment, every page read again) over a
-build directory whose verification cache is filled.
+build directory whose verification cache is filled, and are compared with the floor
+rebuilt the same way.
 """
 
 from __future__ import annotations
