@@ -8,6 +8,7 @@ Options that hold expressions are plain strings here: the core's own parser read
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from docutils import nodes
@@ -83,12 +84,33 @@ class VcrDirective(SphinxDirective):
                 return f"{source}:{self.lineno + 1 + self.content_offset + outcome.line}"
             return f"{source}:{offset + 1}"
         if outcome.option:
-            # block_text starts at the directive's line; options follow, one a line.
-            for index, text in enumerate(self.block_text.splitlines()):
-                if text.strip().startswith(f":{outcome.option}:"):
-                    source, line = self.get_source_info()
-                    return f"{source}:{line + index}"
+            line = self._option_line(outcome.option)
+            if line is not None:
+                return f"{self.get_source_info()[0]}:{line}"
         return self.get_location()
+
+    def _option_line(self, option: str) -> int | None:
+        """The 1-based line of ``:option:`` in this directive, if it can be found."""
+        if _is_myst(self.state):
+            # MyST's block_text differs between versions (with or without the option
+            # block), so the options are read from the source: they are the
+            # content_offset lines after the fence line, self.lineno.
+            source = self.get_source_info()[0]
+            try:
+                text = Path(source).read_text(encoding=self.config.source_encoding)
+            except (OSError, UnicodeDecodeError):
+                return None
+            lines = text.splitlines()[self.lineno:self.lineno + self.content_offset]
+            first = self.lineno + 1
+        else:
+            # block_text starts at the directive's line; options follow, one a line.
+            lines = self.block_text.splitlines()
+            first = self.get_source_info()[1]
+        for index, text in enumerate(lines):
+            # ":expect: ..." or, in a MyST YAML option block, "expect: ..."
+            if text.strip().startswith((f":{option}:", f"{option}:")):
+                return first + index
+        return None
 
     def _report(self, outcome: Outcome, location: str) -> None:
         if outcome.status == SKIPPED:
