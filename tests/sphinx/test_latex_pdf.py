@@ -1,0 +1,168 @@
+"""The LaTeX builder and PDF: verified math and badges must reach the .tex readable and,
+where TeX is installed, survive latexmk into a PDF whose text a reader can see.
+
+The PDF tests need latexmk, pdflatex with the packages Sphinx's LaTeX uses, and
+pdftotext (to read the PDF back). Without them they are skipped, saying what is
+missing, unless VCR_REQUIRE_TEX is set (as CI does): then a missing tool fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+# Debian packages that provide the tools: what .ci/run installs.
+TEX_PACKAGES = ("latexmk texlive-latex-recommended texlive-latex-extra "
+                "texlive-fonts-recommended tex-gyre")
+
+
+def require_tools(*tools: str, packages: str) -> None:
+    """Skip (or, under VCR_REQUIRE_TEX, fail) unless every tool is on PATH."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not missing:
+        return
+    reason = f"{', '.join(missing)} not installed (apt-get install {packages})"
+    if os.environ.get("VCR_REQUIRE_TEX"):
+        pytest.fail(f"VCR_REQUIRE_TEX is set but {reason}")
+    pytest.skip(reason)
+
+
+def require_pdf_tools() -> None:
+    require_tools("latexmk", "pdflatex", "makeindex", "pdftotext",
+                  packages=f"{TEX_PACKAGES} poppler-utils")
+
+
+def math_blocks(app) -> list[str]:
+    """The LaTeX of every math block our directives put in the index doctree."""
+    doctree = app.env.get_doctree("index")
+    return [block.astext() for block in doctree.findall(nodes.math_block)]
+
+
+def badges(app, kind: str) -> int:
+    """How many badge paragraphs of class ``vcr-<kind>`` the doctree has."""
+    doctree = app.env.get_doctree("index")
+    return sum(f"vcr-{kind}" in p["classes"] for p in doctree.findall(nodes.paragraph))
+
+
+def build_latex(make_app, src: Path):
+    app = make_app("latex", srcdir=src, freshenv=True)
+    app.build()
+    (tex,) = app.outdir.glob("*.tex")
+    return app, tex
+
+
+def latexmk(tex: Path) -> Path:
+    """Run latexmk as Sphinx's ``make latexpdf`` does; fail with TeX's own error lines."""
+    # LATEXOPTS is read by the latexmkrc that Sphinx writes next to the .tex.
+    env = {**os.environ, "LATEXOPTS": ""}
+    run = subprocess.run(["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode",
+                          "-halt-on-error", tex.name],
+                         cwd=tex.parent, env=env, capture_output=True, text=True, timeout=180)
+    log = tex.with_suffix(".log")
+    if run.returncode != 0:
+        text = log.read_text(encoding="utf8", errors="replace") if log.exists() else run.stdout
+        errors = [line for line in text.splitlines() if line.startswith("!")
+                  or line.startswith("l.")]
+        pytest.fail(f"latexmk exited {run.returncode}:\n" + "\n".join(errors[:20]))
+    pdf = tex.with_suffix(".pdf")
+    assert pdf.stat().st_size > 1000
+    return pdf
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text with all whitespace runs as one space (lines wrap anywhere)."""
+    run = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, timeout=60, check=True)
+    return " ".join(run.stdout.split())
+
+
+def typesetting_problems(log: Path) -> list[str]:
+    """Glyphs TeX dropped, and lines sticking out of the text block by over 10pt."""
+    text = log.read_text(encoding="utf8", errors="replace")
+    lost = [line for line in text.splitlines() if line.startswith("Missing character")]
+    wide = [m.group(0) for m in re.finditer(r"Overfull \\hbox \((\d+\.?\d*)pt too wide\)"
+                                            r"[^\n]*", text) if float(m.group(1)) > 10]
+    return lost + wide
+
+
+def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-latex", src)
+    app, tex_file = build_latex(make_app, src)
+    assert app.statuscode == 1  # the wrong claim fails the LaTeX build too
+    assert "sphinx-vcr: 4 verified, 1 failed, 1 errors" in app.status.getvalue()
+    tex = tex_file.read_text(encoding="utf8")
+
+    # Every block is display math in the .tex, verbatim: LaTeX needs no escaping of it.
+    blocks = math_blocks(app)
+    assert len(blocks) >= 8
+    for block in blocks:
+        assert "\\begin{split}" + block + "\\end{split}" in tex, block
+    assert tex.count("\\begin{equation*}") == len(blocks)
+    assert r"= \operatorname{diag}\left(\mathbf{x}\right)" in tex
+    assert r"\text{for } \mathbf{w} \cdot \mathbf{x} + b > 0" in tex
+    # the wrong claim and the known mistake are both shown crossed out, with the truth
+    assert tex.count(r"\neq") == 2 and tex.count(r"\text{(claimed)}") == 2
+    assert r"\text{(shown for n = 2)}" in tex
+
+    # Badges are ordinary escaped text: readable, and no stray LaTeX from messages.
+    assert tex.count("\nVerified: claim verified symbolically") == 3
+    assert re.search(r"\nVerification failed \{\[\}vcr\.mismatch\{\]\}: claim does not hold "
+                     r"at x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 \\sphinxhyphen\{\}"
+                     r"\\textgreater\{\} ", tex)
+    assert re.search(r"\nknown mistake, confirmed wrong: claim does not hold at n=\d; "
+                     r"w\\_1=", tex)
+    assert "\nInput error {[}vcr.parse{]}: syntax error in" in tex
+    assert r"x\_\{1\} ** 2 \% 3 \& \$y" in tex
+
+
+def test_wrong_claim_mistake_and_input_error_compile_to_pdf(make_app, rootdir, tmp_path):
+    require_pdf_tools()
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-latex", src)
+    app, tex = build_latex(make_app, src)
+    assert app.statuscode == 1
+    pdf = latexmk(tex)
+    text = pdf_text(pdf)
+    assert text.count("Verified: claim verified symbolically") == 3
+    assert re.search(r"Verification failed \[vcr\.mismatch\]: claim does not hold at "
+                     r"x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> ", text), text
+    assert "known mistake, confirmed wrong: claim does not hold at n=" in text
+    assert "Input error [vcr.parse]: syntax error in" in text
+    assert "x_{1} ** 2 % 3 & $y" in text
+    # upright words inside the math come through as text
+    assert text.count("(claimed)") == 2 and "diag" in text and "(shown for n = 2)" in text
+    assert typesetting_problems(tex.with_suffix(".log")) == []
+
+
+def test_tour_page_compiles_to_pdf(make_app, rootdir, tmp_path):
+    """docs/tour.rst, as it is now, with the docs' bibliography, as its own small project."""
+    require_pdf_tools()
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-latex-tour", src)
+    shutil.copy(DOCS / "tour.rst", src / "index.rst")
+    shutil.copy(DOCS / "refs.bib", src / "refs.bib")
+    app, tex = build_latex(make_app, src)
+    assert app.statuscode == 0, app.warning.getvalue()
+    assert re.search(r"sphinx-vcr: \d+ verified, 0 failed, 0 errors", app.status.getvalue())
+
+    verified, mistakes = badges(app, "verified"), badges(app, "mistake")
+    assert verified >= 5 and mistakes == (src / "index.rst").read_text().count(":mistake:")
+    blocks = math_blocks(app)
+    source = tex.read_text(encoding="utf8")
+    assert all(block in source for block in blocks)
+
+    pdf = latexmk(tex)
+    text = pdf_text(pdf)
+    assert text.count("Verified: claim verified") == verified
+    assert text.count("known mistake, confirmed wrong") == mistakes
+    assert text.count("(claimed)") == mistakes
+    assert typesetting_problems(tex.with_suffix(".log")) == []
