@@ -18,16 +18,19 @@ from .evaluate import Value
 from .instance import Instance
 from .problem import Problem
 from .shapes import Shape
+from .words import N_, _
 
 
-def entries(value: Value, what: str = "the function") -> list[sympy.Expr]:
-    """The entries of a scalar or vector value, in order."""
+def entries(value: Value, what: str = N_("the function")) -> list[sympy.Expr]:
+    """The entries of a scalar or vector value, in order; ``what`` names it in a
+    message (an English phrase marked with :func:`.words.N_`)."""
     if value.is_scalar:
         return [value.data]
     rows, cols = value.shape
     if not (shapes.same_dim(rows, 1) or shapes.same_dim(cols, 1)):
-        raise ShapeError(f"{what} is {shapes.describe(value.shape)}; derivatives of "
-                         "matrices are not supported (they are tensors)")
+        raise ShapeError(_("{what} is {shape}; derivatives of matrices are not supported "
+                           "(they are tensors)").format(what=_(what),
+                                                        shape=shapes.describe(value.shape)))
     return list(value.data)
 
 
@@ -143,7 +146,7 @@ def _compose(first: sympy.Matrix, rest: list[Factor],
 def _uses(instance: Instance, index: int) -> tuple[set[int], bool]:
     """Which earlier definitions, and whether any variable, definition ``index`` uses."""
     free: set[sympy.Symbol] = set()
-    for entry in entries(instance.local[index], "a definition"):
+    for entry in entries(instance.local[index], N_("a definition")):
         free |= entry.free_symbols
     definitions = {j for j in range(index)
                    if free & set(instance.placeholders[j])}

@@ -31,6 +31,7 @@ from .syntax import (
     Transpose,
     Unary,
 )
+from .words import _
 
 MAX_EXPONENT = 1000          # |p| in x**p for a numeric p
 MAX_RESULT_DIGITS = 4_000    # digits of a number computed from literals (Python prints
@@ -115,8 +116,9 @@ def check_entry_clash(name: str, values: dict[str, Value]) -> None:
     """Entry 2 of a vector ``v`` is the SymPy symbol ``v_2``: no other name may be."""
     match = _ENTRY.match(name)
     if match and match.group(1) in values and not values[match.group(1)].is_scalar:
-        raise ParseError(f"the name {name!r} clashes with entry {match.group(2)} of "
-                         f"{match.group(1)!r}; rename it", line=None)
+        raise ParseError(_("the name {name!r} clashes with entry {index} of {vector!r}; "
+                           "rename it").format(name=name, index=match.group(2),
+                                               vector=match.group(1)), line=None)
 
 
 def _component(name: str, values: dict[str, Value]) -> Value | None:
@@ -132,8 +134,9 @@ def _component(name: str, values: dict[str, Value]) -> Value | None:
     index = int(digits)
     length = int(rows) * int(cols)
     if not 1 <= index <= length:
-        raise ShapeError(f"{name} refers to entry {index} of {stem}, which has {length} "
-                         "entries (components count from 1)")
+        raise ShapeError(_("{name} refers to entry {index} of {vector}, which has {length} "
+                           "entries (components count from 1)")
+                         .format(name=name, index=index, vector=stem, length=length))
     return scalar(vector.data[index - 1])
 
 
@@ -164,7 +167,8 @@ def evaluate(node: Expr, scope: Scope) -> Value:
             return _call(node, scope)
         case Compare():
             return _compare(node, scope)
-    raise ParseError(f"cannot evaluate {node!r}", line=scope.line)  # unreachable by parse
+    raise ParseError(_("cannot evaluate {node!r}").format(node=node),  # unreachable by parse
+                     line=scope.line)
 
 
 def _map(value: Value, fn: Callable[[sympy.Expr], sympy.Expr]) -> Value:
@@ -178,13 +182,14 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, line: int | None) -> sympy.Ex
     # so they are refused before they start.
     if exponent.is_number and exponent.is_real:
         if abs(exponent) > MAX_EXPONENT:
-            raise LimitError(f"exponent {_short(exponent)} is too large; the limit is "
-                             f"{MAX_EXPONENT}", line=line)
+            raise LimitError(_("exponent {exponent} is too large; the limit is {limit}")
+                             .format(exponent=_short(exponent), limit=MAX_EXPONENT),
+                             line=line)
         if base.is_number and base.is_real and base != 0:
             digits = abs(float(sympy.log(abs(base), 10))) * float(abs(exponent))
             if digits > MAX_RESULT_DIGITS:
-                raise LimitError(f"{_short(base)}**{_short(exponent)} has too many digits",
-                                 line=line)
+                raise LimitError(_("{power} has too many digits").format(
+                    power=f"{_short(base)}**{_short(exponent)}"), line=line)
     return base**exponent
 
 
@@ -192,8 +197,8 @@ def _bounded(value: sympy.Expr, line: int | None) -> sympy.Expr:
     """``value``, unless it is a number too long to compute with (or to print)."""
     if isinstance(value, sympy.Rational) and max(
             abs(value.p).bit_length(), value.q.bit_length()) > 3.32 * MAX_RESULT_DIGITS:
-        raise LimitError(f"a number in this expression has more than {MAX_RESULT_DIGITS} "
-                         "digits", line=line)
+        raise LimitError(_("a number in this expression has more than {limit} digits")
+                         .format(limit=MAX_RESULT_DIGITS), line=line)
     return value
 
 
@@ -224,10 +229,11 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
         return Value(left.shape, left.data.applyfunc(lambda e: fn(e, right.data)))
     if not shapes.same_shape(left.shape, right.shape):
         symbol = {"**": "**", "max": "max", "min": "min"}.get(op, op)
-        raise scope.shape_error(
-            f"element-wise {symbol} needs operands of one shape, but they are "
-            f"{shapes.describe(left.shape)} and {shapes.describe(right.shape)}"
-            + _transpose_hint(left.shape, right.shape) + "; use @ for a matrix product")
+        message = _("element-wise {op} needs operands of one shape, but they are {left} "
+                    "and {right}{transpose}; use @ for a matrix product")
+        raise scope.shape_error(message.format(
+            op=symbol, left=shapes.describe(left.shape), right=shapes.describe(right.shape),
+            transpose=_transpose_hint(left.shape, right.shape)))
     rows, cols = left.data.shape
     data = sympy.Matrix(rows, cols, lambda i, j: fn(left.data[i, j], right.data[i, j]))
     return Value(left.shape, data)
@@ -235,16 +241,16 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
 
 def _transpose_hint(a: Shape, b: Shape) -> str:
     if a and b and shapes.same_shape(a, (b[1], b[0])):
-        return " (one of them may need .T)"
+        return _(" (one of them may need .T)")
     return ""
 
 
 def _matmul(left: Value, right: Value, scope: Scope) -> Value:
     if left.is_scalar or right.is_scalar:
-        raise scope.shape_error("@ is the matrix product and needs two arrays, but one "
-                                "side is a scalar; use * to multiply by a scalar, and "
-                                "declare vectors in :wrt: or :vars: (undeclared names "
-                                "are scalars)")
+        raise scope.shape_error(_("@ is the matrix product and needs two arrays, but one "
+                                  "side is a scalar; use * to multiply by a scalar, and "
+                                  "declare vectors in :wrt: or :vars: (undeclared names "
+                                  "are scalars)"))
     (lr, lc), (rr, rc) = left.shape, right.shape
     if shapes.same_dim(lc, 1) and shapes.same_dim(rc, 1) and shapes.same_dim(lr, rr) \
             and not shapes.same_dim(lr, 1):
@@ -258,9 +264,10 @@ def _matmul(left: Value, right: Value, scope: Scope) -> Value:
         shape, data = (rc, sympy.Integer(1)), (left.data.T * right.data).T
     else:
         raise scope.shape_error(
-            f"@ cannot multiply {shapes.describe(left.shape)} by "
-            f"{shapes.describe(right.shape)}: the inner sizes {lc} and {rr} differ"
-            + _transpose_hint(left.shape, right.shape))
+            _("@ cannot multiply {left} by {right}: the inner sizes {inner} and {other} "
+              "differ{transpose}").format(
+                left=shapes.describe(left.shape), right=shapes.describe(right.shape),
+                inner=lc, other=rr, transpose=_transpose_hint(left.shape, right.shape)))
     if shapes.is_one_by_one(shape):
         return scalar(data[0, 0])
     return Value(shape, data)
@@ -273,8 +280,8 @@ def _array(node: ArrayLit, scope: Scope) -> Value:
                 for row in node.items]  # type: ignore[union-attr]
         return _vstack(rows, scope, what="rows")
     if any(nested):
-        raise scope.shape_error("ragged array: write a vector as [a, b] and a matrix as "
-                                "[[a, b], [c, d]], with every row a list")
+        raise scope.shape_error(_("ragged array: write a vector as [a, b] and a matrix as "
+                                  "[[a, b], [c, d]], with every row a list"))
     return _vstack([evaluate(i, scope) for i in node.items], scope, what="entries")
 
 
@@ -290,8 +297,8 @@ def _hstack(items: list[Value], scope: Scope) -> Value:
     for block in blocks[1:]:
         if not shapes.same_dim(block.shape[0], height):
             raise scope.shape_error(
-                f"ragged matrix: entries of one row have {height} and {block.shape[0]} "
-                "rows")
+                _("ragged matrix: entries of one row have {height} and {other} rows")
+                .format(height=height, other=block.shape[0]))
     width = shapes.total([b.shape[1] for b in blocks])
     return Value((height, width), sympy.Matrix.hstack(*[b.data for b in blocks]))
 
@@ -301,8 +308,10 @@ def _vstack(items: list[Value], scope: Scope, what: str) -> Value:
     width = blocks[0].shape[1]
     for block in blocks[1:]:
         if not shapes.same_dim(block.shape[1], width):
-            raise scope.shape_error(
-                f"ragged matrix: {what} have {width} and {block.shape[1]} columns")
+            message = (_("ragged matrix: rows have {width} and {other} columns")
+                       if what == "rows" else
+                       _("ragged matrix: entries have {width} and {other} columns"))
+            raise scope.shape_error(message.format(width=width, other=block.shape[1]))
     height = shapes.total([b.shape[0] for b in blocks])
     return Value((height, width), sympy.Matrix.vstack(*[b.data for b in blocks]))
 
@@ -320,11 +329,12 @@ def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]
             fn = _BINARY[op]
             symbolic, value = fn(ls, rs), int(fn(lv, rv))
             if not 1 <= value <= 64:
-                raise scope.shape_error(f"{func}() size {symbolic} is {value} here; sizes go "
-                                        "from 1 to 64")
+                raise scope.shape_error(_("{func}() size {size} is {value} here; sizes go "
+                                          "from 1 to 64").format(func=func, size=symbolic,
+                                                                 value=value))
             return symbolic, value
-    raise scope.shape_error(f"{func}() takes sizes: whole numbers from 1 to 64 or size "
-                            "names declared in :wrt: or :vars:")
+    raise scope.shape_error(_("{func}() takes sizes: whole numbers from 1 to 64 or size "
+                              "names declared in :wrt: or :vars:").format(func=func))
 
 
 def _call(node: Call, scope: Scope) -> Value:
@@ -354,7 +364,8 @@ def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
     if func == "diag":
         if first.is_scalar or not (shapes.same_dim(first.shape[1], 1)
                                    or shapes.same_dim(first.shape[0], 1)):
-            raise scope.shape_error(f"diag() takes a vector, not {shapes.describe(first.shape)}")
+            raise scope.shape_error(_("diag() takes a vector, not {shape}")
+                                    .format(shape=shapes.describe(first.shape)))
         length = first.shape[0] if shapes.same_dim(first.shape[1], 1) else first.shape[1]
         return Value((length, length), sympy.diag(*list(first.data)))
     if func == "dot":
@@ -362,8 +373,8 @@ def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
         if first.is_scalar or second.is_scalar or not shapes.same_shape(first.shape,
                                                                           second.shape):
             raise scope.shape_error(
-                f"dot() takes two vectors of one length, not {shapes.describe(first.shape)}"
-                f" and {shapes.describe(second.shape)}")
+                _("dot() takes two vectors of one length, not {first} and {second}").format(
+                    first=shapes.describe(first.shape), second=shapes.describe(second.shape)))
         return scalar(sum((a * b for a, b in zip(first.data, second.data)), sympy.Integer(0)))
     entries = [first.data] if first.is_scalar else list(first.data)
     if func == "sum":
@@ -378,8 +389,8 @@ def _where(args: list[Value], scope: Scope) -> Value:
     shape = next((v.shape for v in args if not v.is_scalar), ())
     for value in args:
         if not value.is_scalar and not shapes.same_shape(value.shape, shape):
-            raise scope.shape_error("where(cond, a, b) needs scalars or arrays of one "
-                                    "shape")
+            raise scope.shape_error(_("where(cond, a, b) needs scalars or arrays of one "
+                                      "shape"))
     if not shape:
         return scalar(sympy.Piecewise((yes.data, condition.data), (no.data, True)))
 
@@ -405,13 +416,13 @@ def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
     relation = _RELATIONS[op]
     if left.is_scalar and right.is_scalar:
         return Value((), _relate(relation, left.data, right.data))
-    a, b = (Value(right.shape, right.data.applyfunc(lambda _: left.data))
+    a, b = (Value(right.shape, right.data.applyfunc(lambda _entry: left.data))
             if left.is_scalar else left,
-            Value(left.shape, left.data.applyfunc(lambda _: right.data))
+            Value(left.shape, left.data.applyfunc(lambda _entry: right.data))
             if right.is_scalar else right)
     if not shapes.same_shape(a.shape, b.shape):
-        raise scope.shape_error(f"cannot compare {shapes.describe(a.shape)} with "
-                                f"{shapes.describe(b.shape)}")
+        raise scope.shape_error(_("cannot compare {left} with {right}").format(
+            left=shapes.describe(a.shape), right=shapes.describe(b.shape)))
     rows, cols = a.data.shape
     return Value(a.shape, Grid(rows, cols, lambda i, j: _relate(
         relation, a.data[i, j], b.data[i, j])))
@@ -428,7 +439,7 @@ def _combine(a: Value, b: Value, scope: Scope) -> Value:
     if a.is_scalar and b.is_scalar:
         return scalar(sympy.And(a.data, b.data))
     if a.is_scalar or b.is_scalar or not shapes.same_shape(a.shape, b.shape):
-        raise scope.shape_error("a chained comparison needs operands of one shape")
+        raise scope.shape_error(_("a chained comparison needs operands of one shape"))
     rows, cols = a.data.shape
     return Value(a.shape, Grid(rows, cols, lambda i, j: sympy.And(a.data[i, j],
                                                                   b.data[i, j])))

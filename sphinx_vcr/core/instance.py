@@ -19,6 +19,7 @@ from .evaluate import Scope, Value, check_entry_clash, condition_entries, evalua
 from .problem import Problem, about
 from .shapes import Shape
 from .syntax import Declaration, names_in
+from .words import _
 
 
 @dataclass
@@ -59,7 +60,7 @@ def variable(decl: Declaration, sizes: dict[str, int]) -> Value:
     dims = [shapes.dim(d) for d in decl.dims]
     counts = [shapes.concrete(d, sizes) for d in dims]
     if len(dims) == 1:
-        data = sympy.Matrix(counts[0], 1, lambda i, _: sympy.Symbol(
+        data = sympy.Matrix(counts[0], 1, lambda i, _col: sympy.Symbol(
             f"{decl.name}_{i + 1}", real=True))
         return Value((dims[0], sympy.Integer(1)), data)
     data = sympy.Matrix(counts[0], counts[1], lambda i, j: sympy.Symbol(
@@ -127,8 +128,8 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
             entries = condition_entries(value)
             if sympy.false in entries:
                 if names_in(condition) & set(sizes):
-                    raise SizeExcluded(f"{sizes} is outside :where:")
-                raise DomainError(":where: condition never holds")
+                    raise SizeExcluded(_("{sizes} is outside :where:").format(sizes=sizes))
+                raise DomainError(_(":where: condition never holds"))
             conditions.extend(e for e in entries if e is not sympy.true)
     output = composed[-1]
     if problem.kind == "jacobian" and len(composed) > 1:
@@ -141,8 +142,9 @@ def _stack(problem: Problem, values: list[Value]) -> Value:
     """The component functions of a Jacobian, one under the other."""
     for definition, value in zip(problem.definitions, values):
         if not value.is_scalar and not shapes.same_dim(value.shape[1], 1):
-            raise ShapeError(f"{definition.name} is {shapes.describe(value.shape)}; each "
-                             "line of a jacobian is a scalar or a column vector",
+            raise ShapeError(_("{name} is {shape}; each line of a jacobian is a scalar or "
+                               "a column vector").format(name=definition.name,
+                                                         shape=shapes.describe(value.shape)),
                              line=definition.line)
     blocks = [sympy.Matrix([[v.data]]) if v.is_scalar else v.data for v in values]
     rows = shapes.total([sympy.Integer(1) if v.is_scalar else v.shape[0] for v in values])

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import sympy
 
 from .syntax import ArrayLit, Binary, Call, Compare, Const, Expr, Name, Num, Transpose, Unary
+from .words import _
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
@@ -171,8 +172,8 @@ class Printer:
             return f"{symbol}_{{{', '.join(self(a) for a in args)}}}"
         if func == "where":
             cond, yes, no = (self(a) for a in args)
-            return (r"\begin{cases}" + yes + r" & \text{if } " + cond + r" \\ " + no
-                    + r" & \text{otherwise}\end{cases}")
+            return (r"\begin{cases}" + yes + r" & \text{" + _("if") + " } " + cond + r" \\ "
+                    + no + r" & \text{" + _("otherwise") + r"}\end{cases}")
         inner = ", ".join(self(a) for a in args)
         return rf"{_FUNCTIONS[func]}\left({inner}\right)"
 
@@ -181,7 +182,10 @@ def sympy_latex(expr: sympy.Basic) -> str:
     """LaTeX of a SymPy result (a matrix in ``bmatrix``); 1 x 1 matrices as scalars."""
     if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
         expr = expr[0, 0]
-    return sympy.latex(expr, mat_str="bmatrix", mat_delim="", mul_symbol=None)
+    tex = sympy.latex(expr, mat_str="bmatrix", mat_delim="", mul_symbol=None)
+    # SymPy writes the words of a piecewise result itself, in English.
+    return tex.replace(r"\text{for}\: ", r"\text{" + _("for") + r"}\: ").replace(
+        r"\text{otherwise}", r"\text{" + _("otherwise") + "}")
 
 
 def wrt_latex(names: list[tuple[str, str]]) -> str:

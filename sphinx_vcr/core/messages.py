@@ -15,14 +15,16 @@ import sympy
 
 from .compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
 from .numeric import Sample, format_point
+from .words import _
 
 if TYPE_CHECKING:
     from .problem import Problem
     from .verify import Run
 
 
-def where_sizes(sizes: dict[str, int]) -> str:
-    return (" at " + ", ".join(f"{k}={v}" for k, v in sizes.items())) if sizes else ""
+def sizes_text(sizes: dict[str, int]) -> str:
+    """``n=2, N=3``: an instantiation of the sizes as a message shows it."""
+    return ", ".join(f"{k}={v}" for k, v in sizes.items())
 
 
 def mismatch_message(problem: Problem, runs: list[Run]) -> str:
@@ -35,19 +37,28 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
     where = format_point(sample.symbols, point)
     sizes = run.instance.sizes
     if sizes:
-        where = ", ".join(f"{k}={v}" for k, v in sizes.items()) + "; " + where
-    entry = ("the claim is" if run.derivative.shape == (1, 1)
-             else f"entry ({difference.row + 1}, {difference.col + 1}) is")
+        where = sizes_text(sizes) + "; " + where
     shown = _number(claim_value), _number(actual_value)
     actual = resolve_steps(difference.actual, run.instance.conditions)
-    message = (f"claim does not hold at {where}: {entry} {difference.claim} -> "
-               f"{shown[0]} but the derivative is {actual} -> {shown[1]}")
+    if run.derivative.shape == (1, 1):
+        detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} -> "
+                   "{value}")
+    else:
+        detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
+                   "{actual} -> {value}")
+    detail = detail.format(row=difference.row + 1, col=difference.col + 1,
+                           claim=difference.claim, claimed=shown[0], actual=actual,
+                           value=shown[1])
+    message = _("claim does not hold at {point}: {detail}").format(point=where,
+                                                                   detail=detail)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):
             gap = mpmath.nstr(abs(claim_value - actual_value), 3)
-        message += f" (they differ by {gap})"
+        message = _("{message} (they differ by {gap})").format(message=message, gap=gap)
     hint = _hint(problem, runs)
-    return message + (f" ({hint})" if hint else "")
+    if hint:
+        message = _("{message} ({hint})").format(message=message, hint=hint)
+    return message
 
 
 def _number(value: mpmath.mpc) -> str:
@@ -68,27 +79,30 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
     hints = []
     pattern = _pattern(claim, actual, run.sample)
     if pattern == "sign":
-        hints.append("the sign is wrong")
+        hints.append(_("the sign is wrong"))
     elif pattern == "transpose":
-        hints.append("it is the transpose of the derivative: check the layout")
+        hints.append(_("it is the transpose of the derivative: check the layout"))
     elif pattern:
-        hints.append(f"it is {pattern} times the derivative{where_sizes(run.instance.sizes)}"
-                     ": check the constant factor")
+        sizes = run.instance.sizes
+        hints.append((_("it is {factor} times the derivative at {sizes}: check the constant "
+                        "factor") if sizes else
+                      _("it is {factor} times the derivative: check the constant factor"))
+                     .format(factor=pattern, sizes=sizes_text(sizes)))
     missing = _missing_term(problem, run)
     if missing:
-        hints.append(f"it leaves out {missing}")
+        hints.append(_("it leaves out {term}").format(term=missing))
     if run.comparison is not None and run.comparison.partial:
-        hints.append("it holds on part of the domain only: check each branch and the "
-                     "values near 0 and far out")
+        hints.append(_("it holds on part of the domain only: check each branch and the "
+                       "values near 0 and far out"))
     if len(runs) > 1:
-        passed = "; ".join(", ".join(f"{k}={v}" for k, v in r.instance.sizes.items())
-                           for r in runs[:-1])
-        hints.append(f"it holds at {passed} but not at every size")
+        passed = "; ".join(sizes_text(r.instance.sizes) for r in runs[:-1])
+        hints.append(_("it holds at {sizes} but not at every size").format(sizes=passed))
     elif problem.where:
-        hints.append("note the :where: region")
+        hints.append(_("note the :where: region"))
     elif any(e.has(sympy.Heaviside, sympy.sign) for e in actual):
-        hints.append("the derivative is piecewise: restrict the region with :where:")
-    return "; ".join(hints)
+        hints.append(_("the derivative is piecewise: restrict the region with :where:"))
+    # TRANSLATORS: joins the hints about a wrong claim.
+    return _("; ").join(hints)
 
 
 HINT_TOLERANCE = mpmath.mpf("1e-20")
@@ -105,8 +119,9 @@ def _missing_term(problem: Problem, run: Run) -> str:
     if chain.form == "total":
         for index, value in enumerate(values):
             rest = chain.value - value
-            what = ("the direct term, the partial derivative by the variables themselves"
-                    if index == 0 else f"the path through {chain.terms[index][0].bottom}")
+            what = (_("the direct term, the partial derivative by the variables "
+                      "themselves") if index == 0 else
+                    _("the path through {name}").format(name=chain.terms[index][0].bottom))
             candidates.append((rest, what))
     else:
         factors = chain.terms[0]
@@ -115,8 +130,10 @@ def _missing_term(problem: Problem, run: Run) -> str:
             product = _product(others)
             if product is not None:
                 below = factor.bottom or ", ".join(d.name for d in problem.wrt)
-                candidates.append((product, f"the factor d{factor.top}/d({below})"
-                                   if "," in below else f"the factor d{factor.top}/d{below}"))
+                # The factor itself (dy/du) is notation, not words.
+                symbol = (f"d{factor.top}/d({below})" if "," in below
+                          else f"d{factor.top}/d{below}")
+                candidates.append((product, _("the factor {factor}").format(factor=symbol)))
     numerator = claim if problem.layout == "numerator" else claim.T
     for value, what in candidates:
         if value is not None and value.shape == numerator.shape and _agrees(
@@ -176,7 +193,8 @@ def _pattern(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
 def fd_message(sample: Sample) -> str:
     index, row, col, fd, sym = sample.mismatch  # type: ignore[misc]
     where = format_point(sample.symbols, sample.points[index])
-    return (f"the symbolic derivative disagrees with finite differences at {where}: "
-            f"entry ({row + 1}, {col + 1}) is {sym:.6g} symbolically but {fd:.6g} "
-            "numerically; the function may not be differentiable there")
+    return _("the symbolic derivative disagrees with finite differences at {point}: "
+             "entry ({row}, {col}) is {symbolic} symbolically but {numeric} numerically; "
+             "the function may not be differentiable there").format(
+        point=where, row=row + 1, col=col + 1, symbolic=f"{sym:.6g}", numeric=f"{fd:.6g}")
 

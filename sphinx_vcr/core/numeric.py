@@ -26,6 +26,7 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from .errors import DomainError
+from .words import _
 
 CON = 1.4           # step shrink factor of Ridders' tableau
 NTAB = 10           # tableau size (steps h0 ... h0 / CON**9)
@@ -66,7 +67,8 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
         fn = sympy.lambdify([list(symbols)], list(exprs), modules="numpy",
                             printer=code_printer(NumPyPrinter))
     except (KeyError, NameError, TypeError, SyntaxError) as err:
-        raise DomainError(f"cannot be evaluated numerically ({type(err).__name__})") from None
+        raise DomainError(_("cannot be evaluated numerically ({error})")
+                          .format(error=type(err).__name__)) from None
 
     def run(points: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -287,16 +289,18 @@ class Sampler:
                 if len(accepted) == count:
                     return Sample(self.symbols, np.array(accepted), worst, mismatch)
         if not admissible_seen:
-            tried = (f"tried {BATCH * MAX_BATCHES} points with |coordinates| from "
-                     f"{LOW} to {HIGH * SCALES[-1]:g}")
+            tried = _("tried {count} points with |coordinates| from {low} to {high}").format(
+                count=BATCH * MAX_BATCHES, low=LOW, high=f"{HIGH * SCALES[-1]:g}")
             if self.sizes[2]:
-                raise DomainError(f"no sample point satisfies :where: with finite values "
-                                  f"of the function ({tried}); check the conditions",
-                                  option="where")
-            raise DomainError(f"the function has no finite real value at any sample point "
-                              f"({tried}); check its domain, or narrow it with :where:")
-        raise DomainError(f"only {len(accepted)} of {count} sample points were usable: the "
-                          "function is not smooth or not finite at most points tried")
+                raise DomainError(_("no sample point satisfies :where: with finite values "
+                                    "of the function ({tried}); check the conditions")
+                                  .format(tried=tried), option="where")
+            raise DomainError(_("the function has no finite real value at any sample point "
+                                "({tried}); check its domain, or narrow it with :where:")
+                              .format(tried=tried))
+        raise DomainError(_("only {usable} of {count} sample points were usable: the "
+                            "function is not smooth or not finite at most points tried")
+                          .format(usable=len(accepted), count=count))
 
 
 def _roots(guard: sympy.Expr, symbol: sympy.Symbol, symbols: Sequence[sympy.Symbol],

@@ -27,6 +27,7 @@ from .syntax import (
     Transpose,
     Unary,
 )
+from .words import N_, _
 
 #: Functions of the language and how many arguments each takes.
 FUNCTIONS: dict[str, tuple[int, ...]] = {
@@ -47,18 +48,23 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
            ast.MatMult: "@"}
 _CMPOPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.NotEq: "!="}
-_ALLOWED = ("numbers, names, + - * / ** ^ @, unary minus, parentheses, [vectors], "
-            "[[matrices]], .T and the functions " + ", ".join(FUNCTIONS))
 # What users most often write instead of the language, with the fix to suggest.
 _HINTS = {
-    ast.Subscript: "subscripts are not part of the language; write components as "
-                   "g1, g2 (1-based) for a defined vector g",
-    ast.Lambda: "lambdas are not part of the language",
-    ast.Attribute: "the only attribute is .T (transpose)",
-    ast.BoolOp: "combine conditions with a comma in :where:, not and/or",
-    ast.IfExp: "write piecewise results as where(cond, a, b)",
-    ast.NamedExpr: "assignment expressions are not part of the language",
+    ast.Subscript: N_("subscripts are not part of the language; write components as "
+                      "g1, g2 (1-based) for a defined vector g"),
+    ast.Lambda: N_("lambdas are not part of the language"),
+    ast.Attribute: N_("the only attribute is .T (transpose)"),
+    ast.BoolOp: N_("combine conditions with a comma in :where:, not and/or"),
+    ast.IfExp: N_("write piecewise results as where(cond, a, b)"),
+    ast.NamedExpr: N_("assignment expressions are not part of the language"),
 }
+
+
+def _allowed() -> str:
+    """What the language allows, for messages about what it does not."""
+    return _("numbers, names, + - * / ** ^ @, unary minus, parentheses, [vectors], "
+             "[[matrices]], .T and the functions {functions}").format(
+        functions=", ".join(FUNCTIONS))
 
 
 def parse_expression(text: str, *, line: int | None = None) -> Expr:
@@ -77,8 +83,8 @@ def parse_conditions(text: str, *, line: int | None = None) -> tuple[Expr, ...]:
     for part, node in zip(parts, result):
         if not isinstance(node, Compare):
             raise ParseError(
-                f"each :where: condition must be a comparison such as x > 0, "
-                f"not {_quote(text, part)}", line=line)
+                _("each :where: condition must be a comparison such as x > 0, "
+                  "not {text}").format(text=_quote(text, part)), line=line)
     return result
 
 
@@ -89,8 +95,8 @@ def parse_definition(text: str, line: int) -> Definition:
     """Parse a content line ``name = expr``."""
     match = _DEFINITION.match(text)
     if not match:
-        raise ParseError(f"expected a definition 'name = expression', got {text.strip()!r}",
-                         line=line)
+        raise ParseError(_("expected a definition 'name = expression', got {text!r}")
+                         .format(text=text.strip()), line=line)
     name = check_name(match.group(1), line)
     return Definition(name, parse_expression(match.group(2), line=line), line, text.strip())
 
@@ -103,15 +109,20 @@ def is_definition(text: str) -> bool:
 def check_name(name: str, line: int | None) -> str:
     """Return ``name`` if it is a valid name of the language, else raise."""
     if len(name) > MAX_NAME:
-        raise LimitError(f"name {name[:MAX_NAME]}... is longer than {MAX_NAME} characters",
-                         line=line)
+        raise LimitError(_long_name(name), line=line)
     if not _NAME.match(name):
-        raise ParseError(f"{name!r} is not a valid name: use letters, digits and "
-                         "underscores, starting with a letter", line=line)
+        raise ParseError(_("{name!r} is not a valid name: use letters, digits and "
+                           "underscores, starting with a letter").format(name=name),
+                         line=line)
     if name in FUNCTIONS or name in CONSTANTS:
-        raise ParseError(f"{name!r} is a function or constant of the language and cannot "
-                         "be used as a name", line=line)
+        raise ParseError(_("{name!r} is a function or constant of the language and cannot "
+                           "be used as a name").format(name=name), line=line)
     return name
+
+
+def _long_name(name: str) -> str:
+    return _("name {start}... is longer than {limit} characters").format(
+        start=name[:MAX_NAME], limit=MAX_NAME)
 
 
 _DECL = re.compile(r"\s*([^\[\],\s]+)\s*(?:\[([^\]]*)\])?\s*")
@@ -122,25 +133,27 @@ def parse_declarations(text: str, option: str) -> tuple[Declaration, ...]:
     decls: list[Declaration] = []
     rest = text.strip()
     if not rest:
-        raise ParseError(f":{option}: is empty; list names such as x, w[n]")
+        raise ParseError(_(":{option}: is empty; list names such as x, w[n]")
+                         .format(option=option))
     while rest:
         match = _DECL.match(rest)
         if not match or match.end() == 0:
-            raise ParseError(f"cannot read :{option}: at {rest!r}; write names such as "
-                             "x, x[3], w[n], X[N, n]")
+            raise ParseError(_("cannot read :{option}: at {rest!r}; write names such as "
+                               "x, x[3], w[n], X[N, n]").format(option=option, rest=rest))
         name = check_name(match.group(1), None)
         dims = _parse_dims(match.group(2), name, option)
         decls.append(Declaration(name, dims))
         rest = rest[match.end():]
         if rest:
             if not rest.startswith(","):
-                raise ParseError(f"cannot read :{option}: at {rest!r}; separate entries "
-                                 "with commas")
+                raise ParseError(_("cannot read :{option}: at {rest!r}; separate entries "
+                                   "with commas").format(option=option, rest=rest))
             rest = rest[1:].strip()
     seen = [d.name for d in decls]
     for name in seen:
         if seen.count(name) > 1:
-            raise ParseError(f"{name!r} is listed twice in :{option}:")
+            raise ParseError(_("{name!r} is listed twice in :{option}:")
+                             .format(name=name, option=option))
     return tuple(decls)
 
 
@@ -152,48 +165,54 @@ def _parse_dims(text: str | None, name: str, option: str) -> tuple[int | str, ..
         return ()
     parts = [p.strip() for p in text.split(",")]
     if not 1 <= len(parts) <= 2 or not all(parts):
-        raise ParseError(f"{name}[{text}] in :{option}: needs one size (vector) or two "
-                         "(matrix), such as x[3], w[n], X[N, n]")
+        raise ParseError(_("{name}[{sizes}] in :{option}: needs one size (vector) or two "
+                           "(matrix), such as x[3], w[n], X[N, n]")
+                         .format(name=name, sizes=text, option=option))
     dims: list[int | str] = []
     for part in parts:
         if part.isdigit():
             size = int(part[:MAX_DIGITS])
             if not 1 <= size <= MAX_FIXED_SIZE or len(part) > MAX_DIGITS:
-                raise LimitError(f"size {part} of {name} is out of range: fixed sizes go "
-                                 f"from 1 to {MAX_FIXED_SIZE}; use a size name such as "
-                                 "n for a generic size")
+                raise LimitError(_("size {size} of {name} is out of range: fixed sizes go "
+                                   "from 1 to {limit}; use a size name such as n for a "
+                                   "generic size").format(size=part, name=name,
+                                                          limit=MAX_FIXED_SIZE))
             dims.append(size)
         elif _NAME.match(part) and len(part) <= MAX_NAME:
             dims.append(part)
         else:
-            raise ParseError(f"size {part!r} of {name} in :{option}: must be a whole "
-                             "number or a size name such as n")
+            raise ParseError(_("size {size!r} of {name} in :{option}: must be a whole "
+                               "number or a size name such as n")
+                             .format(size=part, name=name, option=option))
     return tuple(dims)
 
 
 def _python_tree(text: str, line: int | None) -> ast.Expression:
     if not text.strip():
-        raise ParseError("empty expression", line=line)
+        raise ParseError(_("empty expression"), line=line)
     if len(text) > MAX_TEXT:
-        raise LimitError(f"expression is {len(text)} characters long; the limit is "
-                         f"{MAX_TEXT}", line=line)
+        raise LimitError(_("expression is {length} characters long; the limit is {limit}")
+                         .format(length=len(text), limit=MAX_TEXT), line=line)
     bad = next((c for c in text if ord(c) < 32 and c not in "\t\n\r"), None)
     if bad is not None:
-        raise ParseError(f"control character {bad!r} in expression", line=line)
+        raise ParseError(_("control character {char!r} in expression").format(char=bad),
+                         line=line)
     depth = max_bracket_depth(text)
     if depth > MAX_DEPTH:
-        raise LimitError(f"expression nests {depth} brackets deep; the limit is "
-                         f"{MAX_DEPTH}", line=line)
+        raise LimitError(_("expression nests {depth} brackets deep; the limit is {limit}")
+                         .format(depth=depth, limit=MAX_DEPTH), line=line)
     source = python_source(text)
     try:
         return ast.parse(source, mode="eval")
     except SyntaxError as err:
-        where = f" at column {err.offset}" if err.offset else ""
-        raise ParseError(f"syntax error in {text.strip()!r}{where}: {err.msg}",
-                         line=line) from None
+        # Python's own explanation (err.msg) stays in English: it is not ours to translate.
+        message = (_("syntax error in {text!r} at column {column}: {reason}") if err.offset
+                   else _("syntax error in {text!r}: {reason}"))
+        raise ParseError(message.format(text=text.strip(), column=err.offset,
+                                        reason=err.msg), line=line) from None
     except (RecursionError, MemoryError, ValueError):
-        raise LimitError(f"expression {text.strip()[:40]!r} is too deeply nested",
-                         line=line) from None
+        raise LimitError(_("expression {text!r} is too deeply nested")
+                         .format(text=text.strip()[:40]), line=line) from None
 
 
 def max_bracket_depth(text: str) -> int:
@@ -232,13 +251,14 @@ class _Converter:
         self.depth = 0
 
     def fail(self, node: ast.AST, why: str) -> ParseError:
-        return ParseError(f"{why}: {_quote(self.text, node)}", line=self.line)
+        return ParseError(_("{why}: {text}").format(why=why, text=_quote(self.text, node)),
+                          line=self.line)
 
     def convert(self, node: ast.AST, *, condition: bool = False) -> Expr:
         self.depth += 1
         if self.depth > MAX_TREE_DEPTH:
-            raise LimitError(f"expression nests more than {MAX_TREE_DEPTH} levels deep",
-                             line=self.line)
+            raise LimitError(_("expression nests more than {limit} levels deep")
+                             .format(limit=MAX_TREE_DEPTH), line=self.line)
         try:
             return self._convert(node, condition)
         finally:
@@ -247,11 +267,11 @@ class _Converter:
     def _convert(self, node: ast.AST, condition: bool) -> Expr:
         match node:
             case ast.Constant(value=bool()) | ast.Constant(value=None):
-                raise self.fail(node, "keywords are not part of the language")
+                raise self.fail(node, _("keywords are not part of the language"))
             case ast.Constant(value=int() | float()):
                 return self._number(node)
             case ast.Constant():
-                raise self.fail(node, "only numbers are allowed as literals, not this")
+                raise self.fail(node, _("only numbers are allowed as literals, not this"))
             case ast.Name(id=name):
                 return self._name(node, name)
             case ast.UnaryOp(op=ast.USub() | ast.UAdd() as op, operand=operand):
@@ -265,73 +285,85 @@ class _Converter:
                 return self._call(node)
             case ast.List(elts=elts):
                 if not elts:
-                    raise self.fail(node, "an empty vector is not allowed")
+                    raise self.fail(node, _("an empty vector is not allowed"))
                 return ArrayLit(tuple(self.convert(e) for e in elts))
             case ast.Compare():
                 return self._compare(node, condition)
             case ast.Tuple():
-                raise self.fail(node, "a comma-separated list must be written as a vector "
-                                "[a, b] (a comma separates conditions only in :where:)")
+                raise self.fail(node, _("a comma-separated list must be written as a "
+                                        "vector [a, b] (a comma separates conditions only "
+                                        "in :where:)"))
         hint = next((h for t, h in _HINTS.items() if isinstance(node, t)), None)
-        raise self.fail(node, (hint or f"{type(node).__name__} is not part of the "
-                               "language") + f"; allowed are {_ALLOWED}")
+        why = _(hint) if hint else _("{node} is not part of the language").format(
+            node=type(node).__name__)
+        raise self.fail(node, _("{why}; allowed are {allowed}").format(
+            why=why, allowed=_allowed()))
 
     def _number(self, node: ast.Constant) -> Num:
         literal = ast.get_source_segment(python_source(self.text), node) or repr(node.value)
         digits = sum(c.isdigit() for c in literal)
         exponent = literal.lower().partition("e")[2]
         if exponent.lstrip("+-").isdigit() and abs(int(exponent)) > MAX_DIGITS:
-            raise LimitError(f"number {literal[:30]!r} is out of range", line=self.line)
+            raise LimitError(_out_of_range(literal[:30]), line=self.line)
         if digits > MAX_DIGITS or "j" in literal.lower():
-            raise LimitError(f"number {literal[:30]!r} is too long or not real; numbers "
-                             f"have at most {MAX_DIGITS} digits", line=self.line)
+            raise LimitError(_("number {number!r} is too long or not real; numbers have at "
+                               "most {limit} digits").format(number=literal[:30],
+                                                             limit=MAX_DIGITS),
+                             line=self.line)
         try:
             value = Fraction(literal.replace("_", ""))
         except (ValueError, ZeroDivisionError):
-            raise self.fail(node, "cannot read this number") from None
+            raise self.fail(node, _("cannot read this number")) from None
         if abs(value) > 10**MAX_DIGITS or (value and abs(value) < Fraction(1, 10**MAX_DIGITS)):
-            raise LimitError(f"number {literal!r} is out of range", line=self.line)
+            raise LimitError(_out_of_range(literal), line=self.line)
         return Num(value)
 
     def _name(self, node: ast.Name, name: str) -> Expr:
         if name in CONSTANTS:
             return Const(name)
         if name in FUNCTIONS:
-            raise self.fail(node, f"{name} is a function: call it as {name}(...)")
+            raise self.fail(node, _("{name} is a function: call it as {name}(...)")
+                            .format(name=name))
         if len(name) > MAX_NAME:
-            raise LimitError(f"name {name[:MAX_NAME]}... is longer than {MAX_NAME} "
-                             "characters", line=self.line)
+            raise LimitError(_long_name(name), line=self.line)
         if not _NAME.match(name):
-            raise self.fail(node, "names start with a letter (no leading underscore)")
+            raise self.fail(node, _("names start with a letter (no leading underscore)"))
         return Name(name)
 
     def _call(self, node: ast.Call) -> Call:
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node, "only the functions of the language can be called")
+            raise self.fail(node, _("only the functions of the language can be called"))
         func = node.func.id
         if func not in FUNCTIONS:
-            raise self.fail(node.func, f"unknown function {func!r}; the functions are "
-                            + ", ".join(FUNCTIONS))
+            raise self.fail(node.func, _("unknown function {name!r}; the functions are "
+                                         "{functions}").format(
+                name=func, functions=", ".join(FUNCTIONS)))
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.fail(node, "keyword and star arguments are not part of the language")
+            raise self.fail(node, _("keyword and star arguments are not part of the "
+                                    "language"))
         if len(node.args) not in FUNCTIONS[func]:
-            counts = " or ".join(str(n) for n in FUNCTIONS[func])
-            raise self.fail(node, f"{func} takes {counts} argument(s), not {len(node.args)}")
+            counts = _(" or ").join(str(n) for n in FUNCTIONS[func])
+            raise self.fail(node, _("{name} takes {counts} argument(s), not {given}")
+                            .format(name=func, counts=counts, given=len(node.args)))
         args = tuple(self.convert(a, condition=(func == "where" and i == 0))
                      for i, a in enumerate(node.args))
         if func == "where" and not isinstance(args[0], Compare):
-            raise self.fail(node.args[0], "the first argument of where() must be a "
-                            "comparison such as x > 0")
+            raise self.fail(node.args[0], _("the first argument of where() must be a "
+                                            "comparison such as x > 0"))
         return Call(func, args)
 
     def _compare(self, node: ast.Compare, condition: bool) -> Compare:
         if not condition:
-            raise self.fail(node, "comparisons are only allowed in :where: and as the "
-                            "first argument of where()")
+            raise self.fail(node, _("comparisons are only allowed in :where: and as the "
+                                    "first argument of where()"))
         ops = []
         for op in node.ops:
             if type(op) not in _CMPOPS:
-                raise self.fail(node, "the comparisons are < <= > >= !=")
+                raise self.fail(node, _("the comparisons are < <= > >= !="))
             ops.append(_CMPOPS[type(op)])
         operands = (node.left, *node.comparators)
         return Compare(tuple(ops), tuple(self.convert(o) for o in operands))
+
+
+def _out_of_range(literal: str) -> str:
+    return _("number {number!r} is out of range").format(number=literal)

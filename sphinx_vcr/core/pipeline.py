@@ -19,10 +19,11 @@ from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from .evaluate import Value
 from .instance import Instance, claim_value, instantiate
 from .limits import time_limit
-from .messages import fd_message, mismatch_message, where_sizes
+from .messages import fd_message, mismatch_message, sizes_text
 from .numeric import Sample, Sampler
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
 from .problem import Problem, build_problem, size_assignments
+from .words import N_, _, speaking
 
 if TYPE_CHECKING:
     from .verify import Settings
@@ -52,25 +53,36 @@ class Failure(Exception):
 
 def compute(kind: str, argument: str, content: list[str], options: dict[str, str | None],
             settings: Settings, key: str) -> Outcome:
-    """The outcome of one directive, computed; ``key`` is its text, which seeds sampling."""
+    """The outcome of one directive, computed; ``key`` is its text, which seeds sampling.
+
+    Its words are in ``settings.language``, like everything else it depends on.
+    """
+    with speaking(settings.language):
+        return _compute(kind, argument, content, options, settings, key)
+
+
+def _compute(kind: str, argument: str, content: list[str], options: dict[str, str | None],
+             settings: Settings, key: str) -> Outcome:
     try:
         with time_limit(settings.timeout):
             problem = build_problem(kind, argument, content, options, settings.layout)
             return verify(problem, settings, key)
     except VcrTimeout:
-        return Outcome(ERROR, "timeout", f"gave up after {settings.timeout:g} s "
-                       "(vcr_timeout) of differentiating, simplifying and sampling; "
-                       "split the expression up or raise vcr_timeout")
+        return Outcome(ERROR, "timeout", _(
+            "gave up after {seconds} s (vcr_timeout) of differentiating, simplifying and "
+            "sampling; split the expression up or raise vcr_timeout").format(
+                seconds=f"{settings.timeout:g}"))
     except VcrError as err:
         return Outcome(ERROR, err.subtype, err.message, err.line, err.option)
     except Failure as failure:
         return failure.outcome
     except (RecursionError, MemoryError):
-        return Outcome(ERROR, "limit", "the expression is too large or too deeply nested "
-                       "to process")
+        return Outcome(ERROR, "limit", _("the expression is too large or too deeply nested "
+                                         "to process"))
     except Exception as err:  # a bug of ours must not become a traceback in a build
-        return Outcome(ERROR, "internal", f"internal error ({type(err).__name__}: {err}); "
-                       "please report it with this directive")
+        return Outcome(ERROR, "internal", _(
+            "internal error ({error}: {detail}); please report it with this directive")
+            .format(error=type(err).__name__, detail=err))
 
 
 def _seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:
@@ -98,13 +110,15 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
                                       math=render.failure(problem, shown)))
             caught = Outcome(VERIFIED, mistake=True, message=message,
                              math=render.mistake(problem, shown),
-                             badge="known mistake, confirmed wrong: " + message)
+                             badge=_("known mistake, confirmed wrong: {message}")
+                             .format(message=message))
             break
     if not runs:
-        raise DomainError(":where: excludes every size in vcr_sizes", option="where")
+        raise DomainError(_(":where: excludes every size in vcr_sizes"), option="where")
     if problem.mistake and caught is None:
-        raise Failure(Outcome(FAILED, "mistake", "the claim is marked :mistake: but it "
-                              "holds: remove :mistake: or change the claim",
+        raise Failure(Outcome(FAILED, "mistake", _("the claim is marked :mistake: but it "
+                                                   "holds: remove :mistake: or change the "
+                                                   "claim"),
                               option="expect"))
     exact = all(r.comparison is None or r.comparison.exact for r in runs)
     points = sum(len(r.sample.points) for r in runs)
@@ -152,8 +166,8 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
     numerator = in_layout(result, problem.layout)
     outputs = entries(instance.output)
     extra = list(claim) if claim is not None else []
-    _check_defined(outputs, "the function")
-    _check_defined(extra, "the claim", option="expect")
+    _check_defined(outputs, N_("the function"))
+    _check_defined(extra, N_("the claim"), option="expect")
     free: set[sympy.Symbol] = set()
     for expr in (*outputs, *extra, *instance.conditions):
         free |= expr.free_symbols
@@ -171,9 +185,11 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
                         resolve_steps(numerator, region), sample.symbols, sample.points,
                         prove=False)
         if not check.equal:
-            raise Failure(Outcome(FAILED, "chain", "the product of the chain-rule factors "
-                                  "does not equal the derivative of the composition"
-                                  + where_sizes(sizes)))
+            message = (_("the product of the chain-rule factors does not equal the "
+                         "derivative of the composition at {sizes}") if sizes else
+                       _("the product of the chain-rule factors does not equal the "
+                         "derivative of the composition"))
+            raise Failure(Outcome(FAILED, "chain", message.format(sizes=sizes_text(sizes))))
     comparison = None
     if claim is not None:
         resolved = resolve_steps(result, region)
@@ -186,21 +202,25 @@ _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
 def _check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None) -> None:
-    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere."""
+    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere.
+
+    ``what`` names the expressions, as an English phrase marked with :func:`.words.N_`.
+    """
     if any(e.has(*_UNDEFINED) for e in exprs):
-        raise DomainError(f"{what} is undefined everywhere (a division by zero or the log "
-                          "of zero)", option=option)
+        raise DomainError(_("{what} is undefined everywhere (a division by zero or the log "
+                            "of zero)").format(what=_(what)), option=option)
 
 
 def _check_kind(problem: Problem, instance: Instance) -> None:
     output = instance.output
     if problem.kind in ("derivative", "gradient") and not output.is_scalar:
-        raise ShapeError(f"the {problem.kind} directive takes a scalar function, but this "
-                         f"one is {shapes.describe(output.shape)}; use jacobian",
+        raise ShapeError(_("the {kind} directive takes a scalar function, but this one is "
+                           "{shape}; use jacobian").format(kind=problem.kind,
+                                                           shape=shapes.describe(output.shape)),
                          line=problem.output.line)
     if problem.kind == "derivative" and (len(problem.wrt) != 1 or problem.wrt[0].dims):
-        raise ShapeError("the derivative directive differentiates by one scalar; use "
-                         "gradient or jacobian for vectors and several variables")
+        raise ShapeError(_("the derivative directive differentiates by one scalar; use "
+                           "gradient or jacobian for vectors and several variables"))
 
 
 def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -> None:
@@ -208,15 +228,21 @@ def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -
         return
     if claim.shape and shapes.same_shape(claim.shape, expected):
         return
-    message = (f"the claim is {shapes.describe(claim.shape)}, but the derivative in "
-               f"{problem.layout} layout is {shapes.describe(expected)}")
     if claim.shape and expected and shapes.same_shape(claim.shape,
                                                       (expected[1], expected[0])):
-        other = "denominator" if problem.layout == "numerator" else "numerator"
-        message += f": transpose the claim with .T, or use :layout: {other}"
+        template = _("the claim is {claim}, but the derivative in {layout} is {expected}: "
+                     "transpose the claim with .T, or use :layout: {other}")
     elif not claim.shape and expected:
-        message += "; a scalar claim fits only a 1 x 1 derivative"
-    raise ShapeError(message, option="expect")
+        template = _("the claim is {claim}, but the derivative in {layout} is {expected}; "
+                     "a scalar claim fits only a 1 x 1 derivative")
+    else:
+        template = _("the claim is {claim}, but the derivative in {layout} is {expected}")
+    layout = (_("numerator layout") if problem.layout == "numerator"
+              else _("denominator layout"))
+    other = "denominator" if problem.layout == "numerator" else "numerator"
+    raise ShapeError(template.format(claim=shapes.describe(claim.shape), layout=layout,
+                                     expected=shapes.describe(expected), other=other),
+                     option="expect")
 
 
 def _as_matrix(value: Value, shape: tuple[int, int]) -> sympy.Matrix:

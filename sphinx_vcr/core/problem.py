@@ -22,6 +22,7 @@ from .parse import (
     parse_expression,
 )
 from .syntax import Declaration, Definition, Expr, names_in
+from .words import _
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
 OPTIONS = ("wrt", "vars", "expect", "where", "layout", "mistake")
@@ -63,11 +64,11 @@ def build_problem(kind: str, argument: str, content: list[str],
                   ) -> Problem:
     """Parse a directive's text into a :class:`Problem` (raises :class:`VcrError`)."""
     if kind not in KINDS:
-        raise ParseError(f"unknown directive kind {kind!r}")
+        raise ParseError(_("unknown directive kind {kind!r}").format(kind=kind))
     _check_options(options)
     if "wrt" not in options or not (options["wrt"] or "").strip():
-        raise ParseError(":wrt: is required: name the variables to differentiate "
-                         "with respect to, such as :wrt: x or :wrt: w[n], b")
+        raise ParseError(_(":wrt: is required: name the variables to differentiate "
+                           "with respect to, such as :wrt: x or :wrt: w[n], b"))
     with about("wrt"):
         wrt = parse_declarations(options["wrt"] or "", "wrt")
     with about("vars"):
@@ -76,12 +77,13 @@ def build_problem(kind: str, argument: str, content: list[str],
     definitions, anonymous = _body(kind, argument, content)
     layout = (options.get("layout") or default_layout).strip()
     if layout not in LAYOUTS:
-        raise ParseError(f":layout: must be numerator or denominator, not {layout!r}",
-                         option="layout")
+        raise ParseError(_(":layout: must be numerator or denominator, not {layout!r}")
+                         .format(layout=layout), option="layout")
     expect = options.get("expect")
     where = options.get("where")
     if expect is not None and not expect.strip():
-        raise ParseError(":expect: is empty; give the claimed derivative", option="expect")
+        raise ParseError(_(":expect: is empty; give the claimed derivative"),
+                         option="expect")
     with about("expect"):
         claim = parse_expression(expect) if expect else None
     with about("where"):
@@ -91,7 +93,8 @@ def build_problem(kind: str, argument: str, content: list[str],
         where=conditions, layout=layout, mistake="mistake" in options,
         anonymous=anonymous)
     if problem.mistake and problem.expect is None:
-        raise ParseError(":mistake: marks a wrong :expect: claim, but there is no :expect:")
+        raise ParseError(_(":mistake: marks a wrong :expect: claim, but there is no "
+                           ":expect:"))
     _check_definitions(problem)
     return problem
 
@@ -111,12 +114,14 @@ def _check_options(options: dict[str, str | None]) -> None:
     for option in options:
         if option not in OPTIONS:
             close = difflib.get_close_matches(option, OPTIONS, n=1)
-            hint = f"; did you mean :{close[0]}:?" if close else ""
-            raise ParseError(f"unknown option :{option}:{hint} The options are "
-                             + ", ".join(f":{o}:" for o in (*OPTIONS, "name")),
-                             option=option)
+            known = ", ".join(f":{o}:" for o in (*OPTIONS, "name"))
+            message = (_("unknown option :{option}:; did you mean :{close}:? The options "
+                         "are {options}") if close
+                       else _("unknown option :{option}: The options are {options}"))
+            raise ParseError(message.format(option=option, close=close[0] if close else "",
+                                            options=known), option=option)
     if (options.get("mistake") or "").strip():
-        raise ParseError(":mistake: is a flag and takes no value", option="mistake")
+        raise ParseError(_(":mistake: is a flag and takes no value"), option="mistake")
 
 
 def _check_declarations(wrt: tuple[Declaration, ...],
@@ -124,41 +129,45 @@ def _check_declarations(wrt: tuple[Declaration, ...],
     wrt_names = {d.name for d in wrt}
     for decl in params:
         if decl.name in wrt_names:
-            raise ParseError(f"{decl.name!r} is in both :wrt: and :vars:")
+            raise ParseError(_("{name!r} is in both :wrt: and :vars:").format(name=decl.name))
     for decl in wrt:
         if len(decl.dims) > 1:
-            raise ShapeError(f"{decl.name} is a matrix; :wrt: takes scalars and vectors "
-                             "(differentiating by a matrix gives a tensor)")
+            raise ShapeError(_("{name} is a matrix; :wrt: takes scalars and vectors "
+                               "(differentiating by a matrix gives a tensor)")
+                             .format(name=decl.name))
     sizes = {d for decl in (*wrt, *params) for d in decl.dims if isinstance(d, str)}
     clash = sizes & (wrt_names | {d.name for d in params})
     if clash:
-        raise ParseError(f"{sorted(clash)[0]!r} is used both as a size and as a variable")
+        raise ParseError(_("{name!r} is used both as a size and as a variable")
+                         .format(name=sorted(clash)[0]))
 
 
 def _body(kind: str, argument: str, content: list[str]) -> tuple[tuple[Definition, ...], bool]:
     lines = [(i, line) for i, line in enumerate(content) if line.strip()]
     if argument.strip() and lines:
-        raise ParseError("give the expression either after the directive name or in the "
-                         "body, not both", line=lines[0][0])
+        raise ParseError(_("give the expression either after the directive name or in the "
+                           "body, not both"), line=lines[0][0])
     if argument.strip():
         lines = [(None, argument)]
     if not lines:
-        raise ParseError(f"the {kind} directive has no expression: write it after "
-                         f"'.. {kind}::' or in the indented body")
+        raise ParseError(_("the {kind} directive has no expression: write it after "
+                           "'.. {kind}::' or in the indented body").format(kind=kind))
     if kind == "chain-rule" or (len(lines) > 1 and kind == "jacobian"):
         definitions = tuple(parse_definition(text, line) for line, text in lines)
         names = [d.name for d in definitions]
         for d in definitions:
             if names.count(d.name) > 1:
-                raise ParseError(f"{d.name!r} is defined twice", line=d.line)
+                raise ParseError(_("{name!r} is defined twice").format(name=d.name),
+                                 line=d.line)
         if kind == "chain-rule" and len(definitions) < 2:
-            raise ParseError("a chain rule needs at least two definitions, from the "
-                             "inside out, such as 'u = x**2' then 'y = sin(u)'",
+            raise ParseError(_("a chain rule needs at least two definitions, from the "
+                               "inside out, such as 'u = x**2' then 'y = sin(u)'"),
                              line=definitions[0].line)
         return definitions, False
     if len(lines) > 1:
-        raise ParseError(f"the {kind} directive takes one expression; use jacobian or "
-                         "chain-rule for several lines", line=lines[1][0])
+        raise ParseError(_("the {kind} directive takes one expression; use jacobian or "
+                           "chain-rule for several lines").format(kind=kind),
+                         line=lines[1][0])
     line, text = lines[0]
     if is_definition(text) and kind == "jacobian":
         return (parse_definition(text, line or 0),), False
@@ -172,13 +181,15 @@ def _check_definitions(problem: Problem) -> None:
     declared = {d.name for d in (*problem.wrt, *problem.params)}
     for index, definition in enumerate(problem.definitions):
         if not problem.anonymous and definition.name in declared:
-            raise ParseError(f"{definition.name!r} is declared in :wrt: or :vars: and "
-                             "cannot be defined again", line=definition.line)
+            raise ParseError(_("{name!r} is declared in :wrt: or :vars: and cannot be "
+                               "defined again").format(name=definition.name),
+                             line=definition.line)
         later = {d.name for d in problem.definitions[index:]}
         used = names_in(definition.expr) & later
         if used:
-            raise ParseError(f"{definition.name} uses {sorted(used)[0]}, which is defined "
-                             "at or after this line: define from the inside out",
+            raise ParseError(_("{name} uses {other}, which is defined at or after this "
+                               "line: define from the inside out")
+                             .format(name=definition.name, other=sorted(used)[0]),
                              line=definition.line)
 
 

@@ -17,6 +17,7 @@ from .compare import resolve_steps
 from .errors import VcrError
 from .evaluate import Scope, evaluate
 from .latex import Printer, name, sympy_latex, wrt_latex
+from .words import _
 
 if TYPE_CHECKING:
     from .calculus import Factor
@@ -85,7 +86,8 @@ def _region(problem: Problem, run: Run) -> str:
     if not problem.where:
         return ""
     printer = _printer(run)
-    return r"\qquad \text{for } " + r",\ ".join(printer(c) for c in problem.where)
+    return (r"\qquad \text{" + _("for") + " } "
+            + r",\ ".join(printer(c) for c in problem.where))
 
 
 def _generic(problem: Problem) -> bool:
@@ -94,7 +96,9 @@ def _generic(problem: Problem) -> bool:
 
 def _shown_at(run: Run) -> str:
     sizes = ", ".join(f"{k} = {v}" for k, v in run.instance.sizes.items())
-    return rf"\quad \text{{(shown for {sizes})}}" if sizes else ""
+    if not sizes:
+        return ""
+    return r"\quad \text{" + _("(shown for {sizes})").format(sizes=sizes) + "}"
 
 
 def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
@@ -171,7 +175,8 @@ def mistake(problem: Problem, run: Run) -> list[str]:
         _shown_at(run) if _generic(problem) else "")
     blocks = [] if problem.anonymous else [_definitions(problem, run)]
     lhs = _lhs(problem, run)
-    blocks.append(rf"{lhs} \neq {claim} \quad \text{{(claimed)}}")
+    claimed = _("(claimed)")
+    blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
     blocks.append(rf"{lhs} = {correct}{_region(problem, run)}")
     return blocks
 
@@ -185,13 +190,20 @@ def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
           worst: float) -> str:
     """``verified symbolically; finite differences at 15 points (n = 1, 2, 3) ...``."""
     if problem.expect is None:
-        how = "derivative computed by SymPy"
+        how = _("derivative computed by SymPy")
     elif exact:
-        how = "claim verified symbolically"
+        how = _("claim verified symbolically")
     else:
-        how = "claim verified numerically at the sample points"
+        how = _("claim verified numerically at the sample points")
     sizes = sorted({v for r in runs for v in r.instance.sizes.values()})
-    at = f" at sizes {', '.join(map(str, sizes))}" if sizes else ""
-    layout = "; denominator layout" if problem.layout == "denominator" else ""
-    return (f"{how}; checked by finite differences at {points} points{at}, largest "
-            f"relative error {worst:.1e}{layout}")
+    if sizes:
+        text = _("{how}; checked by finite differences at {points} points at sizes "
+                 "{sizes}, largest relative error {error}")
+    else:
+        text = _("{how}; checked by finite differences at {points} points, largest "
+                 "relative error {error}")
+    text = text.format(how=how, points=points, sizes=", ".join(map(str, sizes)),
+                       error=f"{worst:.1e}")
+    if problem.layout == "denominator":
+        text = _("{badge}; denominator layout").format(badge=text)
+    return text

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import sympy
 
 from .errors import ShapeError
+from .words import _
 
 Dim = sympy.Expr
 Shape = tuple[()] | tuple[Dim, Dim]
@@ -50,13 +51,14 @@ def is_one_by_one(shape: Shape) -> bool:
 def describe(shape: Shape) -> str:
     """A shape as a reader would write it: ``scalar``, ``vector of length n``, ``2 x n``."""
     if not shape:
-        return "a scalar"
+        return _("a scalar")
     rows, cols = shape
     if same_dim(cols, 1) and not same_dim(rows, 1):
-        return f"a column vector of length {rows}"
+        return _("a column vector of length {rows}").format(rows=rows)
     if same_dim(rows, 1) and not same_dim(cols, 1):
-        return f"a row vector of length {cols} ({rows} x {cols})"
-    return f"a {rows} x {cols} matrix"
+        return _("a row vector of length {cols} ({rows} x {cols})").format(rows=rows,
+                                                                            cols=cols)
+    return _("a {rows} x {cols} matrix").format(rows=rows, cols=cols)
 
 
 def total(dims: Sequence[Dim]) -> Dim:
@@ -68,6 +70,6 @@ def concrete(d: Dim, sizes: dict[str, int]) -> int:
     """The value of dimension ``d`` when each size name takes its value in ``sizes``."""
     value = d.subs({size_symbol(k): v for k, v in sizes.items()})
     if not value.is_Integer:
-        raise ShapeError(f"size {d} has no value here; declare its size names in :wrt: "
-                         "or :vars:")
+        raise ShapeError(_("size {size} has no value here; declare its size names in "
+                           ":wrt: or :vars:").format(size=d))
     return int(value)

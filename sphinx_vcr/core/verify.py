@@ -25,7 +25,11 @@ from .scan import Found
 
 @dataclass(frozen=True)
 class Settings:
-    """The knobs of verification (the ``vcr_*`` configuration values)."""
+    """The knobs of verification (the ``vcr_*`` configuration values).
+
+    ``language`` (Sphinx's ``language``) is the language of the outcome's words: it is
+    part of the memo and cache key, so one language's outcome never shows in another.
+    """
 
     samples: int = 5
     sizes: tuple[int, ...] = (1, 2, 3)
@@ -34,6 +38,7 @@ class Settings:
     atol: float = 1e-9
     timeout: float = 10.0
     layout: str = "numerator"
+    language: str = "en"
 
 
 #: Outcomes of directives already checked in this process, by text and settings. The

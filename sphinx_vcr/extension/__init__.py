@@ -11,11 +11,12 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import builder, config, directives, domain, nodes, prefetch, report, summary
+from . import builder, config, directives, domain, i18n, nodes, prefetch, report, summary
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register every part of the extension with ``app``."""
+    i18n.setup_i18n(app)
     config.setup_config(app)
     domain.setup_domain(app)
     directives.setup_directives(app)

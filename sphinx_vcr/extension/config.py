@@ -88,7 +88,9 @@ def settings(config: Config) -> Settings:
     return Settings(samples=config.vcr_samples, sizes=tuple(config.vcr_sizes),
                     seed=config.vcr_seed, rtol=float(config.vcr_rtol),
                     atol=float(config.vcr_atol), timeout=float(config.vcr_timeout),
-                    layout=config.vcr_layout)
+                    layout=config.vcr_layout,
+                    # Messages and badges are in the project's language: part of the key.
+                    language=config.language or "en")
 
 
 def outcome_cache(config: Config, doctreedir: str | Path) -> OutcomeCache | None:

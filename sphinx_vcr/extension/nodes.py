@@ -14,6 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..core.outcome import Outcome
+from .i18n import _
 
 STATIC = Path(__file__).parent / "static"
 
@@ -36,12 +37,14 @@ def badge(outcome: Outcome, show_badge: bool) -> list[nodes.Element]:
     if outcome.status == "skipped":
         return [nodes.paragraph("", outcome.message, classes=["vcr-badge", "vcr-skipped"])]
     if not outcome.ok:
-        heading = "Verification failed" if outcome.status == "failed" else "Input error"
-        text = f"{heading} [vcr.{outcome.subtype}]: {outcome.message}"
+        text = (_("Verification failed [vcr.{subtype}]: {message}")
+                if outcome.status == "failed" else
+                _("Input error [vcr.{subtype}]: {message}"))
+        text = text.format(subtype=outcome.subtype, message=outcome.message)
         return [nodes.paragraph("", text, classes=["vcr-badge", "vcr-failed"])]
     if not show_badge:
         return []
-    return [nodes.paragraph("", "Verified: " + outcome.badge,
+    return [nodes.paragraph("", _("Verified: {badge}").format(badge=outcome.badge),
                             classes=["vcr-badge", "vcr-verified"])]
 
 

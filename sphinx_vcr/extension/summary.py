@@ -17,6 +17,7 @@ from sphinx.util import logging
 
 from ..core.outcome import ERROR, FAILED, SKIPPED, VERIFIED
 from .domain import get_domain
+from .i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +37,19 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
     for docname, record in domain.all_records():
         counts[record["status"]] += 1
         if record["status"] in (FAILED, ERROR) and docname not in fresh:
-            logger.error("[vcr.%s] %s (not re-read in this build)", record["kind"],
-                         record["message"], location=record["location"], type="vcr",
-                         subtype=record["subtype"])
+            message = _("{message} (not re-read in this build)").format(
+                message=record["message"])
+            logger.error("[vcr.%s] %s", record["kind"], message,
+                         location=record["location"], type="vcr", subtype=record["subtype"])
     if not counts:
         return
-    skipped = (f" ({counts[SKIPPED]} not checked: vcr_fail_fast stopped at the first "
-               "failure)" if counts[SKIPPED] else "")
-    logger.info("sphinx-vcr: %d verified, %d failed, %d errors%s", counts[VERIFIED],
-                counts[FAILED], counts[ERROR], skipped)
+    line = _("{verified} verified, {failed} failed, {errors} errors").format(
+        verified=counts[VERIFIED], failed=counts[FAILED], errors=counts[ERROR])
+    if counts[SKIPPED]:
+        line = _("{summary} ({skipped} not checked: vcr_fail_fast stopped at the first "
+                 "failure)").format(summary=line, skipped=counts[SKIPPED])
+    # The tool's name stays as it is, for whoever searches a CI log for it.
+    logger.info("sphinx-vcr: %s", line)
     if (counts[FAILED] or counts[ERROR]) and app.config.vcr_fail_build:
         app.statuscode = 1
 
