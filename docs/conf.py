@@ -11,3 +11,7 @@ exclude_patterns = ["_build"]
 html_title = "sphinx-vcr"
 html_theme = "furo"
 html_static_path = ["_static"]
+
+# PDF: the English tour (the Chinese chapter needs xelatex with CJK fonts). Build it with
+#   python -m sphinx -M latexpdf docs docs/_build
+latex_documents = [("tour", "sphinx-vcr-tour.tex", "sphinx-vcr: a tour", author, "howto")]

@@ -31,7 +31,6 @@ class VcrBuilder(Builder):
 
     name = "vcr"
     format = ""
-    epilog = "sphinx-vcr checked every directive; see the summary above."
     allow_parallel = True
 
     def init(self) -> None:

@@ -10,6 +10,7 @@ from sphinx.util import logging
 
 from ..core.cache import OutcomeCache
 from ..core.verify import Settings
+from .i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def validate(app: Sphinx, config: Config) -> None:
     for name, ok in checks.items():
         value = config[name]
         if not ok(value):
-            logger.warning("invalid %s = %r; using %r", name, value, _DEFAULTS[name],
+            logger.warning(_("invalid %s = %r; using %r"), name, value, _DEFAULTS[name],
                            type="vcr", subtype="config")
             config[name] = _DEFAULTS[name]
 

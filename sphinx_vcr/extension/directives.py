@@ -22,6 +22,7 @@ from ..core.problem import OPTIONS
 from ..core.verify import check
 from . import config
 from .domain import Record, get_domain
+from .i18n import _
 from .nodes import result_nodes
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,8 @@ class VcrDirective(SphinxDirective):
         options = {k: v for k, v in self.options.items() if k != "name"}
         argument = self.arguments[0] if self.arguments else ""
         if self.config.vcr_fail_fast and getattr(self.env, "vcr_stop", False):
-            outcome = Outcome(SKIPPED, "skipped", "not checked: vcr_fail_fast stopped at "
-                              "an earlier failure")
+            outcome = Outcome(SKIPPED, "skipped", _("not checked: vcr_fail_fast stopped "
+                                                    "at an earlier failure"))
         else:
             outcome = check(self.kind, argument, list(self.content), options,
                             config.settings(self.config),

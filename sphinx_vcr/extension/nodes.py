@@ -1,4 +1,4 @@
-"""The docutils nodes a directive produces, and the stylesheet for them.
+"""The docutils nodes a directive produces, and the stylesheets for them (HTML, LaTeX).
 
 Only standard nodes: results are ``math_block`` nodes, so MathJax, KaTeX, imgmath, the
 LaTeX and the text builders all render them with no visitors of ours; the badge is a
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util.fileutil import copy_asset_file
 
 from ..core.outcome import Outcome
 from .i18n import _
@@ -33,7 +34,8 @@ def result_nodes(kind: str, outcome: Outcome, docname: str, show_badge: bool
 def badge(outcome: Outcome, show_badge: bool) -> list[nodes.Element]:
     """The verification badge, or a visible failure box in its place."""
     if outcome.mistake:
-        return [nodes.paragraph("", outcome.badge, classes=["vcr-badge", "vcr-mistake"])]
+        return [_boxed("vcr-mistake-box", nodes.paragraph(
+            "", outcome.badge, classes=["vcr-badge", "vcr-mistake"]))]
     if outcome.status == "skipped":
         return [nodes.paragraph("", outcome.message, classes=["vcr-badge", "vcr-skipped"])]
     if not outcome.ok:
@@ -41,14 +43,24 @@ def badge(outcome: Outcome, show_badge: bool) -> list[nodes.Element]:
                 if outcome.status == "failed" else
                 _("Input error [vcr.{subtype}]: {message}"))
         text = text.format(subtype=outcome.subtype, message=outcome.message)
-        return [nodes.paragraph("", text, classes=["vcr-badge", "vcr-failed"])]
+        return [_boxed("vcr-failure", nodes.paragraph(
+            "", text, classes=["vcr-badge", "vcr-failed"]))]
     if not show_badge:
         return []
     return [nodes.paragraph("", _("Verified: {badge}").format(badge=outcome.badge),
                             classes=["vcr-badge", "vcr-verified"])]
 
 
+def _boxed(box_class: str, paragraph: nodes.paragraph) -> nodes.container:
+    """``paragraph`` in a container: a framed box in LaTeX (``sphinxvcr.sty`` defines an
+    environment per class), where a paragraph's own classes are dropped."""
+    return nodes.container("", paragraph, classes=[box_class])
+
+
 def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "latex":
+        app.add_latex_package("sphinxvcr")
+        copy_asset_file(STATIC / "sphinxvcr.sty", app.outdir)
     if app.builder.format == "html":
         static = getattr(app.config, "html_static_path", None)
         if static is not None and str(STATIC) not in static:

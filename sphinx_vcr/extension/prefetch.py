@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from ..core import scan, verify
 from . import config
+from .i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         logger.debug("sphinx-vcr: prefetch stopped: %r", err)
         return
     if count:
-        logger.info("sphinx-vcr: checked %d directives in %d processes", count, processes)
+        logger.info("sphinx-vcr: " + _("checked %d directives in %d processes"), count,
+                    processes)
 
 
 def setup_prefetch(app: Sphinx) -> None:

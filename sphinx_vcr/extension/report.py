@@ -20,6 +20,7 @@ from sphinx.util import logging
 from .. import __version__
 from ..core.outcome import ERROR, FAILED, SKIPPED
 from .domain import Record, get_domain
+from .i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +110,11 @@ def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(render(rows), encoding="utf8")
         except OSError as err:
-            logger.error("sphinx-vcr: cannot write the report %s: %s", target, err,
+            logger.error("sphinx-vcr: " + _("cannot write the report %s: %s"), target, err,
                          type="vcr", subtype="report")
             app.statuscode = 1
             continue
-        logger.info("sphinx-vcr: wrote %s", target)
+        logger.info("sphinx-vcr: " + _("wrote %s"), target)
 
 
 def setup_report(app: Sphinx) -> None:

@@ -122,6 +122,11 @@ def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_pa
                      r"w\\_1=", tex)
     assert "\nInput error {[}vcr.parse{]}: syntax error in" in tex
     assert r"x\_\{1\} ** 2 \% 3 \& \$y" in tex
+    # Failures and the mistake are framed boxes: environments of our own package.
+    assert "\\usepackage{sphinxvcr}" in tex
+    assert (tex_file.parent / "sphinxvcr.sty").is_file()
+    assert tex.count("\\begin{sphinxuseclass}{vcr-failure}") == 2
+    assert tex.count("\\begin{sphinxuseclass}{vcr-mistake-box}") == 1
 
 
 def test_wrong_claim_mistake_and_input_error_compile_to_pdf(make_app, rootdir, tmp_path):

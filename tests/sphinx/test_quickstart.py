@@ -49,7 +49,7 @@ def test_quickstart_never_overwrites(tmp_path):
     assert not (tmp_path / "index.rst").exists()
 
 
-def test_wheel_ships_the_template_and_stylesheet(tmp_path):
+def test_wheel_ships_the_template_catalogs_and_stylesheets(tmp_path):
     built = run("-m", "pip", "wheel", "--no-deps", "-q",
                 "-w", str(tmp_path), str(ROOT))
     assert built.returncode == 0, built.stderr
@@ -60,3 +60,5 @@ def test_wheel_ships_the_template_and_stylesheet(tmp_path):
     for name in template:
         assert f"sphinx_vcr/conf_template/{name}" in names
     assert "sphinx_vcr/extension/static/vcr.css" in names
+    assert "sphinx_vcr/extension/static/sphinxvcr.sty" in names
+    assert "sphinx_vcr/locales/zh_CN/LC_MESSAGES/sphinx_vcr.mo" in names
