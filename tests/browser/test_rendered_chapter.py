@@ -49,3 +49,13 @@ def test_badges_and_mistakes_are_visible(page):
     assert dom.count("vcr-badge vcr-mistake") >= 4
     assert "vcr-failed" not in dom
     assert shot.stat().st_size > 20_000  # a real picture, not a blank page
+
+
+def test_a_chinese_reader_gets_chinese_badges(page):
+    """The chapter is built with language = "zh_CN": badges come from the zh_CN catalog."""
+    _, _, dom, _ = page
+    verified = re.findall(r'class="vcr-badge vcr-verified">([^<]*)<', dom)
+    mistakes = re.findall(r'class="vcr-badge vcr-mistake">([^<]*)<', dom)
+    assert verified and all(text.startswith("已验证：") for text in verified)
+    assert mistakes and all(text.startswith("已知错误，已确认不成立：") for text in mistakes)
+    assert "Verified:" not in dom and "known mistake" not in dom
