@@ -1,0 +1,42 @@
+"""The per-directive time limit cannot be lost (sphinx_vcr/core/limits.py)."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from sphinx_vcr.core.errors import VcrTimeout
+from sphinx_vcr.core.limits import time_limit
+
+
+def spin(until: float) -> None:
+    while time.monotonic() < until:
+        pass
+
+
+def test_a_swallowed_timeout_is_raised_again():
+    start = time.monotonic()
+    with pytest.raises(VcrTimeout), time_limit(0.2):
+        try:  # noqa: SIM105 - written out as a careless library would
+            spin(start + 5)
+        except BaseException:
+            pass
+        spin(start + 5)
+    assert time.monotonic() - start < 1.5
+
+
+def test_the_limit_is_lifted_and_the_handler_restored():
+    before = signal.getsignal(signal.SIGALRM)
+    with time_limit(5):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
+    spin(time.monotonic() + 0.3)  # no stray alarm after the block
+
+
+def test_a_timeout_leaves_no_timer_running():
+    with pytest.raises(VcrTimeout), time_limit(0.05):
+        spin(time.monotonic() + 5)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
