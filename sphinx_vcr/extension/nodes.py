@@ -34,21 +34,26 @@ def result_nodes(kind: str, outcome: Outcome, docname: str, show_badge: bool
 def badge(outcome: Outcome, show_badge: bool) -> list[nodes.Element]:
     """The verification badge, or a visible failure box in its place."""
     if outcome.mistake:
-        return [_boxed("vcr-mistake-box", nodes.paragraph(
-            "", outcome.badge, classes=["vcr-badge", "vcr-mistake"]))]
+        return [_boxed("vcr-mistake-box", _badge(outcome.badge, "vcr-mistake"))]
     if outcome.status == "skipped":
-        return [nodes.paragraph("", outcome.message, classes=["vcr-badge", "vcr-skipped"])]
+        return [_badge(outcome.message, "vcr-skipped")]
     if not outcome.ok:
         text = (_("Verification failed [vcr.{subtype}]: {message}")
                 if outcome.status == "failed" else
                 _("Input error [vcr.{subtype}]: {message}"))
         text = text.format(subtype=outcome.subtype, message=outcome.message)
-        return [_boxed("vcr-failure", nodes.paragraph(
-            "", text, classes=["vcr-badge", "vcr-failed"]))]
+        return [_boxed("vcr-failure", _badge(text, "vcr-failed"))]
     if not show_badge:
         return []
-    return [nodes.paragraph("", _("Verified: {badge}").format(badge=outcome.badge),
-                            classes=["vcr-badge", "vcr-verified"])]
+    return [_badge(_("Verified: {badge}").format(badge=outcome.badge), "vcr-verified")]
+
+
+def _badge(text: str, kind: str) -> nodes.paragraph:
+    paragraph = nodes.paragraph("", text, classes=["vcr-badge", kind])
+    # Messages quote expressions ('x**2', 'foo'): Sphinx's smart quotes must not curl
+    # them, or the text shown is no longer what the author should type.
+    paragraph["support_smartquotes"] = False
+    return paragraph
 
 
 def _boxed(box_class: str, paragraph: nodes.paragraph) -> nodes.container:

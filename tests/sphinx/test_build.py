@@ -162,3 +162,16 @@ def test_a_rebuild_served_by_the_cache_never_imports_sympy(rootdir, tmp_path):
                              "print(sorted({'sympy', 'numpy', 'mpmath'} & set(sys.modules)))"],
                             check=True, capture_output=True, text=True)
     assert second.stdout.strip().splitlines()[-1] == "[]", second.stderr
+
+
+def test_messages_keep_straight_quotes(make_app, tmp_path):
+    """Sphinx's smart quotes would curl the quotes around an expression in a message."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinx_vcr"]\n')
+    (src / "index.rst").write_text("Quotes\n======\n\n.. derivative:: foo(x)\n   :wrt: x\n")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    html = (app.outdir / "index.html").read_text(encoding="utf8")
+    assert "unknown function 'foo'" in html
+    assert "\u2018" not in html and "\u2019" not in html
