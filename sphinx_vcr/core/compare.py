@@ -16,6 +16,7 @@ Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,12 +25,16 @@ import numpy as np
 import sympy
 from sympy.printing.pycode import MpmathPrinter
 
+from .limits import soft_limit
 from .numeric import code_printer
 
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative: far above 50-digit rounding, and far below
                                   # any difference a claim could mean
 MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
+EXACT_SECONDS = 1.0               # of exact simplification per comparison
+MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
+                                  # this (a power of a sum) is left to the points
 
 
 @dataclass
@@ -113,30 +118,73 @@ def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
 def exactly_zero(expr: sympy.Expr) -> bool | None:
     """True if ``expr`` is identically zero, False if it is certainly not (a non-zero
     number, a non-zero rational function, whose cancelled form is canonical, or an
-    expression SymPy knows is never zero), else None (for the points to decide)."""
+    expression SymPy knows is never zero), else None (for the points to decide).
+
+    Every stage is bounded by the size of what it works on: a true claim must never
+    run out of time here (``(sin(x)**2 + cos(x)**2)**30`` against ``1``); what is too
+    large to decide cheaply goes to the points.
+    """
     if expr == 0:
         return True
+    expanded = cheap_expand(expr)
+    if expanded is None:
+        return None
+    if expanded == 0:
+        return True
+    if sympy.count_ops(expanded) > MAX_SIMPLIFY_OPS:
+        return None
     if expr.is_rational_function():
-        return sympy.cancel(expr) == 0
+        return sympy.cancel(expanded) == 0
     # SymPy cannot decide piecewise expressions against each other (a where() claim
     # against a step function), and tries for seconds: leave them to the points.
-    piecewise = expr.has(*_PIECEWISE)
-    stages = (sympy.expand,) if piecewise else (
-        sympy.expand, sympy.cancel, _trig_and_exp, sympy.simplify)
-    for simplify in stages:
-        if simplify is not sympy.expand and sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
-            return None
+    if expr.has(*_PIECEWISE):
+        return _nonzero_verdict(expanded)
+    for simplify in (sympy.cancel, _trig_and_exp, sympy.simplify):
         try:
-            reduced = simplify(expr)
+            reduced = simplify(expanded)
         except (TypeError, ValueError, NotImplementedError, AttributeError):
             continue
         if reduced == 0:
             return True
-        if reduced.is_zero is False:  # non-zero for every (real) value of its symbols
-            return False
-        if reduced.is_number:
-            return None
+        verdict = _nonzero_verdict(reduced)
+        if verdict is not None or reduced.is_number:
+            return verdict
     return None
+
+
+def _nonzero_verdict(reduced: sympy.Expr) -> bool | None:
+    # False: non-zero for every (real) value of its symbols.
+    return False if reduced.is_zero is False else None
+
+
+def cheap_expand(expr: sympy.Expr) -> sympy.Expr | None:
+    """``sympy.expand(expr)``, or None where the expansion would be large."""
+    if _expanded_terms(expr) > MAX_EXPANDED_TERMS:
+        return None
+    return sympy.expand(expr)
+
+
+def _expanded_terms(expr: sympy.Basic) -> int:
+    """An upper estimate of the number of terms of ``expr`` expanded (it stays cheap:
+    one pass over the tree, capped)."""
+    if isinstance(expr, sympy.Add):
+        return min(sum(_expanded_terms(a) for a in expr.args), MAX_EXPANDED_TERMS + 1)
+    if isinstance(expr, sympy.Mul):
+        total = 1
+        for factor in expr.args:
+            total = min(total * _expanded_terms(factor), MAX_EXPANDED_TERMS + 1)
+        return total
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and abs(expr.exp) > 1:
+        terms = _expanded_terms(expr.base)
+        if terms == 1:
+            return 1
+        # the multinomial (a_1 + ... + a_k)**n has C(n + k - 1, k - 1) terms
+        return min(math.comb(abs(int(expr.exp)) + terms - 1, terms - 1),
+                   MAX_EXPANDED_TERMS + 1)
+    if expr.args:  # functions are expanded inside too
+        return max(1, min(sum(_expanded_terms(a) for a in expr.args),
+                          MAX_EXPANDED_TERMS + 1))
+    return 1
 
 
 _PIECEWISE = (sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min,
@@ -174,7 +222,7 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     difference could only be a bug (a chain rule against the composition).
     """
     cells = [(i, j) for i in range(claim.rows) for j in range(claim.cols)
-             if sympy.expand(claim[i, j] - actual[i, j]) != 0]
+             if cheap_expand(claim[i, j] - actual[i, j]) != 0]
     if not cells:
         return Comparison(True, True)
     found = _differ_at(claim, actual, cells, symbols, points)
@@ -182,7 +230,12 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
         return Comparison(False, False, found)
     if not prove:
         return Comparison(True, False)
-    verdicts = {cell: exactly_zero(claim[cell] - actual[cell]) for cell in cells}
+    verdicts: dict[tuple[int, int], bool | None] = dict.fromkeys(cells)
+    # Exact simplification can take seconds on a true identity; the points decide
+    # whatever it has not settled within its budget, so a true claim never times out.
+    with soft_limit(EXACT_SECONDS):
+        for cell in cells:
+            verdicts[cell] = exactly_zero(claim[cell] - actual[cell])
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
         i, j = wrong[0]

@@ -1,30 +1,47 @@
-"""A wall-clock budget for one directive, so a build never hangs on runaway algebra."""
+"""Wall-clock budgets: one per directive, so a build never hangs on runaway algebra, and
+shorter ones inside it for work that has a cheaper fallback (exact simplification)."""
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .errors import VcrTimeout
 
-#: Once the budget is spent, the alarm repeats at this interval (seconds) until the
-#: block is left: a timeout swallowed on its way out (by an exception handler in a
-#: library, or because it was raised inside a finaliser, where Python ignores
-#: exceptions) is raised again rather than lost. A one-shot alarm, lost that way once,
-#: let a hostile directive run for minutes.
+#: Once a budget is spent, the alarm repeats at this interval (seconds) until its block
+#: is left: a timeout swallowed on its way out (by an exception handler in a library,
+#: or because it was raised inside a finaliser, where Python ignores exceptions) is
+#: raised again rather than lost. A one-shot alarm, lost that way once, let a hostile
+#: directive run for minutes.
 REPEAT = 0.1
 
-#: Whether a time limit is in force; the handler raises only then, so a late alarm
-#: that arrives while the limit is being lifted does nothing.
-_armed = False
-_budget = 0.0
+#: Deadlines (time.monotonic()) of the limits in force, innermost last. The handler
+#: raises only while one of them has passed, so a late alarm that arrives while a limit
+#: is being lifted does nothing.
+_deadlines: list[float] = []
 
 
 def _expire(signum: int, frame: object) -> None:
-    if _armed:
-        raise VcrTimeout(_budget)
+    if _deadlines and time.monotonic() >= min(_deadlines):
+        raise VcrTimeout(0)
+
+
+def _usable(seconds: float) -> bool:
+    return bool(seconds and seconds > 0 and hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread())
+
+
+def _arm() -> None:
+    """Set the timer to the nearest deadline, or stop it if there is none."""
+    if _deadlines:
+        wait = max(min(_deadlines) - time.monotonic(), 1e-3)
+        signal.setitimer(signal.ITIMER_REAL, wait, REPEAT)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @contextmanager
@@ -34,28 +51,48 @@ def time_limit(seconds: float) -> Iterator[None]:
     Uses a real-time interval timer, which interrupts pure-Python work such as SymPy's
     simplification. Signals only reach the main thread; elsewhere (and on platforms
     without ``setitimer``) the block runs unbounded rather than failing. Sphinx's
-    parallel workers are processes, whose directives do run in the main thread.
+    parallel workers are processes, whose directives do run in the main thread. Limits
+    nest: an inner one ends at the sooner of its own deadline and the outer one's.
     """
-    global _armed, _budget
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
+    if not _usable(seconds):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _expire)
-    _budget, _armed = seconds, True
-    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
+    outermost = not _deadlines
+    previous = signal.signal(signal.SIGALRM, _expire) if outermost else None
+    _deadlines.append(time.monotonic() + seconds)
+    depth = len(_deadlines)
+    _arm()
     try:
         yield
     finally:
-        # The alarm may fire again while this runs: retry until it is really off. Once
-        # _armed is False the handler does nothing, and once the timer is stopped no
+        # The alarm may fire again while this runs: retry until this limit is really
+        # lifted (each step can be repeated safely). Once the timer is stopped no
         # further alarm comes, so restoring the previous handler is safe.
         while True:
             try:
-                _armed = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                del _deadlines[depth - 1:]
+                _arm()
                 break
             except VcrTimeout:
                 continue
-        signal.signal(signal.SIGALRM, previous)
+        if outermost:
+            signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def soft_limit(seconds: float) -> Iterator[list[bool]]:
+    """Like :func:`time_limit`, but running out ends the block quietly.
+
+    Yields a list whose only item becomes True if the block was cut short. Only this
+    limit's own expiry is absorbed: when an enclosing limit has run out too, its
+    :class:`VcrTimeout` goes on to end the directive as usual.
+    """
+    expired = [False]
+    outer = min(_deadlines) if _deadlines else math.inf
+    try:
+        with time_limit(seconds):
+            yield expired
+    except VcrTimeout:
+        if time.monotonic() >= outer:
+            raise
+        expired[0] = True

@@ -232,6 +232,8 @@ def test_repeated_checks_give_equal_but_independent_outcomes():
 # (near 0, beyond 2, on one side of a kink), off by a tiny amount, or confusing sizes
 # when there are more size names than sizes.
 SUBTLY_WRONG = [
+    # too large to prove exactly, and wrong by a hair
+    (D, "(sin(x)**2 + cos(x)**2)**30 * x", [], {"wrt": "x", "expect": "1 + 10**-30"}),
     (D, "max(x, 3/2)", [], {"wrt": "x", "expect": "0"}),
     (D, "where(x > -3/2, x**2, 0)", [], {"wrt": "x", "expect": "2*x"}),
     (D, "abs(x - 1/10)", [], {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
@@ -267,6 +269,11 @@ def test_subtly_wrong_claims_fail(case):
     (D, "log(2 + sin(150*x))", [], {"wrt": "x", "expect": "150*cos(150*x)/(2 + sin(150*x))"}),
     (D, "sqrt(x)", [], {"wrt": "x", "expect": "1/(2*sqrt(abs(x)))"}),
     (D, "max(x, 3/2)", [], {"wrt": "x", "expect": "where(x > 3/2, 1, 0)"}),
+    # identities that exact simplification would take many seconds (or forever) to
+    # prove: the points decide them within the time limit
+    (D, "(sin(x)**2 + cos(x)**2)**30 * x", [], {"wrt": "x", "expect": "1"}),
+    (D, "(sin(x)**2 + cos(x)**2)**20 * x", [], {"wrt": "x", "expect": "1"}),
+    (J, "(sin(x)**2 + cos(x)**2)**25 * x", [], {"wrt": "x[n]", "expect": "eye(n)"}),
 ], ids=_id)
 def test_correct_claims_in_hard_places_verify(case):
     outcome = check(*case)

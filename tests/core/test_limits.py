@@ -8,7 +8,7 @@ import time
 import pytest
 
 from sphinx_vcr.core.errors import VcrTimeout
-from sphinx_vcr.core.limits import time_limit
+from sphinx_vcr.core.limits import soft_limit, time_limit
 
 
 def spin(until: float) -> None:
@@ -39,4 +39,28 @@ def test_the_limit_is_lifted_and_the_handler_restored():
 def test_a_timeout_leaves_no_timer_running():
     with pytest.raises(VcrTimeout), time_limit(0.05):
         spin(time.monotonic() + 5)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_soft_limit_ends_its_block_quietly_and_keeps_the_outer_one():
+    start = time.monotonic()
+    with time_limit(2):
+        with soft_limit(0.1) as expired:
+            spin(start + 3)
+        assert expired == [True]
+        assert time.monotonic() - start < 1
+        with soft_limit(1) as expired:
+            pass
+        assert expired == [False]
+        # the outer limit is still in force after the inner ones
+        with pytest.raises(VcrTimeout):
+            spin(start + 10)
+    assert 1.5 < time.monotonic() - start < 3
+
+
+def test_an_outer_timeout_is_not_absorbed_by_a_soft_limit():
+    start = time.monotonic()
+    with pytest.raises(VcrTimeout), time_limit(0.2), soft_limit(5):
+        spin(start + 3)
+    assert time.monotonic() - start < 1
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
