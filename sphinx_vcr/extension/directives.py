@@ -65,7 +65,8 @@ class VcrDirective(SphinxDirective):
         location = self._location(outcome)
         self._report(outcome, location)
         get_domain(self.env).record(self.env.docname, Record(
-            location=location, kind=self.kind, status=outcome.status,
+            location=location, line=self.get_source_info()[1] or 0, kind=self.kind,
+            status=outcome.status,
             subtype=outcome.subtype, message=outcome.message, method=_method(outcome),
             points=outcome.points, max_error=outcome.max_error))
         box = result_nodes(self.kind, outcome, self.env.docname, self.config.vcr_badge)

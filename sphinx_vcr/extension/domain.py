@@ -19,7 +19,10 @@ from sphinx.environment import BuildEnvironment
 class Record(TypedDict):
     """One directive's outcome, as stored in the environment."""
 
+    #: ``file:line`` of the problem (or of the directive, if there is none).
     location: str
+    #: The directive's own line: what identifies it from build to build.
+    line: int
     kind: str
     status: str
     subtype: str

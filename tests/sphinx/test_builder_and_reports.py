@@ -61,8 +61,9 @@ def test_json_report_has_every_outcome(tmp_path):
     report = json.loads((app.outdir / "reports" / "vcr.json").read_text(encoding="utf8"))
     assert report["summary"] == {"verified": 2, "failed": 1, "error": 0, "skipped": 0}
     rows = report["outcomes"]
-    assert [(r["directive"], r["line"], r["status"]) for r in rows] == [
-        ("derivative", 4, "verified"), ("jacobian", 10, "failed"), ("gradient", 15, "verified")]
+    assert [(r["directive"], r["directive_line"], r["line"], r["status"]) for r in rows] == [
+        ("derivative", 4, 4, "verified"), ("jacobian", 8, 10, "failed"),
+        ("gradient", 15, 15, "verified")]
     for row in rows:
         assert row["document"] == "index"
         assert Path(row["source"]).resolve() == (src / "index.rst").resolve()
@@ -83,13 +84,24 @@ def test_junit_report_is_what_ci_systems_read(tmp_path):
     assert suite is not None and suite.get("name") == "index"
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [
-        "derivative at line 4", "jacobian at line 10", "gradient at line 15"]
-    assert [c.get("line") for c in cases] == ["4", "10", "15"]
+        "derivative at line 4", "jacobian at line 8", "gradient at line 15"]
+    assert [c.get("line") for c in cases] == ["4", "10", "15"]  # where the problem is
     failure = cases[1].find("failure")
     assert failure is not None and failure.get("type") == "vcr.mismatch"
     assert failure.get("message", "").startswith("claim does not hold at")
     assert failure.text and failure.text.split(": ", 1)[0].endswith("index.rst:10")
     assert cases[0].find("failure") is None and cases[2].find("failure") is None
+
+
+def test_a_fixed_claim_is_the_same_junit_test_passing(tmp_path):
+    src = copy_root("wrong", tmp_path)
+    before = ET.parse(build_with_reports(src, freshenv=True).outdir / "reports" / "vcr.xml")
+    index = src / "index.rst"
+    index.write_text(index.read_text().replace("7*y**6", "8*y**7"))
+    after = ET.parse(build_with_reports(src).outdir / "reports" / "vcr.xml")
+    names = [[c.get("name") for c in tree.iter("testcase")] for tree in (before, after)]
+    assert names[0] == names[1]
+    assert after.getroot().get("failures") == "0"
 
 
 def test_reports_of_incremental_parallel_builds_cover_pages_not_reread(tmp_path):

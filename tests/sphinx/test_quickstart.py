@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,6 +49,28 @@ def test_quickstart_never_overwrites(tmp_path):
     assert "already has conf.py" in refused.stderr
     assert (tmp_path / "conf.py").read_text() == "project = 'mine'\n"
     assert not (tmp_path / "index.rst").exists()
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda d: (d / "index.md").write_text("# Mine\n"), "already has index.md"),
+    (lambda d: (d / "notes").write_text("a file"), "cannot write to"),
+])
+def test_quickstart_explains_what_is_in_the_way(tmp_path, setup, message):
+    setup(tmp_path)
+    target = tmp_path if message.startswith("already") else tmp_path / "notes"
+    refused = run("-m", "sphinx_vcr", "quickstart", str(target))
+    assert refused.returncode == 2
+    assert message in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_printed_commands_quote_paths_with_spaces(tmp_path):
+    made = run("-m", "sphinx_vcr", "quickstart", str(tmp_path / "my notes"))
+    assert made.returncode == 0
+    command = next(line for line in made.stdout.splitlines() if line.startswith("Build it"))
+    built = subprocess.run(command.split(":", 1)[1].strip(), shell=True, capture_output=True,
+                           text=True, timeout=300, executable="/bin/bash")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "my notes" / "_build" / "html" / "index.html").exists()
 
 
 def test_wheel_ships_the_template_catalogs_and_stylesheets(tmp_path):
