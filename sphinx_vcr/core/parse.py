@@ -48,6 +48,8 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
            ast.MatMult: "@"}
 _CMPOPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.NotEq: "!="}
+_OTHER_OPS = {ast.Eq: "==", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
+              ast.NotIn: "not in"}
 # What users most often write instead of the language, with the fix to suggest.
 _HINTS = {
     ast.Subscript: N_("subscripts are not part of the language; write components as "
@@ -335,9 +337,11 @@ class _Converter:
             raise self.fail(node, _("only the functions of the language can be called"))
         func = node.func.id
         if func not in FUNCTIONS:
-            raise self.fail(node.func, _("unknown function {name!r}; the functions are "
-                                         "{functions}").format(
-                name=func, functions=", ".join(FUNCTIONS)))
+            # Not self.fail: it would quote the name a second time.
+            raise ParseError(_("unknown function {name!r}; the functions are "
+                               "{functions}").format(name=func,
+                                                     functions=", ".join(FUNCTIONS)),
+                             line=self.line)
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(node, _("keyword and star arguments are not part of the "
                                     "language"))
@@ -359,11 +363,15 @@ class _Converter:
         ops = []
         for op in node.ops:
             if type(op) not in _CMPOPS:
-                raise self.fail(node, _("the comparisons are < <= > >= !="))
+                raise self.fail(node, _("{op} is not one of the comparisons, which are "
+                                        "< <= > >= !=").format(
+                    op=_OTHER_OPS.get(type(op), type(op).__name__)))
             ops.append(_CMPOPS[type(op)])
         operands = (node.left, *node.comparators)
         return Compare(tuple(ops), tuple(self.convert(o) for o in operands))
 
 
 def _out_of_range(literal: str) -> str:
-    return _("number {number!r} is out of range").format(number=literal)
+    return _("number {number!r} is out of range: numbers go from 1e-{limit} to 1e{limit}; "
+             "write smaller or larger ones as powers, such as 10**-30").format(
+        number=literal, limit=MAX_DIGITS)

@@ -110,7 +110,7 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
                                       math=render.failure(problem, shown)))
             caught = Outcome(VERIFIED, mistake=True, message=message,
                              math=render.mistake(problem, shown),
-                             badge=_("known mistake, confirmed wrong: {message}")
+                             badge=_("Known mistake, confirmed wrong: {message}")
                              .format(message=message))
             break
     if not runs:

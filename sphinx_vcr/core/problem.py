@@ -191,6 +191,35 @@ def _check_definitions(problem: Problem) -> None:
                                "line: define from the inside out")
                              .format(name=definition.name, other=sorted(used)[0]),
                              line=definition.line)
+    if problem.kind == "chain-rule":
+        _check_chain_is_connected(problem, declared)
+
+
+def _check_chain_is_connected(problem: Problem, declared: set[str]) -> None:
+    """Every step but the last must feed a later one: an unused step is almost always
+    a typo (``y = sin(v)`` after ``u = x**2``), which would otherwise surface as a
+    baffling "claim does not hold ... the derivative is 0"."""
+    known = declared | {d.name for d in problem.definitions}
+    for index, step in enumerate(problem.definitions[:-1]):
+        later = problem.definitions[index + 1:]
+        if any(_stem(name) == step.name or name == step.name
+               for d in later for name in names_in(d.expr)):
+            continue
+        for other in later:
+            stray = sorted(name for name in names_in(other.expr)
+                           if name not in known and _stem(name) not in known)
+            if stray:
+                raise ParseError(_("{stray} is neither defined by a step nor declared in "
+                                   ":wrt: or :vars:, and no step uses {name}: did you mean "
+                                   "{name}?").format(stray=stray[0], name=step.name),
+                                 line=other.line)
+        raise ParseError(_("no later step uses {name}: each step of a chain rule must feed "
+                           "the next").format(name=step.name), line=step.line)
+
+
+def _stem(name: str) -> str:
+    """``g`` for ``g1``, the first component of a vector ``g`` (see evaluate)."""
+    return name.rstrip("0123456789")
 
 
 def size_assignments(problem: Problem, sizes: tuple[int, ...]) -> list[dict[str, int]]:

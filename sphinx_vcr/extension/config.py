@@ -10,7 +10,7 @@ from sphinx.util import logging
 
 from ..core.cache import OutcomeCache
 from ..core.verify import Settings
-from .i18n import _
+from .i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
@@ -65,22 +65,31 @@ def setup_config(app: Sphinx) -> None:
     app.connect("config-inited", validate)
 
 
+#: name: (test, what a valid value is)
+_CHECKS = {
+    "vcr_layout": (lambda v: v in ("numerator", "denominator"),
+                   N_("'numerator' or 'denominator'")),
+    "vcr_samples": (lambda v: isinstance(v, int) and 1 <= v <= 100,
+                    N_("an integer from 1 to 100")),
+    "vcr_sizes": (lambda v: isinstance(v, tuple | list) and v and all(
+        isinstance(s, int) and 1 <= s <= 8 for s in v),
+        N_("a tuple of integers from 1 to 8, such as (1, 2, 3)")),
+    "vcr_rtol": (lambda v: isinstance(v, int | float) and 0 <= v < 1,
+                 N_("a number from 0 to 1 (exclusive)")),
+    "vcr_atol": (lambda v: isinstance(v, int | float) and v >= 0,
+                 N_("a number of at least 0")),
+    "vcr_timeout": (lambda v: isinstance(v, int | float) and v > 0,
+                    N_("a number of seconds above 0")),
+}
+
+
 def validate(app: Sphinx, config: Config) -> None:
     """Replace invalid values by their defaults, with a warning that says why."""
-    checks = {
-        "vcr_layout": lambda v: v in ("numerator", "denominator"),
-        "vcr_samples": lambda v: isinstance(v, int) and 1 <= v <= 100,
-        "vcr_sizes": lambda v: isinstance(v, tuple | list) and v and all(
-            isinstance(s, int) and 1 <= s <= 8 for s in v),
-        "vcr_rtol": lambda v: isinstance(v, int | float) and 0 <= v < 1,
-        "vcr_atol": lambda v: isinstance(v, int | float) and v >= 0,
-        "vcr_timeout": lambda v: isinstance(v, int | float) and v > 0,
-    }
-    for name, ok in checks.items():
+    for name, (ok, valid) in _CHECKS.items():
         value = config[name]
         if not ok(value):
-            logger.warning(_("invalid %s = %r; using %r"), name, value, _DEFAULTS[name],
-                           type="vcr", subtype="config")
+            logger.warning(_("invalid %s = %r (it must be %s); using %r"), name, value,
+                           _(valid), _DEFAULTS[name], type="vcr", subtype="config")
             config[name] = _DEFAULTS[name]
 
 

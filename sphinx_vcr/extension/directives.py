@@ -83,13 +83,12 @@ class VcrDirective(SphinxDirective):
             if _is_myst(self.state):
                 # MyST numbers content lines from 0 and gives the content's offset from
                 # the fence line, which is self.lineno.
-                return f"{source}:{self.lineno + 1 + self.content_offset + outcome.line}"
-            return f"{source}:{offset + 1}"
+                offset = self.lineno + self.content_offset + outcome.line
+            return _where(source, offset + 1)
+        source, line = self.get_source_info()
         if outcome.option:
-            line = self._option_line(outcome.option)
-            if line is not None:
-                return f"{self.get_source_info()[0]}:{line}"
-        return self.get_location()
+            line = self._option_line(outcome.option) or line
+        return _where(source, line)
 
     def _option_line(self, option: str) -> int | None:
         """The 1-based line of ``:option:`` in this directive, if it can be found."""
@@ -119,11 +118,19 @@ class VcrDirective(SphinxDirective):
             return
         if outcome.ok:
             if self.config.vcr_show_successes:
-                logger.info("[vcr.%s] verified: %s", self.kind, outcome.badge,
+                logger.info("[vcr.%s] %s", self.kind,
+                            _("Verified: {badge}").format(badge=outcome.badge),
                             location=location)
             return
         logger.error("[vcr.%s] %s", self.kind, outcome.message, location=location,
                      type="vcr", subtype=outcome.subtype)
+
+
+def _where(source: str, line: int | None) -> str:
+    """``file:line``, the file absolute: docutils names the lines of an included file
+    relative to the working folder, and every other line absolutely."""
+    path = Path(source)
+    return f"{path.resolve() if path.is_file() else source}:{line or 0}"
 
 
 def _is_myst(state: object) -> bool:

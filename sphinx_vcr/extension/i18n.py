@@ -25,6 +25,8 @@ LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 #: The Sphinx layer's gettext: words shown in pages and in the build's output.
 _ = get_translation(CATALOG)
+#: Marks text kept in constants for extraction; it is translated with :data:`_` on use.
+N_ = words.N_
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -43,8 +43,10 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
                          location=record["location"], type="vcr", subtype=record["subtype"])
     if not counts:
         return
-    line = _("{verified} verified, {failed} failed, {errors} errors").format(
-        verified=counts[VERIFIED], failed=counts[FAILED], errors=counts[ERROR])
+    errors = (_("{count} error") if counts[ERROR] == 1 else _("{count} errors")).format(
+        count=counts[ERROR])
+    line = _("{verified} verified, {failed} failed, {errors}").format(
+        verified=counts[VERIFIED], failed=counts[FAILED], errors=errors)
     if counts[SKIPPED]:
         line = _("{summary} ({skipped} not checked: vcr_fail_fast stopped at the first "
                  "failure)").format(summary=line, skipped=counts[SKIPPED])

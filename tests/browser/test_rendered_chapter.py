@@ -58,4 +58,4 @@ def test_a_chinese_reader_gets_chinese_badges(page):
     mistakes = re.findall(r'class="vcr-badge vcr-mistake">([^<]*)<', dom)
     assert verified and all(text.startswith("已验证：") for text in verified)
     assert mistakes and all(text.startswith("已知错误，已确认不成立：") for text in mistakes)
-    assert "Verified:" not in dom and "known mistake" not in dom
+    assert "Verified:" not in dom and "Known mistake" not in dom

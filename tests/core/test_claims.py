@@ -152,7 +152,7 @@ def test_wrong_claim_marked_as_mistake_is_verified(case):
     kind, argument, content, options = case
     outcome = check(kind, argument, content, {**options, "mistake": None})
     assert outcome.status == "verified" and outcome.mistake
-    assert "known mistake" in outcome.badge
+    assert outcome.badge.startswith("Known mistake, confirmed wrong: ")
 
 
 def test_right_claim_marked_as_mistake_fails():
@@ -318,3 +318,13 @@ def test_edge_cases_found_in_review(case, status, text):
 def test_hints_for_chain_terms_and_partial_domains(case, hint):
     outcome = check(*case)
     assert outcome.status == "failed" and hint in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("content, line, text", [
+    (["u = x**2", "y = sin(v)"], 1, "v is neither defined by a step nor declared"),
+    (["u = x**2", "w = 3*x", "y = sin(u)"], 1, "no later step uses w"),
+])
+def test_a_chain_step_that_feeds_nothing_is_a_located_error(content, line, text):
+    outcome = check(C, "", content, {"wrt": "x", "expect": "2*x*cos(x**2)"})
+    assert (outcome.status, outcome.subtype, outcome.line) == ("error", "parse", line)
+    assert outcome.message.startswith(text)

@@ -39,7 +39,9 @@ def test_check_never_raises_in_any_position(text, position):
     if position == "argument":
         argument = text
     elif position == "content":
-        kind, argument, content = "chain-rule", "", ["u = x**2 + w @ w", f"v = {text}"]
+        # The text is a factor of the second step, which must use u (a chain rule's steps
+        # must feed each other).
+        kind, argument, content = "chain-rule", "", ["u = x**2 + w @ w", f"v = u * ({text})"]
         options.pop("expect")
     else:
         options[position] = text

@@ -94,7 +94,7 @@ def test_other_builders_render_readable_output(make_app, rootdir, tmp_path, buil
                     confoverrides={"vcr_show_successes": True, "vcr_badge": False})
 def test_show_successes_and_no_badge(app):
     app.build()
-    assert app.status.getvalue().count("verified: claim") >= 5
+    assert app.status.getvalue().count("Verified: claim") >= 5
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert "vcr-badge vcr-verified" not in html
 

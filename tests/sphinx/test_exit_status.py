@@ -112,6 +112,6 @@ def test_an_edit_re_verifies_only_the_edited_page(tmp_path):
     page = src / "page1.rst"
     page.write_text(page.read_text().replace("x**3 + 1", "x**3 + 7"))
     again = build(src)
-    checked = [line for line in again.status.getvalue().splitlines() if "verified:" in line]
+    checked = [line for line in again.status.getvalue().splitlines() if "Verified:" in line]
     assert len(checked) == 2  # the two directives of page1
     assert all("page1.rst" in line for line in checked), checked

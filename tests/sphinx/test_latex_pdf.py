@@ -98,7 +98,7 @@ def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_pa
     shutil.copytree(rootdir / "test-latex", src)
     app, tex_file = build_latex(make_app, src)
     assert app.statuscode == 1  # the wrong claim fails the LaTeX build too
-    assert "sphinx-vcr: 4 verified, 1 failed, 1 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 4 verified, 1 failed, 1 error" in app.status.getvalue()
     tex = tex_file.read_text(encoding="utf8")
 
     # Every block is display math in the .tex, verbatim: LaTeX needs no escaping of it.
@@ -118,7 +118,7 @@ def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_pa
     assert re.search(r"\nVerification failed \{\[\}vcr\.mismatch\{\]\}: claim does not hold "
                      r"at x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 \\sphinxhyphen\{\}"
                      r"\\textgreater\{\} ", tex)
-    assert re.search(r"\nknown mistake, confirmed wrong: claim does not hold at n=\d; "
+    assert re.search(r"\nKnown mistake, confirmed wrong: claim does not hold at n=\d; "
                      r"w\\_1=", tex)
     assert "\nInput error {[}vcr.parse{]}: syntax error in" in tex
     assert r"x\_\{1\} ** 2 \% 3 \& \$y" in tex
@@ -140,7 +140,7 @@ def test_wrong_claim_mistake_and_input_error_compile_to_pdf(make_app, rootdir, t
     assert text.count("Verified: claim verified symbolically") == 3
     assert re.search(r"Verification failed \[vcr\.mismatch\]: claim does not hold at "
                      r"x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> ", text), text
-    assert "known mistake, confirmed wrong: claim does not hold at n=" in text
+    assert "Known mistake, confirmed wrong: claim does not hold at n=" in text
     assert "Input error [vcr.parse]: syntax error in" in text
     assert "x_{1} ** 2 % 3 & $y" in text
     # upright words inside the math come through as text
@@ -168,6 +168,6 @@ def test_tour_page_compiles_to_pdf(make_app, rootdir, tmp_path):
     pdf = latexmk(tex)
     text = pdf_text(pdf)
     assert text.count("Verified: claim verified") == verified
-    assert text.count("known mistake, confirmed wrong") == mistakes
+    assert text.count("Known mistake, confirmed wrong") == mistakes
     assert text.count("(claimed)") == mistakes
     assert typesetting_problems(tex.with_suffix(".log")) == []
