@@ -5,10 +5,13 @@
    claims stop here, without paying for simplification.
 2. SymPy then tries to reduce each remaining difference: to zero (equal), or to a
    non-zero number (wrong, however small: a claim off by ``1e-30`` is wrong, not "close
-   enough").
-3. What SymPy cannot decide (a claim written with ``where()``, say) is compared at many
-   more points: spread over six orders of magnitude, and on both sides of every kink of
-   the claim and the derivative, so a claim wrong on part of the domain is caught.
+   enough"). Cheap certain checks run for every entry first; simplification has a time
+   budget per entry.
+3. What SymPy has not decided (a claim written with ``where()``, an identity too large
+   to simplify in time) is compared in 150-digit arithmetic at the sample points and at
+   many more: spread over six orders of magnitude, and on both sides of every kink of
+   the claim and the derivative, so a claim wrong on part of the domain, or by a tiny
+   constant, is caught whether or not simplification finished.
 
 Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 ``z > 0``) are resolved first, so a derivative on one branch of a ReLU is exact too.
@@ -17,7 +20,7 @@ Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -31,8 +34,13 @@ from .numeric import code_printer
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative: far above 50-digit rounding, and far below
                                   # any difference a claim could mean
+#: Entries that exact simplification leaves undecided are compared again with these:
+#: a claim off by a constant far below the 50-digit tolerance (``+ 10**-45``), which
+#: only simplification would otherwise catch, and only if it finishes in time.
+FINE_DIGITS = 150
+FINE_TOLERANCE = mpmath.mpf("1e-140")
 MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
-EXACT_SECONDS = 1.0               # of exact simplification per comparison
+EXACT_SECONDS = 1.0               # of simplification per entry of a comparison
 MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
                                   # this (a power of a sum) is left to the points
 
@@ -117,44 +125,62 @@ def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
 
 def exactly_zero(expr: sympy.Expr) -> bool | None:
     """True if ``expr`` is identically zero, False if it is certainly not (a non-zero
-    number, a non-zero rational function, whose cancelled form is canonical, or an
-    expression SymPy knows is never zero), else None (for the points to decide).
+    number, a non-zero rational function, or an expression SymPy knows is never zero),
+    else None (for the points to decide).
 
-    Every stage is bounded by the size of what it works on: a true claim must never
-    run out of time here (``(sin(x)**2 + cos(x)**2)**30`` against ``1``); what is too
-    large to decide cheaply goes to the points.
+    :func:`quick_verdict` first; then SymPy's simplifications of the expression as the
+    author wrote it (simplifying an expansion instead loses what ``simplify`` would
+    see, such as a constant left over from ``tanh``). The caller bounds the time.
     """
-    if expr == 0:
-        return True
-    expanded = cheap_expand(expr)
-    if expanded is None:
-        return None
-    if expanded == 0:
-        return True
-    if sympy.count_ops(expanded) > MAX_SIMPLIFY_OPS:
-        return None
+    quick = quick_verdict(expr)
+    if quick is not None:
+        return quick
     if expr.is_rational_function():
-        return sympy.cancel(expanded) == 0
+        return sympy.cancel(expr) == 0
     # SymPy cannot decide piecewise expressions against each other (a where() claim
     # against a step function), and tries for seconds: leave them to the points.
-    if expr.has(*_PIECEWISE):
-        return _nonzero_verdict(expanded)
+    if expr.has(*_PIECEWISE) or sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
+        return None
     for simplify in (sympy.cancel, _trig_and_exp, sympy.simplify):
         try:
-            reduced = simplify(expanded)
+            reduced = simplify(expr)
         except (TypeError, ValueError, NotImplementedError, AttributeError):
+            continue
+        if reduced is None:
             continue
         if reduced == 0:
             return True
-        verdict = _nonzero_verdict(reduced)
-        if verdict is not None or reduced.is_number:
-            return verdict
+        if reduced.is_zero is False:  # non-zero for every (real) value of its symbols
+            return False
+        if reduced.is_number:
+            return None
     return None
 
 
-def _nonzero_verdict(reduced: sympy.Expr) -> bool | None:
-    # False: non-zero for every (real) value of its symbols.
-    return False if reduced.is_zero is False else None
+def quick_verdict(expr: sympy.Expr) -> bool | None:
+    """The cheap, certain answers: zero once expanded (where the expansion is small),
+    or a rational function that is not zero at an exact rational point."""
+    if expr == 0:
+        return True
+    expanded = cheap_expand(expr)
+    if expanded is not None and expanded == 0:
+        return True
+    if expr.is_rational_function():
+        for value in _rational_values(expr):
+            if value != 0:
+                return False
+    return None
+
+
+def _rational_values(expr: sympy.Expr) -> Iterator[sympy.Expr]:
+    """``expr`` at a few rational points, exactly (skipping poles)."""
+    symbols = sorted(expr.free_symbols, key=str)
+    for k in range(3):
+        point = {s: sympy.Rational(2 * i + 3 + k, 7 + 2 * k * (i + 1))
+                 for i, s in enumerate(symbols)}
+        value = expr.xreplace(point)
+        if value.is_finite:
+            yield value
 
 
 def cheap_expand(expr: sympy.Expr) -> sympy.Expr | None:
@@ -174,13 +200,14 @@ def _expanded_terms(expr: sympy.Basic) -> int:
         for factor in expr.args:
             total = min(total * _expanded_terms(factor), MAX_EXPANDED_TERMS + 1)
         return total
-    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and abs(expr.exp) > 1:
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Rational and abs(expr.exp) > 1:
         terms = _expanded_terms(expr.base)
         if terms == 1:
             return 1
-        # the multinomial (a_1 + ... + a_k)**n has C(n + k - 1, k - 1) terms
-        return min(math.comb(abs(int(expr.exp)) + terms - 1, terms - 1),
-                   MAX_EXPANDED_TERMS + 1)
+        # the multinomial (a_1 + ... + a_k)**n has C(n + k - 1, k - 1) terms; of a
+        # rational power p/q, expand multiplies out the integer part
+        power = math.ceil(abs(expr.exp))
+        return min(math.comb(power + terms - 1, terms - 1), MAX_EXPANDED_TERMS + 1)
     if expr.args:  # functions are expanded inside too
         return max(1, min(sum(_expanded_terms(a) for a in expr.args),
                           MAX_EXPANDED_TERMS + 1))
@@ -191,17 +218,21 @@ _PIECEWISE = (sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min
               sympy.Abs)
 
 
-def _trig_and_exp(expr: sympy.Expr) -> sympy.Expr:
-    return sympy.cancel(sympy.powsimp(sympy.trigsimp(sympy.expand(expr))))
+def _trig_and_exp(expr: sympy.Expr) -> sympy.Expr | None:
+    expanded = cheap_expand(expr)
+    if expanded is None:
+        return None
+    return sympy.cancel(sympy.powsimp(sympy.trigsimp(expanded)))
 
 
 def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
-              points: np.ndarray) -> list[list[mpmath.mpc | mpmath.mpf | None]]:
-    """``exprs`` at each point in 50-digit arithmetic (None where not a number)."""
+              points: np.ndarray, digits: int = DIGITS
+              ) -> list[list[mpmath.mpc | mpmath.mpf | None]]:
+    """``exprs`` at each point in ``digits``-digit arithmetic (None where not a number)."""
     fn = sympy.lambdify([list(symbols)], list(exprs), modules="mpmath",
                         printer=code_printer(MpmathPrinter))
     rows = []
-    with mpmath.workdps(DIGITS):
+    with mpmath.workdps(digits):
         for point in points:
             try:
                 values = fn([mpmath.mpf(float(v)) for v in point])
@@ -230,12 +261,15 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
         return Comparison(False, False, found)
     if not prove:
         return Comparison(True, False)
-    verdicts: dict[tuple[int, int], bool | None] = dict.fromkeys(cells)
-    # Exact simplification can take seconds on a true identity; the points decide
-    # whatever it has not settled within its budget, so a true claim never times out.
-    with soft_limit(EXACT_SECONDS):
-        for cell in cells:
-            verdicts[cell] = exactly_zero(claim[cell] - actual[cell])
+    # The cheap, certain verdicts for every entry first, so that no slow entry keeps
+    # a wrong one from being found; then simplification, entry by entry, each within
+    # a budget: it can take seconds on a true identity, and what it has not settled
+    # in time is left to the points, so a true claim never times out here.
+    verdicts = {cell: quick_verdict(claim[cell] - actual[cell]) for cell in cells}
+    for cell in cells:
+        if verdicts[cell] is None:
+            with soft_limit(EXACT_SECONDS):
+                verdicts[cell] = exactly_zero(claim[cell] - actual[cell])
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
         i, j = wrong[0]
@@ -244,29 +278,36 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     undecided = [cell for cell, verdict in verdicts.items() if verdict is None]
     if not undecided:
         return Comparison(True, True)
+    found = _differ_at(claim, actual, undecided, symbols, points, fine=True)
+    if found:
+        return Comparison(False, False, found)
     if probes is not None:
-        found = _differ_at(claim, actual, undecided, symbols, probes())
+        found = _differ_at(claim, actual, undecided, symbols, probes(), fine=True)
         if found:
             return Comparison(False, False, found, partial=True)
     return Comparison(True, False)
 
 
 def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[tuple[int, int]],
-               symbols: Sequence[sympy.Symbol], points: np.ndarray) -> Difference | None:
-    """The first cell and point where claim and derivative differ in 50 digits."""
+               symbols: Sequence[sympy.Symbol], points: np.ndarray, fine: bool = False
+               ) -> Difference | None:
+    """The first cell and point where claim and derivative differ in 50 digits (in 150
+    digits if ``fine``)."""
     if not len(points):
         return None
+    digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
-    for point, row in zip(points, values_at(exprs, symbols, points)):
+    for point, row in zip(points, values_at(exprs, symbols, points, digits)):
         for k, (i, j) in enumerate(cells):
             # A value that is not a number is a difference too: only agreement proven
             # at the point may pass.
-            if not agree(row[2 * k], row[2 * k + 1]):
+            if not agree(row[2 * k], row[2 * k + 1], tolerance, digits):
                 return Difference(i, j, claim[i, j], actual[i, j], point)
     return None
 
 
-def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE) -> bool:
+def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE,
+          digits: int = DIGITS) -> bool:
     """Whether two values are equal to ``tolerance``, relative (and absolute below 1).
 
     The arithmetic runs at the full working precision: outside it, mpmath would round
@@ -274,7 +315,7 @@ def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE) -> bool:
     """
     if x is None or y is None:
         return False
-    with mpmath.workdps(DIGITS):
+    with mpmath.workdps(digits):
         return bool(abs(x - y) <= tolerance * max(1, abs(x), abs(y)))
 
 

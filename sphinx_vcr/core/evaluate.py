@@ -30,6 +30,7 @@ from .syntax import (
     Num,
     Transpose,
     Unary,
+    component_of,
 )
 from .words import _
 
@@ -123,15 +124,14 @@ def check_entry_clash(name: str, values: dict[str, Value]) -> None:
 
 def _component(name: str, values: dict[str, Value]) -> Value | None:
     """``g1`` is the first entry of a fixed-length vector ``g`` (1-based)."""
-    stem = name.rstrip("0123456789")
-    digits = name[len(stem):]
-    if not stem or not digits or stem not in values or values[stem].is_scalar:
+    split = component_of(name)
+    if split is None or split[0] not in values or values[split[0]].is_scalar:
         return None
+    stem, index = split
     vector = values[stem]
     rows, cols = vector.shape
     if not (rows.is_Integer and cols.is_Integer) or 1 not in (int(rows), int(cols)):
         return None
-    index = int(digits)
     length = int(rows) * int(cols)
     if not 1 <= index <= length:
         raise ShapeError(_("{name} refers to entry {index} of {vector}, which has {length} "

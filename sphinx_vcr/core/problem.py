@@ -21,7 +21,7 @@ from .parse import (
     parse_definition,
     parse_expression,
 )
-from .syntax import Declaration, Definition, Expr, names_in
+from .syntax import Declaration, Definition, Expr, component_of, names_in
 from .words import _
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
@@ -202,7 +202,7 @@ def _check_chain_is_connected(problem: Problem, declared: set[str]) -> None:
     known = declared | {d.name for d in problem.definitions}
     for index, step in enumerate(problem.definitions[:-1]):
         later = problem.definitions[index + 1:]
-        if any(_stem(name) == step.name or name == step.name
+        if any(step.name in (name, _stem(name))
                for d in later for name in names_in(d.expr)):
             continue
         for other in later:
@@ -218,8 +218,9 @@ def _check_chain_is_connected(problem: Problem, declared: set[str]) -> None:
 
 
 def _stem(name: str) -> str:
-    """``g`` for ``g1``, the first component of a vector ``g`` (see evaluate)."""
-    return name.rstrip("0123456789")
+    """``g`` for ``g1``, an entry of a vector ``g``; else the name itself."""
+    split = component_of(name)
+    return split[0] if split else name
 
 
 def size_assignments(problem: Problem, sizes: tuple[int, ...]) -> list[dict[str, int]]:

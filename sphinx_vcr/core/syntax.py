@@ -123,6 +123,14 @@ def children(node: Expr) -> tuple[Expr, ...]:
     return ()
 
 
+def component_of(name: str) -> tuple[str, int] | None:
+    """``("g", 1)`` for ``g1``, which names entry 1 of a vector ``g`` if there is one."""
+    stem = name.rstrip("0123456789")
+    if not stem or stem == name:
+        return None
+    return stem, int(name[len(stem):])
+
+
 def names_in(node: Expr) -> set[str]:
     """Every name used in ``node``."""
     return {n.id for n in walk(node) if isinstance(n, Name)}

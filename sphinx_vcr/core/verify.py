@@ -49,7 +49,7 @@ _memo: OrderedDict[tuple, Outcome] = OrderedDict()
 MEMO_SIZE = 16384
 
 
-#: Outcomes that depend on the machine, not only on the text: never stored on disk.
+#: Outcomes that depend on the machine, not only on the text: never memoised or stored.
 _UNCACHEABLE = ("timeout", "internal")
 
 
@@ -114,7 +114,7 @@ def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:
         _memo.move_to_end(key)
         outcome = _memo[key]
         # Known in this process but perhaps not in this build directory's cache.
-        if cache is not None and outcome.subtype not in _UNCACHEABLE:
+        if cache is not None:
             disk_key = cache_key(repr(key))
             if not cache.has(disk_key):
                 cache.put(disk_key, outcome)
@@ -126,7 +126,11 @@ def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:
 
 
 def _remember(key: tuple, outcome: Outcome, cache: OutcomeCache | None) -> None:
-    if cache is not None and outcome.subtype not in _UNCACHEABLE:
+    # A timeout depends on the machine's load at the time (a prefetch worker competing
+    # with others, say), not only on the text: it is reported, but never reused.
+    if outcome.subtype in _UNCACHEABLE:
+        return
+    if cache is not None:
         cache.put(cache_key(repr(key)), outcome)
     _memorise(key, outcome)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -74,16 +75,26 @@ def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
     case = ET.SubElement(suite, "testcase",
                          name=f"{row['directive']} at line {row['directive_line']}",
                          classname=row["document"].replace("/", "."), time="0",
-                         file=row["source"])
+                         file=_xml(row["source"]))
     if row["line"] is not None:
         case.set("line", str(row["line"]))
     tag = {FAILED: "failure", ERROR: "error", SKIPPED: "skipped"}.get(row["status"])
     if tag is None:
         return
-    element = ET.SubElement(case, tag, message=row["message"].split("\n")[0])
+    message = _xml(row["message"])
+    element = ET.SubElement(case, tag, message=message.split("\n")[0])
     if tag != "skipped":
         element.set("type", f"vcr.{row['subtype']}")
-        element.text = f"{row['source']}:{row['line']}: {row['message']}"
+        element.text = f"{_xml(row['source'])}:{row['line']}: {message}"
+
+
+#: Characters XML 1.0 cannot hold even escaped (control characters, lone surrogates):
+#: a message quotes the document's text, which may contain them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _split(location: str) -> tuple[str, int | None]:

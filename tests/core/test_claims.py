@@ -234,6 +234,16 @@ def test_repeated_checks_give_equal_but_independent_outcomes():
 SUBTLY_WRONG = [
     # too large to prove exactly, and wrong by a hair
     (D, "(sin(x)**2 + cos(x)**2)**30 * x", [], {"wrt": "x", "expect": "1 + 10**-30"}),
+    # wrong by less than the points can see: only exact simplification tells (of the
+    # expression as written: its expansion hides the constant from simplify)
+    (D, "tanh(x)", [], {"wrt": "x", "expect": "4*exp(2*x)/(exp(2*x) + 1)**2 + 10**-45"}),
+    (D, "(x + y + 2)**20", [], {"wrt": "x",
+                                "expect": "(20*x + 20*y + 40)*(x + y + 2)**18 + 10**-45"}),
+    # slow entries must not use up the time that finds a wrong one after them
+    (J, "", ["f = tanh(x)", "g = tanh(y)", "h = tanh(z)", "k = w**2"],
+     {"wrt": "x, y, z, w", "expect": "[[4*exp(2*x)/(exp(2*x) + 1)**2, 0, 0, 0], "
+      "[0, 4*exp(2*y)/(exp(2*y) + 1)**2, 0, 0], [0, 0, 4*exp(2*z)/(exp(2*z) + 1)**2, 0], "
+      "[0, 0, 0, 2*w + 10**-45]]"}),
     (D, "max(x, 3/2)", [], {"wrt": "x", "expect": "0"}),
     (D, "where(x > -3/2, x**2, 0)", [], {"wrt": "x", "expect": "2*x"}),
     (D, "abs(x - 1/10)", [], {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
@@ -251,6 +261,18 @@ SUBTLY_WRONG = [
     (G, "mean(h) * sum(w)", [], {"wrt": "w[n]", "vars": "X[N, n], V[k, m], h[m], c[q]",
                                  "expect": "sum(h)/n*ones(n).T"}),
 ]
+
+
+@pytest.mark.parametrize("case", SUBTLY_WRONG, ids=_id)
+def test_subtly_wrong_claims_fail_even_with_no_time_to_simplify(case, monkeypatch):
+    """Soundness must not depend on the machine's load: with simplification cut short
+    at once, the 150-digit points still catch every one of these."""
+    from sphinx_vcr.core import compare, verify
+
+    monkeypatch.setattr(compare, "EXACT_SECONDS", 1e-4)
+    monkeypatch.setattr(verify, "_memo", verify.OrderedDict())
+    outcome = check(*case)
+    assert outcome.status == "failed", outcome.message
 
 
 @pytest.mark.parametrize("case", SUBTLY_WRONG, ids=_id)
@@ -274,6 +296,8 @@ def test_subtly_wrong_claims_fail(case):
     (D, "(sin(x)**2 + cos(x)**2)**30 * x", [], {"wrt": "x", "expect": "1"}),
     (D, "(sin(x)**2 + cos(x)**2)**20 * x", [], {"wrt": "x", "expect": "1"}),
     (J, "(sin(x)**2 + cos(x)**2)**25 * x", [], {"wrt": "x[n]", "expect": "eye(n)"}),
+    (D, "x*(x + y + z + w + u + v)**(61/2)", [], {"wrt": "x", "expect":
+        "(x + y + z + w + u + v + 61/2*x)*(x + y + z + w + u + v)**(59/2)"}),
 ], ids=_id)
 def test_correct_claims_in_hard_places_verify(case):
     outcome = check(*case)

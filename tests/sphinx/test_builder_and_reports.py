@@ -115,3 +115,17 @@ def test_reports_of_incremental_parallel_builds_cover_pages_not_reread(tmp_path)
     assert len({r["document"] for r in after["outcomes"]}) == 6  # every page but index
     assert after == before
     assert after["summary"]["failed"] == 1
+
+
+def test_junit_stays_well_formed_whatever_the_message_quotes():
+    from xml.dom import minidom
+
+    from sphinx_vcr.extension.report import junit_report
+
+    row = {"document": "index", "source": "index.rst", "line": 3, "directive_line": 3,
+           "directive": "derivative", "status": "error", "subtype": "parse",
+           "method": None, "points": 0, "max_error": 0.0,
+           "message": "unknown option :exp\x01ect: in 'x\x00' & <y>"}
+    document = minidom.parseString(junit_report([row]))  # raises if not well-formed
+    error = document.getElementsByTagName("error")[0]
+    assert error.getAttribute("message") == "unknown option :exp\ufffdect: in 'x\ufffd' & <y>"
