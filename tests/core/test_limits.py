@@ -64,3 +64,21 @@ def test_an_outer_timeout_is_not_absorbed_by_a_soft_limit():
         spin(start + 3)
     assert time.monotonic() - start < 1
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_no_timeout_is_raised_inside_the_limits_own_bookkeeping():
+    """An alarm that lands while a limit is being lifted (in this module or in
+    contextlib) must not escape the block half cleaned up; the next alarm raises."""
+    import contextlib
+    import sys
+
+    from sphinx_vcr.core import limits
+
+    with time_limit(5):
+        limits._deadlines[0] = time.monotonic() - 1  # spent
+        here = sys._getframe()
+        quiet = type("Frame", (), {"f_code": type("Code", (), {
+            "co_filename": contextlib.__file__})()})()
+        limits._expire(signal.SIGALRM, quiet)  # nothing happens
+        with pytest.raises(VcrTimeout):
+            limits._expire(signal.SIGALRM, here)
