@@ -133,8 +133,11 @@ def exactly_zero(expr: sympy.Expr) -> bool | None:
     see, such as a constant left over from ``tanh``). The caller bounds the time.
     """
     quick = quick_verdict(expr)
-    if quick is not None:
-        return quick
+    return quick if quick is not None else simplified_verdict(expr)
+
+
+def simplified_verdict(expr: sympy.Expr) -> bool | None:
+    """What SymPy's simplifications decide, where :func:`quick_verdict` could not."""
     if expr.is_rational_function():
         return sympy.cancel(expr) == 0
     # SymPy cannot decide piecewise expressions against each other (a where() claim
@@ -269,7 +272,7 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     for cell in cells:
         if verdicts[cell] is None:
             with soft_limit(EXACT_SECONDS):
-                verdicts[cell] = exactly_zero(claim[cell] - actual[cell])
+                verdicts[cell] = simplified_verdict(claim[cell] - actual[cell])
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
         i, j = wrong[0]

@@ -130,7 +130,9 @@ def _where(source: str, line: int | None) -> str:
     """``file:line``, the file absolute: docutils names the lines of an included file
     relative to the working folder, and every other line absolutely."""
     path = Path(source)
-    return f"{path.resolve() if path.is_file() else source}:{line or 0}"
+    if not path.is_absolute() and path.is_file():
+        source = str(path.resolve())
+    return f"{source}:{line or 0}"
 
 
 def _is_myst(state: object) -> bool:
