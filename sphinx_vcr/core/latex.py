@@ -4,17 +4,26 @@ Conventions of the chapters we typeset: declared vectors bold (``\\mathbf{w}``),
 bold upper-case, scalars italic; Greek names as Greek letters; a trailing number or an
 ``_suffix`` as a subscript (``g1`` is g_1). Element-wise product and quotient of arrays
 are ``\\odot`` and ``\\oslash``; the dot product of two vectors is ``\\cdot``.
+
+:func:`name` is a name's usual form. Two names of one directive can share it (``x2`` and
+``x_2``), so the printers take a :class:`~.names.Names` table, which writes every name
+of a directive distinctly (and the entries of its vectors, as SymPy results show them).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 
 from .syntax import ArrayLit, Binary, Call, Compare, Const, Expr, Name, Num, Transpose, Unary
 from .words import _
+
+if TYPE_CHECKING:
+    from .names import Names
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
@@ -45,25 +54,55 @@ _FUNCTIONS = {
 _RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne"}
 
 
-def name(text: str, style: str = "scalar") -> str:
-    """LaTeX for a name: ``w`` as a vector is ``\\mathbf{w}``, ``alpha2`` is ``\\alpha_{2}``."""
+def name(text: str, style: str = "scalar", *, keep_case: bool = False,
+         inline: bool = False, spelled: bool = False) -> str:
+    """LaTeX for a name: ``w`` as a vector is ``\\mathbf{w}``, ``alpha2`` is ``\\alpha_{2}``.
+
+    The flags are the other forms :class:`~.names.Names` gives a name when its usual one
+    is taken: ``keep_case`` (a matrix ``a`` stays bold a), ``inline`` (the number of
+    ``x2`` stays on the line) and ``spelled`` (``x_`` as written, its underscore too).
+    """
+    body, sub = name_parts(text, style, keep_case=keep_case, inline=inline,
+                           spelled=spelled)
+    return body + (f"_{{{sub}}}" if sub else "")
+
+
+def name_parts(text: str, style: str = "scalar", *, keep_case: bool = False,
+               inline: bool = False, spelled: bool = False) -> tuple[str, str | None]:
+    """A name's LaTeX without its subscript, and the subscript (``None`` if none)."""
+    array = style in ("vector", "matrix")
+    if spelled:
+        body = text.replace("_", r"\_")
+        return (rf"\mathbf{{{body}}}" if array else rf"\mathit{{{body}}}"), None
     stem, sub = _split(text)
-    if style == "matrix" and stem not in GREEK:
+    digits = ""
+    if inline and sub and "_" not in text:
+        digits, sub = sub, None
+    if style == "matrix" and not keep_case and stem not in GREEK:
         stem = stem[0].upper() + stem[1:]
-    core = f"\\{stem}" if stem in GREEK else (stem if len(stem) == 1
-                                                 else rf"\mathit{{{stem}}}")
-    if style in ("vector", "matrix"):
-        core = rf"\boldsymbol{{{core}}}" if stem in GREEK else rf"\mathbf{{{stem}}}"
-    return core + (f"_{{{sub}}}" if sub else "")
+    if stem in GREEK:
+        core = f"\\{stem}{digits}"
+        return (rf"\boldsymbol{{{core}}}" if array else core), sub or None
+    if array:
+        return rf"\mathbf{{{stem}{digits}}}", sub or None
+    if len(stem) == 1 and not digits:
+        return stem, sub or None
+    return rf"\mathit{{{stem}{digits}}}", sub or None
 
 
 class Printer:
-    """Prints expression trees; ``styles`` maps names to scalar/vector/matrix."""
+    """Prints expression trees; ``styles`` maps names to scalar/vector/matrix.
+
+    ``names``, if given, writes the names (and picks the symbols of functions that a
+    name's LaTeX would otherwise look like); else each name takes its usual form.
+    """
 
     def __init__(self, styles: dict[str, str],
-                 shapes: Callable[[Expr], bool | None] | None = None) -> None:
+                 shapes: Callable[[Expr], bool | None] | None = None,
+                 names: Names | None = None) -> None:
         self.styles = styles
         self.shapes = shapes
+        self.names = names
 
     def __call__(self, node: Expr) -> str:
         return self.print(node)[0]
@@ -102,7 +141,8 @@ class Printer:
             case Const():
                 return r"\pi", _PREC["atom"]
             case Name(id=n):
-                return name(n, self.styles.get(n, "scalar")), _PREC["atom"]
+                text = self.names(n) if self.names else name(n, self.styles.get(n, "scalar"))
+                return text, _PREC["atom"]
             case Unary(op=op, operand=o):
                 return op + self.wrap(o, _PREC["neg"]), _PREC["neg"]
             case Transpose(operand=o):
@@ -168,27 +208,64 @@ class Printer:
         if func == "dot":
             return f"{self.wrap(args[0], 5)} \\cdot {self.wrap(args[1], 5)}"
         if func in ("eye", "ones", "zeros"):
-            symbol = {"eye": "I", "ones": r"\mathbf{1}", "zeros": r"\mathbf{0}"}[func]
+            identity = self.names.identity if self.names else "I"
+            symbol = {"eye": identity, "ones": r"\mathbf{1}", "zeros": r"\mathbf{0}"}[func]
             return f"{symbol}_{{{', '.join(self(a) for a in args)}}}"
         if func == "where":
             cond, yes, no = (self(a) for a in args)
             return (r"\begin{cases}" + yes + r" & \text{" + _("if") + " } " + cond + r" \\ "
                     + no + r" & \text{" + _("otherwise") + r"}\end{cases}")
         inner = ", ".join(self(a) for a in args)
-        return rf"{_FUNCTIONS[func]}\left({inner}\right)"
+        symbol = self.names.sigmoid if func == "sigmoid" and self.names else _FUNCTIONS[func]
+        return rf"{symbol}\left({inner}\right)"
 
 
-def sympy_latex(expr: sympy.Basic) -> str:
-    """LaTeX of a SymPy result (a matrix in ``bmatrix``); 1 x 1 matrices as scalars."""
+def sympy_latex(expr: sympy.Basic, names: Names | None = None) -> str:
+    """LaTeX of a SymPy result (a matrix in ``bmatrix``); 1 x 1 matrices as scalars.
+
+    With ``names``, every symbol is written as the directive writes it (SymPy would write
+    ``xabs`` as |x| and ``x__2`` as x squared), and Euler's number and the step function
+    are not written as a name of the directive (``e``, ``theta``) would be.
+    """
     if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
         expr = expr[0, 0]
-    tex = sympy.latex(expr, mat_str="bmatrix", mat_delim="", mul_symbol=None)
+    settings = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None}
+    if names is None:
+        tex = sympy.latex(expr, **settings)
+    else:
+        symbols = {s: names.symbol(s) for s in expr.free_symbols}
+        tex = _ResultPrinter(names, {**settings, "symbol_names": symbols}).doprint(expr)
     # SymPy writes the words of a piecewise result itself, in English.
     return tex.replace(r"\text{for}\: ", r"\text{" + _("for") + r"}\: ").replace(
         r"\text{otherwise}", r"\text{" + _("otherwise") + "}")
 
 
-def wrt_latex(names: list[tuple[str, str]]) -> str:
-    """``x``, or ``(\\mathbf{w}, b)`` for several variables."""
-    parts = [name(n, style) for n, style in names]
+class _ResultPrinter(LatexPrinter):
+    """SymPy's LaTeX, with ``exp`` and ``Heaviside`` renamed where a name looks like them."""
+
+    def __init__(self, names: Names, settings: dict) -> None:
+        super().__init__(settings)
+        self.vcr_names = names
+
+    def _print_ExpBase(self, expr: sympy.Basic, exp: str | None = None) -> str:
+        if self.vcr_names.plain_e:
+            return super()._print_ExpBase(expr, exp)
+        return self._do_exponent(rf"\exp\left({self._print(expr.args[0])}\right)", exp)
+
+    def _print(self, expr: sympy.Basic, **kwargs: object) -> str:
+        # Euler's number prints itself (its own _latex method), before any _print_Exp1.
+        if expr is sympy.E and not self.vcr_names.plain_e:
+            return r"\exp\left(1\right)"
+        return super()._print(expr, **kwargs)
+
+    def _print_Heaviside(self, expr: sympy.Basic, exp: str | None = None) -> str:
+        if self.vcr_names.plain_theta:
+            return super()._print_Heaviside(expr, exp)
+        inner = ", ".join(map(self._print, expr.pargs))
+        tex = rf"\operatorname{{step}}\left({inner}\right)"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp else tex
+
+
+def wrt_latex(parts: list[str]) -> str:
+    """``x``, or ``(\\mathbf{w}, b)`` for several variables (each already LaTeX)."""
     return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"

@@ -20,6 +20,7 @@ from .evaluate import Value
 from .instance import Instance, claim_value, instantiate
 from .limits import time_limit
 from .messages import fd_message, mismatch_message, sizes_text
+from .names import Names, names_of
 from .numeric import Sample, Sampler
 from .outcome import ERROR, FAILED, VERIFIED, Outcome
 from .problem import Problem, build_problem, size_assignments
@@ -41,6 +42,8 @@ class Run:
     comparison: Comparison | None
     #: Why a ``:mistake:`` claim of the wrong shape is wrong (it is not compared).
     shape_error: str | None = None
+    #: How the names are written: each distinctly, or the directive is an error.
+    names: Names | None = None
 
 
 class Failure(Exception):
@@ -149,6 +152,8 @@ def _display_run(problem: Problem, settings: Settings, key: str, run: Run,
 
 def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) -> Run:
     instance = instantiate(problem, sizes)
+    # Before any work: a page must never show two names alike, even beside a failure.
+    names = names_of(problem, instance)
     _check_kind(problem, instance)
     result = derivative(problem, instance)
     expected = derivative_shape(problem, instance.output)
@@ -195,7 +200,8 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
         resolved = resolve_steps(result, region)
         comparison = compare(claim, resolved, sample.symbols, sample.points,
                              probes=lambda: sampler.probes([*claim, *resolved]))
-    return Run(instance, result, claim, factorisation, sample, comparison, shape_error)
+    return Run(instance, result, claim, factorisation, sample, comparison, shape_error,
+               names)
 
 
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)

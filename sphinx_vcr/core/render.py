@@ -16,7 +16,8 @@ import sympy
 from .compare import resolve_steps
 from .errors import VcrError
 from .evaluate import Scope, evaluate
-from .latex import Printer, name, sympy_latex, wrt_latex
+from .latex import Printer, sympy_latex, wrt_latex
+from .names import Names, names_of
 from .words import _
 
 if TYPE_CHECKING:
@@ -28,7 +29,12 @@ if TYPE_CHECKING:
 MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
 
 
-def _printer(run: Run) -> Printer:
+def _names(problem: Problem, run: Run) -> Names:
+    """How the directive's names are written (each distinctly), as checked by the run."""
+    return run.names or names_of(problem, run.instance)
+
+
+def _printer(run: Run, names: Names) -> Printer:
     """A printer that knows which sub-expressions are arrays (for ⊙ and ⊘)."""
     instance = run.instance
 
@@ -39,34 +45,31 @@ def _printer(run: Run) -> Printer:
             return None
         return not value.is_scalar
 
-    return Printer(instance.styles, is_array)
+    return Printer(instance.styles, is_array, names)
 
 
-def _wrt(problem: Problem, run: Run) -> str:
-    styles = run.instance.styles
-    return wrt_latex([(d.name, styles.get(d.name, "scalar")) for d in problem.wrt])
+def _wrt(problem: Problem, names: Names) -> str:
+    return wrt_latex([names(d.name) for d in problem.wrt])
 
 
-def _definitions(problem: Problem, run: Run) -> str:
-    printer = _printer(run)
-    lines = [f"{name(d.name, run.instance.styles[d.name])} &= {printer(d.expr)}"
-             for d in problem.definitions]
+def _definitions(problem: Problem, run: Run, names: Names) -> str:
+    printer = _printer(run, names)
+    lines = [f"{names(d.name)} &= {printer(d.expr)}" for d in problem.definitions]
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
-def _lhs(problem: Problem, run: Run) -> str:
+def _lhs(problem: Problem, run: Run, names: Names) -> str:
     """``d/dx (f)``, ``∂(f, g)/∂(x, y)`` or ``∂y/∂x``: the derivative being taken."""
-    wrt = _wrt(problem, run)
-    styles = run.instance.styles
-    body = _printer(run)(problem.output.expr)
+    wrt = _wrt(problem, names)
+    body = _printer(run, names)(problem.output.expr)
     if problem.kind == "derivative":
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}} {wrt}}}\left({body}\right)"
     if problem.anonymous:
         return rf"\frac{{\partial}}{{\partial {wrt}}}\left({body}\right)"
     if problem.kind == "jacobian" and len(problem.definitions) > 1:
-        top = "(" + ", ".join(name(d.name, styles[d.name]) for d in problem.definitions) + ")"
+        top = "(" + ", ".join(names(d.name) for d in problem.definitions) + ")"
     else:
-        top = name(problem.output.name, styles[problem.output.name])
+        top = names(problem.output.name)
     d = r"\mathrm{d}" if problem.kind == "chain-rule" and _total_d(problem, run) \
         else r"\partial"
     return rf"\frac{{{d} {top}}}{{{d} {wrt}}}"
@@ -82,10 +85,10 @@ def _total_d(problem: Problem, run: Run) -> bool:
     return _one_scalar(problem) or (run.chain is not None and run.chain.form == "total")
 
 
-def _region(problem: Problem, run: Run) -> str:
+def _region(problem: Problem, run: Run, names: Names) -> str:
     if not problem.where:
         return ""
-    printer = _printer(run)
+    printer = _printer(run, names)
     return (r"\qquad \text{" + _("for") + " } "
             + r",\ ".join(printer(c) for c in problem.where))
 
@@ -94,11 +97,18 @@ def _generic(problem: Problem) -> bool:
     return bool(problem.size_names)
 
 
-def _shown_at(run: Run) -> str:
-    sizes = ", ".join(f"{k} = {v}" for k, v in run.instance.sizes.items())
+def _shown_at(run: Run, names: Names) -> str:
+    sizes = run.instance.sizes
     if not sizes:
         return ""
-    return r"\quad \text{" + _("(shown for {sizes})").format(sizes=sizes) + "}"
+    words = _("(shown for {sizes})")
+    if not any("_" in k for k in sizes):
+        return r"\quad \text{" + words.format(
+            sizes=", ".join(f"{k} = {v}" for k, v in sizes.items())) + "}"
+    # An underscore cannot stand in \text (LaTeX stops there): write the sizes as math.
+    before, _sizes, after = words.partition("{sizes}")
+    math = ", ".join(f"{names(k)} = {v}" for k, v in sizes.items())
+    return r"\quad \text{" + before + "}" + math + r"\text{" + after + "}"
 
 
 def _refine(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
@@ -116,31 +126,36 @@ def _simplified(matrix: sympy.Matrix, run: Run) -> sympy.Matrix:
     return matrix.applyfunc(lambda e: sympy.cancel(e) if e.is_rational_function() else e)
 
 
-def _result(problem: Problem, run: Run) -> str:
+def _result(problem: Problem, run: Run, names: Names) -> str:
     """The claim if there is one, else the computed derivative."""
     if problem.expect is not None and not problem.mistake:
-        return _printer(run)(problem.expect)
-    return sympy_latex(_simplified(run.derivative, run)) + (
-        _shown_at(run) if _generic(problem) else "")
+        return _printer(run, names)(problem.expect)
+    return _computed(problem, run, names)
 
 
-def _chain(problem: Problem, run: Run) -> str:
+def _computed(problem: Problem, run: Run, names: Names) -> str:
+    """The derivative SymPy computed, as readably as cheap means make it."""
+    return sympy_latex(_simplified(run.derivative, run), names) + (
+        _shown_at(run, names) if _generic(problem) else "")
+
+
+def _chain(problem: Problem, run: Run, names: Names) -> str:
     """The factorisation line of a chain rule, ending in ``= result``."""
     factorisation = run.chain
     assert factorisation is not None
-    styles = run.instance.styles
-    wrt = _wrt(problem, run)
+    wrt = _wrt(problem, names)
     denominator = problem.layout == "denominator"
 
     def symbol(factor: Factor) -> str:
-        top = name(factor.top, styles[factor.top])
-        below = wrt if factor.bottom is None else name(factor.bottom, styles[factor.bottom])
+        top = names(factor.top)
+        below = wrt if factor.bottom is None else names(factor.bottom)
         total = factor.bottom is None and not factor.partial
         d = r"\mathrm{d}" if total and _total_d(problem, run) else r"\partial"
         return rf"\frac{{{d} {top}}}{{{d} {below}}}"
 
     def matrix(factor: Factor) -> str:
-        return sympy_latex(_refine(factor.matrix.T if denominator else factor.matrix, run))
+        return sympy_latex(_refine(factor.matrix.T if denominator else factor.matrix, run),
+                           names)
 
     def term(factors: list[Factor], show: Callable[[Factor], str]) -> str:
         ordered = list(reversed(factors)) if denominator else factors
@@ -151,33 +166,35 @@ def _chain(problem: Problem, run: Run) -> str:
     parts = [" + ".join(term(t, symbol) for t in factorisation.terms)]
     if not _generic(problem):
         parts.append(" + ".join(term(t, matrix) for t in factorisation.terms))
-    return " = ".join(parts) + " = " + _result(problem, run)
+    return " = ".join(parts) + " = " + _result(problem, run, names)
 
 
 def success(problem: Problem, runs: list[Run]) -> list[str]:
     """The math blocks of a verified directive."""
     run = runs[-1]
+    names = _names(problem, run)
     blocks = []
     if not problem.anonymous:
-        blocks.append(_definitions(problem, run))
+        blocks.append(_definitions(problem, run, names))
+    region = _region(problem, run, names)
     if problem.kind == "chain-rule":
-        top = _lhs(problem, run)
-        blocks.append(f"{top} = {_chain(problem, run)}{_region(problem, run)}")
+        top = _lhs(problem, run, names)
+        blocks.append(f"{top} = {_chain(problem, run, names)}{region}")
     else:
-        blocks.append(f"{_lhs(problem, run)} = {_result(problem, run)}{_region(problem, run)}")
+        blocks.append(f"{_lhs(problem, run, names)} = {_result(problem, run, names)}{region}")
     return blocks
 
 
 def mistake(problem: Problem, run: Run) -> list[str]:
     """A known mistake: the wrong claim crossed out, and the correct value beside it."""
-    claim = _printer(run)(problem.expect)  # type: ignore[arg-type]
-    correct = sympy_latex(_simplified(run.derivative, run)) + (
-        _shown_at(run) if _generic(problem) else "")
-    blocks = [] if problem.anonymous else [_definitions(problem, run)]
-    lhs = _lhs(problem, run)
+    names = _names(problem, run)
+    claim = _printer(run, names)(problem.expect)  # type: ignore[arg-type]
+    correct = _computed(problem, run, names)
+    blocks = [] if problem.anonymous else [_definitions(problem, run, names)]
+    lhs = _lhs(problem, run, names)
     claimed = _("(claimed)")
     blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
-    blocks.append(rf"{lhs} = {correct}{_region(problem, run)}")
+    blocks.append(rf"{lhs} = {correct}{_region(problem, run, names)}")
     return blocks
 
 
