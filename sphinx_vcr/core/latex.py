@@ -34,7 +34,7 @@ GREEK = {
 _TRAILING_NUMBER = re.compile(r"([A-Za-z]+)(\d+)\Z")
 
 
-def _split(text: str) -> tuple[str, str | None]:
+def split_name(text: str) -> tuple[str, str | None]:
     """``w_2`` and ``w2`` are both ``w`` with subscript ``2``."""
     if "_" in text:
         stem, sub = text.split("_", 1)
@@ -74,7 +74,7 @@ def name_parts(text: str, style: str = "scalar", *, keep_case: bool = False,
     if spelled:
         body = text.replace("_", r"\_")
         return (rf"\mathbf{{{body}}}" if array else rf"\mathit{{{body}}}"), None
-    stem, sub = _split(text)
+    stem, sub = split_name(text)
     digits = ""
     if inline and sub and "_" not in text:
         digits, sub = sub, None

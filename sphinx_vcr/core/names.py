@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from .errors import ParseError
-from .latex import GREEK, _split, name, name_parts
+from .latex import GREEK, name, name_parts, split_name
 from .syntax import component_of, names_in
 from .words import _
 
@@ -66,7 +66,7 @@ class _Item:
 
     def moves(self) -> list[str]:
         """The other forms still open to this name, earliest first."""
-        stem, sub = _split(self.text)
+        stem, sub = split_name(self.text)
         open_ = {
             "keep_case": self.style == "matrix" and stem not in GREEK and stem[:1].islower(),
             "spelled": "_" in self.text and "" in self.text.split("_")[1:],
