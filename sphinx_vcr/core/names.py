@@ -92,13 +92,13 @@ class _Item:
 class Names:
     """The LaTeX of every name of one directive, and of its arrays' entries."""
 
-    def __init__(self, items: dict[str, _Item], entries: dict[sympy.Symbol, str],
+    def __init__(self, items: dict[str, _Item], symbols: dict[sympy.Symbol, str],
                  components: dict[str, sympy.Symbol]) -> None:
         self._items = items
-        self._entries = entries
+        self._symbols = symbols
         self._components = components
         written = {item.latex for item in items.values()}
-        starts = [*written, *entries.values()]
+        starts = [*written, *symbols.values()]
         #: The LaTeX of the functions and constants that a name could look like.
         self.sigmoid = r"\operatorname{sigmoid}" if r"\sigma" in written else r"\sigma"
         self.identity = r"\mathrm{I}" if any(t.startswith("I_{") for t in starts) else "I"
@@ -115,7 +115,7 @@ class Names:
 
     def symbol(self, symbol: sympy.Symbol) -> str:
         """The LaTeX of a SymPy symbol: an entry of an array, or a name."""
-        return self._entries.get(symbol) or self(symbol.name)
+        return self._symbols.get(symbol) or self(symbol.name)
 
     @property
     def written(self) -> dict[str, str]:
@@ -123,9 +123,9 @@ class Names:
         return {text: item.latex for text, item in self._items.items()}
 
     @property
-    def entries(self) -> dict[sympy.Symbol, str]:
-        """Each entry symbol of the directive's arrays and its LaTeX."""
-        return dict(self._entries)
+    def symbols(self) -> dict[sympy.Symbol, str]:
+        """Each SymPy symbol of the directive (names, arrays' entries) and its LaTeX."""
+        return dict(self._symbols)
 
     @property
     def components(self) -> dict[str, sympy.Symbol]:
@@ -146,7 +146,7 @@ def names_of(problem: Problem, instance: Instance) -> Names:
         else:
             items[text] = _Item(text, instance.styles.get(text, "scalar"))
     _resolve(items, arrays)
-    return Names(items, _entries(items, arrays), components)
+    return Names(items, _symbols(problem, instance, items, arrays), components)
 
 
 def _names_used(problem: Problem) -> set[str]:
@@ -290,11 +290,22 @@ def _entry_text(parent: _Item, index: tuple[int, ...]) -> str:
     return _("entry {index} of {name!r}").format(index=shown, name=parent.text)
 
 
-def _entries(items: dict[str, _Item], arrays: dict[str, _Array]) -> dict[sympy.Symbol, str]:
-    """The LaTeX of every entry symbol (distinct, once :func:`_resolve` is done)."""
-    entries: dict[sympy.Symbol, str] = {}
+def _symbols(problem: Problem, instance: Instance, items: dict[str, _Item],
+             arrays: dict[str, _Array]) -> dict[sympy.Symbol, str]:
+    """The LaTeX of every SymPy symbol the directive's results can hold, found from
+    what each symbol stands for rather than from how it is spelled: each entry of an
+    array (distinct, once :func:`_resolve` is done), and each scalar name."""
+    symbols: dict[sympy.Symbol, str] = {}
+    defined = {d.name for d in problem.definitions}
+    for text, value in instance.scope_values.items():
+        # A definition's value is what it is defined as (``u = x`` is x): skip it.
+        if text in items and text not in defined and isinstance(value.data, sympy.Symbol):
+            symbols[value.data] = items[text].latex
+    for definition, placeholders in zip(problem.definitions, instance.placeholders):
+        if definition.name in items and definition.name not in arrays:
+            symbols[placeholders[0]] = items[definition.name].latex
     for text in sorted(arrays.keys() & items.keys()):
-        symbols, width = arrays[text]
-        for symbol, index in symbols:
-            entries.setdefault(symbol, items[text].entry(index, width))
-    return entries
+        entries, width = arrays[text]
+        for symbol, index in entries:
+            symbols.setdefault(symbol, items[text].entry(index, width))
+    return symbols

@@ -266,6 +266,10 @@ def _valid(text: str) -> bool:
     return True
 
 
+def lines_defined(lines: list[str]) -> set[str]:
+    return {line.partition("=")[0].strip() for line in lines}
+
+
 def _directive(entries: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """A jacobian by t whose lines define, and whose last line uses, every name."""
     params = [n for n, s in entries.items() if s == "param"]
@@ -303,19 +307,29 @@ def test_distinct_names_never_render_alike(entries):
     moved = any(latex != name(t, instance.styles.get(t, "scalar"))
                 for t, latex in names.written.items())
     event("a clash resolved" if moved else "no clash")
-    shown = {**{("name", t): latex for t, latex in names.written.items()},
-             **{("entry", s): latex for s, latex in names.entries.items()},
-             ("constant", "pi"): r"\pi"}
+    written = names.written
+    by_symbol = names.symbols
+    # What each symbol stands for: a name (its own symbol), or an entry of an array.
+    own = {value.data: text for text, value in instance.scope_values.items()
+           if text in written and text not in lines_defined(lines) and value.is_scalar}
+    own.update({p[0]: d.name for d, p, v in zip(problem.definitions, instance.placeholders,
+                                                 instance.local) if v.is_scalar})
+    meanings = {**{("name", t): latex for t, latex in written.items()},
+                **{(("name", own[s]) if s in own else ("entry", s)): latex
+                   for s, latex in by_symbol.items()},
+                ("constant", "pi"): r"\pi"}
     owners: dict[str, object] = {}
-    for key, latex in shown.items():
-        assert owners.setdefault(latex, key) == key, (latex, owners[latex], key)
+    for meaning, latex in meanings.items():
+        assert owners.setdefault(latex, meaning) == meaning, (latex, owners[latex], meaning)
+    for symbol, text in own.items():  # a name's symbol is written as the name
+        assert by_symbol[symbol] == written[text]
     for text, symbol in names.components.items():  # g1 is the entry it names
         assert names(text) == names.symbol(symbol)
-    written = set(names.written.values())
-    assert names.sigmoid not in written and not any(
-        t.startswith(names.identity + "_{") for t in (*written, *names.entries.values()))
-    assert names.plain_e == ("e" not in written)
-    assert names.plain_theta == (r"\theta" not in written)
+    latexes = set(written.values())
+    assert names.sigmoid not in latexes and not any(
+        t.startswith(names.identity + "_{") for t in (*latexes, *by_symbol.values()))
+    assert names.plain_e == ("e" not in latexes)
+    assert names.plain_theta == (r"\theta" not in latexes)
 
 
 @given(STEM.flatmap(lambda stem: st.lists(family(stem), min_size=2, max_size=8,
