@@ -27,6 +27,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import secrets
 import stat
 import tempfile
 from pathlib import Path
@@ -146,7 +147,7 @@ class OutcomeCache:
             if secret is None or len(payload) + _DIGEST_CHARS + 1 > MAX_ENTRY_BYTES:
                 return
             digest = _digest(secret, key, payload).encode()
-            _write_atomically(self._path(key), digest + b"\n" + payload)
+            write_atomically(self._path(key), digest + b"\n" + payload)
         except OSError:
             pass
 
@@ -202,13 +203,22 @@ def _outcome(entry: object, key: str) -> Outcome | None:
     return Outcome(**fields)
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes, mode: int = 0o600) -> None:
+    """Write ``content`` to a new file beside ``path`` and rename it into place: a reader
+    sees the old file or the new one, never half of one, and whatever was at ``path``
+    (a symbolic link, a named pipe) is replaced, not written through. ``mode`` is
+    narrowed by the umask, as for any new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(temporary, flags, mode), "wb") as stream:
+        try:
             stream.write(content)
-        os.replace(temporary, path)  # replaces whatever was there, a link or a pipe too
-    finally:
-        if os.path.lexists(temporary):
+        except BaseException:
             os.unlink(temporary)
+            raise
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

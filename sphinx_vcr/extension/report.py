@@ -2,7 +2,11 @@
 
 Written at the end of the build, in the main process, from the domain's records, so a
 parallel or incremental build reports every document's latest outcomes, exactly as the
-summary counts them. A relative path is taken from the build's output directory.
+summary counts them. A relative path is taken from the build's output directory and
+must stay inside it (after ``..`` and symbolic links): one that leaves it is not written,
+with a warning, since ``../../x.json`` is more likely a slip than a wish; an absolute path
+is written where it says. A report replaces the file before it in one rename, so a CI
+step never reads half of one.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import __version__
+from ..core.cache import write_atomically
 from ..core.outcome import ERROR, FAILED, SKIPPED
 from .domain import Record, get_domain
 from .i18n import _
@@ -117,18 +122,33 @@ def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
         return
     rows = outcomes(list(get_domain(app.env).all_records()))
     for name, render in wanted:
-        if not name:
+        target = _target(Path(app.outdir), name) if name else None
+        if target is None:
             continue
-        target = Path(app.outdir) / name
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(rows), encoding="utf8")
+            # Readable by all, as any file the build writes (the umask narrows it).
+            write_atomically(target, render(rows).encode("utf8"), mode=0o666)
         except OSError as err:
             logger.error("sphinx-vcr: " + _("cannot write the report %s: %s"), target, err,
                          type="vcr", subtype="report")
             app.statuscode = 1
             continue
         logger.info("sphinx-vcr: " + _("wrote %s"), target)
+
+
+def _target(outdir: Path, name: str) -> Path | None:
+    """Where the report ``name`` goes, or None (with a warning) if it is a relative path
+    that leaves the output directory."""
+    if Path(name).is_absolute():
+        return Path(name)
+    target = outdir / name
+    if target.resolve().is_relative_to(outdir.resolve()):
+        return target
+    logger.warning("sphinx-vcr: " + _("not writing the report %s: it leaves the output "
+                                      "directory %s; give an absolute path to write a "
+                                      "report outside it"), name, outdir,
+                   type="vcr", subtype="report")
+    return None
 
 
 def setup_report(app: Sphinx) -> None:

@@ -4,15 +4,17 @@ way a CI system reads them."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from ..conftest import copy_root
+from ..conftest import copy_root, shown_type
 
 
 def check_only(src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -129,3 +131,64 @@ def test_junit_stays_well_formed_whatever_the_message_quotes():
     document = minidom.parseString(junit_report([row]))  # raises if not well-formed
     error = document.getElementsByTagName("error")[0]
     assert error.getAttribute("message") == "unknown option :exp\ufffdect: in 'x\ufffd' & <y>"
+
+
+# --- Where reports may go ------------------------------------------------------------
+
+def basic_outdir(tmp_path: Path) -> Path:
+    """The output directory of a copy of the basic project, made ahead of its build."""
+    outdir = copy_root("basic", tmp_path) / "_build" / "html"
+    outdir.mkdir(parents=True)
+    return outdir
+
+
+def build_basic_with_report(tmp_path: Path, name: str) -> SphinxTestApp:
+    src = tmp_path / "src"
+    if not src.exists():
+        copy_root("basic", tmp_path)
+    app = SphinxTestApp("html", srcdir=src, status=StringIO(),
+                        warning=StringIO(), freshenv=True, confoverrides={"vcr_report": name})
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@pytest.mark.parametrize("name", ["../../../escaped.json", "reports/../../escaped.json",
+                                  "link/escaped.json"])
+def test_a_relative_report_path_that_leaves_the_output_directory_is_refused(tmp_path, name):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    outdir = basic_outdir(tmp_path)
+    (outdir / "link").symlink_to(outside)  # leaves it by a symbolic link
+    app = build_basic_with_report(tmp_path, name)
+    assert not list(tmp_path.rglob("escaped.json"))
+    warning = app.warning.getvalue()
+    assert f"not writing the report {name}: it leaves the output directory" in warning
+    assert re.search("give an absolute path.*" + shown_type("report"), warning)
+    assert app.statuscode == 0  # the math is right: only the report is missing
+
+
+def test_an_absolute_report_path_is_written_where_it_says(tmp_path):
+    target = tmp_path / "ci" / "vcr.json"
+    app = build_basic_with_report(tmp_path, str(target))
+    assert json.loads(target.read_text())["summary"]["verified"] == 7
+    assert "not writing" not in app.warning.getvalue()
+    assert app.statuscode == 0
+
+
+def test_a_relative_report_path_inside_the_output_directory_is_written(tmp_path):
+    app = build_basic_with_report(tmp_path, "a/../b/vcr.json")
+    assert json.loads((app.outdir / "b" / "vcr.json").read_text())["summary"]["verified"] == 7
+    assert app.warning.getvalue() == ""
+    assert oct((app.outdir / "b" / "vcr.json").stat().st_mode & 0o444) == oct(0o444)
+
+
+def test_a_report_replaces_a_named_pipe_instead_of_hanging_on_it(tmp_path):
+    import os
+
+    outdir = basic_outdir(tmp_path)
+    os.mkfifo(outdir / "vcr.json")
+    app = build_basic_with_report(tmp_path, "vcr.json")
+    assert json.loads((app.outdir / "vcr.json").read_text())["summary"]["verified"] == 7
