@@ -42,7 +42,7 @@ def outcomes(records: list[tuple[str, Record]]) -> list[dict[str, Any]]:
             "directive": record["kind"], "status": record["status"],
             "subtype": record["subtype"], "method": record["method"] or None,
             "points": record["points"], "max_error": record["max_error"],
-            "message": record["message"],
+            "seconds": round(record["seconds"], 6), "message": record["message"],
         })
     return rows
 
@@ -61,14 +61,16 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         by_document.setdefault(row["document"], []).append(row)
     for document, cases in by_document.items():
-        suite = ET.SubElement(suites, "testsuite", name=document, time="0")
+        suite = ET.SubElement(suites, "testsuite", name=document,
+                              time=_seconds(sum(row["seconds"] for row in cases)))
         for row in cases:
             _testcase(suite, row)
         counts = Counter(row["status"] for row in cases)
         suite.attrib.update(tests=str(len(cases)), failures=str(counts[FAILED]),
                             errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
     counts = Counter(row["status"] for row in rows)
-    suites.attrib.update(tests=str(len(rows)), failures=str(counts[FAILED]),
+    suites.attrib.update(time=_seconds(sum(row["seconds"] for row in rows)),
+                         tests=str(len(rows)), failures=str(counts[FAILED]),
                          errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -76,13 +78,13 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
 
 def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
     # Named by the directive's own line, which does not move when a failure is fixed
-    # (the problem's line does), so CI systems see the same test fail and then pass.
+    # (the problem's line does), so CI systems see the same test fail and then pass;
+    # its line attribute is that line too (the problem's is in the failure's text).
     case = ET.SubElement(suite, "testcase",
                          name=f"{row['directive']} at line {row['directive_line']}",
-                         classname=row["document"].replace("/", "."), time="0",
-                         file=_xml(row["source"]))
-    if row["line"] is not None:
-        case.set("line", str(row["line"]))
+                         classname=row["document"].replace("/", "."),
+                         time=_seconds(row["seconds"]), file=_xml(row["source"]),
+                         line=str(row["directive_line"]))
     tag = {FAILED: "failure", ERROR: "error", SKIPPED: "skipped"}.get(row["status"])
     if tag is None:
         return
@@ -91,6 +93,12 @@ def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
     if tag != "skipped":
         element.set("type", f"vcr.{row['subtype']}")
         element.text = f"{_xml(row['source'])}:{row['line']}: {message}"
+
+
+def _seconds(seconds: float) -> str:
+    """JUnit's time: "0" for an outcome read from the cache, else in microseconds
+    (a computed one takes at least one, so it never reads as cached)."""
+    return f"{seconds:.6f}" if seconds else "0"
 
 
 #: Characters XML 1.0 cannot hold even escaped (control characters, lone surrogates):

@@ -266,3 +266,13 @@ def test_an_outcome_too_large_to_read_back_is_not_written(tmp_path):
     cache = OutcomeCache(tmp_path)
     cache.put("ab12", Outcome("verified", math=["x" * MAX_ENTRY_BYTES]))
     assert not list(tmp_path.rglob("ab12.json"))
+
+
+def test_seconds_are_the_time_computing_took_and_zero_when_read_from_disk(tmp_path, cold):
+    computed = check(*CASES[0], cache=OutcomeCache(tmp_path))
+    assert computed.seconds > 0
+    assert check(*CASES[0], cache=OutcomeCache(tmp_path)).seconds == computed.seconds  # memo
+    cold._memo.clear()
+    reread = check(*CASES[0], cache=OutcomeCache(tmp_path))
+    assert reread.seconds == 0 and reread == computed  # not part of the outcome's value
+    assert '"seconds"' not in next(tmp_path.rglob("*.json")).read_text()
