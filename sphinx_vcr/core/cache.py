@@ -40,7 +40,7 @@ SCHEMA = 2
 _TYPES = {"status": str, "subtype": str, "message": str, "line": (int, type(None)),
           "option": (str, type(None)), "math": list, "badge": str, "mistake": bool,
           "exact": bool, "points": int, "max_error": (float, int)}
-#: Far above any real entry (the largest of this project's docs is a few KB), far below
+#: Far above any real entry (the largest of this project's docs is under 2 KB), far below
 #: what could hurt: an entry past it is neither written nor read.
 MAX_ENTRY_BYTES = 1 << 22
 SECRET_NAME = "secret"
