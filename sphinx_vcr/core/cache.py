@@ -80,7 +80,7 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     blocks (a named pipe with no writer would wait forever) and never reads more than
     ``limit + 1`` bytes, even from a file that grows meanwhile.
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
             return None  # Windows: no O_NOFOLLOW, and no named pipes or devices either
@@ -174,6 +174,8 @@ class OutcomeCache:
             except FileExistsError:
                 if _secret_in(target) is None:
                     os.replace(temporary, target)
+            except OSError:  # no hard links here: at worst a racing process's entries
+                os.replace(temporary, target)  # are signed with a lost secret, and redone
         finally:
             if os.path.lexists(temporary):
                 os.unlink(temporary)

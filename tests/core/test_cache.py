@@ -276,3 +276,13 @@ def test_seconds_are_the_time_computing_took_and_zero_when_read_from_disk(tmp_pa
     reread = check(*CASES[0], cache=OutcomeCache(tmp_path))
     assert reread.seconds == 0 and reread == computed  # not part of the outcome's value
     assert '"seconds"' not in next(tmp_path.rglob("*.json")).read_text()
+
+
+def test_a_file_system_without_hard_links_still_gets_a_secret(tmp_path, monkeypatch):
+    def refuse(*args):
+        raise PermissionError("no hard links here")
+
+    monkeypatch.setattr(os, "link", refuse)
+    OutcomeCache(tmp_path).put("ab12", Outcome("verified"))
+    assert OutcomeCache(tmp_path).get("ab12") == Outcome("verified")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ab", SECRET_NAME]  # no litter
