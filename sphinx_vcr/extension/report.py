@@ -125,12 +125,13 @@ def _split(location: str) -> tuple[str, int | None]:
 def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.env is None:
         return
-    wanted = [(app.config.vcr_report, json_report), (app.config.vcr_junit, junit_report)]
-    if not any(name for name, _ in wanted):
+    wanted = [("vcr_report", json_report), ("vcr_junit", junit_report)]
+    if not any(app.config[option] for option, _ in wanted):
         return
     rows = outcomes(list(get_domain(app.env).all_records()))
-    for name, render in wanted:
-        target = _target(Path(app.outdir), name) if name else None
+    for option, render in wanted:
+        name = app.config[option]
+        target = _target(Path(app.outdir), option, name) if name else None
         if target is None:
             continue
         try:
@@ -144,17 +145,17 @@ def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
         logger.info("sphinx-vcr: " + _("wrote %s"), target)
 
 
-def _target(outdir: Path, name: str) -> Path | None:
-    """Where the report ``name`` goes, or None (with a warning) if it is a relative path
-    that leaves the output directory."""
+def _target(outdir: Path, option: str, name: str) -> Path | None:
+    """Where the report ``name`` (the value of ``option``) goes, or None (with a
+    warning) if it is a relative path that leaves the output directory."""
     if Path(name).is_absolute():
         return Path(name)
     target = outdir / name
     if target.resolve().is_relative_to(outdir.resolve()):
         return target
-    logger.warning("sphinx-vcr: " + _("not writing the report %s: it leaves the output "
-                                      "directory %s; give an absolute path to write a "
-                                      "report outside it"), name, outdir,
+    logger.warning("sphinx-vcr: " + _("not writing the report %s = %r: it leaves the "
+                                      "output directory %s; give an absolute path to "
+                                      "write a report outside it"), option, name, outdir,
                    type="vcr", subtype="report")
     return None
 
