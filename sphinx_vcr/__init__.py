@@ -36,7 +36,7 @@ def setup(app: Any) -> dict[str, Any]:
     setup_extension(app)
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

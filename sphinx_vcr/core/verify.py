@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import importlib
 import multiprocessing
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -62,9 +63,7 @@ def check(kind: str, argument: str, content: list[str], options: dict[str, str |
     key = (_key(kind, argument, content, options), settings)
     outcome = _recall(key, cache)
     if outcome is None:
-        from .pipeline import compute
-
-        outcome = compute(kind, argument, content, options, settings, key[0])
+        outcome = _compute((kind, argument, content, options, settings, key[0]))
         _remember(key, outcome, cache)
     return copy.deepcopy(outcome)
 
@@ -103,9 +102,14 @@ def prefetch(found: Iterable[Found], settings: Settings, cache: OutcomeCache | N
 
 
 def _compute(job: tuple) -> Outcome:
+    """Compute an outcome, noting how long it took (in the process that computes it)."""
     from .pipeline import compute
 
-    return compute(*job)
+    start = time.perf_counter()
+    outcome = compute(*job)
+    # Never 0, which the reports keep for an outcome read from the disk cache.
+    outcome.seconds = max(time.perf_counter() - start, 1e-6)
+    return outcome
 
 
 def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import builder, config, directives, domain, i18n, nodes, prefetch, report, summary
+from . import assets, builder, config, directives, domain, i18n, prefetch, report, summary
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config.setup_config(app)
     domain.setup_domain(app)
     directives.setup_directives(app)
-    nodes.setup_static(app)
+    assets.setup_assets(app)
     summary.setup_summary(app)
     prefetch.setup_prefetch(app)
     report.setup_report(app)

@@ -68,7 +68,7 @@ class VcrDirective(SphinxDirective):
             location=location, line=self.get_source_info()[1] or 0, kind=self.kind,
             status=outcome.status,
             subtype=outcome.subtype, message=outcome.message, method=_method(outcome),
-            points=outcome.points, max_error=outcome.max_error))
+            points=outcome.points, max_error=outcome.max_error, seconds=outcome.seconds))
         box = result_nodes(self.kind, outcome, self.env.docname, self.config.vcr_badge)
         for node in box.findall(nodes.Element):
             self.set_source_info(node)

@@ -32,6 +32,9 @@ class Record(TypedDict):
     method: str
     points: int
     max_error: float
+    #: How long checking it took when its page was last read; 0 if the outcome was
+    #: read from the disk cache (or not checked at all).
+    seconds: float
 
 
 class VcrDomain(Domain):

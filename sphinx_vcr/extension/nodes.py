@@ -1,4 +1,4 @@
-"""The docutils nodes a directive produces, and the stylesheets for them (HTML, LaTeX).
+"""The docutils nodes a directive produces (their stylesheets: :mod:`.assets`).
 
 Only standard nodes: results are ``math_block`` nodes, so MathJax, KaTeX, imgmath, the
 LaTeX and the text builders all render them with no visitors of ours; the badge is a
@@ -8,16 +8,10 @@ style and that every other builder renders as plain text.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.util.fileutil import copy_asset_file
 
 from ..core.outcome import Outcome
 from .i18n import _
-
-STATIC = Path(__file__).parent / "static"
 
 
 def result_nodes(kind: str, outcome: Outcome, docname: str, show_badge: bool
@@ -60,18 +54,3 @@ def _boxed(box_class: str, paragraph: nodes.paragraph) -> nodes.container:
     """``paragraph`` in a container: a framed box in LaTeX (``sphinxvcr.sty`` defines an
     environment per class), where a paragraph's own classes are dropped."""
     return nodes.container("", paragraph, classes=[box_class])
-
-
-def _add_static(app: Sphinx) -> None:
-    if app.builder.format == "latex":
-        app.add_latex_package("sphinxvcr")
-        copy_asset_file(STATIC / "sphinxvcr.sty", app.outdir)
-    if app.builder.format == "html":
-        static = getattr(app.config, "html_static_path", None)
-        if static is not None and str(STATIC) not in static:
-            static.append(str(STATIC))
-        app.add_css_file("vcr.css")
-
-
-def setup_static(app: Sphinx) -> None:
-    app.connect("builder-inited", _add_static)

@@ -2,7 +2,11 @@
 
 Written at the end of the build, in the main process, from the domain's records, so a
 parallel or incremental build reports every document's latest outcomes, exactly as the
-summary counts them. A relative path is taken from the build's output directory.
+summary counts them. A relative path is taken from the build's output directory and
+must stay inside it (after ``..`` and symbolic links): one that leaves it is not written,
+with a warning, since ``../../x.json`` is more likely a slip than a wish; an absolute path
+is written where it says. A report replaces the file before it in one rename, so a CI
+step never reads half of one.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import __version__
+from ..core.cache import write_atomically
 from ..core.outcome import ERROR, FAILED, SKIPPED
 from .domain import Record, get_domain
 from .i18n import _
@@ -37,7 +42,7 @@ def outcomes(records: list[tuple[str, Record]]) -> list[dict[str, Any]]:
             "directive": record["kind"], "status": record["status"],
             "subtype": record["subtype"], "method": record["method"] or None,
             "points": record["points"], "max_error": record["max_error"],
-            "message": record["message"],
+            "seconds": round(record["seconds"], 6), "message": record["message"],
         })
     return rows
 
@@ -56,14 +61,16 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         by_document.setdefault(row["document"], []).append(row)
     for document, cases in by_document.items():
-        suite = ET.SubElement(suites, "testsuite", name=document, time="0")
+        suite = ET.SubElement(suites, "testsuite", name=document,
+                              time=_seconds(sum(row["seconds"] for row in cases)))
         for row in cases:
             _testcase(suite, row)
         counts = Counter(row["status"] for row in cases)
         suite.attrib.update(tests=str(len(cases)), failures=str(counts[FAILED]),
                             errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
     counts = Counter(row["status"] for row in rows)
-    suites.attrib.update(tests=str(len(rows)), failures=str(counts[FAILED]),
+    suites.attrib.update(time=_seconds(sum(row["seconds"] for row in rows)),
+                         tests=str(len(rows)), failures=str(counts[FAILED]),
                          errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
@@ -71,13 +78,13 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
 
 def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
     # Named by the directive's own line, which does not move when a failure is fixed
-    # (the problem's line does), so CI systems see the same test fail and then pass.
+    # (the problem's line does), so CI systems see the same test fail and then pass;
+    # its line attribute is that line too (the problem's is in the failure's text).
     case = ET.SubElement(suite, "testcase",
                          name=f"{row['directive']} at line {row['directive_line']}",
-                         classname=row["document"].replace("/", "."), time="0",
-                         file=_xml(row["source"]))
-    if row["line"] is not None:
-        case.set("line", str(row["line"]))
+                         classname=row["document"].replace("/", "."),
+                         time=_seconds(row["seconds"]), file=_xml(row["source"]),
+                         line=str(row["directive_line"]))
     tag = {FAILED: "failure", ERROR: "error", SKIPPED: "skipped"}.get(row["status"])
     if tag is None:
         return
@@ -86,6 +93,12 @@ def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
     if tag != "skipped":
         element.set("type", f"vcr.{row['subtype']}")
         element.text = f"{_xml(row['source'])}:{row['line']}: {message}"
+
+
+def _seconds(seconds: float) -> str:
+    """JUnit's time: "0" for an outcome read from the cache, else in microseconds
+    (a computed one takes at least one, so it never reads as cached)."""
+    return f"{seconds:.6f}" if seconds else "0"
 
 
 #: Characters XML 1.0 cannot hold even escaped (control characters, lone surrogates):
@@ -112,23 +125,39 @@ def _split(location: str) -> tuple[str, int | None]:
 def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.env is None:
         return
-    wanted = [(app.config.vcr_report, json_report), (app.config.vcr_junit, junit_report)]
-    if not any(name for name, _ in wanted):
+    wanted = [("vcr_report", json_report), ("vcr_junit", junit_report)]
+    if not any(app.config[option] for option, _ in wanted):
         return
     rows = outcomes(list(get_domain(app.env).all_records()))
-    for name, render in wanted:
-        if not name:
+    for option, render in wanted:
+        name = app.config[option]
+        target = _target(Path(app.outdir), option, name) if name else None
+        if target is None:
             continue
-        target = Path(app.outdir) / name
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(rows), encoding="utf8")
+            # Readable by all, as any file the build writes (the umask narrows it).
+            write_atomically(target, render(rows).encode("utf8"), mode=0o666)
         except OSError as err:
             logger.error("sphinx-vcr: " + _("cannot write the report %s: %s"), target, err,
                          type="vcr", subtype="report")
             app.statuscode = 1
             continue
         logger.info("sphinx-vcr: " + _("wrote %s"), target)
+
+
+def _target(outdir: Path, option: str, name: str) -> Path | None:
+    """Where the report ``name`` (the value of ``option``) goes, or None (with a
+    warning) if it is a relative path that leaves the output directory."""
+    if Path(name).is_absolute():
+        return Path(name)
+    target = outdir / name
+    if target.resolve().is_relative_to(outdir.resolve()):
+        return target
+    logger.warning("sphinx-vcr: " + _("not writing the report %s = %r: it leaves the "
+                                      "output directory %s; give an absolute path to "
+                                      "write a report outside it"), option, name, outdir,
+                   type="vcr", subtype="report")
+    return None
 
 
 def setup_report(app: Sphinx) -> None:

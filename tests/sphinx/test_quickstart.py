@@ -4,6 +4,7 @@ ships in the wheel (an editable install would hide its absence)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -74,9 +75,14 @@ def test_printed_commands_quote_paths_with_spaces(tmp_path):
 
 
 def test_wheel_ships_the_template_catalogs_and_stylesheets(tmp_path):
-    built = run("-m", "pip", "wheel", "--no-deps", "-q",
+    # -v: pip shows the build backend's warnings only when verbose.
+    built = run("-m", "pip", "wheel", "--no-deps", "-v",
                 "-w", str(tmp_path), str(ROOT))
     assert built.returncode == 0, built.stderr
+    # Such as "Package 'sphinx_vcr.extension.static' is absent from the `packages`
+    # configuration" (setuptools' _Warning), or any deprecation of the configuration.
+    warnings = re.findall(r"\w*Warning\b.*", built.stdout + built.stderr)
+    assert not warnings, warnings
     wheel = next(tmp_path.glob("sphinx_vcr-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     template = sorted(p.name for p in (ROOT / "conf_template").iterdir()
@@ -85,4 +91,8 @@ def test_wheel_ships_the_template_catalogs_and_stylesheets(tmp_path):
         assert f"sphinx_vcr/conf_template/{name}" in names
     assert "sphinx_vcr/extension/static/vcr.css" in names
     assert "sphinx_vcr/extension/static/sphinxvcr.sty" in names
-    assert "sphinx_vcr/locales/zh_CN/LC_MESSAGES/sphinx_vcr.mo" in names
+    catalogs = [p.relative_to(ROOT).as_posix()
+                for p in (ROOT / "sphinx_vcr" / "locales").glob("*/LC_MESSAGES/*.[mp]o")]
+    assert "sphinx_vcr/locales/zh_CN/LC_MESSAGES/sphinx_vcr.mo" in catalogs
+    assert set(catalogs) <= names  # every language's
+    assert "sphinx_vcr/extension/assets.py" in names
