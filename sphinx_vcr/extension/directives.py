@@ -24,6 +24,7 @@ from . import config
 from .domain import Record, get_domain
 from .i18n import _
 from .myst import split_myst
+from .nearmiss import NearMisses
 from .nodes import result_nodes
 
 logger = logging.getLogger(__name__)
@@ -168,3 +169,4 @@ def setup_directives(app: Sphinx) -> None:
     for directive in (DerivativeDirective, GradientDirective, JacobianDirective,
                       ChainRuleDirective):
         app.add_directive(directive.kind, directive)
+    app.add_transform(NearMisses)

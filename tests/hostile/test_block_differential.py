@@ -55,7 +55,7 @@ def _probe(spec: object, seen: list) -> type[Directive]:
 
 
 OLD: list = []
-directives.register_directive("vcr-old-probe", _probe(AnyOption(), OLD))
+OLD_PROBE = _probe(AnyOption(), OLD)
 
 FIRST = ["x**2", "", ":wrt: x", "x**2 + 1", "x**2 :wrt: x", "：wrt： x"]
 LINES = [
@@ -74,6 +74,9 @@ def old_rst(first: str, lines: list[str]) -> tuple | None:
     text = f".. vcr-old-probe:: {first}".rstrip() + "\n" + "".join(
         f"   {line}\n" for line in lines)
     OLD.clear()
+    # Registered on every call: a Sphinx build in this process restores docutils'
+    # registry of directives when it ends.
+    directives.register_directive("vcr-old-probe", OLD_PROBE)
     publish_doctree(text, settings_overrides={"report_level": 5, "halt_level": 5})
     return OLD[0] if OLD else None
 

@@ -205,3 +205,62 @@ def test_the_errors_speak_the_projects_language(tmp_path):
     text = "\n".join(errors(app.warning.getvalue()))
     assert "index.rst:17: ERROR: [vcr.derivative] :expect: 出现了两次（此处和第 16 行）" in text
     assert "':expect :' 中冒号前面多了空格" in text
+
+
+NEAR_MISSES = {  # roots/test-nearmiss: what each directive docutils or MyST never ran is
+    ("index.rst", 17): "[vcr.derivative] unknown directive 'derivatve', so nothing in it "
+                       "is checked: did you mean derivative?",
+    ("index.rst", 23): "[vcr.derivative] this is a comment, not a directive",
+    ("index.rst", 27): "[vcr.jacobian] this is a comment, not a directive",
+    ("markdown.md", 3): "[vcr.gradient] unknown directive 'gradiant'",
+    ("markdown.md", 7): "[vcr.derivative] a code block in the language 'derivative' is "
+                        "shown, not checked",
+}
+
+
+def check_near_misses(text: str) -> None:
+    ours = [line for line in errors(text) if "[vcr." in line]
+    assert len(ours) == len(NEAR_MISSES), ours
+    for (page, line), fragment in NEAR_MISSES.items():
+        assert any(f"{page}:{line}: ERROR: {fragment}" in e for e in ours), (page, line, ours)
+
+
+def test_directives_docutils_or_myst_never_ran_are_counted_errors(tmp_path):
+    app = build("nearmiss", tmp_path, confoverrides={"vcr_report": "vcr.json"})
+    check_near_misses(app.warning.getvalue())
+    assert "sphinx-vcr: 1 verified, 0 failed, 5 errors" in app.status.getvalue()
+    assert app.statuscode == 1
+    report = json.loads((app.outdir / "vcr.json").read_text(encoding="utf8"))
+    assert report["summary"]["error"] == len(NEAR_MISSES)
+    rows = {(Path(row["source"]).name, row["line"]) for row in report["outcomes"]
+            if row["status"] == "error"}
+    assert rows == set(NEAR_MISSES)
+
+
+def test_near_misses_fail_check_only_and_parallel_builds_too(tmp_path):
+    src = copy_root("nearmiss", tmp_path)
+    for flags in (("-b", "vcr"), ("-b", "vcr", "-j", "2")):
+        result = sphinx(src, tmp_path / "-".join(flags), *flags)
+        assert result.returncode == 1, result.stderr
+        check_near_misses(result.stderr)
+        assert "sphinx-vcr: 1 verified, 0 failed, 5 errors" in result.stdout
+
+
+@pytest.mark.parametrize("name", list(PROJECTS))
+def test_a_bug_inside_a_directive_is_a_counted_error_not_a_crash(name, tmp_path,
+                                                                 monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(directives, "check", broken)
+    app = build(name, tmp_path)
+    _page, where, verified = expected(name)
+    text = "\n".join(errors(app.warning.getvalue()))
+    # The directives that reach the check (all but the malformed ones, and the misspelt
+    # option, which is the check's own error) are each one internal error.
+    internal = text.count("internal error (RuntimeError: boom)")
+    assert internal == verified + 1, text
+    assert "Traceback" not in text
+    assert (f"sphinx-vcr: 0 verified, 0 failed, {len(where) + verified} errors"
+            in app.status.getvalue())
+    assert app.statuscode == 1
