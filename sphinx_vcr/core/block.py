@@ -135,7 +135,7 @@ def split_rst(first: str, lines: list[str], line: int = 0) -> Parts:
     file), ``lines`` the lines below it that belong to the block, as in the source
     (tabs expanded).
     """
-    rows = [first.rstrip(), *_dedent([line.rstrip() for line in lines])]
+    rows = [first.rstrip(), *_dedent([text.rstrip() for text in lines])]
     while rows and not rows[-1].strip():
         rows.pop()
     start = 1 if rows and not rows[0].strip() else 0  # docutils drops one blank first line

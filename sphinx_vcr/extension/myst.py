@@ -86,20 +86,24 @@ def _yaml_block(body: list[str], first: int, parts: Parts) -> int:
 
 def _chunks(lines: list[str], first: int) -> list[tuple[int, list[str]]]:
     """The YAML block's options: each a line at column 0 with the indented (or blank)
-    lines below it, and its row; comment lines at column 0 are skipped."""
+    lines below it, and its row. A comment line at column 0 is skipped, and ends the
+    option above it, as in YAML."""
     chunks: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None
     for index, line in enumerate(lines):
-        if not line.strip() or line.startswith("#"):
-            if chunks and not line.strip():
-                chunks[-1][1].append(line)
-            continue
-        if line[0].isspace():
-            if not chunks:
+        if line.startswith("#"):
+            current = None
+        elif not line.strip():
+            if current is not None:
+                current.append(line)
+        elif line[0].isspace():
+            if current is None:
                 raise BlockError(_("{line!r} is indented, but no option precedes it")
                                  .format(line=line.strip()), first + index)
-            chunks[-1][1].append(line)
+            current.append(line)
         else:
-            chunks.append((first + index, [line]))
+            current = [line]
+            chunks.append((first + index, current))
     return chunks
 
 
