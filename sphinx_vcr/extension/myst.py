@@ -35,9 +35,12 @@ def split_myst(argument: str, body: list[str], offset: int, line: int = 0) -> Pa
                                "blank line"), first)
         read = _yaml_block if body[0].startswith("---") else _colon_lines
         index = read(body, first, parts)
-    while index < len(body) and not body[index].strip():
+    end = len(body)
+    while end > index and not body[end - 1].strip():
+        end -= 1  # blank lines around the content are not content, as in docutils
+    while index < end and not body[index].strip():
         index += 1
-    parts.content, parts.content_row = body[index:], first + index
+    parts.content, parts.content_row = body[index:end], first + index
     check_content(parts.content, parts.content_row)
     return parts
 

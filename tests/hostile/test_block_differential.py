@@ -10,7 +10,9 @@ well-formed and malformed lines, the old parsers' reading is the reference:
 - whatever the old parser rejected (and docutils dropped), we reject, as our own error;
 - whatever we reject that the old parser accepted is a directive whose old reading was
   an error of the core anyway (no correct directive is newly flagged), except an empty
-  ``:name:``, which made a nameless reference target.
+  ``:name:``, which made a nameless reference target, and an option indented under
+  ``:name:``, which docutils made part of the name: a claim ``:expect:`` that vanished
+  into a reference target while the directive verified without it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from docutils.parsers.rst import Directive, directives
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinx_vcr.core.block import BlockError, split_rst
+from sphinx_vcr.core.block import BlockError, looks_like_option, split_rst
 from sphinx_vcr.core.outcome import ERROR
 from sphinx_vcr.core.verify import check
 
@@ -83,7 +85,11 @@ def old_rst(first: str, lines: list[str]) -> tuple | None:
 
 def was_an_error(argument: str, options: dict, content: list[str]) -> bool:
     """Whether the core found the old reading to be bad input, for both of the kinds
-    that read content differently."""
+    that read content differently (or should have: an option hidden in :name:)."""
+    name = options.get("name")
+    if name is not None and (name == "" or any(looks_like_option(line)
+                                               for line in name.split("\n"))):
+        return True
     options = {k: v for k, v in options.items() if k != "name"}
     return all(check(kind, argument, content, options).status == ERROR
                for kind in ("derivative", "chain-rule"))
@@ -98,7 +104,7 @@ def test_rst_blocks_read_as_docutils_read_them_or_are_errors(block):
         new = split_rst(first, [line.expandtabs(8) for line in lines])
     except BlockError as err:
         assert err.message and err.row >= 0
-        if old is not None and old[1].get("name") != "":
+        if old is not None:
             assert was_an_error(*old[:3]), (block, old, err.message)
         return
     assert old is not None, (block, new)
@@ -123,6 +129,12 @@ MYST_BLOCKS = st.tuples(st.sampled_from(["x**2", "", "x**2 :wrt: x"]),
                         st.lists(st.sampled_from(MYST_LINES), max_size=6))
 
 
+#: What MyST misread without a warning, and is now an error even where the misreading
+#: verified: two equal options (MyST kept the last), text on a '---' line (ignored, or
+#: taken as content) and a '---' block never closed (the content taken as options).
+MYST_MISREAD = ("is given twice", "'---'")
+
+
 def old_myst(first: str, body: str) -> tuple | None:
     """MyST's reading with the old option spec; None where it warned (its warnings do
     not fail a build, and were the only sign of a problem)."""
@@ -134,6 +146,8 @@ def old_myst(first: str, body: str) -> tuple | None:
     content = list(parsed.body)
     while content and not content[0].strip():
         content = content[1:]
+    while content and not content[-1].strip():
+        content.pop()  # how many blank lines MyST kept at the end depended on its version
     return (parsed.arguments[0] if parsed.arguments else "", parsed.options, content)
 
 
@@ -153,7 +167,7 @@ def test_myst_blocks_read_as_myst_read_them_or_are_errors(block):
                          raw.body_offset)
     except BlockError as err:
         assert err.message and err.row >= 0
-        if old is not None and old[1].get("name") not in ("", None):
+        if old is not None and not any(f in err.message for f in MYST_MISREAD):
             assert was_an_error(*old), (block, old, err.message)
         return
     assert old is not None, (block, new)
