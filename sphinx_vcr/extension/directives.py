@@ -1,8 +1,11 @@
 """The ``derivative``, ``gradient``, ``jacobian`` and ``chain-rule`` directives.
 
-Each one reads its text and options, asks the core to verify them, records the outcome
+Each one splits its block into argument, options and content itself
+(:mod:`..core.block`, :mod:`.myst`), asks the core to verify them, records the outcome
 in the domain, logs any problem at its file and line, and returns the rendered nodes.
 Options that hold expressions are plain strings here: the core's own parser reads them.
+A malformed block, or a failure of the directive itself, is recorded as an error like
+any other, so no directive of the page goes uncounted.
 """
 
 from __future__ import annotations
@@ -57,19 +60,20 @@ class VcrDirective(SphinxDirective):
 
     def _run(self) -> list[nodes.Node]:
         settings = config.settings(self.config)
+        parts: Parts | BlockError
         with speaking(settings.language):  # a block's errors in the build's language
             try:
                 parts = self._split()
             except BlockError as err:
-                parts, malformed = None, err
-        if parts is not None and "name" in parts.options:
+                parts = err
+        if isinstance(parts, Parts) and "name" in parts.options:
             self.options = {"name": parts.options["name"]}  # for add_name
         if self.config.vcr_fail_fast and getattr(self.env, "vcr_stop", False):
             return self._finish(Outcome(SKIPPED, "skipped", _(
                 "not checked: vcr_fail_fast stopped at an earlier failure")), self._at(0))
-        if parts is None:
-            return self._finish(Outcome(ERROR, malformed.subtype, malformed.message),
-                                self._at(malformed.row))
+        if isinstance(parts, BlockError):
+            return self._finish(Outcome(ERROR, parts.subtype, parts.message),
+                                self._at(parts.row))
         options = {k: v for k, v in parts.options.items() if k != "name"}
         outcome = check(self.kind, parts.argument, parts.content, options, settings,
                         config.outcome_cache(self.config, self.env.doctreedir))
