@@ -35,6 +35,12 @@ _UNKNOWN = re.compile(r"Unknown directive type:? [\"'“‘]([^\"'”’]+)[\"'�
 _COMMENT = re.compile(rf"^\s*({'|'.join(KINDS)})\s*:(?!: )", re.IGNORECASE)
 
 
+def _candidate(node: nodes.Node) -> bool:
+    """The nodes a near miss can become: a docutils or MyST message, a comment, a code
+    block."""
+    return isinstance(node, (nodes.system_message, nodes.comment, nodes.literal_block))
+
+
 class NearMisses(SphinxTransform):
     """Records every near miss of a sphinx-vcr directive in the document."""
 
@@ -44,7 +50,7 @@ class NearMisses(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         # A MyST comment ("% derivative: x") is only a comment, never a directive's typo.
         markdown = str(self.env.doc2path(self.env.docname)).endswith(".md")
-        for node in list(self.document.findall(nodes.Element)):
+        for node in list(self.document.findall(_candidate)):
             found = _near_miss(node, markdown)
             if found is not None:
                 self._record(node, *found)
