@@ -44,6 +44,7 @@ RST = [
     ("22*x", 0, "is indented more than the option above it"),
     ("23*x", 0, "is written with '：' (fullwidth colon) instead of the colon"),
     ("24*x", 0, "':expect:' is written inside the line 'x**2 :expect: 24*x'"),
+    ("27*x", 0, "space before the colon in ':expect :'"),
     ("An empty reference name", 5, ":name: is empty"),
     ("25*x", 0, "unknown option :expected:; did you mean :expect:?"),
     ("26*x", 0, "comes after a blank line"),
@@ -64,6 +65,7 @@ MYST = [
     ("43*x", 0, "is written with '：' (fullwidth colon)"),
     ("44*x", 0, "no space after ':expect:'"),
     ("45*x", 0, "inside a '---' block, options are written without colons"),
+    ("47*x", 0, "'expect claim' is not an option name"),
     ("46*x", 0, "unknown option :expected:; did you mean :expect:?"),
 ]
 PROJECTS = {"malformed": ("index.rst", RST, 3), "malformed-myst": ("index.md", MYST, 4)}
