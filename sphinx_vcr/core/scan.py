@@ -1,9 +1,10 @@
 """Find sphinx-vcr directives in reStructuredText source, without docutils.
 
 Used to verify a parallel build's directives ahead of reading (see
-:func:`.verify.prefetch`). It follows docutils' own rules for a directive block (its
-argument, its option field list and its content), so that what it finds has the same
-text, and therefore the same key, as what the directive receives when the page is read.
+:func:`.verify.prefetch`). It splits each directive block with the very function the
+directive itself uses (:func:`.block.split_rst`, docutils' rules for an argument, an
+option field list and content), so that what it finds has the same text, and therefore
+the same key, as what the directive checks when the page is read.
 Where it differs (a directive produced by an include, an unusual layout), nothing is
 wrong: the page's directive simply finds no outcome ready and is computed as usual.
 """
@@ -13,11 +14,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .block import BlockError, split_rst
+
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
 # A directive may open a list item ("- .. derivative:: ..." in a list-table).
 _DIRECTIVE = re.compile(r"^(?P<lead>\s*(?:[-*+] +|#\. +|\d+\. +)?)\.\. +"
                         rf"(?P<kind>{'|'.join(KINDS)}) ?::(?: +|$)(?P<rest>.*)$")
-_FIELD = re.compile(r"^:(?P<name>[^:\s\\][^:\\]*?):(?: +|$)(?P<rest>.*)$")
 
 
 class Found(NamedTuple):
@@ -58,8 +60,7 @@ def blocks(text: str) -> list[Block]:
         start = index
         while index < len(lines) and (not lines[index] or _indent(lines[index]) > column):
             index += 1
-        block = _dedent(lines[start:index])
-        directive = _directive(match.group("kind"), [match.group("rest"), *block])
+        directive = _directive(match.group("kind"), match.group("rest"), lines[start:index])
         if directive is not None:
             found.append(Block(start - 1, index, match.group("lead"), directive))
     return found
@@ -69,47 +70,13 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _dedent(lines: list[str]) -> list[str]:
-    depth = min((_indent(line) for line in lines if line), default=0)
-    return [line[depth:] for line in lines]
-
-
-def _directive(kind: str, block: list[str]) -> Found | None:
-    """Split a block as docutils' ``parse_directive_block`` does (argument allowed,
-    options allowed, content allowed)."""
-    if block and not block[0].strip():
-        block = block[1:]
-    while block and not block[-1].strip():
-        block.pop()
-    head = next((i for i, line in enumerate(block) if not line.strip()), len(block))
-    arguments, content = block[:head], block[head + 1:]
-    first_option = next((i for i, line in enumerate(arguments) if _FIELD.match(line)),
-                        len(arguments))
-    options = _options(arguments[first_option:])
-    if options is None:
-        return None  # docutils rejects the option block: the directive errs when read
-    options.pop("name", None)
-    while content and not content[0].strip():
-        content = content[1:]
-    argument = "\n".join(arguments[:first_option]).lstrip()
-    return Found(kind, argument, content, options)
-
-
-def _options(lines: list[str]) -> dict[str, str] | None:
-    """An option field list, as ``directives.unchanged`` values; None if malformed."""
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(lines):
-        match = _FIELD.match(lines[index])
-        if not match:
-            return None
-        index += 1
-        start = index
-        while index < len(lines) and _indent(lines[index]) > 0:
-            index += 1
-        body = [match.group("rest"), *_dedent(lines[start:index])]
-        while body and not body[0]:
-            body = body[1:]
-        # ``directives.unchanged`` turns a missing value into "".
-        options[match.group("name").lower()] = "\n".join(body)
-    return options
+def _directive(kind: str, first: str, lines: list[str]) -> Found | None:
+    """What the directive's ``run()`` checks, split by the directive's own rules
+    (:func:`.block.split_rst`); None for a malformed block, which the directive
+    reports as an error when its page is read, with nothing to compute ahead."""
+    try:
+        parts = split_rst(first, lines)
+    except BlockError:
+        return None
+    options = {name: value for name, value in parts.options.items() if name != "name"}
+    return Found(kind, parts.argument, parts.content, options)

@@ -1,38 +1,36 @@
 """The ``derivative``, ``gradient``, ``jacobian`` and ``chain-rule`` directives.
 
-Each one reads its text and options, asks the core to verify them, records the outcome
+Each one splits its block into argument, options and content itself
+(:mod:`..core.block`, :mod:`.myst`), asks the core to verify them, records the outcome
 in the domain, logs any problem at its file and line, and returns the rendered nodes.
 Options that hold expressions are plain strings here: the core's own parser reads them.
+A malformed block, or a failure of the directive itself, is recorded as an error like
+any other, so no directive of the page goes uncounted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxWarning
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..core.block import BlockError, Parts, split_rst
 from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
-from ..core.problem import OPTIONS
 from ..core.verify import check
+from ..core.words import speaking
 from . import config
 from .domain import Record, get_domain
 from .i18n import _
+from .myst import split_myst
+from .nearmiss import NearMisses
 from .nodes import result_nodes
 
 logger = logging.getLogger(__name__)
-
-
-class AnyOption(dict):
-    """An option spec that accepts any option name, as plain text."""
-
-    def __missing__(self, key: str) -> Callable[[str | None], str]:
-        return directives.unchanged
 
 
 class VcrDirective(SphinxDirective):
@@ -42,76 +40,88 @@ class VcrDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    # Every option, even a misspelt one, reaches run() as text: docutils would otherwise
-    # drop the whole directive with an error that neither counts as a failure nor fails
-    # the build, so a typo such as :expected: would silently skip the check.
-    option_spec: ClassVar[dict] = AnyOption(
-        (name, directives.unchanged) for name in (*OPTIONS, "name"))
+    # No option spec: docutils and MyST hand over the block raw, and core.block splits
+    # it. docutils would drop a directive whose options it cannot parse (a duplicated
+    # or two-word option, a stray line) with an error that is neither counted nor
+    # fails the build, and MyST would keep the last of two equal options; here each is
+    # a counted error at its line, and a misspelt option reaches the core's check.
+    option_spec = None
 
     def run(self) -> list[nodes.Node]:
-        options = {k: v for k, v in self.options.items() if k != "name"}
-        argument = self.arguments[0] if self.arguments else ""
+        try:
+            return self._run()
+        except SphinxWarning:
+            raise  # -W turning our own message into an exception: Sphinx handles it
+        except Exception as err:  # a bug of ours: still a counted error, never a vanishing
+            outcome = Outcome(ERROR, "internal", _(
+                "internal error ({error}: {detail}); please report it with this directive")
+                .format(error=type(err).__name__, detail=err))
+            return self._finish(outcome, self._at(0))
+
+    def _run(self) -> list[nodes.Node]:
+        settings = config.settings(self.config)
+        parts: Parts | BlockError
+        with speaking(settings.language):  # a block's errors in the build's language
+            try:
+                parts = self._split()
+            except BlockError as err:
+                parts = err
+        if isinstance(parts, Parts) and "name" in parts.options:
+            self.options = {"name": parts.options["name"]}  # for add_name
         if self.config.vcr_fail_fast and getattr(self.env, "vcr_stop", False):
-            outcome = Outcome(SKIPPED, "skipped", _("not checked: vcr_fail_fast stopped "
-                                                    "at an earlier failure"))
-        else:
-            outcome = check(self.kind, argument, list(self.content), options,
-                            config.settings(self.config),
-                            config.outcome_cache(self.config, self.env.doctreedir))
+            return self._finish(Outcome(SKIPPED, "skipped", _(
+                "not checked: vcr_fail_fast stopped at an earlier failure")), self._at(0))
+        if isinstance(parts, BlockError):
+            return self._finish(Outcome(ERROR, parts.subtype, parts.message),
+                                self._at(parts.row))
+        options = {k: v for k, v in parts.options.items() if k != "name"}
+        outcome = check(self.kind, parts.argument, parts.content, options, settings,
+                        config.outcome_cache(self.config, self.env.doctreedir))
+        return self._finish(outcome, self._location(outcome, parts))
+
+    def _split(self) -> Parts:
+        """The block split into argument, options and content (raises BlockError)."""
+        line = self.get_source_info()[1] or 0
+        if _is_myst(self.state):
+            return split_myst(self.arguments[0] if self.arguments else "",
+                              list(self.content), self.content_offset, line)
+        # block_text runs from the directive's line to the end of its block, as in the
+        # source (docutils has only expanded tabs), which is what the scanner reads.
+        lines = self.block_text.splitlines()
+        first = lines[0].partition("::")[2].lstrip(" ") if lines else ""
+        return split_rst(first, lines[1:], line)
+
+    def _finish(self, outcome: Outcome, location: str) -> list[nodes.Node]:
+        """Report and record ``outcome`` at ``location``; the nodes to show for it."""
+        # The nodes first: should making them fail, run() records the error instead,
+        # and the directive is still counted once.
+        box = result_nodes(self.kind, outcome, self.env.docname, self.config.vcr_badge)
+        for node in box.findall(nodes.Element):
+            self.set_source_info(node)
+        self.add_name(box)  # the :name: option, as a reference target
         if outcome.status in (FAILED, ERROR):
             # Noted per process: in a parallel build each worker stops at its own first
             # failure. Reset at the start of every build (summary.py).
             self.env.vcr_stop = True  # type: ignore[attr-defined]
-        location = self._location(outcome)
         self._report(outcome, location)
         get_domain(self.env).record(self.env.docname, Record(
             location=location, line=self.get_source_info()[1] or 0, kind=self.kind,
             status=outcome.status,
             subtype=outcome.subtype, message=outcome.message, method=_method(outcome),
             points=outcome.points, max_error=outcome.max_error, seconds=outcome.seconds))
-        box = result_nodes(self.kind, outcome, self.env.docname, self.config.vcr_badge)
-        for node in box.findall(nodes.Element):
-            self.set_source_info(node)
-        self.add_name(box)  # the :name: option, as a reference target
         return [box]
 
-    def _location(self, outcome: Outcome) -> str:
+    def _at(self, row: int) -> str:
+        """``file:line`` of a row of the block (0: the directive's own line)."""
+        source, line = self.get_source_info()
+        return _where(source, (line or 0) + row)
+
+    def _location(self, outcome: Outcome, parts: Parts) -> str:
         """``file:line`` of the problem: its content line, its option's line, or else
         the directive's line."""
-        if outcome.line is not None and outcome.line < len(self.content):
-            source, offset = self.content.info(outcome.line)
-            if _is_myst(self.state):
-                # MyST numbers content lines from 0 and gives the content's offset from
-                # the fence line, which is self.lineno.
-                offset = self.lineno + self.content_offset + outcome.line
-            return _where(source, offset + 1)
-        source, line = self.get_source_info()
-        if outcome.option:
-            line = self._option_line(outcome.option) or line
-        return _where(source, line)
-
-    def _option_line(self, option: str) -> int | None:
-        """The 1-based line of ``:option:`` in this directive, if it can be found."""
-        if _is_myst(self.state):
-            # MyST's block_text differs between versions (with or without the option
-            # block), so the options are read from the source: they are the
-            # content_offset lines after the fence line, self.lineno.
-            source = self.get_source_info()[0]
-            try:
-                text = Path(source).read_text(encoding=self.config.source_encoding)
-            except (OSError, UnicodeDecodeError):
-                return None
-            lines = text.splitlines()[self.lineno:self.lineno + self.content_offset]
-            first = self.lineno + 1
-        else:
-            # block_text starts at the directive's line; options follow, one a line.
-            lines = self.block_text.splitlines()
-            first = self.get_source_info()[1]
-        for index, text in enumerate(lines):
-            # ":expect: ..." or, in a MyST YAML option block, "expect: ..."
-            if text.strip().startswith((f":{option}:", f"{option}:")):
-                return first + index
-        return None
+        if outcome.line is not None and outcome.line < len(parts.content):
+            return self._at(parts.content_row + outcome.line)
+        return self._at(parts.rows.get(outcome.option or "", 0))
 
     def _report(self, outcome: Outcome, location: str) -> None:
         if outcome.status == SKIPPED:
@@ -163,3 +173,4 @@ def setup_directives(app: Sphinx) -> None:
     for directive in (DerivativeDirective, GradientDirective, JacobianDirective,
                       ChainRuleDirective):
         app.add_directive(directive.kind, directive)
+    app.add_transform(NearMisses)

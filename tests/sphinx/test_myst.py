@@ -36,3 +36,20 @@ def test_myst_directives_verify_and_fail_at_their_lines(app):
     assert r"\frac{\partial y}{\partial u} \frac{\mathrm{d} u}{\mathrm{d} x}" in html
     assert r"\operatorname{diag}\left(\mathbf{x}\right)" in html
     assert 'id="elementwise"' in html and 'href="#elementwise"' in html
+
+
+def test_yaml_option_blocks_are_read_as_myst_reads_them():
+    from sphinx_vcr.core.block import BlockError
+    from sphinx_vcr.extension.myst import split_myst
+
+    body = ["---", "wrt: x", "# a comment line", "expect: |", "  2*x", "", "  + 1",
+            "name: 'quoted'", "---", "", "content"]
+    parts = split_myst("x**2", body, 0, line=10)
+    assert parts.options == {"wrt": "x", "expect": "2*x\n\n+ 1", "name": "quoted"}
+    assert parts.rows == {"wrt": 2, "expect": 4, "name": 8}
+    assert (parts.content, parts.content_row) == (["content"], 11)
+    # A comment at column 0 ends the value above it, as in YAML: what follows is not
+    # silently joined to it.
+    with pytest.raises(BlockError) as caught:
+        split_myst("x**2", ["---", "expect: |", "  2*x", "# note", "  + 1", "---"], 0)
+    assert caught.value.row == 5 and "no option precedes it" in caught.value.message
