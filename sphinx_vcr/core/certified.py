@@ -73,9 +73,6 @@ class Arithmetic:
         """A value that stands for all of ``values`` (plain numbers: the first)."""
         return values[0]
 
-    def between(self, low: Number, high: Number) -> Number:
-        return low if low == high else self.hull([low, high])
-
     def finite(self, value: Number) -> bool:
         raw = getattr(value, "_mpf_", None)  # not a real mpmath number: no value
         return raw is not None and _finite(raw)

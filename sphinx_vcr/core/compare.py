@@ -3,10 +3,9 @@
 1. Every entry of the difference is evaluated at the sample points in 50-digit
    arithmetic, where any real difference stands far above the rounding. Most wrong
    claims stop here, without paying for simplification. Values are compared relative
-   to their own magnitudes (``exp(-500)`` is compared as carefully as 1), and the
-   difference (claim minus derivative, expanded so that equal terms cancel exactly) is
-   enclosed in an interval: one that excludes zero proves the claim wrong at that
-   point, however small the difference (see :func:`disagreement`).
+   to their own magnitudes (``exp(-500)`` is compared as carefully as 1); where they
+   differ, an interval enclosing the difference (claim minus derivative, expanded so
+   that equal terms cancel exactly) tells rounding from a real difference.
 2. SymPy then tries to reduce each remaining difference: to zero (equal), or to a
    non-zero number (wrong, however small: a claim off by ``1e-30`` is wrong, not "close
    enough"). Cheap certain checks run for every entry first; simplification has a time
@@ -15,7 +14,9 @@
    to simplify in time) is compared in 150-digit arithmetic at the sample points and at
    many more: spread over six orders of magnitude, and on both sides of every kink of
    the claim and the derivative, so a claim wrong on part of the domain, or by a tiny
-   constant, is caught whether or not simplification finished.
+   constant, is caught whether or not simplification finished. At the sample points
+   the difference is also enclosed in an interval: one that excludes zero proves the
+   claim wrong, however small the difference (see :func:`disagreement`).
 
 Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 ``z > 0``) are resolved first, so a derivative on one branch of a ReLU is exact too.
