@@ -25,6 +25,7 @@ hull of the values of the branches it could take.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -206,31 +207,35 @@ class _Walker:
             return None
 
     def value(self, expr: sympy.Basic) -> Number:
-        if expr in self.memo:
-            return self.memo[expr]
-        result = self._value(expr)
-        if not self.a.finite(result):
-            raise _NoValue
-        self.memo[expr] = result
+        result = self.memo.get(expr)
+        if result is None:
+            result = _handler(type(expr))(self, expr)
+            if not self.a.finite(result):
+                raise _NoValue
+            self.memo[expr] = result
         return result
 
-    def _value(self, expr: sympy.Basic) -> Number:
-        if expr.is_Symbol:
-            if expr not in self.point:
-                raise _NoValue
-            return self.point[expr]
-        if expr.is_Rational:
-            return self.a.number(expr)
-        if expr.is_Float:
-            return self.a.exact(expr._mpf_)
+    def symbol(self, expr: sympy.Symbol) -> Number:
+        if expr not in self.point:
+            raise _NoValue
+        return self.point[expr]
+
+    def rational(self, expr: sympy.Rational) -> Number:
+        return self.a.number(expr)
+
+    def float(self, expr: sympy.Float) -> Number:
+        return self.a.exact(expr._mpf_)
+
+    def constant(self, expr: sympy.Basic) -> Number:
         if expr is sympy.pi:
             return self.a.ctx.pi
         if expr is sympy.E:
             return self.a.ctx.e
-        handler = _HANDLERS.get(type(expr))
-        if handler is None:
-            raise _NoValue  # not a node of the language: no claim is decided on it
-        return handler(self, expr)
+        raise _NoValue  # another constant (EulerGamma, ...): not of the language
+
+    @staticmethod
+    def unsupported(expr: sympy.Basic) -> Number:
+        raise _NoValue  # not a node of the language: no claim is decided on it
 
     # Sums, products and powers.
 
@@ -373,6 +378,22 @@ _RELATIONS: dict[type, tuple[int, ...]] = {
     sympy.StrictLessThan: (-1,), sympy.LessThan: (-1, 0),
     sympy.Ne: (-1, 1), sympy.Eq: (0,),
 }
+
+@functools.cache
+def _handler(kind: type) -> Callable[[_Walker, Any], Number]:
+    """How to evaluate a node of type ``kind`` (found once per type)."""
+    if kind in _HANDLERS:
+        return _HANDLERS[kind]
+    if issubclass(kind, sympy.Symbol):
+        return _Walker.symbol
+    if issubclass(kind, sympy.Rational):
+        return _Walker.rational
+    if issubclass(kind, sympy.Float):
+        return _Walker.float
+    if issubclass(kind, sympy.NumberSymbol):
+        return _Walker.constant
+    return lambda walker, expr: _Walker.unsupported(expr)
+
 
 _HANDLERS: dict[type, Callable[[_Walker, Any], Number]] = {
     sympy.Add: _Walker.add, sympy.Mul: _Walker.mul, sympy.Pow: _Walker.pow,

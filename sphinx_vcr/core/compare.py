@@ -25,6 +25,7 @@ Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ import sympy
 
 from . import certified
 from .limits import soft_limit
+from .numeric import guard_expressions
 
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative to the values compared (never absolute): far
@@ -48,6 +50,8 @@ MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
 EXACT_SECONDS = 1.0               # of simplification per entry of a comparison
 MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
                                   # this (a power of a sum) is left to the points
+PER_REGION = 2                    # probe points enclosed in each region of a difference
+REGION_DIGITS = 20                # (regions are told apart in this many digits)
 
 
 @dataclass
@@ -282,12 +286,12 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     if not undecided:
         return Comparison(True, True)
     found = _differ_at(claim, actual, differences, undecided, symbols, points, fine=True,
-                       certify=True)
+                       certify=lambda cell, point: True)
     if found:
         return Comparison(False, False, found)
     if probes is not None:
         found = _differ_at(claim, actual, differences, undecided, symbols, probes(),
-                           fine=True)
+                           fine=True, certify=_Regions(differences, undecided))
         if found:
             return Comparison(False, False, found, partial=True)
     return Comparison(True, False)
@@ -308,12 +312,42 @@ def _differences(claim: sympy.Matrix, actual: sympy.Matrix
     return differences
 
 
+Cell = tuple[int, int]
+
+
+class _Regions:
+    """Which probe points an entry's difference is enclosed at: a few in each region
+    of its branches.
+
+    A smooth difference that is not zero is not zero at the sample points either, where
+    every difference is enclosed. One with branches (``where``, ``abs``, steps) may be
+    non-zero in one region only; within a region it is smooth again, so a few points
+    of each region the probes reach stand for all of it. A region is told by the signs
+    of the difference's guards (:func:`.numeric.guard_expressions`).
+    """
+
+    def __init__(self, differences: dict[Cell, sympy.Expr], cells: list[Cell]) -> None:
+        self.guards = {cell: guard_expressions([differences[cell]]) for cell in cells
+                       if differences[cell].has(*_PIECEWISE)}
+        self.seen: Counter[tuple] = Counter()
+
+    def __call__(self, cell: Cell, point: dict[sympy.Symbol, float]) -> bool:
+        guards = self.guards.get(cell)
+        if guards is None:
+            return False
+        signs = tuple(None if v is None else (v > 0) - (v < 0)
+                      for v in certified.evaluate(guards, point, REGION_DIGITS))
+        self.seen[cell, signs] += 1
+        return self.seen[cell, signs] <= PER_REGION
+
+
 def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
-               differences: dict[tuple[int, int], sympy.Expr], cells: list[tuple[int, int]],
+               differences: dict[Cell, sympy.Expr], cells: list[Cell],
                symbols: Sequence[sympy.Symbol], points: np.ndarray, fine: bool = False,
-               certify: bool = False) -> Difference | None:
+               certify: Callable[[Cell, dict], bool] | None = None) -> Difference | None:
     """The first cell and point where claim and derivative differ in 50 digits (in 150
-    digits if ``fine``); with ``certify``, however little (see :func:`disagreement`)."""
+    digits if ``fine``); where ``certify`` says so, however little (see
+    :func:`disagreement`)."""
     if not len(points):
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
@@ -322,7 +356,7 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
         at = dict(zip(symbols, point))
         for k, (i, j) in enumerate(cells):
             gap = disagreement(row[2 * k], row[2 * k + 1], differences[i, j], at, digits,
-                               tolerance, certify)
+                               tolerance, certify is not None and certify((i, j), at))
             if gap is not None:
                 return Difference(i, j, claim[i, j], actual[i, j], point, gap)
     return None
