@@ -79,6 +79,7 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
             try:
                 columns = fn(points.T)
             except (ValueError, TypeError, ZeroDivisionError, OverflowError, NameError):
+                # NameError: a function NumPy lacks (printed as it is): no value.
                 return np.full((len(exprs), points.shape[0]), np.nan)
             return np.array([_real(c, points.shape[0]) for c in columns]).reshape(
                 len(exprs), points.shape[0])

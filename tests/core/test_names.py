@@ -257,3 +257,11 @@ def test_every_backend_name_as_a_variable(names):
     outcome = check("gradient", function, [],
                     {"wrt": ", ".join(names), "expect": f"[[{', '.join(entries)}]]"})
     assert outcome.subtype == "mismatch", outcome.message
+
+
+def test_a_symbol_without_a_column_is_a_domain_error_not_a_numpy_name():
+    e, x = sympy.symbols("e x", real=True)
+    with pytest.raises(VcrError, match="cannot be evaluated numerically"):
+        compile_function([x + e], [x])  # e would have been NumPy's e
+    missing = compile_function([sympy.DiracDelta(x) + x], [x])  # NumPy has no DiracDelta
+    assert np.isnan(missing(np.array([[0.5]]))).all()
