@@ -2,7 +2,10 @@
 
 1. Every entry of the difference is evaluated at the sample points in 50-digit
    arithmetic, where any real difference stands far above the rounding. Most wrong
-   claims stop here, without paying for simplification.
+   claims stop here, without paying for simplification. Values are compared relative
+   to their own magnitudes (``exp(-500)`` is compared as carefully as 1); where they
+   differ, an interval enclosing the difference (claim minus derivative, expanded so
+   that equal terms cancel exactly) tells rounding from a real difference.
 2. SymPy then tries to reduce each remaining difference: to zero (equal), or to a
    non-zero number (wrong, however small: a claim off by ``1e-30`` is wrong, not "close
    enough"). Cheap certain checks run for every entry first; simplification has a time
@@ -11,7 +14,9 @@
    to simplify in time) is compared in 150-digit arithmetic at the sample points and at
    many more: spread over six orders of magnitude, and on both sides of every kink of
    the claim and the derivative, so a claim wrong on part of the domain, or by a tiny
-   constant, is caught whether or not simplification finished.
+   constant, is caught whether or not simplification finished. At the sample points
+   the difference is also enclosed in an interval: one that excludes zero proves the
+   claim wrong, however small the difference (see :func:`disagreement`).
 
 Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 ``z > 0``) are resolved first, so a derivative on one branch of a ReLU is exact too.
@@ -20,20 +25,22 @@ Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import mpmath
 import numpy as np
 import sympy
-from sympy.printing.pycode import MpmathPrinter
 
+from . import certified
 from .limits import soft_limit
-from .numeric import code_printer
+from .numeric import guard_expressions
 
 DIGITS = 50
-TOLERANCE = mpmath.mpf("1e-40")   # relative: far above 50-digit rounding, and far below
-                                  # any difference a claim could mean
+TOLERANCE = mpmath.mpf("1e-40")   # relative to the values compared (never absolute): far
+                                  # above 50-digit rounding, far below any difference a
+                                  # claim could mean
 #: Entries that exact simplification leaves undecided are compared again with these:
 #: a claim off by a constant far below the 50-digit tolerance (``+ 10**-45``), which
 #: only simplification would otherwise catch, and only if it finishes in time.
@@ -43,6 +50,8 @@ MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
 EXACT_SECONDS = 1.0               # of simplification per entry of a comparison
 MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
                                   # this (a power of a sum) is left to the points
+PER_REGION = 2                    # probe points enclosed in each region of a difference
+REGION_DIGITS = 20                # (regions are told apart in this many digits)
 
 
 @dataclass
@@ -54,6 +63,8 @@ class Difference:
     claim: sympy.Expr
     actual: sympy.Expr
     point: np.ndarray
+    #: How much they differ there (at least; nan where one has no value), if known.
+    gap: mpmath.mpf | None = None
 
 
 @dataclass
@@ -229,21 +240,14 @@ def _trig_and_exp(expr: sympy.Expr) -> sympy.Expr | None:
 
 
 def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
-              points: np.ndarray, digits: int = DIGITS
-              ) -> list[list[mpmath.mpc | mpmath.mpf | None]]:
-    """``exprs`` at each point in ``digits``-digit arithmetic (None where not a number)."""
-    fn = sympy.lambdify([list(symbols)], list(exprs), modules="mpmath",
-                        printer=code_printer(MpmathPrinter))
-    rows = []
-    with mpmath.workdps(digits):
-        for point in points:
-            try:
-                values = fn([mpmath.mpf(float(v)) for v in point])
-            except (ValueError, ZeroDivisionError, TypeError, NameError, OverflowError):
-                values = [None] * len(exprs)
-            rows.append([v if isinstance(v, mpmath.mpf | mpmath.mpc | int | float)
-                         else None for v in values])
-    return rows
+              points: np.ndarray, digits: int = DIGITS) -> list[list[mpmath.mpf | None]]:
+    """``exprs`` at each point in ``digits``-digit arithmetic (None where not a real number).
+
+    The trees are walked (:mod:`.certified`), not compiled: generated code would print
+    each symbol by its name among mpmath's own names, where a user's ``e`` is Euler's
+    number.
+    """
+    return [certified.evaluate(exprs, dict(zip(symbols, point)), digits) for point in points]
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
@@ -255,11 +259,11 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     Without ``prove``, only stage 1 runs: enough where agreement is a theorem and a
     difference could only be a bug (a chain rule against the composition).
     """
-    cells = [(i, j) for i in range(claim.rows) for j in range(claim.cols)
-             if cheap_expand(claim[i, j] - actual[i, j]) != 0]
+    differences = _differences(claim, actual)
+    cells = list(differences)
     if not cells:
         return Comparison(True, True)
-    found = _differ_at(claim, actual, cells, symbols, points)
+    found = _differ_at(claim, actual, differences, cells, symbols, points)
     if found:
         return Comparison(False, False, found)
     if not prove:
@@ -281,45 +285,137 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     undecided = [cell for cell, verdict in verdicts.items() if verdict is None]
     if not undecided:
         return Comparison(True, True)
-    found = _differ_at(claim, actual, undecided, symbols, points, fine=True)
+    found = _differ_at(claim, actual, differences, undecided, symbols, points, fine=True,
+                       certify=lambda cell, point: True)
     if found:
         return Comparison(False, False, found)
     if probes is not None:
-        found = _differ_at(claim, actual, undecided, symbols, probes(), fine=True)
+        found = _differ_at(claim, actual, differences, undecided, symbols, probes(),
+                           fine=True, certify=_Regions(differences, undecided))
         if found:
             return Comparison(False, False, found, partial=True)
     return Comparison(True, False)
 
 
-def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[tuple[int, int]],
-               symbols: Sequence[sympy.Symbol], points: np.ndarray, fine: bool = False
-               ) -> Difference | None:
+def _differences(claim: sympy.Matrix, actual: sympy.Matrix
+                 ) -> dict[tuple[int, int], sympy.Expr]:
+    """Claim minus derivative for each entry where they are not equal once expanded:
+    expanded (where that is cheap) so that equal terms have cancelled exactly, and only
+    a real difference is left to evaluate."""
+    differences = {}
+    for i in range(claim.rows):
+        for j in range(claim.cols):
+            difference = claim[i, j] - actual[i, j]
+            expanded = cheap_expand(difference)
+            if expanded != 0:
+                differences[i, j] = difference if expanded is None else expanded
+    return differences
+
+
+Cell = tuple[int, int]
+
+
+class _Regions:
+    """Which probe points an entry's difference is enclosed at: a few in each region
+    of its branches.
+
+    A smooth difference that is not zero is not zero at the sample points either, where
+    every difference is enclosed. One with branches (``where``, ``abs``, steps) may be
+    non-zero in one region only; within a region it is smooth again, so a few points
+    of each region the probes reach stand for all of it. A region is told by the signs
+    of the difference's guards (:func:`.numeric.guard_expressions`).
+    """
+
+    def __init__(self, differences: dict[Cell, sympy.Expr], cells: list[Cell]) -> None:
+        self.guards = {cell: guard_expressions([differences[cell]]) for cell in cells
+                       if differences[cell].has(*_PIECEWISE)}
+        self.seen: Counter[tuple] = Counter()
+
+    def __call__(self, cell: Cell, point: dict[sympy.Symbol, float]) -> bool:
+        guards = self.guards.get(cell)
+        if guards is None:
+            return False
+        signs = tuple(None if v is None else (v > 0) - (v < 0)
+                      for v in certified.evaluate(guards, point, REGION_DIGITS))
+        self.seen[cell, signs] += 1
+        return self.seen[cell, signs] <= PER_REGION
+
+
+def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
+               differences: dict[Cell, sympy.Expr], cells: list[Cell],
+               symbols: Sequence[sympy.Symbol], points: np.ndarray, fine: bool = False,
+               certify: Callable[[Cell, dict], bool] | None = None) -> Difference | None:
     """The first cell and point where claim and derivative differ in 50 digits (in 150
-    digits if ``fine``)."""
+    digits if ``fine``); where ``certify`` says so, however little (see
+    :func:`disagreement`)."""
     if not len(points):
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
     for point, row in zip(points, values_at(exprs, symbols, points, digits)):
+        at = dict(zip(symbols, point))
         for k, (i, j) in enumerate(cells):
-            # A value that is not a number is a difference too: only agreement proven
-            # at the point may pass.
-            if not agree(row[2 * k], row[2 * k + 1], tolerance, digits):
-                return Difference(i, j, claim[i, j], actual[i, j], point)
+            gap = disagreement(row[2 * k], row[2 * k + 1], differences[i, j], at, digits,
+                               tolerance, certify is not None and certify((i, j), at))
+            if gap is not None:
+                return Difference(i, j, claim[i, j], actual[i, j], point, gap)
     return None
+
+
+def disagreement(claimed: mpmath.mpf | None, actual: mpmath.mpf | None,
+                 difference: sympy.Expr, point: dict[sympy.Symbol, float], digits: int,
+                 tolerance: mpmath.mpf, certify: bool = False) -> mpmath.mpf | None:
+    """None if a claim agrees with the derivative at ``point``, else how much they
+    differ by (nan where one of them has no value).
+
+    ``claimed`` and ``actual`` are their values in ``digits`` digits, ``difference`` the
+    claim minus the derivative (with equal terms cancelled). In order:
+
+    1. A value that is not a number is a difference too: only agreement proven at the
+       point may pass.
+    2. Values that agree to ``tolerance``, relative to the larger of them, agree;
+       with ``certify``, unless an enclosure of ``difference`` excludes zero, which
+       proves them different however small the difference is.
+    3. Values that do not agree differ, unless an enclosure of ``difference`` contains
+       zero and shrinks with more digits, never excluding it: then they are values
+       near zero (or of larger terms that cancel) that differ by rounding only.
+    """
+    if claimed is None or actual is None:
+        return mpmath.mpf("nan")
+    if agree(claimed, actual, tolerance, digits):
+        if not certify:
+            return None
+        ball = certified.enclosure(difference, point, digits)
+        return certified.bound(ball) if ball is not None and \
+            certified.excludes_zero(ball) else None
+    with mpmath.workdps(digits):
+        gap = abs(claimed - actual)
+    ball = certified.enclosure(difference, point, digits)
+    if ball is None or certified.excludes_zero(ball):
+        return gap if ball is None else certified.bound(ball)
+    finer = certified.enclosure(difference, point, 3 * digits)
+    if finer is None or certified.excludes_zero(finer):
+        return gap if finer is None else certified.bound(finer)
+    # Rounding shrinks as the digits grow; a difference the enclosure cannot see (a
+    # branch it cannot decide) does not.
+    with mpmath.workdps(3 * digits):
+        shrank = certified.bound(finer) <= certified.bound(ball) * mpmath.mpf(10)**-digits
+    return None if shrank else gap
 
 
 def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE,
           digits: int = DIGITS) -> bool:
-    """Whether two values are equal to ``tolerance``, relative (and absolute below 1).
+    """Whether two values are equal to ``tolerance``, relative to the larger of them.
 
-    The arithmetic runs at the full working precision: outside it, mpmath would round
-    the difference to double precision and hide all that the 50 digits were for.
+    Relative only, with no absolute floor: ``1e-200`` and ``0`` differ as much as 1
+    and 0 do. The arithmetic runs at the full working precision: outside it, mpmath
+    would round the difference to double precision and hide all that the digits were
+    for.
     """
     if x is None or y is None:
         return False
     with mpmath.workdps(digits):
-        return bool(abs(x - y) <= tolerance * max(1, abs(x), abs(y)))
+        return bool(abs(x - y) <= tolerance * max(abs(x), abs(y)))
 
 
 def evaluate_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],

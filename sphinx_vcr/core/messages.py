@@ -53,7 +53,9 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
                                                                    detail=detail)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):
-            gap = mpmath.nstr(abs(claim_value - actual_value), 3)
+            # The comparison's own (certified) gap, where 50 digits would show none.
+            gap = mpmath.nstr(difference.gap if difference.gap is not None
+                              else abs(claim_value - actual_value), 3)
         message = _("{message} (they differ by {gap})").format(message=message, gap=gap)
     hint = _hint(problem, runs)
     if hint:

@@ -58,15 +58,19 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
     """A NumPy function of points ``(batch, len(symbols))`` giving ``(len(exprs), batch)``.
 
     SymPy's ``lambdify`` prints our own SymPy objects (built from the whitelisted tree;
-    never document text) to NumPy code. Symbol names there are identifiers that passed
-    the same whitelist (``lambdify`` renames any that would not be valid Python).
+    never document text) to NumPy code, in which every symbol has a private name
+    (:class:`PrivateNamesPrinter`): printed as the user wrote it, a symbol ``e`` would
+    be NumPy's Euler number, and one named ``sign`` would hide ``numpy.sign``.
     """
     if not exprs:
         return lambda points: np.empty((0, points.shape[0]))
+    printer = code_printer(PrivateNamesPrinter)
+    printer.names = {s: f"{PRIVATE_PREFIX}{k}" for k, s in enumerate(symbols)}
+    arguments = [sympy.Symbol(name) for name in printer.names.values()]
     try:
-        fn = sympy.lambdify([list(symbols)], list(exprs), modules="numpy",
-                            printer=code_printer(NumPyPrinter))
+        fn = sympy.lambdify([arguments], list(exprs), modules="numpy", printer=printer)
     except (KeyError, NameError, TypeError, SyntaxError) as err:
+        # KeyError: a symbol that is not an argument (it has no column of the points).
         raise DomainError(_("cannot be evaluated numerically ({error})")
                           .format(error=type(err).__name__)) from None
 
@@ -74,11 +78,32 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
         with np.errstate(all="ignore"):
             try:
                 columns = fn(points.T)
-            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+            except (ValueError, TypeError, ZeroDivisionError, OverflowError, NameError):
+                # NameError: a function NumPy lacks (printed as it is): no value.
                 return np.full((len(exprs), points.shape[0]), np.nan)
             return np.array([_real(c, points.shape[0]) for c in columns]).reshape(
                 len(exprs), points.shape[0])
     return run
+
+
+#: Generated code names its arguments this way. The language's names start with a
+#: letter, and neither NumPy nor SymPy's printers use such names, so an argument can
+#: mean nothing but its column of the points.
+PRIVATE_PREFIX = "_vcr_"
+
+
+class PrivateNamesPrinter(NumPyPrinter):
+    """NumPy code in which each symbol is printed as the private name in ``names``
+    (a symbol missing there is a KeyError, never a name looked up in NumPy)."""
+
+    def __init__(self, settings: dict | None = None) -> None:
+        super().__init__(settings)
+        self.names: dict[sympy.Symbol, str] = {}
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        return self.names[expr]
+
+    _print_Dummy = _print_Symbol
 
 
 def _real(column: object, count: int) -> np.ndarray:

@@ -1,0 +1,405 @@
+"""Values of SymPy expressions at a point, by walking the tree: plain or certified.
+
+Claims are compared in many-digit arithmetic (:mod:`.compare`). Generating code for
+that (``lambdify``) prints every symbol by its name into a namespace full of the
+backend's own names, so a user's ``e`` or ``mpf`` could mean mpmath's; this walker
+looks symbols up by identity instead, so a name can only ever mean its value.
+
+It evaluates the node types that the expression language and SymPy's derivatives of
+it produce (sums, products, powers, ``exp log sin cos tan tanh``, ``Abs sign
+Heaviside Max Min``, ``Piecewise`` and its conditions, rationals, ``pi`` and ``E``) in
+two kinds of arithmetic over the same tree:
+
+* :data:`PLAIN`: mpmath numbers at the working precision;
+* :data:`BALLS`: mpmath intervals (``mpmath.iv``), which enclose the exact value:
+  every operation rounds outwards, so the true value lies inside the result. An
+  enclosure of a difference that excludes zero *proves* the difference is not zero,
+  however small it is; one that contains zero proves nothing either way.
+
+The semantics are real, as in the NumPy code the sample points were chosen with: a
+logarithm or non-integer power of a negative number, a division by zero or a pole
+has no value (``None``), and so does any node not listed above. A condition that an
+enclosure cannot decide (the point lies on, or too close to, its boundary) gives the
+hull of the values of the branches it could take.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import mpmath
+import sympy
+from mpmath.libmp import ComplexResult, fzero, mpf_lt
+
+Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
+
+#: ``exp``, ``sin``, ``cos`` and ``tan`` of arguments beyond 2**MAX_ARGUMENT_BITS in
+#: magnitude are given up (no value): reducing such an argument would need that many
+#: bits of log(2) or pi. ``exp(-10**2000)`` is still computed.
+MAX_ARGUMENT_BITS = 1 << 16
+
+
+class _NoValue(Exception):
+    """The expression has no (real, finite) value at the point, or is not supported."""
+
+
+class Arithmetic:
+    """Plain mpmath numbers: the operations the walker needs, and decisions on signs."""
+
+    ctx = mpmath.mp
+
+    @contextmanager
+    def digits(self, digits: int) -> Iterator[None]:
+        with mpmath.workdps(digits):
+            yield
+
+    def number(self, value: sympy.Rational) -> Number:
+        return self.ctx.mpf(value.p) / value.q if value.q != 1 else self.ctx.mpf(value.p)
+
+    def point(self, value: float) -> Number:
+        return self.ctx.mpf(value)  # a binary double is exact in mpmath
+
+    def exact(self, raw: tuple) -> Number:
+        """The number whose raw mpmath form is ``raw``, unrounded."""
+        return self.ctx.make_mpf(raw)
+
+    def sign(self, value: Number) -> int | None:
+        """1, -1 or 0 if that is certain, else None."""
+        return 1 if value > 0 else -1 if value < 0 else 0
+
+    def hull(self, values: Sequence[Number]) -> Number:
+        """A value that stands for all of ``values`` (plain numbers: the first)."""
+        return values[0]
+
+    def finite(self, value: Number) -> bool:
+        raw = getattr(value, "_mpf_", None)  # not a real mpmath number: no value
+        return raw is not None and _finite(raw)
+
+    def bits(self, value: Number) -> int:
+        """The binary exponent of the largest magnitude of ``value``."""
+        return _bits(value._mpf_)
+
+    def tanh(self, value: Number) -> Number:
+        return self.ctx.tanh(value)
+
+    def extremum(self, values: Sequence[Number], largest: bool) -> Number:
+        return max(values) if largest else min(values)
+
+
+class Balls(Arithmetic):
+    """Intervals (``mpmath.iv``) that enclose the exact value of every operation."""
+
+    ctx = mpmath.iv
+
+    @contextmanager
+    def digits(self, digits: int) -> Iterator[None]:
+        # mpmath.iv has no workdps: set its precision and put it back.
+        saved = self.ctx.prec
+        self.ctx.dps = digits
+        try:
+            yield
+        finally:
+            self.ctx.prec = saved
+
+    def exact(self, raw: tuple) -> Number:
+        return self.ctx.make_mpf((raw, raw))
+
+    def number(self, value: sympy.Rational) -> Number:
+        if value.q == 1:
+            return self.ctx.mpf(value.p)  # rounded outwards if it has too many digits
+        # Outward-rounded division: the rational lies inside.
+        return self.ctx.mpf(value.p) / self.ctx.mpf(value.q)
+
+    def sign(self, value: Number) -> int | None:
+        low, high = value._mpi_
+        if mpf_lt(fzero, low):
+            return 1
+        if mpf_lt(high, fzero):
+            return -1
+        if low == high == fzero:
+            return 0
+        return None
+
+    def hull(self, values: Sequence[Number]) -> Number:
+        low = min((v._mpi_[0] for v in values), key=_exact)
+        high = max((v._mpi_[1] for v in values), key=_exact)
+        return self.ctx.make_mpf((low, high))
+
+    def finite(self, value: Number) -> bool:
+        return all(_finite(end) for end in value._mpi_)
+
+    def bits(self, value: Number) -> int:
+        return max(_bits(end) for end in value._mpi_)
+
+    def tanh(self, value: Number) -> Number:
+        # mpmath.iv has no tanh. 1 - 2/(exp(2v) + 1) uses v once, so the enclosure
+        # stays tight; every step of it is rounded outwards.
+        return 1 - 2 / (self.ctx.exp(2 * value) + 1)
+
+    def extremum(self, values: Sequence[Number], largest: bool) -> Number:
+        # max and min are monotone in each argument: take them of each endpoint.
+        pick = max if largest else min
+        low = pick((v._mpi_[0] for v in values), key=_exact)
+        high = pick((v._mpi_[1] for v in values), key=_exact)
+        return self.ctx.make_mpf((low, high))
+
+
+def _exact(raw: tuple) -> mpmath.mpf:
+    """An mpmath number from its raw form, without rounding."""
+    return mpmath.mp.make_mpf(raw)
+
+
+def _finite(raw: tuple) -> bool:
+    """Whether a raw mpmath number is finite (inf and nan have no mantissa)."""
+    return raw == fzero or bool(raw[1])
+
+
+def _bits(raw: tuple) -> int:
+    """The binary exponent of a raw mpmath number's magnitude (0 for zero)."""
+    return raw[2] + raw[3] if raw[1] else 0
+
+
+PLAIN = Arithmetic()
+BALLS = Balls()
+
+
+def evaluate(exprs: Sequence[sympy.Basic], point: dict[sympy.Symbol, float], digits: int,
+             arithmetic: Arithmetic = PLAIN) -> list[Number | None]:
+    """The values of ``exprs`` at ``point`` (None where one has no value)."""
+    with arithmetic.digits(digits):
+        walker = _Walker(arithmetic, {s: arithmetic.point(float(v)) for s, v in point.items()})
+        return [walker.value_or_none(e) for e in exprs]
+
+
+def enclosure(expr: sympy.Basic, point: dict[sympy.Symbol, float], digits: int
+              ) -> Number | None:
+    """An interval that certainly contains ``expr`` at ``point`` (None if it has none)."""
+    return evaluate([expr], point, digits, BALLS)[0]
+
+
+def excludes_zero(ball: Number) -> bool:
+    """Whether the interval ``ball`` proves its value is not zero."""
+    return BALLS.sign(ball) in (1, -1)
+
+
+def bound(ball: Number) -> mpmath.mpf:
+    """The largest absolute value in ``ball`` (exact: an endpoint)."""
+    low, high = ball._mpi_
+    return max(abs(_exact(low)), abs(_exact(high)))
+
+
+class _Walker:
+    """Evaluates nodes at one point, each distinct sub-expression once."""
+
+    def __init__(self, arithmetic: Arithmetic, point: dict[sympy.Symbol, Number]) -> None:
+        self.a = arithmetic
+        self.point = point
+        self.memo: dict[sympy.Basic, Number] = {}
+
+    def value_or_none(self, expr: sympy.Basic) -> Number | None:
+        try:
+            return self.value(expr)
+        except (_NoValue, ComplexResult, ZeroDivisionError, ValueError, OverflowError,
+                TypeError, RecursionError):
+            return None
+
+    def value(self, expr: sympy.Basic) -> Number:
+        result = self.memo.get(expr)
+        if result is None:
+            result = _handler(type(expr))(self, expr)
+            if not self.a.finite(result):
+                raise _NoValue
+            self.memo[expr] = result
+        return result
+
+    def symbol(self, expr: sympy.Symbol) -> Number:
+        if expr not in self.point:
+            raise _NoValue
+        return self.point[expr]
+
+    def rational(self, expr: sympy.Rational) -> Number:
+        return self.a.number(expr)
+
+    def float(self, expr: sympy.Float) -> Number:
+        return self.a.exact(expr._mpf_)
+
+    def constant(self, expr: sympy.Basic) -> Number:
+        if expr is sympy.pi:
+            return self.a.ctx.pi
+        if expr is sympy.E:
+            return self.a.ctx.e
+        raise _NoValue  # another constant (EulerGamma, ...): not of the language
+
+    @staticmethod
+    def unsupported(expr: sympy.Basic) -> Number:
+        raise _NoValue  # not a node of the language: no claim is decided on it
+
+    # Sums, products and powers.
+
+    def add(self, expr: sympy.Add) -> Number:
+        total = self.value(expr.args[0])
+        for arg in expr.args[1:]:
+            total = total + self.value(arg)
+        return total
+
+    def mul(self, expr: sympy.Mul) -> Number:
+        product = self.value(expr.args[0])
+        for arg in expr.args[1:]:
+            product = product * self.value(arg)
+        return product
+
+    def pow(self, expr: sympy.Pow) -> Number:
+        base, exponent = expr.args
+        b = self.value(base)
+        if exponent.is_Integer:
+            n = int(exponent)
+            if n < 0 and self.a.sign(b) in (0, None):
+                raise _NoValue  # a pole (or possibly one)
+            return b**n if n >= 0 else 1 / b**-n
+        sign = self.a.sign(b)
+        if exponent.is_Rational and exponent.q == 2 and (
+                sign == 1 or (sign == 0 and exponent.p > 0)):
+            root = self.a.ctx.sqrt(b)  # tighter, and defined at zero
+            return root**exponent.p if exponent.p > 0 else 1 / root**-exponent.p
+        if sign == 1:
+            power = self.value(exponent) * self.a.ctx.log(b)
+            if self.a.bits(power) > MAX_ARGUMENT_BITS:
+                raise _NoValue
+            return self.a.ctx.exp(power)
+        if sign == 0 and exponent.is_positive:
+            return b  # zero
+        raise _NoValue  # a non-integer power of a negative number is not real
+
+    # Functions.
+
+    def argument(self, expr: sympy.Expr) -> Number:
+        """The value of the argument of ``exp``, ``sin``, ``cos`` or ``tan``."""
+        x = self.value(expr.args[0])
+        if self.a.bits(x) > MAX_ARGUMENT_BITS:
+            raise _NoValue
+        return x
+
+    def exp(self, expr: sympy.exp) -> Number:
+        return self.a.ctx.exp(self.argument(expr))
+
+    def log(self, expr: sympy.log) -> Number:
+        if len(expr.args) != 1:
+            raise _NoValue
+        x = self.value(expr.args[0])
+        if self.a.sign(x) != 1:
+            raise _NoValue
+        return self.a.ctx.log(x)
+
+    def sin(self, expr: sympy.sin) -> Number:
+        return self.a.ctx.sin(self.argument(expr))
+
+    def cos(self, expr: sympy.cos) -> Number:
+        return self.a.ctx.cos(self.argument(expr))
+
+    def tan(self, expr: sympy.tan) -> Number:
+        x = self.argument(expr)
+        if self.a.sign(self.a.ctx.cos(x)) in (0, None):
+            raise _NoValue  # at (or possibly at) a pole
+        return self.a.ctx.tan(x)
+
+    def tanh(self, expr: sympy.tanh) -> Number:
+        return self.a.tanh(self.argument(expr))
+
+    def abs(self, expr: sympy.Abs) -> Number:
+        return abs(self.value(expr.args[0]))
+
+    def sign_function(self, expr: sympy.sign) -> Number:
+        return self._step(expr.args[0], (sympy.Integer(-1), sympy.Integer(0),
+                                         sympy.Integer(1)))
+
+    def heaviside(self, expr: sympy.Heaviside) -> Number:
+        at_zero = expr.args[1] if len(expr.args) > 1 else sympy.S.Half
+        return self._step(expr.args[0], (sympy.Integer(0), at_zero, sympy.Integer(1)))
+
+    def dirac(self, expr: sympy.DiracDelta) -> Number:
+        if len(expr.args) != 1 or self.a.sign(self.value(expr.args[0])) not in (1, -1):
+            raise _NoValue  # infinite at zero
+        return self.value(sympy.Integer(0))
+
+    def _step(self, argument: sympy.Expr, values: tuple[sympy.Expr, ...]) -> Number:
+        """A function of the sign of ``argument``: its values where that is negative,
+        zero and positive."""
+        sign = self.a.sign(self.value(argument))
+        if sign is None:
+            return self.a.hull([self.value(v) for v in values])
+        return self.value(values[sign + 1])
+
+    def max(self, expr: sympy.Max) -> Number:
+        return self.a.extremum([self.value(a) for a in expr.args], largest=True)
+
+    def min(self, expr: sympy.Min) -> Number:
+        return self.a.extremum([self.value(a) for a in expr.args], largest=False)
+
+    def piecewise(self, expr: sympy.Piecewise) -> Number:
+        possible = []
+        for branch, condition in expr.args:
+            truth = self.truth(condition)
+            if truth is False:
+                continue
+            possible.append(self.value(branch))
+            if truth is True:
+                return self.a.hull(possible)
+        raise _NoValue  # no condition holds (SymPy's value is nan)
+
+    # Conditions, in three-valued logic: True, False or None (undecided).
+
+    def truth(self, condition: sympy.Basic) -> bool | None:
+        if condition is sympy.true:
+            return True
+        if condition is sympy.false:
+            return False
+        if isinstance(condition, sympy.And | sympy.Or):
+            values = [self.truth(c) for c in condition.args]
+            decisive = isinstance(condition, sympy.Or)
+            if decisive in values:
+                return decisive
+            return None if None in values else not decisive
+        if isinstance(condition, sympy.Not):
+            inner = self.truth(condition.args[0])
+            return None if inner is None else not inner
+        relation = _RELATIONS.get(type(condition))
+        if relation is None:
+            raise _NoValue
+        sign = self.a.sign(self.value(condition.lhs) - self.value(condition.rhs))
+        return None if sign is None else sign in relation
+
+
+#: The signs of ``lhs - rhs`` that make each relation hold.
+_RELATIONS: dict[type, tuple[int, ...]] = {
+    sympy.StrictGreaterThan: (1,), sympy.GreaterThan: (0, 1),
+    sympy.StrictLessThan: (-1,), sympy.LessThan: (-1, 0),
+    sympy.Ne: (-1, 1), sympy.Eq: (0,),
+}
+
+@functools.cache
+def _handler(kind: type) -> Callable[[_Walker, Any], Number]:
+    """How to evaluate a node of type ``kind`` (found once per type)."""
+    if kind in _HANDLERS:
+        return _HANDLERS[kind]
+    if issubclass(kind, sympy.Symbol):
+        return _Walker.symbol
+    if issubclass(kind, sympy.Rational):
+        return _Walker.rational
+    if issubclass(kind, sympy.Float):
+        return _Walker.float
+    if issubclass(kind, sympy.NumberSymbol):
+        return _Walker.constant
+    return lambda walker, expr: _Walker.unsupported(expr)
+
+
+_HANDLERS: dict[type, Callable[[_Walker, Any], Number]] = {
+    sympy.Add: _Walker.add, sympy.Mul: _Walker.mul, sympy.Pow: _Walker.pow,
+    sympy.exp: _Walker.exp, sympy.log: _Walker.log, sympy.sin: _Walker.sin,
+    sympy.cos: _Walker.cos, sympy.tan: _Walker.tan, sympy.tanh: _Walker.tanh,
+    sympy.Abs: _Walker.abs, sympy.sign: _Walker.sign_function,
+    sympy.Heaviside: _Walker.heaviside, sympy.DiracDelta: _Walker.dirac,
+    sympy.Max: _Walker.max, sympy.Min: _Walker.min, sympy.Piecewise: _Walker.piecewise,
+}
