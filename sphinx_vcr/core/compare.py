@@ -9,9 +9,10 @@
    budget per entry.
 3. What SymPy has not decided (a claim written with ``where()``, an identity too large
    to simplify in time) is compared in 150-digit arithmetic at the sample points and at
-   many more: spread over six orders of magnitude, and on both sides of every kink of
-   the claim and the derivative, so a claim wrong on part of the domain, or by a tiny
-   constant, is caught whether or not simplification finished.
+   many more (:mod:`.regions`): one in every interval between the boundaries of the
+   pieces of the claim and the derivative, along lines through the sample points, and
+   points from magnitude ``1e-8`` to ``1e3``, so a claim wrong on part of the domain, or
+   by a tiny constant, is caught whether or not simplification finished.
 
 Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 ``z > 0``) are resolved first, so a derivative on one branch of a ReLU is exact too.
@@ -29,7 +30,7 @@ import sympy
 from sympy.printing.pycode import MpmathPrinter
 
 from .limits import soft_limit
-from .numeric import code_printer
+from .numeric import Probes, code_printer
 
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative: far above 50-digit rounding, and far below
@@ -66,6 +67,8 @@ class Comparison:
     #: The claim agreed at the sample points and failed only at the wider probes: it
     #: holds on part of the domain.
     partial: bool = False
+    #: The probes an undecided claim was compared at, and what they covered.
+    coverage: Probes | None = None
 
 
 def positive_by_conditions(conditions: Sequence[sympy.Basic]) -> set[sympy.Expr]:
@@ -247,7 +250,7 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
-            points: np.ndarray, probes: Callable[[], np.ndarray] | None = None,
+            points: np.ndarray, probes: Callable[[], Probes] | None = None,
             prove: bool = True) -> Comparison:
     """Compare two matrices of one shape (see the module docstring for the stages).
 
@@ -285,9 +288,11 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     if found:
         return Comparison(False, False, found)
     if probes is not None:
-        found = _differ_at(claim, actual, undecided, symbols, probes(), fine=True)
+        coverage = probes()
+        found = _differ_at(claim, actual, undecided, symbols, coverage.points, fine=True)
         if found:
             return Comparison(False, False, found, partial=True)
+        return Comparison(True, False, coverage=coverage)
     return Comparison(True, False)
 
 
