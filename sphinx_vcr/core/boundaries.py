@@ -18,6 +18,9 @@ interval sees every piece of a claim.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import mpmath
 import sympy
 
@@ -33,37 +36,52 @@ Zeros = list[tuple[float, float]]  # enclosing intervals, points as (r, r)
 
 
 class Unsolved(Exception):
-    """The zeros of a guard could not be found (``reason`` says what stopped it)."""
+    """The zeros of a guard could not be found."""
 
 
 class TooMany(Exception):
     """More than :data:`MAX_ZEROS` zeros in the window."""
 
 
-def zeros(expr: sympy.Expr, t: sympy.Symbol, lo: float, hi: float) -> Zeros:
-    """Intervals of ``[lo, hi]`` enclosing every zero, pole and domain edge of ``expr``
-    in ``t``, sorted and merged. Raises :class:`Unsolved` or :class:`TooMany`."""
-    found = _preimage(expr, t, sympy.Integer(0), lo, hi)
+@dataclass
+class Line:
+    """The variable ``t`` over the window ``[lo, hi]``, and the isolation budget
+    shared by every guard of one claim."""
+
+    t: sympy.Symbol
+    lo: float
+    hi: float
+    budget: intervals.Budget
+
+
+def zeros(expr: sympy.Expr, line: Line) -> Zeros:
+    """Intervals of the window enclosing every zero, pole and domain edge of ``expr``,
+    sorted and merged. Raises :class:`Unsolved` or :class:`TooMany`."""
+    try:
+        found = _preimage(expr, sympy.Integer(0), line)
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError,
+            sympy.PolynomialError) as err:
+        # SymPy's own refusals (a comparison of a complex number, say): not solved
+        raise Unsolved(type(err).__name__) from None
     if len(found) > MAX_ZEROS:
         raise TooMany
     return intervals.merge(found)
 
 
-def _preimage(expr: sympy.Expr, t: sympy.Symbol, target: sympy.Rational,
-              lo: float, hi: float) -> Zeros:
+def _preimage(expr: sympy.Expr, target: sympy.Rational, line: Line) -> Zeros:
     """Where ``expr`` equals ``target`` (an exact rational), plus where it may jump."""
-    if not expr.has(t):
+    if not expr.has(line.t):
         return []
-    if expr == t:
-        return _point(target, lo, hi)
-    if expr.is_polynomial(t):
-        return _polynomial(expr - target, t, lo, hi)
+    if expr == line.t:
+        return _point(target, line)
+    if expr.is_polynomial(line.t):
+        return _polynomial(expr - target, line)
     solve = _LAYERS.get(type(expr))
     if solve is not None:
-        found = solve(expr, t, target, lo, hi)
+        found = solve(expr, target, line)
         if found is not None:
             return found
-    return _isolated(expr - target, t, lo, hi)
+    return _isolated(expr - target, line)
 
 
 def _exact(value: object) -> sympy.Rational:
@@ -71,169 +89,167 @@ def _exact(value: object) -> sympy.Rational:
     number = sympy.sympify(value)
     if number.is_Rational:
         return number
+    if not (number.is_extended_real and number.is_finite):
+        raise Unsolved(f"not a real number: {number}")
     return sympy.Rational(sympy.Float(number.evalf(DIGITS + 5), DIGITS + 5))
 
 
-def _point(value: sympy.Rational, lo: float, hi: float) -> Zeros:
+def _point(value: sympy.Rational, line: Line) -> Zeros:
     root = float(value)
-    return [(root, root)] if lo <= root <= hi else []
+    return [(root, root)] if line.lo <= root <= line.hi else []
 
 
-def _polynomial(poly: sympy.Expr, t: sympy.Symbol, lo: float, hi: float) -> Zeros:
-    coefficients = [_exact(c) for c in sympy.Poly(poly, t).all_coeffs()]
+def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
+    coefficients = [_exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
     while coefficients and coefficients[0] == 0:
         coefficients.pop(0)
     if len(coefficients) < 2:
         return []
     if len(coefficients) == 2:
-        return _point(-coefficients[1] / coefficients[0], lo, hi)
-    exact = sympy.Poly(coefficients, t, domain="QQ")
+        return _point(-coefficients[1] / coefficients[0], line)
+    exact = sympy.Poly(coefficients, line.t, domain="QQ")
     found = []
-    # Isolating intervals with rational ends, refined until each is (relatively) tiny:
-    # exact arithmetic, so no zero of a tangent pair (a band of any width) is lost.
+    # Isolating intervals with rational ends, refined until each is tiny: exact
+    # arithmetic, so no zero of a tangent pair (a band of any width) is lost.
     for (a, b), _ in exact.intervals(eps=EPS):
         a, b = float(a), float(b)
-        if b >= lo and a <= hi:
+        if b >= line.lo and a <= line.hi:
             found.append((a, b))
     return found
 
 
-def _isolated(expr: sympy.Expr, t: sympy.Symbol, lo: float, hi: float) -> Zeros:
+def _isolated(expr: sympy.Expr, line: Line) -> Zeros:
     try:
-        return intervals.isolate(expr, t, lo, hi)
+        return intervals.isolate(expr, line.t, line.lo, line.hi, line.budget)
     except intervals.Unsupported as err:
         raise Unsolved(str(err)) from None
     except intervals.Exhausted:
         raise Unsolved("budget") from None
 
 
-def _union(parts: list[tuple[sympy.Expr, sympy.Rational]], t: sympy.Symbol,
-           lo: float, hi: float) -> Zeros:
-    return [z for expr, target in parts for z in _preimage(expr, t, target, lo, hi)]
+def _union(parts: list[tuple[sympy.Expr, sympy.Rational]], line: Line) -> Zeros:
+    return [z for expr, target in parts for z in _preimage(expr, target, line)]
 
 
-def _add(expr: sympy.Add, t: sympy.Symbol, target: sympy.Rational,
-         lo: float, hi: float) -> Zeros | None:
-    constant, rest = expr.as_independent(t, as_Add=True)
+def _add(expr: sympy.Add, target: sympy.Rational, line: Line) -> Zeros | None:
+    constant, rest = expr.as_independent(line.t, as_Add=True)
     if rest.is_Add:
         return None  # several terms in t, not a polynomial: isolated
-    return _preimage(rest, t, _exact(target - constant), lo, hi)
+    return _preimage(rest, _exact(target - constant), line)
 
 
-def _mul(expr: sympy.Mul, t: sympy.Symbol, target: sympy.Rational,
-         lo: float, hi: float) -> Zeros | None:
-    factor, rest = expr.as_independent(t, as_Add=False)
+def _mul(expr: sympy.Mul, target: sympy.Rational, line: Line) -> Zeros | None:
+    factor, rest = expr.as_independent(line.t, as_Add=False)
     if rest.is_Mul:
         if target != 0:
             return None
         # a product is zero (or changes sign) only where one of its factors does
-        return _union([(f, sympy.Integer(0)) for f in rest.args], t, lo, hi)
+        return _union([(f, sympy.Integer(0)) for f in rest.args], line)
     factor = _exact(factor)
     if factor == 0:
         return None  # a factor too small for DIGITS digits: isolated instead
-    return _preimage(rest, t, target / factor, lo, hi)
+    return _preimage(rest, target / factor, line)
 
 
-def _pow(expr: sympy.Pow, t: sympy.Symbol, target: sympy.Rational,
-         lo: float, hi: float) -> Zeros | None:
+def _pow(expr: sympy.Pow, target: sympy.Rational, line: Line) -> Zeros | None:
     base, exponent = expr.args
-    if exponent.has(t):
+    if exponent.has(line.t):
         if not (base.is_Number and base.is_positive and base != 1):
             return None
         if target <= 0:
             return []
-        return _preimage(exponent, t, _exact(sympy.log(target) / sympy.log(base)), lo, hi)
+        return _preimage(exponent, _exact(sympy.log(target) / sympy.log(base)), line)
     # the base's zeros: where the power is zero, has a pole or a domain edge
-    edges = _preimage(base, t, sympy.Integer(0), lo, hi)
+    edges = _preimage(base, sympy.Integer(0), line)
     if exponent.is_Integer:
         n = int(exponent)
         if target == 0:
             return edges
         if n < 0:
-            return edges + _preimage(base ** -n, t, 1 / target, lo, hi)
+            return edges + _preimage(base ** -n, 1 / target, line)
         if n % 2 == 0 and target < 0:
             return edges
         root = _exact(sympy.sign(target) * sympy.Abs(target) ** sympy.Rational(1, n))
         return edges + _union([(base, root)] + ([(base, -root)] if n % 2 == 0 else []),
-                              t, lo, hi)
+                              line)
     if exponent.is_Rational:
         # real for a non-negative base only, and then non-negative
         if target <= 0:
             return edges
-        return edges + _preimage(base, t, _exact(target ** (1 / exponent)), lo, hi)
+        return edges + _preimage(base, _exact(target ** (1 / exponent)), line)
     return None
 
 
-def _exp(expr: sympy.exp, t: sympy.Symbol, target: sympy.Rational,
-         lo: float, hi: float) -> Zeros:
+def _exp(expr: sympy.exp, target: sympy.Rational, line: Line) -> Zeros:
     if target <= 0:
         return []
-    return _preimage(expr.args[0], t, _exact(sympy.log(target)), lo, hi)
+    return _preimage(expr.args[0], _exact(sympy.log(target)), line)
 
 
-def _log(expr: sympy.log, t: sympy.Symbol, target: sympy.Rational,
-         lo: float, hi: float) -> Zeros:
+def _log(expr: sympy.log, target: sympy.Rational, line: Line) -> Zeros:
     inner = expr.args[0]
-    return _preimage(inner, t, sympy.Integer(0), lo, hi) + _preimage(
-        inner, t, _exact(sympy.exp(target)), lo, hi)
+    return _preimage(inner, sympy.Integer(0), line) + _preimage(
+        inner, _exact(sympy.exp(target)), line)
 
 
-def _tanh(expr: sympy.tanh, t: sympy.Symbol, target: sympy.Rational,
-          lo: float, hi: float) -> Zeros:
+def _tanh(expr: sympy.tanh, target: sympy.Rational, line: Line) -> Zeros:
     if abs(target) >= 1:
         return []
-    return _preimage(expr.args[0], t, _exact(sympy.atanh(target)), lo, hi)
+    return _preimage(expr.args[0], _exact(sympy.atanh(target)), line)
 
 
-def _abs(expr: sympy.Abs, t: sympy.Symbol, target: sympy.Rational,
-         lo: float, hi: float) -> Zeros:
+def _abs(expr: sympy.Abs, target: sympy.Rational, line: Line) -> Zeros:
     inner = expr.args[0]
     if target < 0:
         return []
     if target == 0:
-        return _preimage(inner, t, target, lo, hi)
-    return _union([(inner, target), (inner, -target)], t, lo, hi)
+        return _preimage(inner, target, line)
+    return _union([(inner, target), (inner, -target)], line)
 
 
-def _periodic(expr: sympy.Function, t: sympy.Symbol, target: sympy.Rational,
-              lo: float, hi: float) -> Zeros | None:
+def _periodic(expr: sympy.Function, target: sympy.Rational, line: Line) -> Zeros | None:
     """``sin``, ``cos``, ``tan``: one family of zeros per period of the argument, over
     the argument's range on the window (from its interval enclosure)."""
     inner = expr.args[0]
     try:
-        span = intervals.enclosure(inner, t)(intervals.interval(lo, hi))
+        span = intervals.enclosure(inner, line.t)(intervals.interval(line.lo, line.hi))
     except intervals.Unsupported:
         return None
     if span is None or not (mpmath.isfinite(intervals.lower(span))
                             and mpmath.isfinite(intervals.upper(span))):
         return None
     with mpmath.workdps(DIGITS):
-        value = mpmath.mpf(target.p) / target.q
-        if isinstance(expr, sympy.tan):
-            # and the poles, where tan changes sign too
-            starts, period = [mpmath.atan(value), mpmath.pi / 2], mpmath.pi
-        elif abs(value) > 1:
-            return []
-        elif isinstance(expr, sympy.sin):
-            first = mpmath.asin(value)
-            starts, period = [first, mpmath.pi - first], 2 * mpmath.pi
-        else:
-            first = mpmath.acos(value)
-            starts, period = [first, -first], 2 * mpmath.pi
-        low, high = intervals.lower(span), intervals.upper(span)
-        values = []
-        for start in starts:
-            k_low = int(mpmath.ceil((low - start) / period))
-            k_high = int(mpmath.floor((high - start) / period))
-            if len(values) + k_high - k_low + 1 > MAX_ZEROS:
-                raise TooMany
-            values += [start + k * period for k in range(k_low, k_high + 1)]
+        values = _periods(expr, mpmath.mpf(target.p) / target.q, intervals.lower(span),
+                          intervals.upper(span))
     return [z for v in values
-            for z in _preimage(inner, t, sympy.Rational(sympy.Float(v, DIGITS)), lo, hi)]
+            for z in _preimage(inner, sympy.Rational(sympy.Float(v, DIGITS)), line)]
 
 
-def _pieces(expr: sympy.Basic, t: sympy.Symbol, target: sympy.Rational,
-            lo: float, hi: float) -> Zeros:
+def _periods(expr: sympy.Function, value: mpmath.mpf, low: mpmath.mpf,
+             high: mpmath.mpf) -> list[mpmath.mpf]:
+    """The arguments in ``[low, high]`` at which ``sin``/``cos``/``tan`` is ``value``
+    (and, for ``tan``, its poles, where it changes sign too)."""
+    if isinstance(expr, sympy.tan):
+        starts, period = [mpmath.atan(value), mpmath.pi / 2], mpmath.pi
+    elif abs(value) > 1:
+        return []
+    elif isinstance(expr, sympy.sin):
+        first = mpmath.asin(value)
+        starts, period = [first, mpmath.pi - first], 2 * mpmath.pi
+    else:
+        first = mpmath.acos(value)
+        starts, period = [first, -first], 2 * mpmath.pi
+    values: list[mpmath.mpf] = []
+    for start in starts:
+        k_low = int(mpmath.ceil((low - start) / period))
+        k_high = int(mpmath.floor((high - start) / period))
+        if len(values) + k_high - k_low + 1 > MAX_ZEROS:
+            raise TooMany
+        values += [start + k * period for k in range(k_low, k_high + 1)]
+    return values
+
+
+def _pieces(expr: sympy.Basic, target: sympy.Rational, line: Line) -> Zeros:
     """``max``, ``min``, ``where``: every piece's zeros, and where the pieces switch."""
     if isinstance(expr, sympy.Piecewise):
         values = [value for value, _ in expr.args]
@@ -241,16 +257,15 @@ def _pieces(expr: sympy.Basic, t: sympy.Symbol, target: sympy.Rational,
         values = list(expr.args)
     switches = guard_expressions([expr])
     return _union([(v, target) for v in values]
-                  + [(s, sympy.Integer(0)) for s in switches], t, lo, hi)
+                  + [(s, sympy.Integer(0)) for s in switches], line)
 
 
-def _step(expr: sympy.Basic, t: sympy.Symbol, target: sympy.Rational,
-          lo: float, hi: float) -> Zeros:
+def _step(expr: sympy.Basic, target: sympy.Rational, line: Line) -> Zeros:
     """``sign`` and the step function are constant but where their argument is zero."""
-    return _preimage(expr.args[0], t, sympy.Integer(0), lo, hi)
+    return _preimage(expr.args[0], sympy.Integer(0), line)
 
 
-_LAYERS = {
+_LAYERS: dict[type, Callable[[sympy.Basic, sympy.Rational, Line], Zeros | None]] = {
     sympy.Add: _add, sympy.Mul: _mul, sympy.Pow: _pow, sympy.exp: _exp, sympy.log: _log,
     sympy.tanh: _tanh, sympy.Abs: _abs, sympy.sin: _periodic, sympy.cos: _periodic,
     sympy.tan: _periodic, sympy.Max: _pieces, sympy.Min: _pieces,

@@ -22,7 +22,6 @@ import sympy
 
 iv = mpmath.iv
 EPS = 1e-12          # relative width below which an undecided interval counts as a zero
-BUDGET = 4000        # enclosures per isolation, then give up (not found)
 INF = mpmath.mpf("inf")
 
 Enclosure = Callable[[object], object]  # iv interval -> iv interval | None
@@ -36,6 +35,20 @@ class Unsupported(Exception):
 
 class Exhausted(Exception):
     """The bisection used up its budget before every zero was enclosed."""
+
+
+class Budget:
+    """How many more enclosures the isolations of one claim may evaluate: each costs
+    tens of microseconds, and a guard with zeros crowding together (``sin(1/x)``)
+    would take any number of them."""
+
+    def __init__(self, enclosures: int) -> None:
+        self.left = enclosures
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise Exhausted
 
 
 def interval(lo: float | mpmath.mpf, hi: float | mpmath.mpf) -> object:
@@ -278,7 +291,7 @@ def _negate(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 
-def isolate(expr: sympy.Expr, t: sympy.Symbol, lo: float, hi: float
+def isolate(expr: sympy.Expr, t: sympy.Symbol, lo: float, hi: float, budget: Budget
             ) -> list[tuple[float, float]]:
     """Intervals of ``[lo, hi]`` that enclose every place where ``expr`` is zero or
     changes sign (zeros, poles, jumps), each narrower than ``EPS`` relative; between
@@ -295,12 +308,9 @@ def isolate(expr: sympy.Expr, t: sympy.Symbol, lo: float, hi: float
             slope = enclosure(sympy.diff(expr, t), t)
         except Unsupported:
             slope = None
-    budget = [BUDGET]
 
     def evaluate(fn: Enclosure, a: float, b: float) -> object:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise Exhausted
+        budget.spend()
         return fn(interval(a, b))
 
     found: list[tuple[float, float]] = []

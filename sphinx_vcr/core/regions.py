@@ -22,6 +22,7 @@ never taken for inside the region, or off a kink, because of rounding.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,10 @@ WINDOW = 1000.0     # each line runs over [-WINDOW, WINDOW] in its coordinate
 NARROWER = 10.0     # with too many zeros, the window shrinks around the base by this
 MIN_WINDOW = 1.0    # ... down to this half-width
 MAX_VALUES = 30000  # probe points times expressions compared, at most
-SMALL = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4)  # on every line
+MAX_LINES = 400     # lines probed, at most
+ISOLATION = 10000   # interval enclosures for all the isolations of one claim (~0.3 s)
+SMALL = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4)  # on the lines through the origin;
+                    # the others get 0 and one magnitude from 1e-8 to 1e-3, at random
 WIDE = 48           # points with every coordinate's magnitude in [1e-8, 1e3]
 TINY = 16           # points with every coordinate's magnitude in [1e-8, 1e-3]
 NEAR = 1e-6         # a guard this small (relative) is decided in 50 digits
@@ -62,19 +66,21 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
              _spread(sampler.rng, TINY, len(symbols), -8, -3)]
     extra: list[np.ndarray] = []  # the random points inside intervals: compared last
     used = sum(len(p) for p in found)
-    for base in bases:
-        for column in range(len(symbols)):
-            line = lines.points(base, column, coverage)
-            if line is None:
-                continue
-            primary, chance, cells = line
-            if used + len(primary) + len(chance) > budget:
-                coverage.capped = True
-                break
-            found.append(primary)
-            extra.append(chance)
-            used += len(primary) + len(chance)
-            coverage.cells += cells
+    for base, column in itertools.product(bases, range(len(symbols))):
+        if used >= budget or len(lines.seen) >= MAX_LINES:
+            coverage.capped = True
+            break
+        line = lines.points(base, column, coverage)
+        if line is None:
+            continue
+        primary, chance, cells = line
+        if used + len(primary) + len(chance) > budget:
+            coverage.capped = True
+            break
+        found.append(primary)
+        extra.append(chance)
+        used += len(primary) + len(chance)
+        coverage.cells += cells
     candidates = np.vstack([_smallest_first(np.vstack(found)),
                             _smallest_first(np.vstack([np.empty((0, len(symbols))), *extra]))])
     coverage.points = candidates[comparable(sampler, candidates, guards)]
@@ -110,6 +116,7 @@ class _Lines:
         self.rng = rng
         self.seen: set[tuple] = set()
         self.known: dict[tuple, boundaries.Zeros | None] = {}  # None: not solved
+        self.budget = intervals.Budget(ISOLATION)
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
 
@@ -123,11 +130,16 @@ class _Lines:
         if key in self.seen:
             return None
         self.seen.add(key)
-        values, chance = np.array(SMALL), np.empty(0)
+        values, chance = self._small(base), np.empty(0)
         if on_line:
             middles, chance = self._cells(base, column, on_line, coverage)
             values = np.concatenate([values, middles])
         return _on_line(base, column, values), _on_line(base, column, chance), len(chance)
+
+    def _small(self, base: np.ndarray) -> np.ndarray:
+        if not base.any():
+            return np.array(SMALL)
+        return np.array([0.0, self.rng.choice([-1.0, 1.0]) * 10 ** self.rng.uniform(-8, -3)])
 
     def _cells(self, base: np.ndarray, column: int, on_line: list[int],
                coverage: Probes) -> tuple[np.ndarray, np.ndarray]:
@@ -168,8 +180,9 @@ class _Lines:
         t = self.symbols[column]
         fixed = {self.symbols[c]: sympy.Rational(float(base[c]))
                  for c in self.columns[k] - {column}}
+        line = boundaries.Line(t, lo, hi, self.budget)
         try:
-            return boundaries.zeros(self.guards[k].xreplace(fixed), t, lo, hi)
+            return boundaries.zeros(self.guards[k].xreplace(fixed), line)
         except boundaries.Unsolved:
             return None
 
