@@ -31,6 +31,8 @@ from .numeric import guard_expressions
 MAX_ZEROS = 2048
 DIGITS = 40          # of the numbers that inverse functions give (zeros are doubles)
 EPS = sympy.Rational(1, 10**20)  # width of a polynomial's isolating intervals
+MAX_PIECES = 64      # of a sum with kinks written as one where()
+KINKS = (sympy.Abs, sympy.Max, sympy.Min, sympy.sign, sympy.Heaviside, sympy.Piecewise)
 
 Zeros = list[tuple[float, float]]  # enclosing intervals, points as (r, r)
 
@@ -81,7 +83,23 @@ def _preimage(expr: sympy.Expr, target: sympy.Rational, line: Line) -> Zeros:
         found = solve(expr, target, line)
         if found is not None:
             return found
+    folded = _folded(expr)
+    if folded is not None:
+        return _pieces(folded, target, line)
     return _isolated(expr - target, line)
+
+
+def _folded(expr: sympy.Expr) -> sympy.Piecewise | None:
+    """A sum or product with kinks (``abs(x) - x``) as one ``where`` of smooth pieces,
+    or None. Isolation cannot settle a guard that is zero on a whole piece; its pieces
+    are solved one by one."""
+    if isinstance(expr, sympy.Piecewise) or not expr.has(*KINKS):
+        return None
+    folded = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
+    if not isinstance(folded, sympy.Piecewise) or len(folded.args) > MAX_PIECES \
+            or any(value.has(*KINKS) for value, _ in folded.args):
+        return None
+    return folded
 
 
 def _exact(value: object) -> sympy.Rational:

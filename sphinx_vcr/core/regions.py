@@ -11,8 +11,9 @@ those zeros on the lines through every sample point (and the origin) along every
 coordinate, over ``[-WINDOW, WINDOW]``. Each interval between them gets its midpoint,
 which lies inside an interval of any width, and a seeded point at random inside it, so
 that no formula can be wrong everywhere in the interval but at its midpoint. Every line
-also gets the points where its coordinate is 0 or small (down to ``1e-8``), and the whole
-space points spread over magnitudes from ``1e-8`` to ``1e3``.
+also gets the point where its coordinate is 0 and one where it is small (down to
+``1e-8``); the coordinate axes get 0 and ``±1e-8`` to ``±1e6``; and points spread over
+magnitudes from ``1e-8`` to ``1e3`` in every coordinate at once look everywhere else.
 
 A probe on a kink, a pole or the edge of the region is skipped, never compared: there
 the claim and the derivative may follow different conventions (relu'(0)) and both be
@@ -42,15 +43,15 @@ MIN_WINDOW = 1.0    # ... down to this half-width
 MAX_VALUES = 30000  # probe points times expressions compared, at most
 MAX_LINES = 400     # lines probed, at most
 ISOLATION = 10000   # interval enclosures for all the isolations of one claim (~0.3 s)
-SMALL = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4)  # on the lines through the origin;
-                    # the others get 0 and one magnitude from 1e-8 to 1e-3, at random
+#: Coordinates on the axes (the lines through the origin); the other lines get 0 and one
+#: magnitude from 1e-8 to 1e-3 at random. Beyond the window, only these points look.
+AXIS_VALUES = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4, 1e4, -1e4, 1e6, -1e6)
 WIDE = 48           # points with every coordinate's magnitude in [1e-8, 1e3]
 TINY = 16           # points with every coordinate's magnitude in [1e-8, 1e-3]
 NEAR = 1e-6         # a guard this small (relative) is decided in 50 digits
 DIGITS = 50
 ZERO = 1e-30        # a guard this small in 50 digits is zero: the point is on it
 FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a kink
-CAN_BE_FLAT = (sympy.Max, sympy.Min, sympy.Heaviside, sympy.sign, sympy.Piecewise)
 
 
 def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
@@ -59,7 +60,8 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     symbols = sampler.symbols
     guards = boundary_guards([*exprs, *sampler.outputs], sampler.conditions)
     budget = MAX_VALUES // max(1, len(exprs))
-    bases = np.vstack([sampler.accepted, np.zeros((1, len(symbols)))])
+    # the origin first: its lines are the axes, which get the most fixed values
+    bases = np.vstack([np.zeros((1, len(symbols))), sampler.accepted])
     coverage = Probes(np.empty((0, len(symbols))))
     lines = _Lines(guards, symbols, sampler.rng)
     found = [_spread(sampler.rng, WIDE, len(symbols), -8, 3),
@@ -130,15 +132,16 @@ class _Lines:
         if key in self.seen:
             return None
         self.seen.add(key)
-        values, chance = self._small(base), np.empty(0)
+        values, chance = self._fixed(base), np.empty(0)
         if on_line:
             middles, chance = self._cells(base, column, on_line, coverage)
             values = np.concatenate([values, middles])
         return _on_line(base, column, values), _on_line(base, column, chance), len(chance)
 
-    def _small(self, base: np.ndarray) -> np.ndarray:
+    def _fixed(self, base: np.ndarray) -> np.ndarray:
+        """The coordinates every line gets, besides those between its zeros."""
         if not base.any():
-            return np.array(SMALL)
+            return np.array(AXIS_VALUES)
         return np.array([0.0, self.rng.choice([-1.0, 1.0]) * 10 ** self.rng.uniform(-8, -3)])
 
     def _cells(self, base: np.ndarray, column: int, on_line: list[int],
@@ -243,9 +246,8 @@ def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> li
 
 def _flat(sampler: Sampler, point: np.ndarray, guard: sympy.Expr) -> bool:
     """Whether a guard that is zero at ``point`` is zero all around it (the flat part
-    of ``max(0, z)``): then the point is inside a piece, not on a kink."""
-    if not guard.has(*CAN_BE_FLAT):
-        return False
+    of ``max(0, z)``, ``abs(x) - x``): then the point is inside a piece, not on a
+    kink."""
     moved = []
     for symbol in guard.free_symbols & set(sampler.symbols):
         column = sampler.symbols.index(symbol)

@@ -36,8 +36,12 @@ WRONG = [
     (D, "x**2", [], {"wrt": "x", "expect": "where(abs(tanh(x) - 0.3) < 1e-6, 0, 2*x)"}),
     (D, "x**2", [], {"wrt": "x", "expect": "where(abs(sigmoid(3*x) - 0.9) < 1e-7, 0, 2*x)"}),
     (D, "x**2", [], {"wrt": "x", "expect": "where(abs(log(x**2) - 1) < 1e-9, 0, 2*x)"}),
-    # a flat guard: relu(x) is 0 on the whole half-line x < 0, which is not a kink
+    # flat guards: relu(x) is 0 on the whole half-line x < 0, abs(x) - x on x > 0; no
+    # sample point lies there, and a probe there is not on a kink
     (D, "relu(x)", [], {"wrt": "x", "expect": "where(relu(x) > 0, 1, 5)"}),
+    (D, "x**2", [], {"wrt": "x", "expect": "where(abs(x) - x > 0, 2*x, 0)"}),
+    # beyond the window of the boundaries: the axes reach to 1e6
+    (D, "x**2", [], {"wrt": "x", "expect": "where(x > 5000, 0, 2*x)"}),
     # several variables: a band around the hyperbola x*y = 1
     (G, "x*y", [], {"wrt": "x, y", "expect": "[[where(abs(x*y - 1) < 1e-4, y + 1, y), x]]"}),
     # vectors of generic size: a band in each coordinate
@@ -62,6 +66,7 @@ RIGHT = [
     (D, "abs(x)", [], {"wrt": "x", "expect": "where(x >= 0, 1, -1)"}),
     (D, "relu(x)", [], {"wrt": "x", "expect": "where(x >= 0, 1, 0)"}),
     (D, "relu(x)", [], {"wrt": "x", "expect": "where(relu(x) > 0, 1, 0)"}),
+    (D, "x**2", [], {"wrt": "x", "expect": "where(abs(x) - x > 0, 2*x, 2*abs(x))"}),
     (G, "x*y", [], {"wrt": "x, y",
                     "expect": f"[[where(abs(x*y - 1) < 1e-4, y*{ONE}, y), x]]"}),
     (J, "x**2", [], {"wrt": "x[n]",
