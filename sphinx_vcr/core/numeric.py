@@ -137,6 +137,8 @@ class Probes:
     unsolved: list[str] = field(default_factory=list)
     #: more lines or intervals than the budget: some were left out
     capped: bool = False
+    #: coordinates: with more than one, the intervals are those along lines
+    dimensions: int = 1
 
 
 class Sampler:

@@ -62,7 +62,7 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     budget = MAX_VALUES // max(1, len(exprs))
     # the origin first: its lines are the axes, which get the most fixed values
     bases = np.vstack([np.zeros((1, len(symbols))), sampler.accepted])
-    coverage = Probes(np.empty((0, len(symbols))))
+    coverage = Probes(np.empty((0, len(symbols))), dimensions=len(symbols))
     lines = _Lines(guards, symbols, sampler.rng)
     found = [_spread(sampler.rng, WIDE, len(symbols), -8, 3),
              _spread(sampler.rng, TINY, len(symbols), -8, -3)]
@@ -230,31 +230,36 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
     return ok
 
 
-def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> list[bool]:
+def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:
     """Whether each point is inside the region and off every guard, in 50 digits."""
     regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
     rows = values_at([*guards, *regions], sampler.symbols, points, DIGITS)
-    clear = []
-    for point, row in zip(points, rows):
-        if any(v is None for v in row) or any(v != 1 for v in row[len(guards):]):
-            clear.append(False)
-            continue
-        clear.append(all(abs(v) >= ZERO or _flat(sampler, point, g)
-                         for g, v in zip(guards, row[:len(guards)])))
+    clear = np.array([all(v is not None for v in row)
+                      and all(v == 1 for v in row[len(guards):]) for row in rows])
+    # (point, guard) pairs where the guard is zero: a kink, unless it is flat there
+    zero = [(i, k) for i, row in enumerate(rows) if clear[i]
+            for k, v in enumerate(row[:len(guards)]) if abs(v) < ZERO]
+    for k in sorted({k for _, k in zero}):
+        at = [i for i, g in zero if g == k]
+        # Without kinks a guard is analytic: zero around a point only if zero everywhere.
+        clear[at] &= (_flat(sampler, points[at], guards[k]) if guards[k].has(*boundaries.KINKS)
+                      else False)
     return clear
 
 
-def _flat(sampler: Sampler, point: np.ndarray, guard: sympy.Expr) -> bool:
-    """Whether a guard that is zero at ``point`` is zero all around it (the flat part
-    of ``max(0, z)``, ``abs(x) - x``): then the point is inside a piece, not on a
-    kink."""
+def _flat(sampler: Sampler, points: np.ndarray, guard: sympy.Expr) -> np.ndarray:
+    """Whether a guard that is zero at each of ``points`` is zero all around it (the
+    flat part of ``max(0, z)`` or of ``abs(x) - x``): then the point is inside a piece,
+    not on a kink. Looked at a relative ``FLAT`` away along each coordinate it has."""
+    columns = sorted(sampler.symbols.index(s) for s in guard.free_symbols
+                     if s in sampler.symbols)
     moved = []
-    for symbol in guard.free_symbols & set(sampler.symbols):
-        column = sampler.symbols.index(symbol)
-        step = FLAT * max(1.0, abs(point[column]))
-        for sign in (-1, 1):
-            other = point.copy()
-            other[column] += sign * step
-            moved.append(other)
+    for point in points:
+        for column in columns:
+            for sign in (-1, 1):
+                other = point.copy()
+                other[column] += sign * FLAT * max(1.0, abs(point[column]))
+                moved.append(other)
     values = values_at([guard], sampler.symbols, np.array(moved), DIGITS)
-    return all(v[0] is not None and abs(v[0]) < ZERO for v in values)
+    zero = np.array([v[0] is not None and abs(v[0]) < ZERO for v in values])
+    return zero.reshape(len(points), -1).all(axis=1)

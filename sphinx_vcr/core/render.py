@@ -209,9 +209,14 @@ def _how(problem: Problem, runs: list[Run], exact: bool) -> str:
         return _("claim verified numerically at {count} points; not every interval "
                  "between the boundaries of its pieces was checked (too many: capped)"
                  ).format(count=count)
-    if any(p.cells for p in probes):
+    if any(p.cells for p in probes) and all(p.dimensions == 1 for p in probes):
         return _("claim verified numerically at {count} points, covering every interval "
                  "between the boundaries of its pieces").format(count=count)
+    if any(p.cells for p in probes):
+        # in several variables, the intervals are those along the lines probed
+        return _("claim verified numerically at {count} points, covering every interval "
+                 "between the boundaries of its pieces along the coordinate lines through "
+                 "the sample points").format(count=count)
     return _("claim verified numerically at {count} points").format(count=count)
 
 
