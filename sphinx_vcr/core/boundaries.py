@@ -25,13 +25,14 @@ import mpmath
 import sympy
 
 from . import intervals
-from .numeric import guard_expressions
+from .numeric import _relational_sides
 
 #: More zeros than this (a periodic guard over a long window) are not enumerated.
 MAX_ZEROS = 2048
 DIGITS = 40          # of the numbers that inverse functions give (zeros are doubles)
 EPS = sympy.Rational(1, 10**20)  # width of a polynomial's isolating intervals
-MAX_PIECES = 64      # of a sum with kinks written as one where()
+MAX_FOLDED = 6       # kinks in a sum written as one where() ...
+MAX_PIECES = 64      # ... and pieces of it
 KINKS = (sympy.Abs, sympy.Max, sympy.Min, sympy.sign, sympy.Heaviside, sympy.Piecewise)
 
 Zeros = list[tuple[float, float]]  # enclosing intervals, points as (r, r)
@@ -54,6 +55,8 @@ class Line:
     lo: float
     hi: float
     budget: intervals.Budget
+    #: zeros enumerated so far over all periods (periods within periods multiply)
+    periodic: int = 0
 
 
 def zeros(expr: sympy.Expr, line: Line) -> Zeros:
@@ -93,8 +96,9 @@ def _folded(expr: sympy.Expr) -> sympy.Piecewise | None:
     """A sum or product with kinks (``abs(x) - x``) as one ``where`` of smooth pieces,
     or None. Isolation cannot settle a guard that is zero on a whole piece; its pieces
     are solved one by one."""
-    if isinstance(expr, sympy.Piecewise) or not expr.has(*KINKS):
-        return None
+    if isinstance(expr, sympy.Piecewise) or not expr.has(*KINKS) \
+            or len(expr.atoms(*KINKS)) > MAX_FOLDED:
+        return None  # (folding n kinks can make 2**n pieces)
     folded = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
     if not isinstance(folded, sympy.Piecewise) or len(folded.args) > MAX_PIECES \
             or any(value.has(*KINKS) for value, _ in folded.args):
@@ -239,6 +243,9 @@ def _periodic(expr: sympy.Function, target: sympy.Rational, line: Line) -> Zeros
     with mpmath.workdps(DIGITS):
         values = _periods(expr, mpmath.mpf(target.p) / target.q, intervals.lower(span),
                           intervals.upper(span))
+    line.periodic += len(values)
+    if line.periodic > MAX_ZEROS:
+        raise TooMany
     return [z for v in values
             for z in _preimage(inner, sympy.Rational(sympy.Float(v, DIGITS)), line)]
 
@@ -268,13 +275,13 @@ def _periods(expr: sympy.Function, value: mpmath.mpf, low: mpmath.mpf,
 
 
 def _pieces(expr: sympy.Basic, target: sympy.Rational, line: Line) -> Zeros:
-    """``max``, ``min``, ``where``: every piece's zeros, and where the pieces switch."""
-    if isinstance(expr, sympy.Piecewise):
-        values = [value for value, _ in expr.args]
-    else:
-        values = list(expr.args)
-    switches = guard_expressions([expr])
-    return _union([(v, target) for v in values]
+    """``max`` and ``min``: every piece's zeros (they are continuous, so they change
+    sign only at those); ``where``: also where its conditions switch, where it may
+    jump across zero."""
+    if not isinstance(expr, sympy.Piecewise):
+        return _union([(v, target) for v in expr.args], line)
+    switches = [s for _, c in expr.args for s in _relational_sides(c) if not s.is_number]
+    return _union([(v, target) for v, _ in expr.args]
                   + [(s, sympy.Integer(0)) for s in switches], line)
 
 

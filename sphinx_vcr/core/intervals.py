@@ -318,23 +318,52 @@ def isolate(expr: sympy.Expr, t: sympy.Symbol, lo: float, hi: float, budget: Bud
     while stack:
         a, b = stack.pop()
         enclosed = evaluate(value, a, b)
-        if enclosed is None or lower(enclosed) > 0 or upper(enclosed) < 0:
+        if _excludes_zero(enclosed):
             continue
         if b - a <= EPS * max(1.0, abs(a), abs(b)):
             found.append((a, b))
             continue
-        if slope is not None and mpmath.isfinite(lower(enclosed)) \
-                and mpmath.isfinite(upper(enclosed)):
+        if slope is not None and _bounded(enclosed):
             derivative = evaluate(slope, a, b)
-            if derivative is not None and (lower(derivative) > 0 or upper(derivative) < 0):
-                zero = _monotone_zero(evaluate, value, a, b)
-                if zero is not False:
-                    if zero is not None:
-                        found.append(zero)
-                    continue
+            settled = _by_slope(evaluate, value, derivative, a, b)
+            if settled is not None:
+                found += settled
+                continue
         middle = a + (b - a) / 2
         stack += [(middle, b), (a, middle)]
     return merge(found)
+
+
+def _excludes_zero(value: object) -> bool:
+    return value is None or lower(value) > 0 or upper(value) < 0
+
+
+def _bounded(value: object) -> bool:
+    return mpmath.isfinite(lower(value)) and mpmath.isfinite(upper(value))
+
+
+def _by_slope(evaluate: Callable, value: Enclosure, derivative: object, a: float,
+              b: float) -> list[tuple[float, float]] | None:
+    """What the derivative's enclosure settles on ``[a, b]`` (a continuous function
+    there): the zeros, or None to split. By the mean value theorem the function lies in
+    ``f(c) + f'([a, b]) * ([a, b] - c)``, which is tighter than its enclosure and is
+    exactly 0 where the function is constant zero (``abs(x - 1) + abs(x - 2) - 1`` on
+    ``[1, 2]``): no sign changes inside, its ends are found beside it. A derivative
+    that excludes 0 makes it monotone: one zero at most."""
+    if derivative is None or not _bounded(derivative):
+        return None
+    middle = a + (b - a) / 2
+    centre = evaluate(value, middle, middle)
+    if centre is None:
+        return None
+    centred = centre + derivative * (interval(a, b) - middle)
+    if _excludes_zero(centred) or lower(centred) == upper(centred) == 0:
+        return []
+    if lower(derivative) > 0 or upper(derivative) < 0:
+        zero = _monotone_zero(evaluate, value, a, b)
+        if zero is not False:
+            return [] if zero is None else [zero]
+    return None
 
 
 def _monotone_zero(evaluate: Callable, value: Enclosure, a: float, b: float

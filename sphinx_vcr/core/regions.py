@@ -42,7 +42,7 @@ NARROWER = 10.0     # with too many zeros, the window shrinks around the base by
 MIN_WINDOW = 1.0    # ... down to this half-width
 MAX_VALUES = 30000  # probe points times expressions compared, at most
 MAX_LINES = 400     # lines probed, at most
-ISOLATION = 10000   # interval enclosures for all the isolations of one claim (~0.3 s)
+ISOLATION = 6000    # interval enclosures for all the isolations of one claim (<0.5 s)
 #: Coordinates on the axes (the lines through the origin); the other lines get 0 and one
 #: magnitude from 1e-8 to 1e-3 at random. Beyond the window, only these points look.
 AXIS_VALUES = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4, 1e4, -1e4, 1e6, -1e6)
@@ -59,7 +59,8 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     and the domain and off every kink, and how completely they cover the pieces."""
     symbols = sampler.symbols
     guards = boundary_guards([*exprs, *sampler.outputs], sampler.conditions)
-    budget = MAX_VALUES // max(1, len(exprs))
+    # what a point costs: its distinct formulas (a diag() claim is mostly zeros)
+    budget = MAX_VALUES // max(1, len({e for e in exprs if not e.is_number}))
     # the origin first: its lines are the axes, which get the most fixed values
     bases = np.vstack([np.zeros((1, len(symbols))), sampler.accepted])
     coverage = Probes(np.empty((0, len(symbols))), dimensions=len(symbols))

@@ -136,3 +136,18 @@ def test_enclosures_contain_every_value(expr, inside, excluded):
     values = sympy.lambdify(x, expr, "numpy")(grid)
     assert float(intervals.lower(enclosed)) <= values.min()
     assert values.max() <= float(intervals.upper(enclosed))
+
+
+def test_a_guard_zero_on_a_whole_interval_has_both_ends_found():
+    # sum of |x - k| for k = 1..20 is exactly 100 on [10, 11]: neither solved in closed
+    # form (too many kinks to fold) nor isolable without the mean value form
+    guard = sum(sympy.Abs(x - k) for k in range(1, 21)) - 100
+    zeros = boundaries.zeros(guard, line())
+    assert len(zeros) == 2
+    assert zeros[0][0] <= 10 <= zeros[0][1] and zeros[1][0] <= 11 <= zeros[1][1]
+
+
+def test_periods_within_periods_are_counted_together():
+    # 32 values of 100*sin(x), each with some 600 zeros of sin(x) over the window
+    with pytest.raises(boundaries.TooMany):
+        boundaries.zeros(sympy.sin(100 * sympy.sin(x)) - R(1, 2), line())
