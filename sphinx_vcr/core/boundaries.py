@@ -25,7 +25,7 @@ import mpmath
 import sympy
 
 from . import intervals
-from .numeric import _relational_sides
+from .numeric import relational_sides
 
 #: More zeros than this (a periodic guard over a long window) are not enumerated.
 MAX_ZEROS = 2048
@@ -280,7 +280,7 @@ def _pieces(expr: sympy.Basic, target: sympy.Rational, line: Line) -> Zeros:
     jump across zero."""
     if not isinstance(expr, sympy.Piecewise):
         return _union([(v, target) for v in expr.args], line)
-    switches = [s for _, c in expr.args for s in _relational_sides(c) if not s.is_number]
+    switches = [s for _, c in expr.args for s in relational_sides(c) if not s.is_number]
     return _union([(v, target) for v, _ in expr.args]
                   + [(s, sympy.Integer(0)) for s in switches], line)
 

@@ -99,7 +99,7 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
                 guards.update(first - other for other in rest)
             elif isinstance(node, sympy.Piecewise):
                 for _, condition in node.args:
-                    guards.update(_relational_sides(condition))
+                    guards.update(relational_sides(condition))
             elif isinstance(node, sympy.Pow) and node.exp.is_number and (
                     node.exp.is_negative or not node.exp.is_integer):
                 guards.add(node.base)
@@ -108,11 +108,12 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return sorted((g for g in guards if not g.is_number), key=sympy.default_sort_key)
 
 
-def _relational_sides(condition: sympy.Basic) -> list[sympy.Expr]:
+def relational_sides(condition: sympy.Basic) -> list[sympy.Expr]:
+    """``lhs - rhs`` of every comparison in ``condition``: where it may switch."""
     if isinstance(condition, sympy.core.relational.Relational):
         return [condition.lhs - condition.rhs]
     if isinstance(condition, sympy.And | sympy.Or | sympy.Not):
-        return [g for arg in condition.args for g in _relational_sides(arg)]
+        return [g for arg in condition.args for g in relational_sides(arg)]
     return []
 
 

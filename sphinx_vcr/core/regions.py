@@ -32,7 +32,7 @@ import sympy
 
 from . import boundaries, intervals
 from .compare import values_at
-from .numeric import Probes, _relational_sides, compile_function, guard_expressions
+from .numeric import Probes, compile_function, guard_expressions, relational_sides
 
 if TYPE_CHECKING:
     from .numeric import Sampler
@@ -98,7 +98,7 @@ def _smallest_first(points: np.ndarray) -> np.ndarray:
 def boundary_guards(exprs: Sequence[sympy.Expr], conditions: Sequence[sympy.Basic]
                     ) -> list[sympy.Expr]:
     """The guards of ``exprs`` and the sides of ``conditions``: where pieces change."""
-    sides = [s for c in conditions for s in _relational_sides(c) if not s.is_number]
+    sides = [s for c in conditions for s in relational_sides(c) if not s.is_number]
     return sorted(set(guard_expressions(exprs)) | set(sides), key=sympy.default_sort_key)
 
 
