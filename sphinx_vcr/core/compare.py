@@ -12,11 +12,12 @@
    budget per entry.
 3. What SymPy has not decided (a claim written with ``where()``, an identity too large
    to simplify in time) is compared in 150-digit arithmetic at the sample points and at
-   many more: spread over six orders of magnitude, and on both sides of every kink of
-   the claim and the derivative, so a claim wrong on part of the domain, or by a tiny
-   constant, is caught whether or not simplification finished. At the sample points
-   the difference is also enclosed in an interval: one that excludes zero proves the
-   claim wrong, however small the difference (see :func:`disagreement`).
+   many more (:mod:`.regions`): one in every interval between the boundaries of the
+   pieces of the claim and the derivative, along lines through the sample points, and
+   points from magnitude ``1e-8`` to ``1e3``, so a claim wrong on part of the domain, or
+   by a tiny constant, is caught whether or not simplification finished. At the sample
+   points the difference is also enclosed in an interval: one that excludes zero proves
+   the claim wrong, however small the difference (see :func:`disagreement`).
 
 Step functions whose sign a ``:where:`` condition fixes (``Heaviside(z)`` under
 ``z > 0``) are resolved first, so a derivative on one branch of a ReLU is exact too.
@@ -35,7 +36,7 @@ import sympy
 
 from . import certified
 from .limits import soft_limit
-from .numeric import guard_expressions
+from .numeric import Probes, guard_expressions
 
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative to the values compared (never absolute): far
@@ -77,6 +78,8 @@ class Comparison:
     #: The claim agreed at the sample points and failed only at the wider probes: it
     #: holds on part of the domain.
     partial: bool = False
+    #: The probes an undecided claim was compared at, and what they covered.
+    coverage: Probes | None = None
 
 
 def positive_by_conditions(conditions: Sequence[sympy.Basic]) -> set[sympy.Expr]:
@@ -251,7 +254,7 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
-            points: np.ndarray, probes: Callable[[], np.ndarray] | None = None,
+            points: np.ndarray, probes: Callable[[], Probes] | None = None,
             prove: bool = True) -> Comparison:
     """Compare two matrices of one shape (see the module docstring for the stages).
 
@@ -290,10 +293,12 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     if found:
         return Comparison(False, False, found)
     if probes is not None:
-        found = _differ_at(claim, actual, differences, undecided, symbols, probes(),
+        coverage = probes()
+        found = _differ_at(claim, actual, differences, undecided, symbols, coverage.points,
                            fine=True, certify=_Regions(differences, undecided))
         if found:
             return Comparison(False, False, found, partial=True)
+        return Comparison(True, False, coverage=coverage)
     return Comparison(True, False)
 
 

@@ -34,7 +34,8 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
     point = difference.point
     claim_value = evaluate_at(difference.claim, sample.symbols, point)
     actual_value = evaluate_at(difference.actual, sample.symbols, point)
-    where = format_point(sample.symbols, point)
+    # a probe may lie in an interval narrower than three digits show
+    where = format_point(sample.symbols, point, exact=run.comparison.partial)  # type: ignore
     sizes = run.instance.sizes
     if sizes:
         where = sizes_text(sizes) + "; " + where

@@ -19,7 +19,7 @@ lines and keeps SciPy, a large dependency, out of every docs build.)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy
@@ -40,8 +40,6 @@ STEP = 0.05         # initial relative step h0 (times max(1, |x|))
 HUGE = 1e100         # values beyond this count as "near a singularity"
 UNRELIABLE = 1e-4   # error estimates above this (relative) mean: try a smaller step
 SHRINKS = (1.0, 0.1, 0.01, 0.001)  # first steps h0 * shrink, for fast-varying functions
-PROBES = 48         # wide points at which an undecided claim is compared
-PROBE_BASES = 8     # points on each side of each kink
 
 
 def code_printer(printer: type) -> object:
@@ -126,7 +124,7 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
                 guards.update(first - other for other in rest)
             elif isinstance(node, sympy.Piecewise):
                 for _, condition in node.args:
-                    guards.update(_relational_sides(condition))
+                    guards.update(relational_sides(condition))
             elif isinstance(node, sympy.Pow) and node.exp.is_number and (
                     node.exp.is_negative or not node.exp.is_integer):
                 guards.add(node.base)
@@ -135,11 +133,12 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return sorted((g for g in guards if not g.is_number), key=sympy.default_sort_key)
 
 
-def _relational_sides(condition: sympy.Basic) -> list[sympy.Expr]:
+def relational_sides(condition: sympy.Basic) -> list[sympy.Expr]:
+    """``lhs - rhs`` of every comparison in ``condition``: where it may switch."""
     if isinstance(condition, sympy.core.relational.Relational):
         return [condition.lhs - condition.rhs]
     if isinstance(condition, sympy.And | sympy.Or | sympy.Not):
-        return [g for arg in condition.args for g in _relational_sides(arg)]
+        return [g for arg in condition.args for g in relational_sides(arg)]
     return []
 
 
@@ -153,6 +152,21 @@ class Sample:
     mismatch: tuple[int, int, int, float, float] | None  # point, row, col, fd, sym
 
 
+@dataclass
+class Probes:
+    """Points at which an undecided claim is compared, and what they cover."""
+
+    points: np.ndarray
+    #: intervals between consecutive boundaries (along all lines) that got points
+    cells: int = 0
+    #: guards whose zeros could not be found: their pieces were met by chance only
+    unsolved: list[str] = field(default_factory=list)
+    #: more lines or intervals than the budget: some were left out
+    capped: bool = False
+    #: coordinates: with more than one, the intervals are those along lines
+    dimensions: int = 1
+
+
 class Sampler:
     """Draws points for one instance and checks a Jacobian by finite differences."""
 
@@ -162,6 +176,8 @@ class Sampler:
                  seed: int) -> None:
         self.symbols = [*wrt, *others]
         self.n_wrt = len(wrt)
+        self.outputs, self.conditions = list(outputs), list(conditions)
+        self.accepted = np.empty((0, len(self.symbols)))  # the points :meth:`draw` chose
         guards = guard_expressions([*outputs, *extra])
         regions = [sympy.Piecewise((1, c), (0, True)) for c in conditions]
         # One compiled function for what is evaluated at the same points (the values,
@@ -254,39 +270,15 @@ class Sampler:
             verdict = (worst, (int(i), int(j), float(fd[i, j]), float(sym[i, j])))
         return verdict
 
-    def probes(self, exprs: Sequence[sympy.Expr]) -> np.ndarray:
-        """Extra points to compare a claim at: spread over magnitudes from 1e-3 to 1e3,
-        and on both sides of every kink of ``exprs``, within the region and the domain.
+    def probes(self, exprs: Sequence[sympy.Expr]) -> Probes:
+        """Extra points to compare a claim at (``exprs``: the claim and the derivative),
+        within the region and the domain: one in every interval between the boundaries
+        of their pieces along lines through the sample points, and points at small
+        and large magnitudes. See :mod:`.regions`."""
+        # Imported here: regions compares in high precision, and compare imports this.
+        from .regions import probes
 
-        A claim SymPy cannot decide might be wrong only near 0, beyond 2, or on one side
-        of a kink; these points look there.
-        """
-        size = (PROBES, len(self.symbols))
-        wide = 10 ** self.rng.uniform(-3, 3, size) * self.rng.choice([-1.0, 1.0], size)
-        near = [p for g in guard_expressions(exprs) for p in self._around(g)]
-        points = np.vstack([wide, *near]) if near else wide
-        outputs, _, region = self.evaluate(points)
-        ok = np.all(region > 0.5, axis=0)
-        values = np.vstack([outputs, self.jac(points)])
-        ok &= np.all(np.isfinite(values), axis=0)
-        return points[ok]
-
-    def _around(self, guard: sympy.Expr) -> list[np.ndarray]:
-        """Points just on either side of ``guard = 0``, solving for one variable in which
-        the guard is linear (or, for a guard in one variable, at its real roots)."""
-        base = self.candidates(SCALES[0])[:PROBE_BASES]
-        found = []
-        for symbol in sorted(guard.free_symbols & set(self.symbols), key=str):
-            column = self.symbols.index(symbol)
-            roots = _roots(guard, symbol, self.symbols, base)
-            if roots is None:
-                continue
-            for offset in (-0.05, -1e-3, 1e-3, 0.05):
-                moved = base.copy()
-                moved[:, column] = roots + offset * (1 + np.abs(roots))
-                found.append(moved[np.isfinite(moved[:, column])])
-            break
-        return found
+        return probes(self, exprs)
 
     def draw(self, count: int, rtol: float, atol: float) -> Sample:
         """``count`` usable points, with the finite-difference check at each."""
@@ -312,7 +304,8 @@ class Sampler:
                     mismatch = (len(accepted), *bad)
                 accepted.append(point)
                 if len(accepted) == count:
-                    return Sample(self.symbols, np.array(accepted), worst, mismatch)
+                    self.accepted = np.array(accepted)
+                    return Sample(self.symbols, self.accepted, worst, mismatch)
         if not admissible_seen:
             tried = _("tried {count} points with |coordinates| from {low} to {high}").format(
                 count=BATCH * MAX_BATCHES, low=LOW, high=f"{HIGH * SCALES[-1]:g}")
@@ -326,24 +319,6 @@ class Sampler:
         raise DomainError(_("only {usable} of {count} sample points were usable: the "
                             "function is not smooth or not finite at most points tried")
                           .format(usable=len(accepted), count=count))
-
-
-def _roots(guard: sympy.Expr, symbol: sympy.Symbol, symbols: Sequence[sympy.Symbol],
-           base: np.ndarray) -> np.ndarray | None:
-    """Values of ``symbol`` where ``guard`` vanishes, the other symbols as in ``base``."""
-    slope = sympy.diff(guard, symbol)
-    if not slope.has(symbol):
-        root = -guard.subs(symbol, 0) / slope
-        values = compile_function([root], symbols)(base)[0]
-        return values
-    if guard.free_symbols == {symbol} and guard.is_polynomial(symbol):
-        try:
-            real = [float(r) for r in sympy.Poly(guard, symbol).real_roots()[:PROBE_BASES]]
-        except (sympy.PolynomialError, NotImplementedError, ValueError):
-            return None
-        if real:
-            return np.resize(np.array(real), len(base))
-    return None
 
 
 def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -372,6 +347,11 @@ def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, error
 
 
-def format_point(symbols: Sequence[sympy.Symbol], point: np.ndarray) -> str:
-    """``x=0.83, y=-1.21``: a sample point as a message shows it."""
+def format_point(symbols: Sequence[sympy.Symbol], point: np.ndarray,
+                 exact: bool = False) -> str:
+    """``x=0.83, y=-1.21``: a sample point as a message shows it. ``exact`` shows each
+    coordinate in full (the shortest text that reads back as it): a probe in a narrow
+    interval (``x=0.50025``) would be misread rounded to three digits."""
+    if exact:
+        return ", ".join(f"{s}={float(v)!r}" for s, v in zip(symbols, point))
     return ", ".join(f"{s}={v:.3g}" for s, v in zip(symbols, point))

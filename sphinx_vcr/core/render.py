@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .verify import Run
 
 MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
+MAX_NAMED = 3              # guards named in a badge
 
 
 def _names(problem: Problem, run: Run) -> Names:
@@ -203,15 +204,43 @@ def failure(problem: Problem, run: Run) -> list[str]:
     return mistake(problem, run)
 
 
+def _how(problem: Problem, runs: list[Run], exact: bool) -> str:
+    """How the claim was verified; for a numeric verification, how completely the
+    probes covered the pieces of the claim (see :mod:`.regions`)."""
+    if problem.expect is None:
+        return _("derivative computed by SymPy")
+    if exact:
+        return _("claim verified symbolically")
+    probes = [r.comparison.coverage for r in runs
+              if r.comparison is not None and r.comparison.coverage is not None]
+    if not probes:
+        return _("claim verified numerically at the sample points")
+    count = sum(len(p.points) for p in probes)
+    unsolved = sorted({g for p in probes for g in p.unsolved})
+    if unsolved:
+        return _("claim verified numerically, checked at points only ({count} points): "
+                 "the boundaries of {guards} were not found").format(
+            count=count, guards=", ".join(unsolved[:MAX_NAMED]) + (
+                ", ..." if len(unsolved) > MAX_NAMED else ""))
+    if any(p.capped for p in probes):
+        return _("claim verified numerically at {count} points; not every interval "
+                 "between the boundaries of its pieces was checked (too many: capped)"
+                 ).format(count=count)
+    if any(p.cells for p in probes) and all(p.dimensions == 1 for p in probes):
+        return _("claim verified numerically at {count} points, covering every interval "
+                 "between the boundaries of its pieces").format(count=count)
+    if any(p.cells for p in probes):
+        # in several variables, the intervals are those along the lines probed
+        return _("claim verified numerically at {count} points, covering every interval "
+                 "between the boundaries of its pieces along the coordinate lines through "
+                 "the sample points").format(count=count)
+    return _("claim verified numerically at {count} points").format(count=count)
+
+
 def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
           worst: float) -> str:
     """``verified symbolically; finite differences at 15 points (n = 1, 2, 3) ...``."""
-    if problem.expect is None:
-        how = _("derivative computed by SymPy")
-    elif exact:
-        how = _("claim verified symbolically")
-    else:
-        how = _("claim verified numerically at the sample points")
+    how = _how(problem, runs, exact)
     sizes = sorted({v for r in runs for v in r.instance.sizes.values()})
     if sizes:
         text = _("{how}; checked by finite differences at {points} points at sizes "

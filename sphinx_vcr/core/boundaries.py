@@ -1,0 +1,298 @@
+"""Where a guard changes sign along a line: its zeros, solved in closed form where
+SymPy can, isolated in interval arithmetic where it cannot.
+
+A guard (the side of a condition, the argument of ``abs``, a denominator; see
+:func:`.numeric.guard_expressions`) restricted to a coordinate line is an expression in
+one variable ``t``. Its zeros are found by peeling off one invertible layer at a time:
+constants added or multiplied, powers and roots, ``exp``, ``log``, ``tanh``, ``abs``;
+``sin``, ``cos`` and ``tan`` with every period over the window; polynomials by exact
+root isolation (SymPy's ``Poly.intervals``); the pieces of ``max``, ``min`` and
+``where``. What is left is isolated by :func:`.intervals.isolate`.
+
+Every answer is a *superset*: it may hold places where the guard does not change sign
+(the other branch of an ``abs``, a root of an inactive piece), which only split an
+interval in two, but it never leaves out a zero, a pole or a domain edge in the window.
+So between consecutive answers every guard keeps its sign, and one point in each such
+interval sees every piece of a claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+
+from . import intervals
+from .numeric import relational_sides
+
+#: More zeros than this (a periodic guard over a long window) are not enumerated.
+MAX_ZEROS = 2048
+DIGITS = 40          # of the numbers that inverse functions give (zeros are doubles)
+EPS = sympy.Rational(1, 10**20)  # width of a polynomial's isolating intervals
+MAX_FOLDED = 6       # kinks in a sum written as one where() ...
+MAX_PIECES = 64      # ... and pieces of it
+KINKS = (sympy.Abs, sympy.Max, sympy.Min, sympy.sign, sympy.Heaviside, sympy.Piecewise)
+
+Zeros = list[tuple[float, float]]  # enclosing intervals, points as (r, r)
+
+
+class Unsolved(Exception):
+    """The zeros of a guard could not be found."""
+
+
+class TooMany(Exception):
+    """More than :data:`MAX_ZEROS` zeros in the window."""
+
+
+@dataclass
+class Line:
+    """The variable ``t`` over the window ``[lo, hi]``, and the isolation budget
+    shared by every guard of one claim."""
+
+    t: sympy.Symbol
+    lo: float
+    hi: float
+    budget: intervals.Budget
+    #: zeros enumerated so far over all periods (periods within periods multiply)
+    periodic: int = 0
+
+
+def zeros(expr: sympy.Expr, line: Line) -> Zeros:
+    """Intervals of the window enclosing every zero, pole and domain edge of ``expr``,
+    sorted and merged. Raises :class:`Unsolved` or :class:`TooMany`."""
+    try:
+        found = _preimage(expr, sympy.Integer(0), line)
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError,
+            sympy.PolynomialError) as err:
+        # SymPy's own refusals (a comparison of a complex number, say): not solved
+        raise Unsolved(type(err).__name__) from None
+    if len(found) > MAX_ZEROS:
+        raise TooMany
+    return intervals.merge(found)
+
+
+def _preimage(expr: sympy.Expr, target: sympy.Rational, line: Line) -> Zeros:
+    """Where ``expr`` equals ``target`` (an exact rational), plus where it may jump."""
+    if not expr.has(line.t):
+        return []
+    if expr == line.t:
+        return _point(target, line)
+    if expr.is_polynomial(line.t):
+        return _polynomial(expr - target, line)
+    solve = _LAYERS.get(type(expr))
+    if solve is not None:
+        found = solve(expr, target, line)
+        if found is not None:
+            return found
+    folded = _folded(expr)
+    if folded is not None:
+        return _pieces(folded, target, line)
+    return _isolated(expr - target, line)
+
+
+def _folded(expr: sympy.Expr) -> sympy.Piecewise | None:
+    """A sum or product with kinks (``abs(x) - x``) as one ``where`` of smooth pieces,
+    or None. Isolation cannot settle a guard that is zero on a whole piece; its pieces
+    are solved one by one."""
+    if isinstance(expr, sympy.Piecewise) or not expr.has(*KINKS) \
+            or len(expr.atoms(*KINKS)) > MAX_FOLDED:
+        return None  # (folding n kinks can make 2**n pieces)
+    folded = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
+    if not isinstance(folded, sympy.Piecewise) or len(folded.args) > MAX_PIECES \
+            or any(value.has(*KINKS) for value, _ in folded.args):
+        return None
+    return folded
+
+
+def _exact(value: object) -> sympy.Rational:
+    """A number as an exact rational (to ``DIGITS`` digits if it is not one)."""
+    number = sympy.sympify(value)
+    if number.is_Rational:
+        return number
+    if not (number.is_extended_real and number.is_finite):
+        raise Unsolved(f"not a real number: {number}")
+    return sympy.Rational(sympy.Float(number.evalf(DIGITS + 5), DIGITS + 5))
+
+
+def _point(value: sympy.Rational, line: Line) -> Zeros:
+    root = float(value)
+    return [(root, root)] if line.lo <= root <= line.hi else []
+
+
+def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
+    coefficients = [_exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
+    while coefficients and coefficients[0] == 0:
+        coefficients.pop(0)
+    if len(coefficients) < 2:
+        return []
+    if len(coefficients) == 2:
+        return _point(-coefficients[1] / coefficients[0], line)
+    exact = sympy.Poly(coefficients, line.t, domain="QQ")
+    found = []
+    # Isolating intervals with rational ends, refined until each is tiny: exact
+    # arithmetic, so no zero of a tangent pair (a band of any width) is lost.
+    for (a, b), _ in exact.intervals(eps=EPS):
+        a, b = float(a), float(b)
+        if b >= line.lo and a <= line.hi:
+            found.append((a, b))
+    return found
+
+
+def _isolated(expr: sympy.Expr, line: Line) -> Zeros:
+    try:
+        return intervals.isolate(expr, line.t, line.lo, line.hi, line.budget)
+    except intervals.Unsupported as err:
+        raise Unsolved(str(err)) from None
+    except intervals.Exhausted:
+        raise Unsolved("budget") from None
+
+
+def _union(parts: list[tuple[sympy.Expr, sympy.Rational]], line: Line) -> Zeros:
+    return [z for expr, target in parts for z in _preimage(expr, target, line)]
+
+
+def _add(expr: sympy.Add, target: sympy.Rational, line: Line) -> Zeros | None:
+    constant, rest = expr.as_independent(line.t, as_Add=True)
+    if rest.is_Add:
+        return None  # several terms in t, not a polynomial: isolated
+    return _preimage(rest, _exact(target - constant), line)
+
+
+def _mul(expr: sympy.Mul, target: sympy.Rational, line: Line) -> Zeros | None:
+    factor, rest = expr.as_independent(line.t, as_Add=False)
+    if rest.is_Mul:
+        if target != 0:
+            return None
+        # a product is zero (or changes sign) only where one of its factors does
+        return _union([(f, sympy.Integer(0)) for f in rest.args], line)
+    factor = _exact(factor)
+    if factor == 0:
+        return None  # a factor too small for DIGITS digits: isolated instead
+    return _preimage(rest, target / factor, line)
+
+
+def _pow(expr: sympy.Pow, target: sympy.Rational, line: Line) -> Zeros | None:
+    base, exponent = expr.args
+    if exponent.has(line.t):
+        if not (base.is_Number and base.is_positive and base != 1):
+            return None
+        if target <= 0:
+            return []
+        return _preimage(exponent, _exact(sympy.log(target) / sympy.log(base)), line)
+    # the base's zeros: where the power is zero, has a pole or a domain edge
+    edges = _preimage(base, sympy.Integer(0), line)
+    if exponent.is_Integer:
+        n = int(exponent)
+        if target == 0:
+            return edges
+        if n < 0:
+            return edges + _preimage(base ** -n, 1 / target, line)
+        if n % 2 == 0 and target < 0:
+            return edges
+        root = _exact(sympy.sign(target) * sympy.Abs(target) ** sympy.Rational(1, n))
+        return edges + _union([(base, root)] + ([(base, -root)] if n % 2 == 0 else []),
+                              line)
+    if exponent.is_Rational:
+        # real for a non-negative base only, and then non-negative
+        if target <= 0:
+            return edges
+        return edges + _preimage(base, _exact(target ** (1 / exponent)), line)
+    return None
+
+
+def _exp(expr: sympy.exp, target: sympy.Rational, line: Line) -> Zeros:
+    if target <= 0:
+        return []
+    return _preimage(expr.args[0], _exact(sympy.log(target)), line)
+
+
+def _log(expr: sympy.log, target: sympy.Rational, line: Line) -> Zeros:
+    inner = expr.args[0]
+    return _preimage(inner, sympy.Integer(0), line) + _preimage(
+        inner, _exact(sympy.exp(target)), line)
+
+
+def _tanh(expr: sympy.tanh, target: sympy.Rational, line: Line) -> Zeros:
+    if abs(target) >= 1:
+        return []
+    return _preimage(expr.args[0], _exact(sympy.atanh(target)), line)
+
+
+def _abs(expr: sympy.Abs, target: sympy.Rational, line: Line) -> Zeros:
+    inner = expr.args[0]
+    if target < 0:
+        return []
+    if target == 0:
+        return _preimage(inner, target, line)
+    return _union([(inner, target), (inner, -target)], line)
+
+
+def _periodic(expr: sympy.Function, target: sympy.Rational, line: Line) -> Zeros | None:
+    """``sin``, ``cos``, ``tan``: one family of zeros per period of the argument, over
+    the argument's range on the window (from its interval enclosure)."""
+    inner = expr.args[0]
+    try:
+        span = intervals.enclosure(inner, line.t)(intervals.interval(line.lo, line.hi))
+    except intervals.Unsupported:
+        return None
+    if span is None or not (mpmath.isfinite(intervals.lower(span))
+                            and mpmath.isfinite(intervals.upper(span))):
+        return None
+    with mpmath.workdps(DIGITS):
+        values = _periods(expr, mpmath.mpf(target.p) / target.q, intervals.lower(span),
+                          intervals.upper(span))
+    line.periodic += len(values)
+    if line.periodic > MAX_ZEROS:
+        raise TooMany
+    return [z for v in values
+            for z in _preimage(inner, sympy.Rational(sympy.Float(v, DIGITS)), line)]
+
+
+def _periods(expr: sympy.Function, value: mpmath.mpf, low: mpmath.mpf,
+             high: mpmath.mpf) -> list[mpmath.mpf]:
+    """The arguments in ``[low, high]`` at which ``sin``/``cos``/``tan`` is ``value``
+    (and, for ``tan``, its poles, where it changes sign too)."""
+    if isinstance(expr, sympy.tan):
+        starts, period = [mpmath.atan(value), mpmath.pi / 2], mpmath.pi
+    elif abs(value) > 1:
+        return []
+    elif isinstance(expr, sympy.sin):
+        first = mpmath.asin(value)
+        starts, period = [first, mpmath.pi - first], 2 * mpmath.pi
+    else:
+        first = mpmath.acos(value)
+        starts, period = [first, -first], 2 * mpmath.pi
+    values: list[mpmath.mpf] = []
+    for start in starts:
+        k_low = int(mpmath.ceil((low - start) / period))
+        k_high = int(mpmath.floor((high - start) / period))
+        if len(values) + k_high - k_low + 1 > MAX_ZEROS:
+            raise TooMany
+        values += [start + k * period for k in range(k_low, k_high + 1)]
+    return values
+
+
+def _pieces(expr: sympy.Basic, target: sympy.Rational, line: Line) -> Zeros:
+    """``max`` and ``min``: every piece's zeros (they are continuous, so they change
+    sign only at those); ``where``: also where its conditions switch, where it may
+    jump across zero."""
+    if not isinstance(expr, sympy.Piecewise):
+        return _union([(v, target) for v in expr.args], line)
+    switches = [s for _, c in expr.args for s in relational_sides(c) if not s.is_number]
+    return _union([(v, target) for v, _ in expr.args]
+                  + [(s, sympy.Integer(0)) for s in switches], line)
+
+
+def _step(expr: sympy.Basic, target: sympy.Rational, line: Line) -> Zeros:
+    """``sign`` and the step function are constant but where their argument is zero."""
+    return _preimage(expr.args[0], sympy.Integer(0), line)
+
+
+_LAYERS: dict[type, Callable[[sympy.Basic, sympy.Rational, Line], Zeros | None]] = {
+    sympy.Add: _add, sympy.Mul: _mul, sympy.Pow: _pow, sympy.exp: _exp, sympy.log: _log,
+    sympy.tanh: _tanh, sympy.Abs: _abs, sympy.sin: _periodic, sympy.cos: _periodic,
+    sympy.tan: _periodic, sympy.Max: _pieces, sympy.Min: _pieces,
+    sympy.Piecewise: _pieces, sympy.sign: _step, sympy.Heaviside: _step,
+}

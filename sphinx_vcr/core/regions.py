@@ -1,0 +1,266 @@
+"""Probe points for a claim SymPy could not decide: one in every interval between the
+boundaries of its pieces, and points at small magnitudes.
+
+A claim written with ``where``, ``abs``, ``max``, ``min``, ``relu`` or ``sign`` is made of
+pieces, each an ordinary formula on the part of space where its conditions hold; so is
+the derivative. Along a coordinate line, the places where any piece may change are the
+zeros of the *guards* (:func:`.numeric.guard_expressions`) of the claim, the derivative,
+the function and ``:where:``; between two consecutive zeros every guard keeps its sign,
+so the claim and the derivative are each one formula there. :mod:`.boundaries` finds
+those zeros on the lines through every sample point (and the origin) along every
+coordinate, over ``[-WINDOW, WINDOW]``. Each interval between them gets its midpoint,
+which lies inside an interval of any width, and a seeded point at random inside it, so
+that no formula can be wrong everywhere in the interval but at its midpoint. Every line
+also gets the point where its coordinate is 0 and one where it is small (down to
+``1e-8``); the coordinate axes get 0 and ``±1e-8`` to ``±1e6``; and points spread over
+magnitudes from ``1e-8`` to ``1e3`` in every coordinate at once look everywhere else.
+
+A probe on a kink, a pole or the edge of the region is skipped, never compared: there
+the claim and the derivative may follow different conventions (relu'(0)) and both be
+right. Points near a guard's zero are decided in 50-digit arithmetic, so a point is
+never taken for inside the region, or off a kink, because of rounding.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy
+
+from . import boundaries, intervals
+from .compare import values_at
+from .numeric import Probes, compile_function, guard_expressions, relational_sides
+
+if TYPE_CHECKING:
+    from .numeric import Sampler
+
+WINDOW = 1000.0     # each line runs over [-WINDOW, WINDOW] in its coordinate
+NARROWER = 10.0     # with too many zeros, the window shrinks around the base by this
+MIN_WINDOW = 1.0    # ... down to this half-width
+MAX_VALUES = 30000  # probe points times expressions compared, at most
+MAX_LINES = 400     # lines probed, at most
+ISOLATION = 6000    # interval enclosures for all the isolations of one claim (<0.5 s)
+#: Coordinates on the axes (the lines through the origin); the other lines get 0 and one
+#: magnitude from 1e-8 to 1e-3 at random. Beyond the window, only these points look.
+AXIS_VALUES = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4, 1e4, -1e4, 1e6, -1e6)
+WIDE = 48           # points with every coordinate's magnitude in [1e-8, 1e3]
+TINY = 16           # points with every coordinate's magnitude in [1e-8, 1e-3]
+NEAR = 1e-6         # a guard this small (relative) is decided in 50 digits
+DIGITS = 50
+ZERO = 1e-30        # a guard this small in 50 digits is zero: the point is on it
+FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a kink
+
+
+def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
+    """Points to compare ``exprs`` (the claim and the derivative) at, inside the region
+    and the domain and off every kink, and how completely they cover the pieces."""
+    symbols = sampler.symbols
+    guards = boundary_guards([*exprs, *sampler.outputs], sampler.conditions)
+    # what a point costs: its distinct formulas (a diag() claim is mostly zeros)
+    budget = MAX_VALUES // max(1, len({e for e in exprs if not e.is_number}))
+    # the origin first: its lines are the axes, which get the most fixed values
+    bases = np.vstack([np.zeros((1, len(symbols))), sampler.accepted])
+    coverage = Probes(np.empty((0, len(symbols))), dimensions=len(symbols))
+    lines = _Lines(guards, symbols, sampler.rng)
+    found = [_spread(sampler.rng, WIDE, len(symbols), -8, 3),
+             _spread(sampler.rng, TINY, len(symbols), -8, -3)]
+    extra: list[np.ndarray] = []  # the random points inside intervals: compared last
+    used = sum(len(p) for p in found)
+    for base, column in itertools.product(bases, range(len(symbols))):
+        if used >= budget or len(lines.seen) >= MAX_LINES:
+            coverage.capped = True
+            break
+        line = lines.points(base, column, coverage)
+        if line is None:
+            continue
+        primary, chance, cells = line
+        if used + len(primary) + len(chance) > budget:
+            coverage.capped = True
+            break
+        found.append(primary)
+        extra.append(chance)
+        used += len(primary) + len(chance)
+        coverage.cells += cells
+    candidates = np.vstack([_smallest_first(np.vstack(found)),
+                            _smallest_first(np.vstack([np.empty((0, len(symbols))), *extra]))])
+    coverage.points = candidates[comparable(sampler, candidates, guards)]
+    return coverage
+
+
+def _smallest_first(points: np.ndarray) -> np.ndarray:
+    """So that a wrong claim is reported at its simplest point."""
+    return points[np.argsort(np.max(np.abs(points), axis=1), kind="stable")]
+
+
+def boundary_guards(exprs: Sequence[sympy.Expr], conditions: Sequence[sympy.Basic]
+                    ) -> list[sympy.Expr]:
+    """The guards of ``exprs`` and the sides of ``conditions``: where pieces change."""
+    sides = [s for c in conditions for s in relational_sides(c) if not s.is_number]
+    return sorted(set(guard_expressions(exprs)) | set(sides), key=sympy.default_sort_key)
+
+
+def _spread(rng: np.random.Generator, count: int, width: int, low: int, high: int
+            ) -> np.ndarray:
+    size = (count, width)
+    return 10 ** rng.uniform(low, high, size) * rng.choice([-1.0, 1.0], size)
+
+
+class _Lines:
+    """The coordinate lines through base points, each probed once; a guard's zeros are
+    found once for all the lines on which it is the same function."""
+
+    def __init__(self, guards: list[sympy.Expr], symbols: Sequence[sympy.Symbol],
+                 rng: np.random.Generator) -> None:
+        self.guards = guards
+        self.symbols = list(symbols)
+        self.rng = rng
+        self.seen: set[tuple] = set()
+        self.known: dict[tuple, boundaries.Zeros | None] = {}  # None: not solved
+        self.budget = intervals.Budget(ISOLATION)
+        self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
+                        for g in guards]
+
+    def points(self, base: np.ndarray, column: int, coverage: Probes
+               ) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """Points on the line through ``base`` along ``column``: the small values and
+        the midpoints, the random points, and the number of intervals; None if the line
+        was seen before."""
+        on_line = [k for k, cols in enumerate(self.columns) if column in cols]
+        key = (column, tuple(np.delete(base, column)))
+        if key in self.seen:
+            return None
+        self.seen.add(key)
+        values, chance = self._fixed(base), np.empty(0)
+        if on_line:
+            middles, chance = self._cells(base, column, on_line, coverage)
+            values = np.concatenate([values, middles])
+        return _on_line(base, column, values), _on_line(base, column, chance), len(chance)
+
+    def _fixed(self, base: np.ndarray) -> np.ndarray:
+        """The coordinates every line gets, besides those between its zeros."""
+        if not base.any():
+            return np.array(AXIS_VALUES)
+        return np.array([0.0, self.rng.choice([-1.0, 1.0]) * 10 ** self.rng.uniform(-8, -3)])
+
+    def _cells(self, base: np.ndarray, column: int, on_line: list[int],
+               coverage: Probes) -> tuple[np.ndarray, np.ndarray]:
+        half, centre = WINDOW, 0.0
+        while True:
+            lo, hi = centre - half, centre + half
+            try:
+                zeros = self._zeros(base, column, on_line, lo, hi, coverage)
+                break
+            except boundaries.TooMany:
+                coverage.capped = True
+                half, centre = half / NARROWER, float(base[column])
+                if half < MIN_WINDOW:
+                    return np.empty(0), np.empty(0)
+        return _between(zeros, lo, hi, self.rng)
+
+    def _zeros(self, base: np.ndarray, column: int, on_line: list[int], lo: float,
+               hi: float, coverage: Probes) -> boundaries.Zeros:
+        """The zeros of the guards on the line in ``[lo, hi]``, merged."""
+        found: boundaries.Zeros = []
+        for k in on_line:
+            others = sorted(self.columns[k] - {column})
+            key = (k, column, tuple(base[others]), lo, hi)
+            if key not in self.known:
+                self.known[key] = self._solve(k, base, column, lo, hi)
+            zeros = self.known[key]
+            if zeros is None:
+                text = str(self.guards[k])
+                if text not in coverage.unsolved:
+                    coverage.unsolved.append(text)
+                continue
+            found += zeros
+        return intervals.merge(found)
+
+    def _solve(self, k: int, base: np.ndarray, column: int, lo: float, hi: float
+               ) -> boundaries.Zeros | None:
+        """Guard ``k`` on the line, the other coordinates exactly as in ``base``."""
+        t = self.symbols[column]
+        fixed = {self.symbols[c]: sympy.Rational(float(base[c]))
+                 for c in self.columns[k] - {column}}
+        line = boundaries.Line(t, lo, hi, self.budget)
+        try:
+            return boundaries.zeros(self.guards[k].xreplace(fixed), line)
+        except boundaries.Unsolved:
+            return None
+
+
+def _on_line(base: np.ndarray, column: int, values: np.ndarray) -> np.ndarray:
+    points = np.repeat(base[None, :], len(values), axis=0)
+    points[:, column] = values
+    return points
+
+
+def _between(zeros: boundaries.Zeros, lo: float, hi: float, rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """The midpoint of every interval between consecutive zeros in ``[lo, hi]``, and a
+    random point inside each; intervals too narrow to hold a double are left out."""
+    starts = [lo, *(b for _, b in zeros)]
+    ends = [*(a for a, _ in zeros), hi]
+    middles, chance = [], []
+    for start, end in zip(starts, ends):
+        middle = start + (end - start) / 2
+        if start < middle < end:
+            middles.append(middle)
+            inside = start + rng.uniform(0.05, 0.95) * (end - start)
+            chance.append(inside if start < inside < end else middle)
+    return np.array(middles), np.array(chance)
+
+
+def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
+               ) -> np.ndarray:
+    """Mask of ``points`` inside the region, with finite values, and on no guard."""
+    outputs, _, region = sampler.evaluate(points)
+    ok = np.all(region > 0.5, axis=0)
+    values = np.vstack([outputs, sampler.jac(points)])
+    ok &= np.all(np.isfinite(values), axis=0)
+    if not guards:
+        return ok
+    levels = compile_function(guards, sampler.symbols)(points)
+    scale = np.maximum(1.0, np.max(np.abs(points), axis=1))
+    near = np.flatnonzero(ok & np.any(~np.isfinite(levels) | (np.abs(levels) < NEAR * scale),
+                                      axis=0))
+    if len(near):
+        ok[near] = _clear(sampler, points[near], guards)
+    return ok
+
+
+def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:
+    """Whether each point is inside the region and off every guard, in 50 digits."""
+    regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
+    rows = values_at([*guards, *regions], sampler.symbols, points, DIGITS)
+    clear = np.array([all(v is not None for v in row)
+                      and all(v == 1 for v in row[len(guards):]) for row in rows])
+    # (point, guard) pairs where the guard is zero: a kink, unless it is flat there
+    zero = [(i, k) for i, row in enumerate(rows) if clear[i]
+            for k, v in enumerate(row[:len(guards)]) if abs(v) < ZERO]
+    for k in sorted({k for _, k in zero}):
+        at = [i for i, g in zero if g == k]
+        # Without kinks a guard is analytic: zero around a point only if zero everywhere.
+        clear[at] &= (_flat(sampler, points[at], guards[k]) if guards[k].has(*boundaries.KINKS)
+                      else False)
+    return clear
+
+
+def _flat(sampler: Sampler, points: np.ndarray, guard: sympy.Expr) -> np.ndarray:
+    """Whether a guard that is zero at each of ``points`` is zero all around it (the
+    flat part of ``max(0, z)`` or of ``abs(x) - x``): then the point is inside a piece,
+    not on a kink. Looked at a relative ``FLAT`` away along each coordinate it has."""
+    columns = sorted(sampler.symbols.index(s) for s in guard.free_symbols
+                     if s in sampler.symbols)
+    moved = []
+    for point in points:
+        for column in columns:
+            for sign in (-1, 1):
+                other = point.copy()
+                other[column] += sign * FLAT * max(1.0, abs(point[column]))
+                moved.append(other)
+    values = values_at([guard], sampler.symbols, np.array(moved), DIGITS)
+    zero = np.array([v[0] is not None and abs(v[0]) < ZERO for v in values])
+    return zero.reshape(len(points), -1).all(axis=1)
