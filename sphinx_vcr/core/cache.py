@@ -56,8 +56,25 @@ def versions() -> str:
     # Read from the installed metadata: importing the libraries for their
     # ``__version__`` would cost a build served from the cache half a second.
     libraries = "; ".join(f"{name} {_version(name)}" for name in ("sympy", "numpy", "mpmath"))
-    return (f"sphinx-vcr {__version__}; {libraries}; python "
+    return (f"sphinx-vcr {__version__} ({code_digest()[:16]}); {libraries}; python "
             f"{platform.python_version()}; schema {SCHEMA}")
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the code and catalogs that outcomes are computed with.
+
+    The version number alone changes rarely, and an editable install or a CI that keeps
+    its build directory across commits would then be served outcomes computed by older
+    code: a wrong claim that older code missed would stay verified. Hashing the source
+    (a few hundred KB, about a millisecond) makes any change of it a new key.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _version(distribution: str) -> str:

@@ -310,11 +310,24 @@ def _differences(claim: sympy.Matrix, actual: sympy.Matrix
     differences = {}
     for i in range(claim.rows):
         for j in range(claim.cols):
-            difference = claim[i, j] - actual[i, j]
+            # Folded first, so that the subtraction reaches into where() branches and
+            # 2*x cancels inside them too (a branch off by 10**-200 is then enclosed as
+            # 10**-200, not as the rounding of 2*x).
+            difference = _fold(claim[i, j] - actual[i, j])
             expanded = cheap_expand(difference)
             if expanded != 0:
                 differences[i, j] = difference if expanded is None else expanded
     return differences
+
+
+def _fold(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with its Piecewise parts folded into one, where SymPy can."""
+    if not expr.has(sympy.Piecewise):
+        return expr
+    try:
+        return sympy.piecewise_fold(expr)
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return expr
 
 
 Cell = tuple[int, int]
@@ -357,14 +370,23 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
+    judged, unjudged = False, None
     for point, row in zip(points, values_at(exprs, symbols, points, digits)):
         at = dict(zip(symbols, point))
         for k, (i, j) in enumerate(cells):
+            if row[2 * k + 1] is None:
+                # The derivative has no value here (a kink, or a form the many-digit
+                # evaluation refuses): no evidence either way, least of all that a
+                # :mistake: is wrong. Only if no point has one is that a difference.
+                unjudged = unjudged or Difference(i, j, claim[i, j], actual[i, j], point,
+                                                  mpmath.mpf("nan"))
+                continue
+            judged = True
             gap = disagreement(row[2 * k], row[2 * k + 1], differences[i, j], at, digits,
                                tolerance, certify is not None and certify((i, j), at))
             if gap is not None:
                 return Difference(i, j, claim[i, j], actual[i, j], point, gap)
-    return None
+    return None if judged else unjudged
 
 
 def disagreement(claimed: mpmath.mpf | None, actual: mpmath.mpf | None,

@@ -37,9 +37,11 @@ LOW, HIGH = 0.2, 2.0  # coordinates are drawn with |value| in [LOW, HIGH] * scal
 SCALES = (1.0, 10.0, 100.0)  # wider ranges, tried only while no point is admissible
 PROBE_BATCHES = 4   # batches at one scale before a wider one is tried
 STEP = 0.05         # initial relative step h0 (times max(1, |x|))
-HUGE = 1e100         # values beyond this count as "near a singularity"
+HUGE = 1e250         # values beyond this count as "near a singularity" (1e100 refused
+                     # 10**200*x**2, whose values are far from overflowing a double)
 UNRELIABLE = 1e-4   # error estimates above this (relative) mean: try a smaller step
-SHRINKS = (1.0, 0.1, 0.01, 0.001)  # first steps h0 * shrink, for fast-varying functions
+SHRINKS = (1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)  # first steps h0 * shrink,
+#: tried in turn while a step disagrees: down to where sin(10**9*x) is resolved
 
 
 def code_printer(printer: type) -> object:
@@ -120,8 +122,10 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
             if isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside | sympy.log):
                 guards.add(node.args[0])
             elif isinstance(node, sympy.Max | sympy.Min):
-                first, *rest = node.args
-                guards.update(first - other for other in rest)
+                # Every pair: SymPy flattens max(a, max(b, c)) into Max(a, b, c), whose
+                # piece changes where b meets c as well as where a meets either.
+                guards.update(a - b for k, a in enumerate(node.args)
+                              for b in node.args[k + 1:])
             elif isinstance(node, sympy.Piecewise):
                 for _, condition in node.args:
                     guards.update(relational_sides(condition))
@@ -268,7 +272,27 @@ class Sampler:
                 return worst, None
             i, j = bad[0]
             verdict = (worst, (int(i), int(j), float(fd[i, j]), float(sym[i, j])))
+        if verdict is not None:
+            refereed = self._refereed(point, *verdict[1][:2], verdict[1][3], rtol, atol)
+            if refereed is not None:
+                return refereed, None
         return verdict
+
+    def _refereed(self, point: np.ndarray, row: int, column: int, symbolic: float,
+                  rtol: float, atol: float) -> float | None:
+        """The relative error of SymPy's entry ``(row, column)`` against a central
+        difference in many digits, if they agree where double-precision steps did not
+        (a function that varies faster than the smallest step, like ``sin(10**6*x)``);
+        None if they disagree too (then the mismatch stands)."""
+        from . import certified  # imported here: only a disagreement pays for it
+
+        exact = certified.central_difference(
+            self.outputs[row], dict(zip(self.symbols, map(float, point))),
+            self.symbols[column])
+        if exact is None:
+            return None
+        gap, scale = abs(float(exact) - symbolic), max(abs(symbolic), abs(float(exact)))
+        return gap / (scale + atol + 1e-300) if gap <= atol + rtol * scale else None
 
     def probes(self, exprs: Sequence[sympy.Expr]) -> Probes:
         """Extra points to compare a claim at (``exprs``: the claim and the derivative),

@@ -199,6 +199,7 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
     if bad is not None:
         raise ParseError(_("control character {char!r} in expression").format(char=bad),
                          line=line)
+    _check_no_comment(text, line)
     depth = max_bracket_depth(text)
     if depth > MAX_DEPTH:
         raise LimitError(_("expression nests {depth} brackets deep; the limit is {limit}")
@@ -236,6 +237,16 @@ def python_source(text: str) -> str:
     parser gives it XOR precedence; line breaks inside an option are just spaces.
     """
     return " ".join(text.replace("^", "**").split())
+
+
+def _check_no_comment(text: str, line: int | None) -> None:
+    """``#`` is not part of the language; in Python it would start a comment that, once
+    the lines are joined, swallowed every line after it (``3*x**2  # rule`` then
+    ``+ 1`` was read as ``3*x**2``)."""
+    if "#" in text:
+        raise ParseError(_("'#' is not part of the language (there are no comments in "
+                           "an expression): {text}").format(text=repr(text.strip()[:60])),
+                         line=line)
 
 
 def _quote(text: str, node: ast.AST) -> str:
