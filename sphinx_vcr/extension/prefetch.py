@@ -7,19 +7,23 @@ reading starts, the directives of the pages to be read are found in their source
 directive as soon as they are free. The outcomes land in the memo that Sphinx's own
 reading workers inherit when they are forked, and in the cache; reading then finds them
 ready. Outcomes are a pure function of a directive's text and the settings, so this
-changes when they are computed, never what they are.
+changes when they are computed, never what they are. A timeout found here is memoised
+too, so reading reports it without paying for it again.
+
+Before reading, too, a build that cannot limit its directives' time says so, once: one
+run from a thread other than the main one, where there is no ``fork`` to compute in a
+worker process (see :mod:`..core.worker`) and signals cannot reach it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core import scan, verify
+from ..core import scan, verify, worker
 from . import config
 from .i18n import _
 
@@ -28,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     processes = app.parallel
-    if processes < 2 or os.name != "posix" or app.config.vcr_fail_fast:
+    if processes < 2 or not worker.available() or app.config.vcr_fail_fast:
         return
     found = []
     for docname in docnames:
@@ -51,5 +55,19 @@ def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
                     processes)
 
 
+#: Whether this process has said that its directives run without a time limit.
+_warned_unlimited = False
+
+
+def _warn_if_unlimited(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    global _warned_unlimited
+    if docnames and not _warned_unlimited and not worker.limited():
+        _warned_unlimited = True
+        logger.warning(_("directives are checked without a time limit (vcr_timeout): "
+                         "this build runs outside the main thread, and this platform "
+                         "cannot fork worker processes"), type="vcr", subtype="timeout")
+
+
 def setup_prefetch(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _warn_if_unlimited)
     app.connect("env-before-read-docs", _prefetch)

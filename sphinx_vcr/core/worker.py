@@ -1,0 +1,415 @@
+"""Directives computed in worker processes that are killed when they overrun.
+
+A signal cannot interrupt one long call into C (the gcd of two numbers of a million
+digits, inside SymPy, once took minutes of a ten-second budget), and nothing inside a
+process bounds the memory of one directive without bounding the whole build. So each
+directive is computed in a worker: a process forked from the one that asks, kept for
+the next directive, and watched while it works.
+
+- CPU time: inside the worker, ``vcr_timeout`` is the Python-level limit of
+  :mod:`.limits`, which ends ordinary overruns with the usual message. From outside,
+  the worker is killed once its job has used :data:`HARD` times that much CPU time
+  (read from ``/proc`` on Linux; elsewhere the kernel's ``RLIMIT_CPU``, in whole
+  seconds, does it), and the directive is a ``timeout`` error. CPU time, not wall-clock
+  time, so that a busy machine does not fail a true claim; :data:`WALL` times the budget
+  of wall-clock time is only a backstop for a worker that is stuck without running.
+- Memory: before each job the worker limits its data segment (``RLIMIT_DATA``) to what
+  it uses plus ``vcr_memory``, so an allocation past that fails with a MemoryError, in
+  C code too. A MemoryError, or a worker that dies, is a ``limit`` error.
+
+A worker that is killed or dies is replaced. Workers belong to the process that forked
+them: a process forked from it (Sphinx's ``-j`` readers, another worker) forgets them
+and forks its own, and the owner kills its workers when it exits (a worker whose owner
+is gone sees the end of its pipe and exits). Where ``fork`` is missing (Windows), jobs
+run in the calling process under the limit of :mod:`.limits` alone.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import math
+import multiprocessing.util
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
+from multiprocessing import Pipe, connection
+from multiprocessing.connection import Connection
+from typing import NoReturn
+
+from . import limits, words
+from .outcome import ERROR, Outcome
+from .words import _
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
+#: A worker is killed once its job has used this many times its budget of CPU time.
+HARD = 1.5
+#: ... or this many times its budget of wall-clock time: a worker stuck without running.
+WALL = 10.0
+#: Seconds between two looks at a busy worker (a finished job is seen at once).
+POLL = 0.05
+#: Outcomes that depend on the machine, not only on the text: never stored on disk.
+TRANSIENT = ("timeout", "internal")
+
+#: A job: kind, argument, content, options, settings and key, as for pipeline.compute.
+Job = tuple
+#: What a job gives: its outcome, and whether the outcome may be stored on disk.
+Result = tuple[Outcome, bool]
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_MEMORY = getattr(resource, "RLIMIT_DATA", None) if resource else None
+
+
+def available() -> bool:
+    """Whether jobs run in worker processes here (they need ``fork``)."""
+    return hasattr(os, "fork") and hasattr(os, "register_at_fork")
+
+
+def limited() -> bool:
+    """Whether a directive computed here has a time limit at all."""
+    return available() or limits.usable()
+
+
+def run(job: Job) -> Result:
+    """Compute ``job`` in this process (a worker's, or the caller's without fork)."""
+    from . import pipeline
+
+    settings = job[4]
+    try:
+        outcome = pipeline.compute(*job)
+    except MemoryError:
+        return limits.memory_outcome(settings.memory), False
+    return outcome, outcome.subtype not in TRANSIENT
+
+
+class Worker:
+    """One forked process that computes the jobs sent through its pipe, one at a time."""
+
+    def __init__(self) -> None:
+        # Imported before forking, so that every worker (and a replacement for a killed
+        # one) starts with SymPy and NumPy loaded instead of importing them again.
+        importlib.import_module(f"{__package__}.pipeline")
+        self.conn, child = Pipe()
+        #: The translators the worker knows: a language installed later needs a new one.
+        self.translators = dict(words._translators)
+        pid = os.fork()
+        if pid == 0:
+            _serve(child, self.conn)
+        child.close()
+        self.pid, self.owner = pid, os.getpid()
+        self.cpu = 0.0  # the worker's CPU time when its current job was sent
+        self.started = 0.0
+        self.budget = 0.0
+        _live.append(self)
+        _reap_at_exit()
+
+    def fits(self, job: Job) -> bool:
+        """Whether this worker can compute ``job`` as a fresh one would."""
+        language = job[4].language
+        return (self.owner == os.getpid() and self.pid > 0
+                and self.translators.get(language) is words._translators.get(language))
+
+    def submit(self, job: Job) -> None:
+        self.conn.send(job)
+        self.budget = job[4].timeout
+        self.started = time.monotonic()
+
+    def receive(self, memory: int) -> Result:
+        """The result of the job sent; if the worker died instead, why."""
+        try:
+            kind, value, durable, self.cpu = self.conn.recv()
+        except (EOFError, OSError):
+            return self._died(memory), False
+        if kind == "raise":
+            raise value
+        return value, durable
+
+    def overrun(self) -> bool:
+        """Whether the job has used up its hard limit (and the worker must be killed)."""
+        if time.monotonic() - self.started >= WALL * self.budget:
+            return True
+        used = _cpu_time(self.pid)
+        return used is not None and used - self.cpu >= HARD * self.budget
+
+    def kill(self) -> int:
+        """End the worker at once; its wait status."""
+        if self.pid <= 0:
+            return 0
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        return self._reap()
+
+    def _reap(self) -> int:
+        status = 0
+        with suppress(ChildProcessError):
+            status = os.waitpid(self.pid, 0)[1]
+        self.pid = 0
+        self.conn.close()
+        if self in _live:
+            _live.remove(self)
+        return status
+
+    def _died(self, memory: int) -> Outcome:
+        status = self._reap()
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == getattr(signal, "SIGXCPU", -1):
+            return limits.timeout_outcome(self.budget)  # the kernel's CPU limit
+        if os.WIFSIGNALED(status):
+            cause = _("killed by {signal}").format(
+                signal=signal.Signals(os.WTERMSIG(status)).name)
+        else:
+            cause = _("exit status {status}").format(status=os.waitstatus_to_exitcode(status))
+        return Outcome(ERROR, "limit", _(
+            "the process checking this directive ended ({cause}), most likely out of "
+            "memory; split the expression up, or raise vcr_memory ({megabytes} MB)")
+            .format(cause=cause, megabytes=memory))
+
+
+class Pool:
+    """Up to ``size`` workers, each given the next job as soon as it is free."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.owner = os.getpid()
+        self.idle: list[Worker] = []
+
+    def map(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Outcome, bool]]:
+        """``(index, outcome, durable)`` for every job, in the order they finish."""
+        pending = list(enumerate(jobs))[::-1]
+        busy: dict[Connection, tuple[Worker, int]] = {}
+        try:
+            while pending or busy:
+                while pending and len(busy) < self.size:
+                    index, job = pending.pop()
+                    worker = self._start(job)
+                    busy[worker.conn] = (worker, index)
+                for conn in connection.wait(list(busy), timeout=POLL):
+                    worker, index = busy.pop(conn)
+                    outcome, durable = self._finish(worker, jobs[index])
+                    yield index, outcome, durable
+                for conn, (worker, index) in list(busy.items()):
+                    if worker.overrun():
+                        del busy[conn]
+                        worker.kill()
+                        yield index, limits.timeout_outcome(worker.budget), False
+        finally:
+            # Left mid-job (an exception, an interrupt, a caller that stopped asking):
+            # the work in progress is abandoned, and so are its workers.
+            for worker, _index in busy.values():
+                worker.kill()
+
+    def close(self) -> None:
+        """Kill the idle workers (after a prefetch: its processes are not needed)."""
+        for worker in self.idle:
+            if worker.owner == os.getpid():
+                worker.kill()
+        self.idle.clear()
+
+    def _start(self, job: Job) -> Worker:
+        """An idle worker fit for ``job`` (or a new one), with the job sent to it."""
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.fits(job):
+                try:
+                    worker.submit(job)
+                    return worker
+                except OSError:
+                    pass  # it died while idle (killed from outside, say)
+            if worker.owner == os.getpid():
+                worker.kill()
+        worker = Worker()
+        worker.submit(job)
+        return worker
+
+    def _finish(self, worker: Worker, job: Job) -> Result:
+        try:
+            result = worker.receive(job[4].memory)
+        except BaseException:
+            self.idle.append(worker)  # a job of its own raised: the worker is fine
+            raise
+        if worker.pid > 0:
+            self.idle.append(worker)
+        return result
+
+
+#: Every live worker forked by this process.
+_live: list[Worker] = []
+#: The pool of :func:`compute`, one worker, kept for the process's next directive.
+_pool: Pool | None = None
+_lock = threading.Lock()
+
+
+def compute(job: Job) -> Result:
+    """The outcome of one job, computed in this process's worker, and its durability."""
+    global _pool
+    if not available():
+        return run(job)
+    # One job at a time per process: builds run from threads take turns.
+    with _lock:
+        if _pool is None or _pool.owner != os.getpid():
+            _pool = Pool(1)
+        results = _pool.map([job])
+        try:
+            _index, outcome, durable = next(results)
+        finally:
+            results.close()
+    return outcome, durable
+
+
+def compute_many(jobs: Sequence[Job], processes: int) -> Iterator[tuple[int, Outcome, bool]]:
+    """``(index, outcome, durable)`` for every job, computed by ``processes`` workers
+    forked for the purpose (and killed when the last job is done)."""
+    pool = Pool(processes)
+    try:
+        yield from pool.map(jobs)
+    finally:
+        pool.close()
+
+
+def stop() -> None:
+    """Kill every worker of this process; the next job forks a fresh one. (A worker
+    is a copy of its owner taken when it was forked: tests that patch the owner's
+    modules need a worker forked after the patch.)"""
+    global _pool
+    for worker in list(_live):
+        if worker.owner == os.getpid():
+            worker.kill()
+    _pool = None
+
+
+def _forget() -> None:
+    """In a forked child: the parent's workers are not ours. Close our copies of their
+    pipes (so a worker sees its end when its owner exits) without touching them. The
+    lock too may have been held by another thread of the parent: a new one."""
+    global _pool, _lock
+    for worker in _live:
+        with suppress(OSError):
+            worker.conn.close()
+    _live.clear()
+    _pool = None
+    _lock = threading.Lock()
+
+
+_reaper = 0
+
+
+def _reap_at_exit() -> None:
+    """Have this process kill its workers when it exits: through ``atexit``, and
+    through multiprocessing's exit hook in a process it started (Sphinx's ``-j``
+    readers), which ends without running ``atexit``."""
+    global _reaper
+    if _reaper != os.getpid():
+        _reaper = os.getpid()
+        multiprocessing.util.Finalize(None, stop, exitpriority=0)
+
+
+if available():
+    os.register_at_fork(after_in_child=_forget)
+    atexit.register(stop)
+
+
+def _serve(conn: Connection, parent_end: Connection) -> NoReturn:
+    """The worker's life: compute each job received until the pipe closes.
+
+    Never returns: the worker is a copy of its parent's whole program, whose stack must
+    not be unwound here.
+    """
+    code = 0
+    try:
+        parent_end.close()
+        _settle()
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                break
+            conn.send(_work(job))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _settle() -> None:
+    """A worker is interrupted by its owner, not by the terminal, and dumps no core."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if resource is not None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _work(job: Job) -> tuple[str, object, bool, float]:
+    """Run one job within its memory and CPU bounds: the reply to send back."""
+    settings = job[4]
+    restore = _bound(settings.memory, settings.timeout)
+    try:
+        outcome, durable = run(job)
+        reply: tuple[str, object, bool] = ("done", outcome, durable)
+    except BaseException as err:  # a bug, re-raised by the owner as it would be in-process
+        reply = ("raise", _picklable(err), False)
+    finally:
+        restore()
+    return (*reply, time.process_time())
+
+
+def _bound(megabytes: int, seconds: float) -> Callable[[], None]:
+    """Limit this process's data segment to what it uses plus ``megabytes``, and its CPU
+    time to :data:`HARD` times ``seconds`` more; return the function that lifts both."""
+    if resource is None:
+        return lambda: None
+    saved = []
+    if _MEMORY is not None and megabytes > 0:
+        used = _data_size()
+        if used is not None:
+            saved.append((_MEMORY, _tighten(_MEMORY, used + (megabytes << 20))))
+    cpu = math.ceil(time.process_time() + HARD * seconds)
+    saved.append((resource.RLIMIT_CPU, _tighten(resource.RLIMIT_CPU, cpu)))
+
+    def restore() -> None:
+        for which, limit in saved:
+            resource.setrlimit(which, limit)
+    return restore
+
+
+def _tighten(which: int, soft: int) -> tuple[int, int]:
+    """Lower the soft limit ``which`` to ``soft`` (never above the hard limit); return
+    the limits it replaced."""
+    before = resource.getrlimit(which)
+    hard = before[1]
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(which, (soft, hard))
+    return before
+
+
+def _data_size() -> int | None:
+    """Bytes of this process's data segment (Linux: from /proc)."""
+    try:
+        with open("/proc/self/statm", "rb") as stream:
+            return int(stream.read().split()[5]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _cpu_time(pid: int) -> float | None:
+    """CPU seconds (user and system) used by process ``pid``, where /proc tells."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stream:
+            fields = stream.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _picklable(err: BaseException) -> BaseException:
+    try:
+        pickle.dumps(err)
+        return err
+    except Exception:
+        return RuntimeError(f"{type(err).__name__}: {err}")
