@@ -3,9 +3,10 @@
 :func:`check` is the single entry point of the core: text in, :class:`Outcome` out. It
 never raises for bad input; every problem becomes an ``error`` outcome with a subtype
 and a message, and limits of CPU time and memory bound the whole of it. The computation
-itself lives in :mod:`.pipeline`, run in a worker process (:mod:`.worker`) and imported
-only when an outcome is neither memoised nor cached: a rebuild served from the cache
-never imports SymPy or NumPy (half a second of start-up).
+itself lives in :mod:`.pipeline`, run and imported in a worker process (:mod:`.worker`)
+when an outcome is neither memoised nor cached: the build process itself never imports
+SymPy or NumPy (half a second of start-up), and a rebuild served from the cache does
+not start them at all.
 """
 
 from __future__ import annotations
@@ -76,11 +77,7 @@ def prefetch(found: Iterable[Found], settings: Settings, cache: OutcomeCache | N
     spread over pages. Returns how many were computed. Needs ``fork`` (POSIX): the
     workers are those of :mod:`.worker`, with the same limits as any other check.
     """
-    missing = {}
-    for case in found:
-        key = (_key(*case), settings)
-        if key not in missing and _recall(key, cache) is None:
-            missing[key] = case
+    missing = missing_from(found, settings, cache)
     if len(missing) < 2 or processes < 2 or not worker.available():
         return 0
     keys = list(missing)
@@ -92,6 +89,18 @@ def prefetch(found: Iterable[Found], settings: Settings, cache: OutcomeCache | N
         _remember(keys[index], outcome, cache, durable)
         done += 1
     return done
+
+
+def missing_from(found: Iterable[Found], settings: Settings, cache: OutcomeCache | None
+                 ) -> dict[tuple, Found]:
+    """The directives of ``found`` whose outcome is neither memoised nor cached, by key
+    (what is found is memoised, so reading does not look it up again)."""
+    missing = {}
+    for case in found:
+        key = (_key(*case), settings)
+        if key not in missing and _recall(key, cache) is None:
+            missing[key] = case
+    return missing
 
 
 def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:

@@ -17,7 +17,9 @@ the next directive, and watched while it works.
   it uses plus ``vcr_memory``, so an allocation past that fails with a MemoryError, in
   C code too. A MemoryError, or a worker that dies, is a ``limit`` error.
 
-A worker that is killed or dies is replaced. Workers belong to the process that forked
+A worker imports SymPy and NumPy itself, on its first job (and outside its budget), so
+that the calling process need not. A worker that is killed or dies is replaced (and the
+replacement imports them again, half a second). Workers belong to the process that forked
 them: a process forked from it (Sphinx's ``-j`` readers, another worker) forgets them
 and forks its own, and the owner kills its workers when it exits (a worker whose owner
 is gone sees the end of its pipe and exits). Where ``fork`` is missing (Windows), jobs
@@ -27,6 +29,7 @@ run in the calling process under the limit of :mod:`.limits` alone.
 from __future__ import annotations
 
 import atexit
+import gc
 import importlib
 import math
 import multiprocessing.util
@@ -35,6 +38,7 @@ import pickle
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from multiprocessing import Pipe, connection
@@ -90,22 +94,43 @@ def run(job: Job) -> Result:
     return outcome, outcome.subtype not in TRANSIENT
 
 
+class NoWorker(Exception):
+    """No worker process could be started."""
+
+
 class Worker:
     """One forked process that computes the jobs sent through its pipe, one at a time."""
 
     def __init__(self) -> None:
-        # Imported before forking, so that every worker (and a replacement for a killed
-        # one) starts with SymPy and NumPy loaded instead of importing them again.
-        importlib.import_module(f"{__package__}.pipeline")
         self.conn, child = Pipe()
         #: The translators the worker knows: a language installed later needs a new one.
         self.translators = dict(words._translators)
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns when a process with threads forks (a build run from a
+            # thread): the child could deadlock on a lock that another thread held. The
+            # worker only computes, under the interpreter's own locks, which fork
+            # resets; one that hung anyway would be killed by the clock backstop.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            # The worker shares its parent's memory until it writes to it; freezing
+            # the parent's objects keeps the worker's garbage collections from writing
+            # to (and so copying) every page of them.
+            gc.freeze()
+            try:
+                pid = os.fork()
+            except OSError:
+                gc.unfreeze()
+                raise
+            if pid:
+                gc.unfreeze()
         if pid == 0:
             _serve(child, self.conn)
         child.close()
         self.pid, self.owner = pid, os.getpid()
-        self.cpu = 0.0  # the worker's CPU time when its current job was sent
+        #: The worker's CPU time when its current job began (its budget starts there).
+        self.cpu = 0.0
+        #: Whether the worker has imported the computation (its first job does it,
+        #: outside the budget, and says so when done).
+        self.ready = False
         self.started = 0.0
         self.budget = 0.0
         _live.append(self)
@@ -122,12 +147,16 @@ class Worker:
         self.budget = job[4].timeout
         self.started = time.monotonic()
 
-    def receive(self, memory: int) -> Result:
-        """The result of the job sent; if the worker died instead, why."""
+    def receive(self, memory: int) -> Result | None:
+        """The result of the job sent (None if the worker only said it is ready); if
+        the worker died instead, why."""
         try:
             kind, value, durable, self.cpu = self.conn.recv()
         except (EOFError, OSError):
             return self._died(memory), False
+        if kind == "ready":
+            self.ready = True
+            return None
         if kind == "raise":
             raise value
         return value, durable
@@ -136,7 +165,7 @@ class Worker:
         """Whether the job has used up its hard limit (and the worker must be killed)."""
         if time.monotonic() - self.started >= WALL * self.budget:
             return True
-        used = _cpu_time(self.pid)
+        used = _cpu_time(self.pid) if self.ready else None
         return used is not None and used - self.cpu >= HARD * self.budget
 
     def kill(self) -> int:
@@ -192,8 +221,11 @@ class Pool:
                     busy[worker.conn] = (worker, index)
                 for conn in connection.wait(list(busy), timeout=POLL):
                     worker, index = busy.pop(conn)
-                    outcome, durable = self._finish(worker, jobs[index])
-                    yield index, outcome, durable
+                    result = self._finish(worker, jobs[index])
+                    if result is None:  # the worker is ready: its job begins
+                        busy[conn] = (worker, index)
+                        continue
+                    yield index, *result
                 for conn, (worker, index) in list(busy.items()):
                     if worker.overrun():
                         del busy[conn]
@@ -224,17 +256,22 @@ class Pool:
                     pass  # it died while idle (killed from outside, say)
             if worker.owner == os.getpid():
                 worker.kill()
-        worker = Worker()
+        try:
+            worker = Worker()
+        except OSError as err:  # fork refused: too many processes, too little memory
+            raise NoWorker(err) from err
         worker.submit(job)
         return worker
 
-    def _finish(self, worker: Worker, job: Job) -> Result:
+    def _finish(self, worker: Worker, job: Job) -> Result | None:
+        """The result of ``worker``'s job, the worker put back to be used again; None if
+        the job is still under way."""
         try:
             result = worker.receive(job[4].memory)
         except BaseException:
             self.idle.append(worker)  # a job of its own raised: the worker is fine
             raise
-        if worker.pid > 0:
+        if result is not None and worker.pid > 0:
             self.idle.append(worker)
         return result
 
@@ -258,9 +295,25 @@ def compute(job: Job) -> Result:
         results = _pool.map([job])
         try:
             _index, outcome, durable = next(results)
+        except NoWorker:
+            return run(job)  # no process to spare: as without fork
         finally:
             results.close()
     return outcome, durable
+
+
+def start() -> None:
+    """Fork this process's worker now, ahead of its first job: a worker forked while
+    the process is small shares less of its memory, and copies less of it later."""
+    global _pool
+    if not available():
+        return
+    with _lock:
+        if _pool is None or _pool.owner != os.getpid():
+            _pool = Pool(1)
+        if not _pool.idle:
+            with suppress(OSError):
+                _pool.idle.append(Worker())
 
 
 def compute_many(jobs: Sequence[Job], processes: int) -> Iterator[tuple[int, Outcome, bool]]:
@@ -325,11 +378,20 @@ def _serve(conn: Connection, parent_end: Connection) -> NoReturn:
     try:
         parent_end.close()
         _settle()
+        ready = False
         while True:
             try:
                 job = conn.recv()
             except EOFError:
                 break
+            if not ready:
+                # SymPy and NumPy, imported here rather than in the parent: a worker
+                # forked from a process that has them shares their pages and copies
+                # one on every write (a refcount will do), which cost a quarter of the
+                # CPU time of a build. Outside the budget and the memory bound.
+                importlib.import_module(f"{__package__}.pipeline")
+                conn.send(("ready", None, False, time.process_time()))
+                ready = True
             conn.send(_work(job))
     except BaseException:
         code = 1

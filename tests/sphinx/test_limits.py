@@ -129,3 +129,19 @@ def test_an_invalid_memory_bound_is_replaced_by_the_default(app):
     app.build()
     assert "invalid vcr_memory = 10" in app.warning.getvalue()
     assert app.config.vcr_memory == 500
+
+
+def test_the_build_process_never_imports_sympy(rootdir, tmp_path):
+    """SymPy and NumPy are imported by the worker that computes (half a second, and a
+    worker forked from a process holding them copies their pages as it touches them)."""
+    import subprocess
+    import sys
+
+    build = (f"from sphinx.cmd.build import build_main\n"
+             f"status = build_main(['-q', '{rootdir / 'test-basic'}', '{tmp_path / 'out'}'])\n"
+             "import sys\n"
+             "print(status, sorted({'sympy', 'numpy', 'mpmath'} & set(sys.modules)))")
+    cold = subprocess.run([sys.executable, "-c", build], check=True, capture_output=True,
+                          text=True, timeout=300)
+    assert cold.stdout.strip().splitlines()[-1] == "0 []", cold.stderr
+    assert "verified" in (tmp_path / "out" / "index.html").read_text(encoding="utf8")
