@@ -191,8 +191,7 @@ class Worker:
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == getattr(signal, "SIGXCPU", -1):
             return limits.timeout_outcome(self.budget)  # the kernel's CPU limit
         if os.WIFSIGNALED(status):
-            cause = _("killed by {signal}").format(
-                signal=signal.Signals(os.WTERMSIG(status)).name)
+            cause = _("killed by {signal}").format(signal=_signal_name(os.WTERMSIG(status)))
         else:
             cause = _("exit status {status}").format(status=os.waitstatus_to_exitcode(status))
         return Outcome(ERROR, "limit", _(
@@ -467,6 +466,13 @@ def _cpu_time(pid: int) -> float | None:
         return (int(fields[11]) + int(fields[12])) / _TICK
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:  # a real-time signal, say
+        return f"signal {number}"
 
 
 def _picklable(err: BaseException) -> BaseException:

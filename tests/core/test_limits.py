@@ -135,7 +135,7 @@ def test_a_foreign_timer_that_ran_out_during_the_limit_fires_after_it(foreign_ti
     signal.setitimer(signal.ITIMER_PROF, 0.05)
     with time_limit(2):
         spin(clock() + 0.3)
-    assert foreign_timer == []  # not during the limit: its handler was replaced
+        assert foreign_timer == []  # not during the limit: its handler was replaced
     spin(clock() + 0.1)
     assert foreign_timer == ["prof"]  # late, but not lost
 
