@@ -399,8 +399,10 @@ def _serve(conn: Connection, parent_end: Connection) -> NoReturn:
 
 
 def _settle() -> None:
-    """A worker is interrupted by its owner, not by the terminal, and dumps no core."""
+    """A worker is interrupted by its owner, not by the terminal; a request to end
+    ends it, not a handler of its owner's; and it dumps no core."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if resource is not None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
