@@ -130,8 +130,10 @@ def _remember(key: tuple, outcome: Outcome, cache: OutcomeCache | None,
     """
     if not durable:
         _transient.add(key)
-    elif cache is not None:
-        cache.put(cache_key(repr(key)), outcome)
+    else:
+        _transient.discard(key)
+        if cache is not None:
+            cache.put(cache_key(repr(key)), outcome)
     _memorise(key, outcome)
 
 
