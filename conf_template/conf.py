@@ -17,4 +17,5 @@ exclude_patterns = ["_build"]
 # vcr_samples = 5             # sample points per size
 # vcr_sizes = (1, 2, 3)       # values of generic sizes such as n
 # vcr_fail_build = True       # exit 1 when a claim is wrong
-# vcr_timeout = 10            # seconds per directive
+# vcr_timeout = 10            # seconds of CPU time per directive
+# vcr_memory = 500            # megabytes per directive

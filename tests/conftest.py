@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,21 @@ ROOTS = Path(__file__).parent / "roots"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@pytest.fixture(autouse=True)
+def _worker_after_patches(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Directives are computed in a worker process forked from this one
+    (sphinx_vcr/core/worker.py), a copy of it taken at the fork. A test that patches
+    modules gets a worker forked after its patches, and leaves none behind for others."""
+    from sphinx_vcr.core import worker
+
+    patches = "monkeypatch" in request.fixturenames
+    if patches:
+        worker.stop()
+    yield
+    if patches:
+        worker.stop()
 
 
 def shown_type(subtype: str) -> str:

@@ -26,6 +26,7 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from .errors import DomainError
+from .limits import bound_finite_differences
 from .words import _
 
 CON = 1.4           # step shrink factor of Ridders' tableau
@@ -184,6 +185,8 @@ class Sampler:
         self.accepted = np.empty((0, len(self.symbols)))  # the points :meth:`draw` chose
         guards = guard_expressions([*outputs, *extra])
         regions = [sympy.Piecewise((1, c), (0, True)) for c in conditions]
+        bound_finite_differences(self.n_wrt, len(self.symbols),
+                                 len(outputs) + len(guards) + len(regions))
         # One compiled function for what is evaluated at the same points (the values,
         # the guards and the region), one for the Jacobian: compiling costs more than
         # evaluating.

@@ -18,7 +18,7 @@ from .compare import Comparison, compare, resolve_steps
 from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from .evaluate import Value
 from .instance import Instance, claim_value, instantiate
-from .limits import time_limit
+from .limits import time_limit, timeout_outcome
 from .messages import fd_message, mismatch_message, sizes_text
 from .names import Names, names_of
 from .numeric import Sample, Sampler
@@ -58,7 +58,10 @@ def compute(kind: str, argument: str, content: list[str], options: dict[str, str
             settings: Settings, key: str) -> Outcome:
     """The outcome of one directive, computed; ``key`` is its text, which seeds sampling.
 
-    Its words are in ``settings.language``, like everything else it depends on.
+    Its words are in ``settings.language``, like everything else it depends on. Runs
+    under the CPU-time limit of :mod:`.limits`; :mod:`.worker` adds the limits that a
+    process cannot apply to itself. A MemoryError is left to the caller, which knows
+    whether memory was bounded (and by how much).
     """
     with speaking(settings.language):
         return _compute(kind, argument, content, options, settings, key)
@@ -71,17 +74,16 @@ def _compute(kind: str, argument: str, content: list[str], options: dict[str, st
             problem = build_problem(kind, argument, content, options, settings.layout)
             return verify(problem, settings, key)
     except VcrTimeout:
-        return Outcome(ERROR, "timeout", _(
-            "gave up after {seconds} s (vcr_timeout) of differentiating, simplifying and "
-            "sampling; split the expression up or raise vcr_timeout").format(
-                seconds=f"{settings.timeout:g}"))
+        return timeout_outcome(settings.timeout)
     except VcrError as err:
         return Outcome(ERROR, err.subtype, err.message, err.line, err.option)
     except Failure as failure:
         return failure.outcome
-    except (RecursionError, MemoryError):
+    except RecursionError:
         return Outcome(ERROR, "limit", _("the expression is too large or too deeply nested "
                                          "to process"))
+    except MemoryError:
+        raise
     except Exception as err:  # a bug of ours must not become a traceback in a build
         return Outcome(ERROR, "internal", _(
             "internal error ({error}: {detail}); please report it with this directive")

@@ -2,23 +2,21 @@
 
 :func:`check` is the single entry point of the core: text in, :class:`Outcome` out. It
 never raises for bad input; every problem becomes an ``error`` outcome with a subtype
-and a message, and a time limit bounds the whole of it. The computation itself lives in
-:mod:`.pipeline`, imported only when an outcome is neither memoised nor cached: a
-rebuild served from the cache never imports SymPy or NumPy (half a second of start-up).
+and a message, and limits of CPU time and memory bound the whole of it. The computation
+itself lives in :mod:`.pipeline`, run and imported in a worker process (:mod:`.worker`)
+when an outcome is neither memoised nor cached: the build process itself never imports
+SymPy or NumPy (half a second of start-up), and a rebuild served from the cache does
+not start them at all.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
-import multiprocessing
-import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from . import worker
 from .cache import OutcomeCache, cache_key
 from .outcome import Outcome
 from .scan import Found
@@ -30,6 +28,7 @@ class Settings:
 
     ``language`` (Sphinx's ``language``) is the language of the outcome's words: it is
     part of the memo and cache key, so one language's outcome never shows in another.
+    ``timeout`` is in seconds of CPU time, ``memory`` in megabytes (see :mod:`.worker`).
     """
 
     samples: int = 5
@@ -38,6 +37,7 @@ class Settings:
     rtol: float = 1e-6
     atol: float = 1e-9
     timeout: float = 10.0
+    memory: int = 500
     layout: str = "numerator"
     language: str = "en"
 
@@ -48,10 +48,8 @@ class Settings:
 #: whole project prefetches), and copied out, never shared.
 _memo: OrderedDict[tuple, Outcome] = OrderedDict()
 MEMO_SIZE = 16384
-
-
-#: Outcomes that depend on the machine, not only on the text: never memoised or stored.
-_UNCACHEABLE = ("timeout", "internal")
+#: Keys of memoised outcomes that must never reach the disk cache (see _remember).
+_transient: set[tuple] = set()
 
 
 def check(kind: str, argument: str, content: list[str], options: dict[str, str | None],
@@ -63,8 +61,9 @@ def check(kind: str, argument: str, content: list[str], options: dict[str, str |
     key = (_key(kind, argument, content, options), settings)
     outcome = _recall(key, cache)
     if outcome is None:
-        outcome = _compute((kind, argument, content, options, settings, key[0]))
-        _remember(key, outcome, cache)
+        outcome, durable = worker.compute((kind, argument, content, options, settings,
+                                           key[0]))
+        _remember(key, outcome, cache, durable)
     return copy.deepcopy(outcome)
 
 
@@ -75,41 +74,33 @@ def prefetch(found: Iterable[Found], settings: Settings, cache: OutcomeCache | N
     The outcomes go to this process's memo (and the cache), so that processes forked
     from it later (the workers of a parallel Sphinx build) find them ready: every
     worker is busy checking until none is left, however unevenly the directives are
-    spread over pages. Returns how many were computed. Needs ``fork`` (POSIX).
+    spread over pages. Returns how many were computed. Needs ``fork`` (POSIX): the
+    workers are those of :mod:`.worker`, with the same limits as any other check.
     """
+    missing = missing_from(found, settings, cache)
+    if len(missing) < 2 or processes < 2 or not worker.available():
+        return 0
+    keys = list(missing)
+    jobs = [(*case, settings, key[0]) for key, case in missing.items()]
+    done = 0
+    for index, outcome, durable in worker.compute_many(jobs, min(processes, len(jobs))):
+        # Memoised even when it must not be stored (a timeout): the reading processes,
+        # forked later, then report it without paying for it a second time.
+        _remember(keys[index], outcome, cache, durable)
+        done += 1
+    return done
+
+
+def missing_from(found: Iterable[Found], settings: Settings, cache: OutcomeCache | None
+                 ) -> dict[tuple, Found]:
+    """The directives of ``found`` whose outcome is neither memoised nor cached, by key
+    (what is found is memoised, so reading does not look it up again)."""
     missing = {}
     for case in found:
         key = (_key(*case), settings)
         if key not in missing and _recall(key, cache) is None:
             missing[key] = case
-    if len(missing) < 2 or processes < 2:
-        return 0
-    # Imported here, once, so that every forked worker inherits SymPy and NumPy.
-    importlib.import_module(f"{__package__}.pipeline")
-    jobs = [(*case, settings, key[0]) for key, case in missing.items()]
-    context = multiprocessing.get_context("fork")
-    done = 0
-    # An executor, not a Pool: a worker that dies (killed for memory, say) breaks it
-    # with an exception instead of leaving the build waiting forever.
-    with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=context) as pool:
-        try:
-            for key, outcome in zip(missing, pool.map(_compute, jobs)):
-                _remember(key, outcome, cache)
-                done += 1
-        except BrokenProcessPool:
-            pass  # what is left is computed when its page is read, as without prefetch
-    return done
-
-
-def _compute(job: tuple) -> Outcome:
-    """Compute an outcome, noting how long it took (in the process that computes it)."""
-    from .pipeline import compute
-
-    start = time.perf_counter()
-    outcome = compute(*job)
-    # Never 0, which the reports keep for an outcome read from the disk cache.
-    outcome.seconds = max(time.perf_counter() - start, 1e-6)
-    return outcome
+    return missing
 
 
 def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:
@@ -118,7 +109,7 @@ def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:
         _memo.move_to_end(key)
         outcome = _memo[key]
         # Known in this process but perhaps not in this build directory's cache.
-        if cache is not None:
+        if cache is not None and key not in _transient:
             disk_key = cache_key(repr(key))
             if not cache.has(disk_key):
                 cache.put(disk_key, outcome)
@@ -129,20 +120,27 @@ def _recall(key: tuple, cache: OutcomeCache | None) -> Outcome | None:
     return outcome
 
 
-def _remember(key: tuple, outcome: Outcome, cache: OutcomeCache | None) -> None:
-    # A timeout depends on the machine's load at the time (a prefetch worker competing
-    # with others, say), not only on the text: it is reported, but never reused.
-    if outcome.subtype in _UNCACHEABLE:
-        return
-    if cache is not None:
-        cache.put(cache_key(repr(key)), outcome)
+def _remember(key: tuple, outcome: Outcome, cache: OutcomeCache | None,
+              durable: bool = True) -> None:
+    """Memoise ``outcome``, and store it in ``cache`` if it is ``durable``.
+
+    An outcome that depends on the machine as well as on the text (a timeout, a worker
+    that died) is memoised, so that this process and those it forks pay for it once,
+    but never stored: another build, on another machine, tries again.
+    """
+    if not durable:
+        _transient.add(key)
+    else:
+        _transient.discard(key)
+        if cache is not None:
+            cache.put(cache_key(repr(key)), outcome)
     _memorise(key, outcome)
 
 
 def _memorise(key: tuple, outcome: Outcome) -> None:
     _memo[key] = copy.deepcopy(outcome)
     if len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)
+        _transient.discard(_memo.popitem(last=False)[0])
 
 
 def _key(kind: str, argument: str, content: list[str], options: dict) -> str:

@@ -38,7 +38,10 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
     ("vcr_badge", True, (bool,),
      "Show a badge under each verified result saying how it was verified."),
     ("vcr_timeout", 10.0, (float, int),
-     "Seconds one directive may take (parsing, algebra and sampling) before it errs."),
+     "Seconds of CPU time one directive may take (parsing, algebra and sampling) before "
+     "it errs; its process is stopped at 1.5 times that."),
+    ("vcr_memory", 500, (int,),
+     "Megabytes of memory one directive may allocate before it errs (Linux)."),
     ("vcr_show_successes", False, (bool,),
      "Also log one line per verified directive."),
     ("vcr_cache", True, (bool,),
@@ -80,6 +83,8 @@ _CHECKS = {
                  N_("a number of at least 0")),
     "vcr_timeout": (lambda v: isinstance(v, int | float) and v > 0,
                     N_("a number of seconds above 0")),
+    "vcr_memory": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 50,
+                   N_("a whole number of megabytes, at least 50")),
 }
 
 
@@ -98,7 +103,7 @@ def settings(config: Config) -> Settings:
     return Settings(samples=config.vcr_samples, sizes=tuple(config.vcr_sizes),
                     seed=config.vcr_seed, rtol=float(config.vcr_rtol),
                     atol=float(config.vcr_atol), timeout=float(config.vcr_timeout),
-                    layout=config.vcr_layout,
+                    memory=config.vcr_memory, layout=config.vcr_layout,
                     # Messages and badges are in the project's language: part of the key.
                     language=config.language or "en")
 

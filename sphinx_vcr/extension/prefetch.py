@@ -1,4 +1,4 @@
-"""Parallel builds: verify every directive of the pages to read before reading them.
+"""Before reading: verify ahead in parallel builds, fork the worker of serial ones.
 
 Sphinx's ``-j N`` reads pages in a few large chunks, so the slowest chunk sets the
 pace and one worker often ends up checking alone. Here, in the main process just before
@@ -7,29 +7,51 @@ reading starts, the directives of the pages to be read are found in their source
 directive as soon as they are free. The outcomes land in the memo that Sphinx's own
 reading workers inherit when they are forked, and in the cache; reading then finds them
 ready. Outcomes are a pure function of a directive's text and the settings, so this
-changes when they are computed, never what they are.
+changes when they are computed, never what they are. A timeout found here is memoised
+too, so reading reports it without paying for it again.
+
+In a serial build, the same scan tells whether any directive needs computing; if one
+does, the process that will compute it (:mod:`..core.worker`) is forked now, while the
+build is small: it shares less of the build's memory, and copies less of it later. A
+rebuild served by the cache forks none. And a build that cannot limit its directives'
+time says so, once: one run from a thread other than the main one, where there is no
+``fork`` to compute in a worker process and signals cannot reach it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core import scan, verify
+from ..core import scan, verify, worker
+from ..core.cache import OutcomeCache
 from . import config
 from .i18n import _
 
 logger = logging.getLogger(__name__)
 
 
-def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    processes = app.parallel
-    if processes < 2 or os.name != "posix" or app.config.vcr_fail_fast:
+def _before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Check ahead in a parallel build; in a serial one, fork the worker now if any
+    directive will need it (a rebuild served by the cache forks none)."""
+    _warn_if_unlimited(docnames)
+    if not docnames or not worker.available():
         return
+    found = _scan(app, env, docnames)
+    settings = config.settings(app.config)
+    cache = config.outcome_cache(app.config, env.doctreedir)
+    if app.parallel >= 2:
+        if not app.config.vcr_fail_fast:
+            _prefetch(found, settings, cache, app.parallel)
+    elif verify.missing_from(found, settings, cache):
+        worker.start()
+
+
+def _scan(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[scan.Found]:
+    """The directives of the reStructuredText pages to be read, found in their source."""
     found = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
@@ -40,9 +62,13 @@ def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         except (OSError, UnicodeDecodeError):
             continue  # reading the page reports it
         found += scan.directives(text)
+    return found
+
+
+def _prefetch(found: list[scan.Found], settings: verify.Settings,
+              cache: OutcomeCache | None, processes: int) -> None:
     try:
-        count = verify.prefetch(found, config.settings(app.config),
-                                config.outcome_cache(app.config, env.doctreedir), processes)
+        count = verify.prefetch(found, settings, cache, processes)
     except Exception as err:  # only an optimisation: reading computes whatever is missing
         logger.debug("sphinx-vcr: prefetch stopped: %r", err)
         return
@@ -51,5 +77,18 @@ def _prefetch(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
                     processes)
 
 
+#: Whether this process has said that its directives run without a time limit.
+_warned_unlimited = False
+
+
+def _warn_if_unlimited(docnames: list[str]) -> None:
+    global _warned_unlimited
+    if docnames and not _warned_unlimited and not worker.limited():
+        _warned_unlimited = True
+        logger.warning(_("directives are checked without a time limit (vcr_timeout): "
+                         "this build runs outside the main thread, and this platform "
+                         "cannot fork worker processes"), type="vcr", subtype="timeout")
+
+
 def setup_prefetch(app: Sphinx) -> None:
-    app.connect("env-before-read-docs", _prefetch)
+    app.connect("env-before-read-docs", _before_reading)

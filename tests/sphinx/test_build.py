@@ -115,7 +115,7 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
                                                          monkeypatch):
     import shutil
 
-    from sphinx_vcr.core import pipeline, verify
+    from sphinx_vcr.core import verify, worker
 
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-wrong", src)
@@ -128,7 +128,7 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
         raise AssertionError("recomputed")
 
     monkeypatch.setattr(verify, "_memo", verify.OrderedDict())
-    monkeypatch.setattr(pipeline, "compute", refuse)
+    monkeypatch.setattr(worker, "compute", refuse)
     second = make_app("html", srcdir=src, freshenv=True)  # like sphinx-build -E
     second.build()
     assert second.statuscode == 1

@@ -1,0 +1,2 @@
+extensions = ["sphinx_vcr"]
+vcr_timeout = 1
