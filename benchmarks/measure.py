@@ -16,7 +16,7 @@ if __name__ == "__main__":
     code = main(sys.argv[1:])
     # The process that computed the directives ends with the build's process, after this
     # line: end it now, so that its peak counts among the workers'.
-    from sphinx_vcr.core import worker
+    from sphinx_vcr.core.running import worker
 
     worker.stop()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

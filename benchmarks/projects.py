@@ -8,8 +8,8 @@ import random
 import shutil
 from pathlib import Path
 
-from sphinx_vcr.core.scan import blocks
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.language.scan import blocks
+from sphinx_vcr.core.running.verify import check
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

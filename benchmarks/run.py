@@ -27,7 +27,7 @@ from collections import defaultdict
 from io import StringIO
 from pathlib import Path
 
-from sphinx_vcr.core import scan
+from sphinx_vcr.core.language import scan
 
 from . import projects
 
@@ -52,7 +52,7 @@ def build(src: Path, out: Path, *flags: str, fresh: bool) -> tuple[float, int, i
 
 def per_directive(sources: list[Path]) -> tuple[dict[str, list[float]], str]:
     """Seconds of one uncached check per directive, by kind; and a profile of them."""
-    from sphinx_vcr.core import verify
+    from sphinx_vcr.core.running import verify
 
     found = []
     for source in sources:
@@ -69,7 +69,7 @@ def per_directive(sources: list[Path]) -> tuple[dict[str, list[float]], str]:
         times[case[0]].append(time.perf_counter() - start)
     # The profile in a pass of its own: the profiler's overhead must not inflate times.
     # In this process (worker.run), since a check's work is done in a worker process.
-    from sphinx_vcr.core import worker
+    from sphinx_vcr.core.running import worker
 
     profile = cProfile.Profile()
     for case in found:

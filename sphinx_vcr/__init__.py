@@ -31,7 +31,7 @@ def setup(app: Any) -> dict[str, Any]:
 
     for variable in THREAD_LIMITS:
         os.environ.setdefault(variable, "1")
-    from .core.cache import code_digest
+    from .core.running.cache import code_digest
     from .extension import setup as setup_extension
 
     setup_extension(app)

@@ -20,9 +20,9 @@ def rootdir() -> Path:
 @pytest.fixture(autouse=True)
 def _worker_after_patches(request: pytest.FixtureRequest) -> Iterator[None]:
     """Directives are computed in a worker process forked from this one
-    (sphinx_vcr/core/worker.py), a copy of it taken at the fork. A test that patches
+    (sphinx_vcr/core/running/worker.py), a copy of it taken at the fork. A test that patches
     modules gets a worker forked after its patches, and leaves none behind for others."""
-    from sphinx_vcr.core import worker
+    from sphinx_vcr.core.running import worker
 
     patches = "monkeypatch" in request.fixturenames
     if patches:

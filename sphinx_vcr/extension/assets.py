@@ -15,7 +15,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..core.cache import write_atomically
+from ..core.running.cache import write_atomically
 from .i18n import _
 
 logger = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from ..core.cache import OutcomeCache
-from ..core.verify import Settings
+from ..core.records import Settings
+from ..core.running.cache import OutcomeCache
 from .i18n import N_, _
 
 logger = logging.getLogger(__name__)

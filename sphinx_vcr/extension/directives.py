@@ -1,7 +1,7 @@
 """The ``derivative``, ``gradient``, ``jacobian`` and ``chain-rule`` directives.
 
 Each one splits its block into argument, options and content itself
-(:mod:`..core.block`, :mod:`.myst`), asks the core to verify them, records the outcome
+(:mod:`..core.language.block`, :mod:`.myst`), asks the core to verify them, records the outcome
 in the domain, logs any problem at its file and line, and returns the rendered nodes.
 Options that hold expressions are plain strings here: the core's own parser reads them.
 A malformed block, or a failure of the directive itself, is recorded as an error like
@@ -19,9 +19,9 @@ from sphinx.errors import SphinxWarning
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.block import BlockError, Parts, split_rst
+from ..core.language.block import BlockError, Parts, split_rst
 from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
-from ..core.verify import check
+from ..core.running.verify import check
 from ..core.words import speaking
 from . import config
 from .domain import Record, get_domain

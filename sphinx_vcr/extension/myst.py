@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from ..core.block import BlockError, Parts, check_argument, check_content, marker
+from ..core.language.block import BlockError, Parts, check_argument, check_content, marker
 from ..core.words import _
 
 

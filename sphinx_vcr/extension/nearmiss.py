@@ -20,8 +20,8 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from ..core.language.scan import KINDS
 from ..core.outcome import ERROR
-from ..core.scan import KINDS
 from .domain import Record, get_domain
 from .i18n import _
 

@@ -3,7 +3,7 @@
 Sphinx's ``-j N`` reads pages in a few large chunks, so the slowest chunk sets the
 pace and one worker often ends up checking alone. Here, in the main process just before
 reading starts, the directives of the pages to be read are found in their source
-(:mod:`..core.scan`) and checked by N worker processes that each take the next
+(:mod:`..core.language.scan`) and checked by N worker processes that each take the next
 directive as soon as they are free. The outcomes land in the memo that Sphinx's own
 reading workers inherit when they are forked, and in the cache; reading then finds them
 ready. Outcomes are a pure function of a directive's text and the settings, so this
@@ -11,7 +11,7 @@ changes when they are computed, never what they are. A timeout found here is mem
 too, so reading reports it without paying for it again.
 
 In a serial build, the same scan tells whether any directive needs computing; if one
-does, the process that will compute it (:mod:`..core.worker`) is forked now, while the
+does, the process that will compute it (:mod:`..core.running.worker`) is forked now, while the
 build is small: it shares less of the build's memory, and copies less of it later. A
 rebuild served by the cache forks none. And a build that cannot limit its directives'
 time says so, once: one run from a thread other than the main one, where there is no
@@ -26,8 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core import scan, verify, worker
-from ..core.cache import OutcomeCache
+from ..core.language import scan
+from ..core.running import verify, worker
+from ..core.running.cache import OutcomeCache
 from . import config
 from .i18n import _
 

@@ -23,8 +23,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import __version__
-from ..core.cache import write_atomically
 from ..core.outcome import ERROR, FAILED, SKIPPED
+from ..core.running.cache import write_atomically
 from .domain import Record, get_domain
 from .i18n import _
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import sympy
 
-from sphinx_vcr.core import boundaries, intervals
+from sphinx_vcr.core.checking import boundaries, intervals
 
 x = sympy.Symbol("x", real=True)
 R = sympy.Rational

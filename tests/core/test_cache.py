@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from sphinx_vcr.core import verify, worker
-from sphinx_vcr.core.cache import MAX_ENTRY_BYTES, SECRET_NAME, OutcomeCache, cache_key
 from sphinx_vcr.core.outcome import Outcome
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.running import verify, worker
+from sphinx_vcr.core.running.cache import MAX_ENTRY_BYTES, SECRET_NAME, OutcomeCache, cache_key
+from sphinx_vcr.core.running.verify import check
 
 CASES = [
     ("derivative", "log(x**2)", [], {"wrt": "x", "expect": "2/x"}),
@@ -81,7 +81,7 @@ def test_cached_outcomes_are_not_recomputed_and_bad_ones_are(tmp_path, cold, mon
 
 
 def test_keys_change_with_text_and_versions(monkeypatch):
-    from sphinx_vcr.core import cache as module
+    from sphinx_vcr.core.running import cache as module
 
     assert cache_key("a") != cache_key("b")
     before = cache_key("a")
@@ -183,7 +183,7 @@ def test_the_secret_is_random_and_private(tmp_path):
 def test_every_field_of_an_outcomes_value_is_stored():
     import dataclasses
 
-    from sphinx_vcr.core import cache as module
+    from sphinx_vcr.core.running import cache as module
 
     value = {f.name for f in dataclasses.fields(Outcome) if f.compare}
     assert set(module._TYPES) == value
@@ -215,7 +215,7 @@ def finishes(call, *args):
 def signed(tmp_path, key: str, payload: bytes) -> bytes:
     """``payload`` as an entry signed with the cache's own secret (what only someone
     who can read the build directory could write)."""
-    from sphinx_vcr.core.cache import _digest
+    from sphinx_vcr.core.running.cache import _digest
 
     secret = (tmp_path / SECRET_NAME).read_bytes()
     return _digest(secret, key, payload).encode() + b"\n" + payload

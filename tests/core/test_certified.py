@@ -1,4 +1,4 @@
-"""The tree walker of core/certified.py: plain values, and enclosures that hold.
+"""The tree walker of core/checking/certified.py: plain values, and enclosures that hold.
 
 An enclosure must contain the exact value (checked against SymPy's own evaluation at
 exact rational points, to 80 digits), for every node type that claims and derivatives
@@ -12,8 +12,8 @@ import mpmath
 import pytest
 import sympy
 
-from sphinx_vcr.core import certified
-from sphinx_vcr.core.evaluate import sigmoid
+from sphinx_vcr.core.calculus.evaluate import sigmoid
+from sphinx_vcr.core.checking import certified
 
 x, y, z = sympy.symbols("x y z", real=True)
 POINTS = [{x: 0.5, y: -1.25, z: 1.75}, {x: -0.3, y: 0.7, z: -1.9},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.running.verify import check
 
 D, G, J, C = "derivative", "gradient", "jacobian", "chain-rule"
 
@@ -267,7 +267,8 @@ SUBTLY_WRONG = [
 def test_subtly_wrong_claims_fail_even_with_no_time_to_simplify(case, monkeypatch):
     """Soundness must not depend on the machine's load: with simplification cut short
     at once, the 150-digit points still catch every one of these."""
-    from sphinx_vcr.core import compare, verify
+    from sphinx_vcr.core.checking import compare
+    from sphinx_vcr.core.running import verify
 
     monkeypatch.setattr(compare, "EXACT_SECONDS", 1e-4)
     monkeypatch.setattr(verify, "_memo", verify.OrderedDict())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from sphinx_vcr.core.compare import compare, exactly_zero, resolve_steps
-from sphinx_vcr.core.latex import Printer, name
-from sphinx_vcr.core.parse import parse_expression
+from sphinx_vcr.core.checking.compare import compare, exactly_zero, resolve_steps
+from sphinx_vcr.core.language.parse import parse_expression
+from sphinx_vcr.core.rendering.latex import Printer, name
 
 x, z = sympy.symbols("x z", real=True)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from sphinx_vcr.core import shapes
+from sphinx_vcr.core.calculus import shapes
+from sphinx_vcr.core.calculus.evaluate import Scope, evaluate
+from sphinx_vcr.core.calculus.instance import variable
 from sphinx_vcr.core.errors import LimitError, ShapeError
-from sphinx_vcr.core.evaluate import Scope, evaluate
-from sphinx_vcr.core.instance import variable
-from sphinx_vcr.core.parse import parse_declarations, parse_expression
+from sphinx_vcr.core.language.parse import parse_declarations, parse_expression
 
 n, N = shapes.size_symbol("n"), shapes.size_symbol("N")
 

@@ -27,11 +27,11 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import MpmathPrinter
 
-from sphinx_vcr.core.compare import values_at
+from sphinx_vcr.core.checking.compare import values_at
+from sphinx_vcr.core.checking.numeric import PrivateNamesPrinter, code_printer, compile_function
 from sphinx_vcr.core.errors import VcrError
-from sphinx_vcr.core.numeric import PrivateNamesPrinter, code_printer, compile_function
-from sphinx_vcr.core.parse import check_name
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.language.parse import check_name
+from sphinx_vcr.core.running.verify import check
 
 _lambdify = importlib.import_module("sympy.utilities.lambdify")
 

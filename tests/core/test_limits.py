@@ -1,5 +1,5 @@
 """The per-directive time limit inside one process cannot be lost, counts CPU time, and
-leaves other code's timers alone (sphinx_vcr/core/limits.py)."""
+leaves other code's timers alone (sphinx_vcr/core/running/limits.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from sphinx_vcr.core import limits
 from sphinx_vcr.core.errors import VcrTimeout
-from sphinx_vcr.core.limits import soft_limit, time_limit
+from sphinx_vcr.core.running import limits
+from sphinx_vcr.core.running.limits import soft_limit, time_limit
 
 clock = time.process_time  # the limits count CPU time
 

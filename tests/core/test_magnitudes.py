@@ -14,7 +14,7 @@ import mpmath
 import pytest
 import sympy
 
-from sphinx_vcr.core.compare import (
+from sphinx_vcr.core.checking.compare import (
     DIGITS,
     FINE_DIGITS,
     FINE_TOLERANCE,
@@ -22,7 +22,7 @@ from sphinx_vcr.core.compare import (
     agree,
     disagreement,
 )
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.running.verify import check
 
 x = sympy.Symbol("x", real=True)
 
@@ -53,7 +53,7 @@ def test_missing_values_never_agree():
 # One point: disagreement() is the verdict of a comparison there.
 
 def _values(exprs, point, digits):
-    from sphinx_vcr.core.certified import evaluate
+    from sphinx_vcr.core.checking.certified import evaluate
     return evaluate(exprs, point, digits)
 
 

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from sphinx_vcr.core.calculus.instance import instantiate
 from sphinx_vcr.core.errors import ParseError, VcrError
-from sphinx_vcr.core.instance import instantiate
-from sphinx_vcr.core.latex import name
-from sphinx_vcr.core.names import names_of
-from sphinx_vcr.core.parse import check_name
-from sphinx_vcr.core.problem import build_problem
-from sphinx_vcr.core.verify import Settings, check
+from sphinx_vcr.core.language.parse import check_name
+from sphinx_vcr.core.language.problem import build_problem
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.rendering.latex import name
+from sphinx_vcr.core.rendering.names import names_of
+from sphinx_vcr.core.running.verify import check
 
 FAST = Settings(samples=3, timeout=60)
 

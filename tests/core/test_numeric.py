@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import sympy
 
+from sphinx_vcr.core.checking.numeric import Sampler, _extrapolate, guard_expressions
 from sphinx_vcr.core.errors import DomainError
-from sphinx_vcr.core.numeric import Sampler, _extrapolate, guard_expressions
 
 x, y = sympy.symbols("x y", real=True)
 

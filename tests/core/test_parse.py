@@ -7,13 +7,13 @@ from fractions import Fraction
 import pytest
 
 from sphinx_vcr.core.errors import LimitError, ParseError
-from sphinx_vcr.core.parse import (
+from sphinx_vcr.core.language.parse import (
     parse_conditions,
     parse_declarations,
     parse_definition,
     parse_expression,
 )
-from sphinx_vcr.core.syntax import (
+from sphinx_vcr.core.language.syntax import (
     ArrayLit,
     Binary,
     Call,

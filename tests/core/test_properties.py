@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sphinx_vcr.core.errors import VcrError
-from sphinx_vcr.core.parse import parse_expression
-from sphinx_vcr.core.verify import Settings, check
+from sphinx_vcr.core.language.parse import parse_expression
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running.verify import check
 
 # Fragments of the language and of Python, so random text is often nearly valid.
 TOKENS = st.sampled_from([

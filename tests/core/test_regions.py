@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.running.verify import check
 
 D, G, J = "derivative", "gradient", "jacobian"
 HUBER = "where(abs(r) <= 0.001, r**2/(2*0.001), abs(r) - 0.001/2)"

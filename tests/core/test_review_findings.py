@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.running.verify import check
 
 D = "derivative"
 
@@ -71,7 +71,7 @@ def test_a_comment_is_an_error_not_the_end_of_the_expression(body, options, wher
 
 
 def test_cache_keys_change_with_the_code(monkeypatch):
-    from sphinx_vcr.core import cache
+    from sphinx_vcr.core.running import cache
 
     before = cache.versions()
     cache.versions.cache_clear()

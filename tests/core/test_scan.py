@@ -3,7 +3,7 @@ tests/sphinx/test_prefetch.py, which compares it with real builds)."""
 
 from __future__ import annotations
 
-from sphinx_vcr.core.scan import Found, directives
+from sphinx_vcr.core.language.scan import Found, directives
 
 
 def test_argument_options_and_content():

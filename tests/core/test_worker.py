@@ -1,6 +1,6 @@
 """Limits that hold even where a signal cannot interrupt: each directive is computed in
 a worker process, killed past its CPU-time limit, its memory bounded
-(sphinx_vcr/core/worker.py)."""
+(sphinx_vcr/core/running/worker.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_vcr.core import limits, verify, worker
 from sphinx_vcr.core.outcome import ERROR, VERIFIED
-from sphinx_vcr.core.verify import Settings, check
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running import limits, verify, worker
+from sphinx_vcr.core.running.verify import check
 
 
 def squarings(rounds: int) -> tuple:
@@ -168,7 +169,7 @@ def test_outcomes_and_errors_of_the_worker_are_those_of_the_caller(monkeypatch, 
     alone = worker.run((*case, Settings(), "key"))
     assert worker.compute((*case, Settings(), "key")) == alone
 
-    from sphinx_vcr.core import pipeline
+    from sphinx_vcr.core.running import pipeline
 
     def broken(*args):
         raise KeyError("a bug")
@@ -242,7 +243,7 @@ def test_workers_end_with_their_owner(tmp_path):
     """Killed at exit: by a plain process (atexit), and by a multiprocessing child,
     which ends without running atexit (Sphinx's -j readers)."""
     code = ("import multiprocessing as mp, os, sys\n"
-            "from sphinx_vcr.core import verify, worker\n"
+            "from sphinx_vcr.core.running import verify, worker\n"
             "def run(queue):\n"
             "    verify.check('derivative', 'x**2', [], {'wrt': 'x'})\n"
             "    queue.put(worker._live[0].pid)\n"
@@ -326,7 +327,7 @@ def test_a_busy_machine_does_not_fail_a_true_claim(cold):
 
 def test_a_killed_worker_is_paid_for_once_per_process_and_never_stored(tmp_path, cold,
                                                                       monkeypatch):
-    from sphinx_vcr.core.cache import OutcomeCache
+    from sphinx_vcr.core.running.cache import OutcomeCache
 
     cache = OutcomeCache(tmp_path)
     first = check(*squarings(11), Settings(timeout=1), cache=cache)

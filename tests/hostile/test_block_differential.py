@@ -2,7 +2,7 @@
 
 The directives used to let docutils (and MyST) parse their options with an option spec
 that accepts any name. They now take the block raw and split it themselves
-(sphinx_vcr/core/block.py, sphinx_vcr/extension/myst.py). For random blocks made of
+(sphinx_vcr/core/language/block.py, sphinx_vcr/extension/myst.py). For random blocks made of
 well-formed and malformed lines, the old parsers' reading is the reference:
 
 - whatever we accept, the old parser accepted too, with the same argument, options and
@@ -26,9 +26,9 @@ from docutils.parsers.rst import Directive, directives
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinx_vcr.core.block import BlockError, looks_like_option, split_rst
+from sphinx_vcr.core.language.block import BlockError, looks_like_option, split_rst
 from sphinx_vcr.core.outcome import VERIFIED
-from sphinx_vcr.core.verify import check
+from sphinx_vcr.core.running.verify import check
 
 
 class AnyOption(dict):

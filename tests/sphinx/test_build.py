@@ -115,7 +115,7 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
                                                          monkeypatch):
     import shutil
 
-    from sphinx_vcr.core import verify, worker
+    from sphinx_vcr.core.running import verify, worker
 
     src = tmp_path / "src"
     shutil.copytree(rootdir / "test-wrong", src)

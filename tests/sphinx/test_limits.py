@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_vcr.core import verify, worker
+from sphinx_vcr.core.running import verify, worker
 from sphinx_vcr.extension import prefetch
 
 from ..conftest import copy_root, shown_type

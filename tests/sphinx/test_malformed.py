@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_vcr.core import scan, verify
+from sphinx_vcr.core.language import scan
+from sphinx_vcr.core.running import verify
 from sphinx_vcr.extension import directives
 
 from ..conftest import ROOTS, copy_root, shown_type

@@ -39,7 +39,7 @@ def test_myst_directives_verify_and_fail_at_their_lines(app):
 
 
 def test_yaml_option_blocks_are_read_as_myst_reads_them():
-    from sphinx_vcr.core.block import BlockError
+    from sphinx_vcr.core.language.block import BlockError
     from sphinx_vcr.extension.myst import split_myst
 
     body = ["---", "wrt: x", "# a comment line", "expect: |", "  2*x", "", "  + 1",

@@ -21,7 +21,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_vcr.core import words
 from sphinx_vcr.core.outcome import ERROR, FAILED
-from sphinx_vcr.core.verify import Settings, check
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running.verify import check
 from sphinx_vcr.locales.__main__ import TEMPLATE, catalogs, extract
 
 from ..conftest import copy_root, shown_type

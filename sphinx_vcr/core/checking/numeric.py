@@ -25,9 +25,9 @@ import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
 
-from .errors import DomainError
-from .limits import bound_finite_differences
-from .words import _
+from ..errors import DomainError
+from ..running.limits import bound_finite_differences
+from ..words import _
 
 CON = 1.4           # step shrink factor of Ridders' tableau
 NTAB = 10           # tableau size (steps h0 ... h0 / CON**9)

@@ -32,7 +32,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .outcome import Outcome
+from ..outcome import Outcome
 
 SCHEMA = 2
 #: The type of every field stored: every field of an outcome's value (``seconds``, how
@@ -51,7 +51,7 @@ _DIGEST_CHARS = 64  # hex SHA-256
 @functools.cache
 def versions() -> str:
     """The versions an outcome depends on, besides the directive and the settings."""
-    from .. import __version__
+    from ... import __version__
 
     # Read from the installed metadata: importing the libraries for their
     # ``__version__`` would cost a build served from the cache half a second.

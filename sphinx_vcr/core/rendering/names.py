@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from .errors import ParseError
+from ..errors import ParseError
+from ..language.syntax import component_of, names_in
+from ..words import _
 from .latex import GREEK, name, name_parts, split_name
-from .syntax import component_of, names_in
-from .words import _
 
 if TYPE_CHECKING:
-    from .instance import Instance
-    from .problem import Problem
+    from ..calculus.instance import Instance
+    from ..language.problem import Problem
 
 #: The other forms of a name, earliest first: a clash moves the names whose next form
 #: comes earliest here (it undoes the step of the usual form that lost the most).

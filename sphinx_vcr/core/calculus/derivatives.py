@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import sympy
 
+from ..errors import ShapeError
+from ..language.problem import Problem
+from ..words import N_, _
 from . import shapes
-from .errors import ShapeError
 from .evaluate import Value
 from .instance import Instance
-from .problem import Problem
 from .shapes import Shape
-from .words import N_, _
 
 
 def entries(value: Value, what: str = N_("the function")) -> list[sympy.Expr]:

@@ -12,7 +12,8 @@ import ast
 import re
 from fractions import Fraction
 
-from .errors import LimitError, ParseError
+from ..errors import LimitError, ParseError
+from ..words import N_, _
 from .syntax import (
     ArrayLit,
     Binary,
@@ -27,7 +28,6 @@ from .syntax import (
     Transpose,
     Unary,
 )
-from .words import N_, _
 
 #: Functions of the language and how many arguments each takes.
 FUNCTIONS: dict[str, tuple[int, ...]] = {

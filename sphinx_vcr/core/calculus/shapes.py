@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import sympy
 
-from .errors import ShapeError
-from .words import _
+from ..errors import ShapeError
+from ..words import _
 
 Dim = sympy.Expr
 Shape = tuple[()] | tuple[Dim, Dim]

@@ -20,9 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .errors import ParseError
+from ..errors import ParseError
+from ..words import _
 from .problem import OPTIONS
-from .words import _
 
 #: Characters that look like a colon (or are easily typed for one: semicolons, the
 #: full-width colon of a Chinese keyboard). An option marker written with one of them

@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from .compare import resolve_steps
-from .errors import VcrError
-from .evaluate import Scope, evaluate
+from ..calculus.evaluate import Scope, evaluate
+from ..checking.compare import resolve_steps
+from ..errors import VcrError
+from ..words import _
 from .latex import Printer, sympy_latex, wrt_latex
 from .names import Names, names_of
-from .words import _
 
 if TYPE_CHECKING:
-    from .calculus import Factor
-    from .problem import Problem
-    from .syntax import Expr
-    from .verify import Run
+    from ..calculus.derivatives import Factor
+    from ..language.problem import Problem
+    from ..language.syntax import Expr
+    from ..records import Run
 
 MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
 MAX_NAMED = 3              # guards named in a badge

@@ -7,43 +7,24 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sympy
 
-from . import render, shapes
-from .calculus import Chain, chain, derivative, derivative_shape, entries, in_layout
-from .compare import Comparison, compare, resolve_steps
-from .errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
-from .evaluate import Value
-from .instance import Instance, claim_value, instantiate
+from ..calculus import shapes
+from ..calculus.derivatives import chain, derivative, derivative_shape, entries, in_layout
+from ..calculus.evaluate import Value
+from ..calculus.instance import Instance, claim_value, instantiate
+from ..checking.compare import compare, resolve_steps
+from ..checking.numeric import Sampler
+from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
+from ..language.problem import Problem, build_problem, size_assignments
+from ..outcome import ERROR, FAILED, VERIFIED, Outcome
+from ..records import Run, Settings
+from ..rendering import render
+from ..rendering.messages import fd_message, mismatch_message, sizes_text
+from ..rendering.names import names_of
+from ..words import N_, _, speaking
 from .limits import time_limit, timeout_outcome
-from .messages import fd_message, mismatch_message, sizes_text
-from .names import Names, names_of
-from .numeric import Sample, Sampler
-from .outcome import ERROR, FAILED, VERIFIED, Outcome
-from .problem import Problem, build_problem, size_assignments
-from .words import N_, _, speaking
-
-if TYPE_CHECKING:
-    from .verify import Settings
-
-
-@dataclass
-class Run:
-    """Everything computed at one instantiation of the sizes."""
-
-    instance: Instance
-    derivative: sympy.Matrix
-    claim: sympy.Matrix | None
-    chain: Chain | None
-    sample: Sample
-    comparison: Comparison | None
-    #: Why a ``:mistake:`` claim of the wrong shape is wrong (it is not compared).
-    shape_error: str | None = None
-    #: How the names are written: each distinctly, or the directive is an error.
-    names: Names | None = None
 
 
 class Failure(Exception):

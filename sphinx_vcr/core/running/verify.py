@@ -14,33 +14,12 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from ..language.scan import Found
+from ..outcome import Outcome
+from ..records import Settings
 from . import worker
 from .cache import OutcomeCache, cache_key
-from .outcome import Outcome
-from .scan import Found
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The knobs of verification (the ``vcr_*`` configuration values).
-
-    ``language`` (Sphinx's ``language``) is the language of the outcome's words: it is
-    part of the memo and cache key, so one language's outcome never shows in another.
-    ``timeout`` is in seconds of CPU time, ``memory`` in megabytes (see :mod:`.worker`).
-    """
-
-    samples: int = 5
-    sizes: tuple[int, ...] = (1, 2, 3)
-    seed: int = 0
-    rtol: float = 1e-6
-    atol: float = 1e-9
-    timeout: float = 10.0
-    memory: int = 500
-    layout: str = "numerator"
-    language: str = "en"
-
 
 #: Outcomes of directives already checked in this process, by text and settings. The
 #: check is a pure function of both, so a directive that appears again (a page read

@@ -45,9 +45,10 @@ from multiprocessing import Pipe, connection
 from multiprocessing.connection import Connection
 from typing import NoReturn
 
-from . import limits, words
-from .outcome import ERROR, Outcome
-from .words import _
+from .. import words
+from ..outcome import ERROR, Outcome
+from ..words import _
+from . import limits
 
 try:
     import resource

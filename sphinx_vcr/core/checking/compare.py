@@ -34,8 +34,8 @@ import mpmath
 import numpy as np
 import sympy
 
+from ..running.limits import soft_limit
 from . import certified
-from .limits import soft_limit
 from .numeric import Probes, guard_expressions
 
 DIGITS = 50

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import mpmath
 import sympy
 
-from .compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
-from .numeric import Sample, format_point
-from .words import _
+from ..checking.compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
+from ..checking.numeric import Sample, format_point
+from ..words import _
 
 if TYPE_CHECKING:
-    from .problem import Problem
-    from .verify import Run
+    from ..language.problem import Problem
+    from ..records import Run
 
 
 def sizes_text(sizes: dict[str, int]) -> str:

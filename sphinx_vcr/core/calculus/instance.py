@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import sympy
 
+from ..errors import DomainError, ShapeError, SizeExcluded
+from ..language.problem import Problem, about
+from ..language.syntax import Declaration, names_in
+from ..words import _
 from . import shapes
-from .errors import DomainError, ShapeError, SizeExcluded
 from .evaluate import Scope, Value, check_entry_clash, condition_entries, evaluate
-from .problem import Problem, about
 from .shapes import Shape
-from .syntax import Declaration, names_in
-from .words import _
 
 
 @dataclass

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from .errors import LimitError, VcrTimeout
-from .outcome import ERROR, Outcome
-from .words import _
+from ..errors import LimitError, VcrTimeout
+from ..outcome import ERROR, Outcome
+from ..words import _
 
 #: Once a budget is spent, the alarm repeats at this interval (CPU seconds) until its
 #: block is left: a timeout swallowed on its way out (by an exception handler in a

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .errors import ParseError, ShapeError, VcrError
+from ..errors import ParseError, ShapeError, VcrError
+from ..words import _
 from .parse import (
     is_definition,
     parse_conditions,
@@ -22,7 +23,6 @@ from .parse import (
     parse_expression,
 )
 from .syntax import Declaration, Definition, Expr, component_of, names_in
-from .words import _
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
 OPTIONS = ("wrt", "vars", "expect", "where", "layout", "mistake")

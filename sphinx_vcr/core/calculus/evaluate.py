@@ -16,10 +16,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from . import shapes
-from .errors import LimitError, ParseError, ShapeError
-from .shapes import Shape
-from .syntax import (
+from ..errors import LimitError, ParseError, ShapeError
+from ..language.syntax import (
     ArrayLit,
     Binary,
     Call,
@@ -32,7 +30,9 @@ from .syntax import (
     Unary,
     component_of,
 )
-from .words import _
+from ..words import _
+from . import shapes
+from .shapes import Shape
 
 MAX_EXPONENT = 1000          # |p| in x**p for a numeric p
 MAX_RESULT_DIGITS = 4_000    # digits of a number computed from literals (Python prints

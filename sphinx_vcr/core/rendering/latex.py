@@ -19,8 +19,19 @@ from typing import TYPE_CHECKING
 import sympy
 from sympy.printing.latex import LatexPrinter
 
-from .syntax import ArrayLit, Binary, Call, Compare, Const, Expr, Name, Num, Transpose, Unary
-from .words import _
+from ..language.syntax import (
+    ArrayLit,
+    Binary,
+    Call,
+    Compare,
+    Const,
+    Expr,
+    Name,
+    Num,
+    Transpose,
+    Unary,
+)
+from ..words import _
 
 if TYPE_CHECKING:
     from .names import Names
