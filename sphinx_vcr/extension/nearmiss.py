@@ -7,20 +7,28 @@ warning of MyST), which does not fail the build; ``.. derivative: x`` (one colon
 transform finds these in each document before Sphinx filters its system messages, and
 records each as an error of the directive that was meant, so the summary, the exit
 status and the reports count it like any other.
+
+Whatever else a parser makes of a directive it did not run (a paragraph, a comment, a
+field list after the block, a div), one general check catches it: a lenient scan of the
+document's source (:func:`..core.language.scan.suspects`) lists every line that looks
+like one of our directives, or like one of their options just outside the block, and
+each such line no directive recorded is an error. Lines that the document shows as an
+example (in a literal block, a raw block, or a commented-out block) are left alone.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
-from sphinx.util import logging
+from sphinx.util import get_filetype, logging
 
-from ..core.language.scan import KINDS
+from ..core.language.scan import KINDS, suspects
 from ..core.outcome import ERROR
 from .domain import Record, get_domain
 from .i18n import _
@@ -49,11 +57,43 @@ class NearMisses(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         # A MyST comment ("% derivative: x") is only a comment, never a directive's typo.
-        markdown = str(self.env.doc2path(self.env.docname)).endswith(".md")
+        markdown = self._markdown()
         for node in list(self.document.findall(_candidate)):
             found = _near_miss(node, markdown)
             if found is not None:
                 self._record(node, *found)
+        self._unrun(markdown)
+
+    def _markdown(self) -> bool:
+        """Whether the document is read by MyST: by its parser, not its file's suffix."""
+        path = str(self.env.doc2path(self.env.docname))
+        try:
+            filetype = get_filetype(self.config.source_suffix, path)
+            parser = self.app.registry.get_source_parser(filetype)
+        except Exception:  # no parser known (cannot happen for a document being read)
+            return path.endswith(".md")
+        return parser.__module__.startswith("myst_parser")
+
+    def _unrun(self, markdown: bool) -> None:
+        """Record each line of the source that looks like a directive of ours (or like
+        one of its options outside its block) and was never run."""
+        source = str(self.env.doc2path(self.env.docname))
+        try:
+            text = Path(source).read_text(encoding=self.config.source_encoding)
+        except (OSError, UnicodeDecodeError):
+            return
+        done = _recorded(get_domain(self.env).outcomes.get(self.env.docname, []), source)
+        examples = _examples(self.document)
+        lines = text.expandtabs(8).splitlines()
+        for suspect in suspects(text, markdown):
+            shown = lines[suspect.line - 1].strip()
+            if suspect.line in done:
+                continue
+            if examples[shown] > 0:  # shown as an example: one use of that example line
+                examples[shown] -= 1
+                continue
+            self._record_at(source, suspect.line, suspect.kind, _unrun_message(
+                suspect.kind, shown, suspect.stray))
 
     def _record(self, node: nodes.Element, kind: str, message: str) -> None:
         source = str(node.get("source") or node.source
@@ -61,6 +101,9 @@ class NearMisses(SphinxTransform):
         line = node.get("line") or node.line or 0
         if isinstance(node, nodes.comment):
             line = self._comment_line(source, line, node.astext().split("\n")[0])
+        self._record_at(source, line, kind, message)
+
+    def _record_at(self, source: str, line: int, kind: str, message: str) -> None:
         location = f"{source}:{line}"
         logger.error("[vcr.%s] %s", kind, message, location=location, type="vcr",
                      subtype="parse")
@@ -105,3 +148,46 @@ def _near_miss(node: nodes.Element, markdown: bool) -> tuple[str, str] | None:
                        "check it, write the fence as ```{{{kind}}} in MyST, or "
                        "'.. {kind}::' in reStructuredText").format(kind=kind)
     return None
+
+
+def _recorded(records: list[Record], source: str) -> set[int]:
+    """The lines of ``source`` at which a directive of ours (or a near miss) was
+    recorded: its own line, and the line of the problem it reported."""
+    here = Path(source).resolve()
+    lines = set()
+    for record in records:
+        path, _sep, line = record["location"].rpartition(":")
+        if path and Path(path).resolve() == here:
+            lines.add(record["line"])
+            if line.isdigit():
+                lines.add(int(line))
+    return lines
+
+
+def _examples(document: nodes.document) -> Counter[str]:
+    """The lines the document shows verbatim (literal and raw blocks not in one of our
+    languages, comments), stripped: a directive written there is an example."""
+    shown: Counter[str] = Counter()
+    for node in document.findall(lambda n: isinstance(
+            n, (nodes.literal_block, nodes.raw, nodes.comment, nodes.doctest_block))):
+        if isinstance(node, nodes.literal_block) and _our_language(node):
+            continue
+        shown.update(line.strip() for line in node.astext().splitlines())
+    return shown
+
+
+def _our_language(node: nodes.Element) -> bool:
+    """Whether a code block's language names one of our directives (``{ derivative}``,
+    ``Derivative``, ``chain_rule``): a directive MyST did not run, not an example."""
+    words = re.sub(r"[{}]", " ", str(node.get("language") or "")).split()
+    return bool(words) and words[0].lower().replace("_", "-") in KINDS
+
+
+def _unrun_message(kind: str, line: str, stray: bool) -> str:
+    if stray:
+        return _("{line!r} is outside the block of the {kind} directive above it, so it "
+                 "is not one of its options and nothing checks it: indent it like the "
+                 "other options, right below them").format(line=line, kind=kind)
+    return _("{line!r} looks like a {kind} directive but was never run, so nothing in "
+             "it is checked: write '.. {kind}::' (reStructuredText, after a blank line) "
+             "or a fence ```{{{kind}}} (MyST)").format(line=line, kind=kind)

@@ -268,3 +268,125 @@ def test_a_bug_inside_a_directive_is_a_counted_error_not_a_crash(name, tmp_path,
     assert (f"sphinx-vcr: 0 verified, 0 failed, {len(where) + verified} errors"
             in app.status.getvalue())
     assert app.statuscode == 1
+
+
+# roots/test-vanish and test-vanish-fence: directives no parser ran, or options left
+# outside a directive's block; each was a build with exit 0 and no sphinx-vcr line.
+# (page, a text found on one line of it only, a fragment of the message)
+VANISH = [
+    ("index.rst", "51*x", "is outside the block of the derivative directive"),
+    ("index.rst", "52*x", "is outside the block"),   # no blank line before it
+    ("index.rst", "53*x", "is outside the block"),   # in a list item
+    ("index.rst", "x**54", "looks like a derivative directive but was never run"),
+    ("index.rst", "x**55", "was never run"),  # full-width colons
+    ("index.rst", "x**56", "was never run"),
+    ("index.rst", "x**57", "was never run"),  # no space after ..
+    ("index.rst", "x**58", "was never run"),  # a no-break space
+    ("index.rst", "x**59", "was never run"),  # a byte-order mark
+    ("index.rst", "x**60", "was never run"),  # right below a line of text
+    ("page.md", "61*x", "is outside the block"),  # after the closing fence
+    ("page.md", "x**62", "was never run"),  # ::: without colon_fence
+    ("page.md", "x**63", "was never run"),
+    ("page.md", "x**64", "was never run"),
+    ("page.md", "x**65", "was never run"),
+    ("page.md", "x**66", "was never run"),
+    ("page.md", "x**67", "looks like a chain-rule directive"),
+    ("page.md", "x**68", "was never run"),
+    ("page.md", "x**69", "was never run"),  # a comment inside {eval-rst}
+]
+VANISH_FENCE = [
+    ("index.markdown", "x**71", "was never run"),
+    ("index.markdown", "x**72", "was never run"),
+    ("index.markdown", "73*x", "is outside the block"),
+]
+UNRUN = {"vanish": (VANISH, 6), "vanish-fence": (VANISH_FENCE, 2)}
+
+
+def unrun_lines(name: str) -> dict[tuple[str, int], str]:
+    """``{(page, line): fragment}``; a directive line is the line above its anchor when
+    the anchor is the content of a fence (```Derivative / x**66)."""
+    cases, _verified = UNRUN[name]
+    where = {}
+    for page, anchor, fragment in cases:
+        lines = (ROOTS / f"test-{name}" / page).read_text(encoding="utf8").splitlines()
+        found = [n for n, text in enumerate(lines, 1) if anchor in text]
+        assert len(found) == 1, (anchor, found)
+        line = found[0] - (1 if lines[found[0] - 1].strip() == anchor else 0)
+        where[(page, line)] = fragment
+    return where
+
+
+def check_unrun(name: str, text: str) -> None:
+    ours = [e for e in errors(text) if "[vcr." in e]
+    where = unrun_lines(name)
+    assert len(ours) == len(where), ours
+    for (page, line), fragment in where.items():
+        at = [e for e in ours if f"{page}:{line}: ERROR: [vcr." in e]
+        assert len(at) == 1 and fragment in at[0], (page, line, ours)
+        assert re.search(shown_type("parse") + "$", at[0]), at[0]
+
+
+@pytest.mark.parametrize("name", list(UNRUN))
+def test_directives_no_parser_ran_are_counted_errors_and_examples_are_not(name, tmp_path):
+    """Each look-alike of a directive, and each option outside a block, is one counted
+    error at its line; the correct directives verify; the examples in literal blocks,
+    the commented-out block and the MyST comment (in a .markdown file) are no error."""
+    app = build(name, tmp_path, confoverrides={"vcr_report": "vcr.json",
+                                                "vcr_junit": "vcr.xml"})
+    check_unrun(name, app.warning.getvalue())
+    cases, verified = UNRUN[name]
+    assert (f"sphinx-vcr: {verified} verified, 0 failed, {len(cases)} errors"
+            in app.status.getvalue())
+    assert app.statuscode == 1
+    report = json.loads((app.outdir / "vcr.json").read_text(encoding="utf8"))
+    rows = {(Path(row["source"]).name, row["line"]) for row in report["outcomes"]
+            if row["status"] == "error"}
+    assert rows == set(unrun_lines(name))
+    assert all(row["subtype"] == "parse" for row in report["outcomes"]
+               if row["status"] == "error")
+    root = ET.parse(app.outdir / "vcr.xml").getroot()
+    assert root.get("errors") == str(len(cases))
+
+
+@pytest.mark.parametrize("name", list(UNRUN))
+def test_directives_no_parser_ran_fail_check_only_and_parallel_builds(name, tmp_path):
+    src = copy_root(name, tmp_path)
+    cases, verified = UNRUN[name]
+    for flags in (("-b", "vcr"), ("-b", "vcr", "-j", "2"), ("-b", "html", "-j", "2")):
+        result = sphinx(src, tmp_path / "-".join(flags), *flags)
+        assert result.returncode == 1, (flags, result.stderr)
+        check_unrun(name, result.stderr)
+        assert (f"sphinx-vcr: {verified} verified, 0 failed, {len(cases)} errors"
+                in result.stdout), (flags, result.stdout)
+
+
+def test_correct_twins_of_the_look_alikes_all_verify(tmp_path):
+    """No over-correction: the same project with every look-alike written correctly
+    (and the stray options indented into their blocks) has no error at all."""
+    src = copy_root("vanish", tmp_path)
+    page = src / "index.rst"
+    text = page.read_text(encoding="utf8")
+    for wrong in ("derivative  ::", "derivative：：", "derivative：:", "..derivative::",
+                  "..\u00a0derivative::", "\ufeff.. derivative::"):
+        text = text.replace(wrong, ".. derivative::" if wrong.startswith(("..", "\ufeff"))
+                            else "derivative::")
+    text = text.replace("The rule:\n", "The rule:\n\n")
+    for n in ("51", "52"):
+        text = text.replace(f"\n:expect: {n}*x", f"\n   :expect: {n}*x")
+    text = text.replace("   :wrt: x\n\n   :expect: 51", "   :wrt: x\n   :expect: 51")
+    text = text.replace("\n  :expect: 53*x", "\n     :expect: 53*x").replace(
+        "     :wrt: x\n\n     :expect: 53", "     :wrt: x\n     :expect: 53")
+    for n in ("51", "52", "53"):  # the claims, corrected
+        text = text.replace(f"{n}*x", "3*x**2")
+    page.write_text(text, encoding="utf8")
+    (src / "page.md").write_text("# Markdown\n\n% derivative: a comment\n", encoding="utf8")
+    app = SphinxTestApp("html", srcdir=src, freshenv=True, status=StringIO(),
+                        warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not [e for e in errors(app.warning.getvalue()) if "[vcr." in e], \
+        app.warning.getvalue()
+    assert "sphinx-vcr: 12 verified, 0 failed, 0 errors" in app.status.getvalue(), \
+        app.status.getvalue()[-400:]

@@ -7,6 +7,11 @@ option field list and content), so that what it finds has the same text, and the
 the same key, as what the directive checks when the page is read.
 Where it differs (a directive produced by an include, an unusual layout), nothing is
 wrong: the page's directive simply finds no outcome ready and is computed as usual.
+
+:func:`suspects` is the lenient twin: every line that *looks* like one of our
+directives (or like one of their options left outside the block), however docutils or
+MyST would read it, so that one the parser never ran can be reported (see
+``extension/nearmiss.py``) instead of vanishing uncounted.
 """
 
 from __future__ import annotations
@@ -14,12 +19,24 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .block import BlockError, split_rst
+from .block import LOOKALIKES, NAMES, BlockError, split_rst
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
 # A directive may open a list item ("- .. derivative:: ..." in a list-table).
 _DIRECTIVE = re.compile(r"^(?P<lead>\s*(?:[-*+] +|#\. +|\d+\. +)?)\.\. +"
                         rf"(?P<kind>{'|'.join(KINDS)}) ?::(?: +|$)(?P<rest>.*)$")
+# Lenient: what an author may have meant as one of our directives. Any spacing (a
+# no-break space, none at all), a byte-order mark or zero-width space before it, any
+# case, "chain_rule", a colon look-alike, a MyST fence with or without braces.
+_INVISIBLE = "\ufeff\u200b\u2060"
+_LEAD = rf"^(?P<lead>[\s{_INVISIBLE}>]*(?:(?:[-*+•]|#\.|\d+[.)])\s+)?)"
+_NAME = r"(?P<kind>derivative|gradient|jacobian|chain[-_ ]?rule)"
+_COLON = f"[:{LOOKALIKES}]"
+_LIKE_RST = re.compile(rf"{_LEAD}\.\.[\s{_INVISIBLE}]*{_NAME}\s*{_COLON}", re.IGNORECASE)
+_LIKE_FENCE = re.compile(rf"{_LEAD}(?P<fence>`{{3,}}|~{{3,}}|:{{3,}})\s*\{{?\s*{_NAME}"
+                         r"(?=[\s}:]|$)", re.IGNORECASE)
+# One of our options, as its line starts (colon look-alikes and stray spaces allowed).
+_LIKE_OPTION = re.compile(rf"^{_COLON}\s*(?:{'|'.join(NAMES)})\s*{_COLON}", re.IGNORECASE)
 
 
 class Found(NamedTuple):
@@ -80,3 +97,50 @@ def _directive(kind: str, first: str, lines: list[str]) -> Found | None:
         return None
     options = {name: value for name, value in parts.options.items() if name != "name"}
     return Found(kind, parts.argument, parts.content, options)
+
+
+class Suspect(NamedTuple):
+    """A line (1-based) that looks like a directive of ours (``stray`` False), or like
+    one of its options right after its block, outside it (``stray`` True)."""
+
+    line: int
+    kind: str
+    stray: bool
+
+
+def suspects(text: str, markdown: bool) -> list[Suspect]:
+    """Every line of a document that looks like one of our directives, well-formed or
+    not, and every option of ours that follows a directive's block outside it. MyST
+    fences are looked for only in a Markdown document (``markdown``)."""
+    lines = [line.rstrip() for line in text.expandtabs(8).splitlines()]
+    found = []
+    for index, line in enumerate(lines):
+        match = _LIKE_RST.match(line) or (markdown and _LIKE_FENCE.match(line))
+        if not match:
+            continue
+        kind = re.sub(r"chain[-_ ]?rule", "chain-rule", match["kind"].lower())
+        found.append(Suspect(index + 1, kind, False))
+        after = _after_block(lines, index, match)
+        column = len(match["lead"])
+        if (after < len(lines) and _indent(lines[after]) <= column
+                and _LIKE_OPTION.match(lines[after].strip())):
+            found.append(Suspect(after + 1, kind, True))
+    return found
+
+
+def _after_block(lines: list[str], index: int, match: re.Match[str]) -> int:
+    """The first non-blank line after the block that opens at ``lines[index]``: past
+    its closing fence (MyST), or past its indented lines (reStructuredText)."""
+    fence = match.groupdict().get("fence")
+    after = index + 1
+    if fence:
+        closing = re.compile(rf"^[\s>]*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+        after = next((n + 1 for n in range(after, len(lines)) if closing.match(lines[n])),
+                     len(lines))
+    else:
+        column = len(match["lead"])
+        while after < len(lines) and (not lines[after] or _indent(lines[after]) > column):
+            after += 1
+    while after < len(lines) and not lines[after]:
+        after += 1
+    return after

@@ -1,0 +1,4 @@
+extensions = ["myst_parser", "sphinx_vcr"]
+myst_enable_extensions = ["colon_fence"]
+source_suffix = {".markdown": "markdown"}
+root_doc = "index"

@@ -1,0 +1,2 @@
+extensions = ["myst_parser", "sphinx_vcr"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
