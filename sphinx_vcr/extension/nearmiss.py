@@ -65,14 +65,14 @@ class NearMisses(SphinxTransform):
         self._unrun(markdown)
 
     def _markdown(self) -> bool:
-        """Whether the document is read by MyST: by its parser, not its file's suffix."""
+        """Whether the document is Markdown (read by MyST): by the file type its suffix
+        is registered for in ``source_suffix``, not by the suffix itself."""
         path = str(self.env.doc2path(self.env.docname))
         try:
             filetype = get_filetype(self.config.source_suffix, path)
-            parser = self.app.registry.get_source_parser(filetype)
-        except Exception:  # no parser known (cannot happen for a document being read)
+        except Exception:  # no file type known (cannot happen for a document being read)
             return path.endswith(".md")
-        return parser.__module__.startswith("myst_parser")
+        return filetype in ("markdown", "myst")
 
     def _unrun(self, markdown: bool) -> None:
         """Record each line of the source that looks like a directive of ours (or like
