@@ -193,6 +193,7 @@ class Sampler:
         self.sizes = (len(outputs), len(guards), len(regions))
         self.values = compile_function([*outputs, *guards, *regions], self.symbols)
         self.jac = compile_function(list(jacobian), self.symbols)
+        self.jacobian = list(jacobian)  # for points where a double overflows
         self.shape = jacobian.shape
         self.rng = np.random.default_rng(seed)
 

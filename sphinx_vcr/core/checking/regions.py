@@ -215,11 +215,19 @@ def _between(zeros: boundaries.Zeros, lo: float, hi: float, rng: np.random.Gener
 
 def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
                ) -> np.ndarray:
-    """Mask of ``points`` inside the region, with finite values, and on no guard."""
+    """Mask of ``points`` inside the region, with real values, and on no guard."""
     outputs, _, region = sampler.evaluate(points)
     ok = np.all(region > 0.5, axis=0)
     values = np.vstack([outputs, sampler.jac(points)])
-    ok &= np.all(np.isfinite(values), axis=0)
+    finite = np.all(np.isfinite(values), axis=0)
+    # A value past a double's range (exp(800)) is a value all the same: a claim wrong
+    # only there must be compared there. Such points are decided in many digits, whose
+    # exponents are unbounded; only where a value is none there either (a pole, a
+    # domain edge) is the point skipped.
+    beyond = np.flatnonzero(ok & ~finite)
+    ok &= finite
+    if len(beyond):
+        ok[beyond] = _valued(sampler, points[beyond])
     if not guards:
         return ok
     levels = compile_function(guards, sampler.symbols)(points)
@@ -229,6 +237,15 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
     if len(near):
         ok[near] = _clear(sampler, points[near], guards)
     return ok
+
+
+def _valued(sampler: Sampler, points: np.ndarray) -> np.ndarray:
+    """Whether the function and the derivative have real values at each point, in
+    ``DIGITS`` digits (for points where a double overflows)."""
+    exprs = [*sampler.outputs, *sampler.jacobian]
+    return np.array([all(v is not None for v in row)
+                     for row in values_at(exprs, sampler.symbols, points, DIGITS)],
+                    dtype=bool)
 
 
 def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:
