@@ -52,3 +52,20 @@ def test_wrong_claim_fails(body, expect):
 def test_right_claim_verifies(body, expect):
     outcome = check(D, body, [], {"wrt": "x", "expect": expect})
     assert outcome.status == "verified", outcome.message
+
+
+def test_boundaries_in_closed_form_cover_every_interval_at_any_magnitude():
+    outcome = check(D, "x**2", [], {"wrt": "x",
+                                    "expect": "where(x > 10**7, 2*abs(x), 2*x)"})
+    assert outcome.badge.startswith("claim verified numerically at")
+    assert "covering every interval between the boundaries of its pieces;" in outcome.badge
+
+
+def test_boundaries_isolated_in_a_window_say_which_window():
+    # sin(x) + x/10 = 1.162 has no closed form: it is isolated over [-1000, 1000] only,
+    # so the badge must not claim the intervals beyond
+    outcome = check(D, "x**2", [], {
+        "wrt": "x", "expect": "where(sin(x) + x/10 > 1.162, 2*abs(x), 2*x)"})
+    assert outcome.status == "verified", outcome.message
+    assert ("covering every interval between the boundaries of its pieces in "
+            "[-1000, 1000] (beyond it, at points only)") in outcome.badge

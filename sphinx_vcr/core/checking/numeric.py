@@ -170,6 +170,10 @@ class Probes:
     capped: bool = False
     #: coordinates: with more than one, the intervals are those along lines
     dimensions: int = 1
+    #: some boundaries were searched only where every coordinate is within this of 0
+    #: (isolated or periodic ones); None: all were found in closed form, at any
+    #: magnitude
+    window: float | None = None
 
 
 class Sampler:
