@@ -246,6 +246,15 @@ def _transpose_hint(a: Shape, b: Shape) -> str:
 
 
 def _matmul(left: Value, right: Value, scope: Scope) -> Value:
+    """``left @ right``, its numbers bounded like those of ``*`` and ``/`` (repeated
+    products square their digits as surely)."""
+    product = _unbounded_matmul(left, right, scope)
+    for entry in [product.data] if product.is_scalar else product.data:
+        _bounded(entry, scope.line)
+    return product
+
+
+def _unbounded_matmul(left: Value, right: Value, scope: Scope) -> Value:
     if left.is_scalar or right.is_scalar:
         raise scope.shape_error(_("@ is the matrix product and needs two arrays, but one "
                                   "side is a scalar; use * to multiply by a scalar, and "

@@ -14,6 +14,12 @@ Every answer is a *superset*: it may hold places where the guard does not change
 interval in two, but it never leaves out a zero, a pole or a domain edge in the window.
 So between consecutive answers every guard keeps its sign, and one point in each such
 interval sees every piece of a claim.
+
+Zeros found in closed form (a point, the roots of a polynomial) are given at any
+magnitude a double holds, inside the window or not: a piece beyond it (``x > 10**7``)
+is then probed too. Only isolation and periodic enumeration are bounded by the window;
+a line on which either ran says so (:attr:`Line.windowed`), and then only the window
+is known to be covered.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from .numeric import relational_sides
 MAX_ZEROS = 2048
 DIGITS = 40          # of the numbers that inverse functions give (zeros are doubles)
 EPS = sympy.Rational(1, 10**20)  # width of a polynomial's isolating intervals
+MAX_ROOT = 1e300     # closed-form zeros beyond this are left out (no probe fits past them)
 MAX_FOLDED = 6       # kinks in a sum written as one where() ...
 MAX_PIECES = 64      # ... and pieces of it
 KINKS = (sympy.Abs, sympy.Max, sympy.Min, sympy.sign, sympy.Heaviside, sympy.Piecewise)
@@ -57,6 +64,8 @@ class Line:
     budget: intervals.Budget
     #: zeros enumerated so far over all periods (periods within periods multiply)
     periodic: int = 0
+    #: some zeros were searched only in ``[lo, hi]`` (isolated, periodic, or too large)
+    windowed: bool = False
 
 
 def zeros(expr: sympy.Expr, line: Line) -> Zeros:
@@ -117,8 +126,16 @@ def _exact(value: object) -> sympy.Rational:
 
 
 def _point(value: sympy.Rational, line: Line) -> Zeros:
-    root = float(value)
-    return [(root, root)] if line.lo <= root <= line.hi else []
+    return _anywhere([(value, value)], line)
+
+
+def _anywhere(found: list[tuple[sympy.Rational, sympy.Rational]], line: Line) -> Zeros:
+    """Closed-form zeros (exact ends) at any magnitude: every one a double can be
+    placed beyond; leaving one out marks the line as searched in the window only."""
+    kept = [(float(a), float(b)) for a, b in found if a >= -MAX_ROOT and b <= MAX_ROOT]
+    if len(kept) < len(found):
+        line.windowed = True
+    return kept
 
 
 def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
@@ -130,17 +147,14 @@ def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
     if len(coefficients) == 2:
         return _point(-coefficients[1] / coefficients[0], line)
     exact = sympy.Poly(coefficients, line.t, domain="QQ")
-    found = []
     # Isolating intervals with rational ends, refined until each is tiny: exact
-    # arithmetic, so no zero of a tangent pair (a band of any width) is lost.
-    for (a, b), _ in exact.intervals(eps=EPS):
-        a, b = float(a), float(b)
-        if b >= line.lo and a <= line.hi:
-            found.append((a, b))
-    return found
+    # arithmetic, so no zero of a tangent pair (a band of any width) is lost; all of
+    # them, far outside the window too.
+    return _anywhere([(a, b) for (a, b), _ in exact.intervals(eps=EPS)], line)
 
 
 def _isolated(expr: sympy.Expr, line: Line) -> Zeros:
+    line.windowed = True
     try:
         return intervals.isolate(expr, line.t, line.lo, line.hi, line.budget)
     except intervals.Unsupported as err:
@@ -233,6 +247,7 @@ def _periodic(expr: sympy.Function, target: sympy.Rational, line: Line) -> Zeros
     """``sin``, ``cos``, ``tan``: one family of zeros per period of the argument, over
     the argument's range on the window (from its interval enclosure)."""
     inner = expr.args[0]
+    line.windowed = True
     try:
         span = intervals.enclosure(inner, line.t)(intervals.interval(line.lo, line.hi))
     except intervals.Unsupported:

@@ -34,7 +34,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from ..running.limits import soft_limit
+from ..running.limits import clock, remaining, soft_limit
 from . import certified
 from .numeric import Probes, guard_expressions
 
@@ -49,6 +49,9 @@ FINE_DIGITS = 150
 FINE_TOLERANCE = mpmath.mpf("1e-140")
 MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
 EXACT_SECONDS = 1.0               # of simplification per entry of a comparison
+EXACT_TOTAL_SECONDS = 3.0         # ... and for all its entries together, at most
+EXACT_SHARE = 0.3                 # ... and this share of the directive's time left: a
+                                  # true 3x3 identity must leave time for the points
 MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
                                   # this (a power of a sum) is left to the points
 PER_REGION = 2                    # probe points enclosed in each region of a difference
@@ -152,11 +155,13 @@ def exactly_zero(expr: sympy.Expr) -> bool | None:
 
 def simplified_verdict(expr: sympy.Expr) -> bool | None:
     """What SymPy's simplifications decide, where :func:`quick_verdict` could not."""
+    if sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
+        return None  # (a large rational function too: cancel can take seconds)
     if expr.is_rational_function():
         return sympy.cancel(expr) == 0
     # SymPy cannot decide piecewise expressions against each other (a where() claim
     # against a step function), and tries for seconds: leave them to the points.
-    if expr.has(*_PIECEWISE) or sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
+    if expr.has(*_PIECEWISE):
         return None
     for simplify in (sympy.cancel, _trig_and_exp, sympy.simplify):
         try:
@@ -276,10 +281,7 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # a budget: it can take seconds on a true identity, and what it has not settled
     # in time is left to the points, so a true claim never times out here.
     verdicts = {cell: quick_verdict(claim[cell] - actual[cell]) for cell in cells}
-    for cell in cells:
-        if verdicts[cell] is None:
-            with soft_limit(EXACT_SECONDS):
-                verdicts[cell] = simplified_verdict(claim[cell] - actual[cell])
+    _simplify(verdicts, claim, actual)
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
         i, j = wrong[0]
@@ -300,6 +302,22 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
             return Comparison(False, False, found, partial=True)
         return Comparison(True, False, coverage=coverage)
     return Comparison(True, False)
+
+
+def _simplify(verdicts: dict[Cell, bool | None], claim: sympy.Matrix,
+              actual: sympy.Matrix) -> None:
+    """Fill in the undecided ``verdicts`` by simplification, each entry within
+    ``EXACT_SECONDS`` and all of them within a total share of the time left; entries
+    left when it is spent stay undecided, for the points."""
+    deadline = clock() + min(EXACT_TOTAL_SECONDS, EXACT_SHARE * remaining())
+    for cell, verdict in verdicts.items():
+        left = deadline - clock()
+        if verdict is not None:
+            continue
+        if left <= 0:
+            return
+        with soft_limit(min(EXACT_SECONDS, left)):
+            verdicts[cell] = simplified_verdict(claim[cell] - actual[cell])
 
 
 def _differences(claim: sympy.Matrix, actual: sympy.Matrix

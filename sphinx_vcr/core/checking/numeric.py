@@ -170,6 +170,10 @@ class Probes:
     capped: bool = False
     #: coordinates: with more than one, the intervals are those along lines
     dimensions: int = 1
+    #: some boundaries were searched only where every coordinate is within this of 0
+    #: (isolated or periodic ones); None: all were found in closed form, at any
+    #: magnitude
+    window: float | None = None
 
 
 class Sampler:
@@ -193,6 +197,7 @@ class Sampler:
         self.sizes = (len(outputs), len(guards), len(regions))
         self.values = compile_function([*outputs, *guards, *regions], self.symbols)
         self.jac = compile_function(list(jacobian), self.symbols)
+        self.jacobian = list(jacobian)  # for points where a double overflows
         self.shape = jacobian.shape
         self.rng = np.random.default_rng(seed)
 

@@ -87,6 +87,7 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     candidates = np.vstack([_smallest_first(np.vstack(found)),
                             _smallest_first(np.vstack([np.empty((0, len(symbols))), *extra]))])
     coverage.points = candidates[comparable(sampler, candidates, guards)]
+    coverage.window = lines.window
     return coverage
 
 
@@ -118,8 +119,13 @@ class _Lines:
         self.symbols = list(symbols)
         self.rng = rng
         self.seen: set[tuple] = set()
-        self.known: dict[tuple, boundaries.Zeros | None] = {}  # None: not solved
+        #: zeros (None: not solved), and whether searched in the window only
+        self.known: dict[tuple, tuple[boundaries.Zeros | None, bool]] = {}
         self.budget = intervals.Budget(ISOLATION)
+        #: the half-width of the smallest window some zeros were searched in only
+        #: (isolated or periodic); None while every zero was found in closed form
+        self.window: float | None = None
+        self.windowed = False  # the zeros of the current line were
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
 
@@ -158,18 +164,27 @@ class _Lines:
                 half, centre = half / NARROWER, float(base[column])
                 if half < MIN_WINDOW:
                     return np.empty(0), np.empty(0)
+        if self.windowed:
+            self.window = min(self.window or half, half)
+        # Zeros known beyond the window (in closed form) widen it: each of their
+        # intervals gets its points, and so does the one past the last of them.
+        if zeros:
+            lo = min(lo, zeros[0][0] - max(1.0, abs(zeros[0][0])))
+            hi = max(hi, zeros[-1][1] + max(1.0, abs(zeros[-1][1])))
         return _between(zeros, lo, hi, self.rng)
 
     def _zeros(self, base: np.ndarray, column: int, on_line: list[int], lo: float,
                hi: float, coverage: Probes) -> boundaries.Zeros:
         """The zeros of the guards on the line in ``[lo, hi]``, merged."""
         found: boundaries.Zeros = []
+        self.windowed = False
         for k in on_line:
             others = sorted(self.columns[k] - {column})
             key = (k, column, tuple(base[others]), lo, hi)
             if key not in self.known:
                 self.known[key] = self._solve(k, base, column, lo, hi)
-            zeros = self.known[key]
+            zeros, windowed = self.known[key]
+            self.windowed |= windowed
             if zeros is None:
                 text = str(self.guards[k])
                 if text not in coverage.unsolved:
@@ -179,16 +194,17 @@ class _Lines:
         return intervals.merge(found)
 
     def _solve(self, k: int, base: np.ndarray, column: int, lo: float, hi: float
-               ) -> boundaries.Zeros | None:
-        """Guard ``k`` on the line, the other coordinates exactly as in ``base``."""
+               ) -> tuple[boundaries.Zeros | None, bool]:
+        """Guard ``k`` on the line, the other coordinates exactly as in ``base``; and
+        whether its zeros were searched in the window only."""
         t = self.symbols[column]
         fixed = {self.symbols[c]: sympy.Rational(float(base[c]))
                  for c in self.columns[k] - {column}}
         line = boundaries.Line(t, lo, hi, self.budget)
         try:
-            return boundaries.zeros(self.guards[k].xreplace(fixed), line)
+            return boundaries.zeros(self.guards[k].xreplace(fixed), line), line.windowed
         except boundaries.Unsolved:
-            return None
+            return None, line.windowed
 
 
 def _on_line(base: np.ndarray, column: int, values: np.ndarray) -> np.ndarray:
@@ -215,11 +231,19 @@ def _between(zeros: boundaries.Zeros, lo: float, hi: float, rng: np.random.Gener
 
 def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
                ) -> np.ndarray:
-    """Mask of ``points`` inside the region, with finite values, and on no guard."""
+    """Mask of ``points`` inside the region, with real values, and on no guard."""
     outputs, _, region = sampler.evaluate(points)
     ok = np.all(region > 0.5, axis=0)
     values = np.vstack([outputs, sampler.jac(points)])
-    ok &= np.all(np.isfinite(values), axis=0)
+    finite = np.all(np.isfinite(values), axis=0)
+    # A value past a double's range (exp(800)) is a value all the same: a claim wrong
+    # only there must be compared there. Such points are decided in many digits, whose
+    # exponents are unbounded; only where a value is none there either (a pole, a
+    # domain edge) is the point skipped.
+    beyond = np.flatnonzero(ok & ~finite)
+    ok &= finite
+    if len(beyond):
+        ok[beyond] = _valued(sampler, points[beyond])
     if not guards:
         return ok
     levels = compile_function(guards, sampler.symbols)(points)
@@ -229,6 +253,15 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
     if len(near):
         ok[near] = _clear(sampler, points[near], guards)
     return ok
+
+
+def _valued(sampler: Sampler, points: np.ndarray) -> np.ndarray:
+    """Whether the function and the derivative have real values at each point, in
+    ``DIGITS`` digits (for points where a double overflows)."""
+    exprs = [*sampler.outputs, *sampler.jacobian]
+    return np.array([all(v is not None for v in row)
+                     for row in values_at(exprs, sampler.symbols, points, DIGITS)],
+                    dtype=bool)
 
 
 def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:

@@ -226,6 +226,18 @@ def _how(problem: Problem, runs: list[Run], exact: bool) -> str:
         return _("claim verified numerically at {count} points; not every interval "
                  "between the boundaries of its pieces was checked (too many: capped)"
                  ).format(count=count)
+    windows = [p.window for p in probes if p.window is not None]
+    if any(p.cells for p in probes) and windows:
+        # some boundaries were searched in a window only: say which, claim no more
+        if all(p.dimensions == 1 for p in probes):
+            return _("claim verified numerically at {count} points, covering every "
+                     "interval between the boundaries of its pieces in [-{window:g}, "
+                     "{window:g}] (beyond it, at points only)").format(
+                count=count, window=min(windows))
+        return _("claim verified numerically at {count} points, covering every interval "
+                 "between the boundaries of its pieces along the coordinate lines through "
+                 "the sample points, in [-{window:g}, {window:g}] in each coordinate "
+                 "(beyond it, at points only)").format(count=count, window=min(windows))
     if any(p.cells for p in probes) and all(p.dimensions == 1 for p in probes):
         return _("claim verified numerically at {count} points, covering every interval "
                  "between the boundaries of its pieces").format(count=count)

@@ -159,6 +159,12 @@ def time_limit(seconds: float) -> Iterator[None]:
             _hand_back()
 
 
+def remaining() -> float:
+    """Seconds left before the nearest enclosing :func:`time_limit` runs out (inf if
+    none)."""
+    return min(_deadlines) - clock() if _deadlines else math.inf
+
+
 @contextmanager
 def soft_limit(seconds: float) -> Iterator[list[bool]]:
     """Like :func:`time_limit`, but running out ends the block quietly.

@@ -12,7 +12,7 @@ import sympy
 
 from ..calculus import shapes
 from ..calculus.derivatives import chain, derivative, derivative_shape, entries, in_layout
-from ..calculus.evaluate import Value
+from ..calculus.evaluate import MAX_RESULT_DIGITS, Value
 from ..calculus.instance import Instance, claim_value, instantiate
 from ..checking.compare import compare, resolve_steps
 from ..checking.numeric import Sampler
@@ -65,10 +65,20 @@ def _compute(kind: str, argument: str, content: list[str], options: dict[str, st
                                          "to process"))
     except MemoryError:
         raise
+    except ValueError as err:
+        if "integer string conversion" not in str(err):
+            return _internal(err)
+        # Python's limit on printing long integers: a number too long, wherever made
+        return Outcome(ERROR, "limit", _("a number in this expression has more than "
+                                         "{limit} digits").format(limit=MAX_RESULT_DIGITS))
     except Exception as err:  # a bug of ours must not become a traceback in a build
-        return Outcome(ERROR, "internal", _(
-            "internal error ({error}: {detail}); please report it with this directive")
-            .format(error=type(err).__name__, detail=err))
+        return _internal(err)
+
+
+def _internal(err: Exception) -> Outcome:
+    return Outcome(ERROR, "internal", _(
+        "internal error ({error}: {detail}); please report it with this directive")
+        .format(error=type(err).__name__, detail=err))
 
 
 def _seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:
