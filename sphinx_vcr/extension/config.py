@@ -81,10 +81,12 @@ _CHECKS = {
                  N_("a number from 0 to 1 (exclusive)")),
     "vcr_atol": (lambda v: isinstance(v, int | float) and v >= 0,
                  N_("a number of at least 0")),
-    "vcr_timeout": (lambda v: isinstance(v, int | float) and v > 0,
-                    N_("a number of seconds above 0")),
-    "vcr_memory": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 50,
-                   N_("a whole number of megabytes, at least 50")),
+    # Bounded above as well: an infinite limit would overflow the kernel's own numbers.
+    "vcr_timeout": (lambda v: isinstance(v, int | float) and 0 < v <= 1e6,
+                    N_("a number of seconds above 0, at most 1000000")),
+    "vcr_memory": (lambda v: isinstance(v, int) and not isinstance(v, bool)
+                   and 50 <= v <= 1 << 30,
+                   N_("a whole number of megabytes, at least 50 and at most 1073741824")),
 }
 
 

@@ -339,3 +339,42 @@ def test_a_killed_worker_is_paid_for_once_per_process_and_never_stored(tmp_path,
     monkeypatch.setattr(worker, "compute", refuse)
     assert check(*squarings(11), Settings(timeout=1), cache=cache) == first  # memoised
     assert not list(tmp_path.rglob("*.json"))  # but not stored
+
+
+def test_a_stuck_worker_is_killed_but_a_slow_one_is_not(monkeypatch, cold):
+    # The clock kills only a worker whose CPU time stops growing (stopped, blocked); a
+    # worker starved by a busy machine still gets some, and is left to finish.
+    monkeypatch.setattr(worker, "MIN_STALL", 1.0)
+    monkeypatch.setattr(worker, "STALL", 0.1)
+    check(*squarings(1))
+    live = the_worker()
+    slow = ("derivative", " * ".join(f"(x + {k})**200" for k in range(1, 6)), [],
+            {"wrt": "x", "expect": "1"})
+    threading.Timer(0.3, os.kill, (live.pid, signal.SIGSTOP)).start()
+    started = time.monotonic()
+    outcome = check(*slow, Settings(timeout=30))
+    assert outcome.subtype in ("timeout", "limit")
+    assert time.monotonic() - started < 10  # not 10 x 30 s on the clock
+    # Throttled to a sliver of a core (stopped and resumed), a job keeps its worker.
+    check(*squarings(1))
+    live = the_worker()
+    throttle = threading.Event()
+
+    def stutter() -> None:
+        while not throttle.is_set():
+            os.kill(live.pid, signal.SIGSTOP)
+            time.sleep(0.6)
+            os.kill(live.pid, signal.SIGCONT)
+            time.sleep(0.05)
+
+    threading.Thread(target=stutter, daemon=True).start()
+    try:
+        assert check(*squarings(4), Settings(timeout=30)).status == VERIFIED
+    finally:
+        throttle.set()
+        os.kill(live.pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("settings", [Settings(timeout=1e300), Settings(memory=10**13)])
+def test_limits_beyond_the_kernels_numbers_are_no_limits(settings, cold):
+    assert check(*squarings(1), settings).status == VERIFIED

@@ -131,6 +131,16 @@ def test_an_invalid_memory_bound_is_replaced_by_the_default(app):
     assert app.config.vcr_memory == 500
 
 
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True,
+                    confoverrides={"vcr_timeout": float("inf"), "vcr_memory": 10**13})
+def test_limits_too_large_to_be_limits_are_replaced_by_the_defaults(app):
+    app.build()
+    warnings = app.warning.getvalue()
+    assert "invalid vcr_timeout = inf" in warnings and "invalid vcr_memory" in warnings
+    assert (app.config.vcr_timeout, app.config.vcr_memory) == (10.0, 500)
+    assert app.statuscode == 0
+
+
 def test_the_build_process_never_imports_sympy(rootdir, tmp_path):
     """SymPy and NumPy are imported by the worker that computes (half a second, and a
     worker forked from a process holding them copies their pages as it touches them)."""

@@ -57,8 +57,18 @@ except ImportError:  # Windows
 
 #: A worker is killed once its job has used this many times its budget of CPU time.
 HARD = 1.5
-#: ... or this many times its budget of wall-clock time: a worker stuck without running.
+#: ... or, where its CPU time cannot be read (or while it imports), this many times its
+#: budget of wall-clock time.
 WALL = 10.0
+#: A worker whose CPU time has not grown at all for this many times its budget of
+#: wall-clock time (at least :data:`MIN_STALL` seconds) is stuck (stopped, or blocked),
+#: not slow: a worker starved by a busy machine still gets some time, and is left to
+#: finish, so that load never fails a true claim.
+STALL = 5.0
+MIN_STALL = 10.0
+#: Limits beyond these are no limits (and would overflow the kernel's own numbers).
+MAX_SECONDS = 1e6
+MAX_MEGABYTES = 1 << 30
 #: Seconds between two looks at a busy worker (a finished job is seen at once).
 POLL = 0.05
 #: Outcomes that depend on the machine, not only on the text: never stored on disk.
@@ -135,7 +145,9 @@ class Worker:
         #: Whether the worker has imported the computation (its first job does it,
         #: outside the budget, and says so when done).
         self.ready = False
-        self.started = 0.0
+        self.started = self.progressed = 0.0
+        #: The CPU time last read, and when it last grew (a stuck worker's never does).
+        self.seen = -1.0
         self.budget = 0.0
         _live.append(self)
         _reap_at_exit()
@@ -148,8 +160,9 @@ class Worker:
 
     def submit(self, job: Job) -> None:
         self.conn.send(job)
-        self.budget = job[4].timeout
-        self.started = time.monotonic()
+        self.budget = min(job[4].timeout, MAX_SECONDS)
+        self.started = self.progressed = time.monotonic()
+        self.seen = -1.0
 
     def receive(self, memory: int) -> Result | None:
         """The result of the job sent (None if the worker only said it is ready); if
@@ -167,10 +180,14 @@ class Worker:
 
     def overrun(self) -> bool:
         """Whether the job has used up its hard limit (and the worker must be killed)."""
-        if time.monotonic() - self.started >= WALL * self.budget:
-            return True
+        now = time.monotonic()
         used = _cpu_time(self.pid) if self.ready else None
-        return used is not None and used - self.cpu >= HARD * self.budget
+        if used is None:  # no CPU time to go by: the clock is all there is
+            return now - self.started >= WALL * self.budget
+        if used > self.seen:
+            self.seen, self.progressed = used, now
+        stall = max(STALL * self.budget, MIN_STALL)
+        return used - self.cpu >= HARD * self.budget or now - self.progressed >= stall
 
     def kill(self) -> int:
         """End the worker at once; its wait status."""
@@ -431,11 +448,11 @@ def _bound(megabytes: int, seconds: float) -> Callable[[], None]:
     if resource is None:
         return lambda: None
     saved = []
-    if _MEMORY is not None and megabytes > 0:
+    if _MEMORY is not None and 0 < megabytes < MAX_MEGABYTES:
         used = _data_size()
         if used is not None:
-            saved.append((_MEMORY, _tighten(_MEMORY, used + (megabytes << 20))))
-    cpu = math.ceil(time.process_time() + HARD * seconds)
+            saved.append((_MEMORY, _tighten(_MEMORY, used + (int(megabytes) << 20))))
+    cpu = math.ceil(time.process_time() + HARD * min(seconds, MAX_SECONDS))
     saved.append((resource.RLIMIT_CPU, _tighten(resource.RLIMIT_CPU, cpu)))
 
     def restore() -> None:
