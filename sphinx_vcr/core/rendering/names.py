@@ -106,8 +106,9 @@ class _Item:
         return prefix + joiner.join(map(str, index)) + "}"
 
 
-#: A name written with several letters (or a letter and a digit) side by side.
-_MULTI_LETTER = re.compile(r"\\math(?:it|bf)\{[^{}]{2,}\}")
+#: A name written with two letters or more in one piece (a letter and a digit, x2, need
+#: no dot: a number on the right of a product is dotted anyway).
+_MULTI_LETTER = re.compile(r"\\math(?:it|bf)\{(?:[^{}]*[A-Za-z]){2}")
 
 
 def _uses(latex: list[str], command: str) -> bool:
