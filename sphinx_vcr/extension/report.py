@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -177,14 +178,14 @@ def _target(outdir: Path, option: str, name: str, confdir: Path) -> Path | None:
     try:
         # A NUL byte is no path on any system; resolving it raises ValueError.
         if Path(name).is_absolute():
-            Path(name).parent.resolve()
+            Path(name).resolve()
             return Path(name)
         target = outdir / name
         inside = target.resolve().is_relative_to(outdir.resolve())
     except (ValueError, OSError, RuntimeError) as err:
         logger.warning("sphinx-vcr: " + _("not writing the report %s = %r: it is not a "
                                           "valid path (%s)"), option, name, err,
-                       type="vcr", subtype="config", location=str(confdir / "conf.py"))
+                       type="vcr", subtype="config", location=_conf(confdir, option))
         return None
     if inside:
         return target
@@ -192,6 +193,23 @@ def _target(outdir: Path, option: str, name: str, confdir: Path) -> Path | None:
                                       "output directory %s; give an absolute path to "
                                       "write a report outside it"), option, name, outdir,
                    type="vcr", subtype="report")
+    return None
+
+
+def _conf(confdir: Path, option: str) -> nodes.Node | None:
+    """Where a warning about ``option`` points: the line of conf.py that sets it (a
+    Sphinx location given as a string is a document's name, not a file), or None if
+    conf.py does not set it (``-D``)."""
+    path = confdir / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf8").splitlines()
+    except (OSError, UnicodeError):
+        return None
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"\s*{option}\s*=", line):
+            node = nodes.Element()
+            node.source, node.line = str(path), number
+            return node
     return None
 
 
