@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -63,8 +64,8 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
     for document, cases in by_document.items():
         suite = ET.SubElement(suites, "testsuite", name=document,
                               time=_seconds(sum(row["seconds"] for row in cases)))
-        for row in cases:
-            _testcase(suite, row)
+        for row, name in zip(cases, _case_names(document, cases)):
+            _testcase(suite, row, name)
         counts = Counter(row["status"] for row in cases)
         suite.attrib.update(tests=str(len(cases)), failures=str(counts[FAILED]),
                             errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
@@ -76,12 +77,37 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _testcase(suite: ET.Element, row: dict[str, Any]) -> None:
-    # Named by the directive's own line, which does not move when a failure is fixed
-    # (the problem's line does), so CI systems see the same test fail and then pass;
-    # its line attribute is that line too (the problem's is in the failure's text).
-    case = ET.SubElement(suite, "testcase",
-                         name=f"{row['directive']} at line {row['directive_line']}",
+def _case_names(document: str, cases: list[dict[str, Any]]) -> list[str]:
+    """A distinct name for each test case of a document.
+
+    Named by the directive's own line, which does not move when a failure is fixed (the
+    problem's line does), so CI systems see the same test fail and then pass. A directive
+    of an included file is named by that file too (its line 12 is not the page's line
+    12), and one file included twice numbers its repeats: CI systems merge test cases
+    of one name, so a failure could hide behind a pass.
+    """
+    names = []
+    seen: Counter[str] = Counter()
+    for row in cases:
+        name = f"{row['directive']} at line {row['directive_line']}"
+        if not _own_source(document, row["source"]):
+            name += f" of {row['source']}"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def _own_source(document: str, source: str) -> bool:
+    """Whether ``source`` is the document's own file (``guide/index.rst`` of
+    ``guide/index``) rather than one it includes."""
+    stem = Path(source).with_suffix("").as_posix()
+    return stem == document or stem.endswith("/" + document)
+
+
+def _testcase(suite: ET.Element, row: dict[str, Any], name: str) -> None:
+    # Its line attribute is the directive's line too (the problem's is in the failure's
+    # text).
+    case = ET.SubElement(suite, "testcase", name=name,
                          classname=row["document"].replace("/", "."),
                          time=_seconds(row["seconds"]), file=_xml(row["source"]),
                          line=str(row["directive_line"]))
@@ -131,7 +157,7 @@ def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
     rows = outcomes(list(get_domain(app.env).all_records()))
     for option, render in wanted:
         name = app.config[option]
-        target = _target(Path(app.outdir), option, name) if name else None
+        target = _target(Path(app.outdir), option, name, Path(app.confdir)) if name else None
         if target is None:
             continue
         try:
@@ -145,18 +171,45 @@ def _write_reports(app: Sphinx, exception: BaseException | None) -> None:
         logger.info("sphinx-vcr: " + _("wrote %s"), target)
 
 
-def _target(outdir: Path, option: str, name: str) -> Path | None:
+def _target(outdir: Path, option: str, name: str, confdir: Path) -> Path | None:
     """Where the report ``name`` (the value of ``option``) goes, or None (with a
-    warning) if it is a relative path that leaves the output directory."""
-    if Path(name).is_absolute():
-        return Path(name)
-    target = outdir / name
-    if target.resolve().is_relative_to(outdir.resolve()):
+    warning) if it is not a path at all, or a relative path that leaves the output
+    directory."""
+    try:
+        # A NUL byte is no path on any system; resolving it raises ValueError.
+        if Path(name).is_absolute():
+            Path(name).resolve()
+            return Path(name)
+        target = outdir / name
+        inside = target.resolve().is_relative_to(outdir.resolve())
+    except (ValueError, OSError, RuntimeError) as err:
+        logger.warning("sphinx-vcr: " + _("not writing the report %s = %r: it is not a "
+                                          "valid path (%s)"), option, name, err,
+                       type="vcr", subtype="config", location=_conf(confdir, option))
+        return None
+    if inside:
         return target
     logger.warning("sphinx-vcr: " + _("not writing the report %s = %r: it leaves the "
                                       "output directory %s; give an absolute path to "
                                       "write a report outside it"), option, name, outdir,
                    type="vcr", subtype="report")
+    return None
+
+
+def _conf(confdir: Path, option: str) -> nodes.Node | None:
+    """Where a warning about ``option`` points: the line of conf.py that sets it (a
+    Sphinx location given as a string is a document's name, not a file), or None if
+    conf.py does not set it (``-D``)."""
+    path = confdir / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf8").splitlines()
+    except (OSError, UnicodeError):
+        return None
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"\s*{option}\s*=", line):
+            node = nodes.Element()
+            node.source, node.line = str(path), number
+            return node
     return None
 
 

@@ -86,8 +86,13 @@ def build_problem(kind: str, argument: str, content: list[str],
                          option="expect")
     with about("expect"):
         claim = parse_expression(expect) if expect else None
+    # An empty :where: is a slip (a region left out), as an empty :expect: is: never
+    # silently "no region".
+    if where is not None and not where.strip():
+        raise ParseError(_(":where: is empty; give the region, or leave the option out"),
+                         option="where")
     with about("where"):
-        conditions = parse_conditions(where) if where and where.strip() else ()
+        conditions = parse_conditions(where) if where else ()
     problem = Problem(
         kind=kind, definitions=definitions, wrt=wrt, params=params, expect=claim,
         where=conditions, layout=layout, mistake="mistake" in options,

@@ -56,6 +56,13 @@ def split_name(text: str) -> tuple[str, str | None]:
 # Operator precedence, loosest first, for parentheses.
 _PREC = {"cmp": 0, "+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "neg": 3, "**": 4, "atom": 5}
 
+def _mixed(op: str, operand: Expr) -> bool:
+    """Whether ``operand`` is a product of the other kind than ``op`` (``*`` or ``/``
+    against ``@``)."""
+    return op in "*/@" and isinstance(operand, Binary) and operand.op in "*/@" \
+        and (operand.op == "@") != (op == "@")
+
+
 _FUNCTIONS = {
     "exp": r"\exp", "log": r"\log", "ln": r"\ln", "sin": r"\sin", "cos": r"\cos",
     "tan": r"\tan", "tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU}",
@@ -182,23 +189,39 @@ class Printer:
         if op == "/" and not arrays:
             return rf"\frac{{{self(left)}}}{{{self(right)}}}", _PREC["*"]
         if op == "**":
-            return f"{self.wrap(left, prec + 1)}^{{{self(right)}}}", prec
+            return self.power(left, right), prec
+        dotted = self.names is not None and self.names.dotted
+        # "*" and "@" share a precedence, but A ⊙ A x hides which comes first: a product
+        # of one kind inside one of the other is bracketed.
+        first = self.wrap(left, prec + 1 if _mixed(op, left) else prec)
         if op == "@":
             vectors = all(self.styles.get(n.id) == "vector" for n in (left, right)
                           if isinstance(n, Name)) and isinstance(left, Name) \
                 and isinstance(right, Name)
-            joiner = r" \cdot " if vectors else " "
-            return self.wrap(left, prec) + joiner + self.wrap(right, prec + 1), prec
+            joiner = r" \cdot " if vectors or dotted else " "
+            return first + joiner + self.wrap(right, prec + 1), prec
         symbol = {"+": " + ", "-": " - ", "*": r" \odot " if arrays else " ",
                   "/": r" \oslash "}[op]
-        first = self.wrap(left, prec)
         # a signed right operand is bracketed: "x (-y)", "a - (-b)"
         second = self.wrap(right, _PREC["neg"] + 1 if isinstance(right, Unary) else prec + 1)
         # Side by side, "2" and "3^{2}" would read as 23^2: a number on the right of a
-        # product (or a sign) needs a visible dot.
-        if symbol == " " and (second[:1].isdigit() or second[:1] in "-+"):
+        # product (or a sign) needs a visible dot; so does any product in a directive
+        # with a name of several letters (x y beside xy).
+        if symbol == " " and (dotted or second[:1].isdigit() or second[:1] in "-+"):
             symbol = r" \cdot "
         return first + symbol + second, prec
+
+    def power(self, base: Expr, exponent: Expr) -> str:
+        """``x^{2}``; an array's power is element-wise, ``A^{\\circ 2}`` (A² would read
+        as A A), and a power by a name written T is ``\\operatorname{pow}`` (x^{T}
+        would read as a transpose)."""
+        text = self.wrap(base, _PREC["**"] + 1)
+        power = self(exponent)
+        if self.is_array(base):
+            return f"{text}^{{\\circ {power}}}"
+        if isinstance(exponent, Name) and power in ("T", r"\top"):
+            return rf"\operatorname{{pow}}\left({self(base)}, {power}\right)"
+        return f"{text}^{{{power}}}"
 
     def array(self, node: ArrayLit) -> str:
         if all(isinstance(i, ArrayLit) for i in node.items):
@@ -240,7 +263,8 @@ def sympy_latex(expr: sympy.Basic, names: Names | None = None) -> str:
     """
     if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
         expr = expr[0, 0]
-    settings = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None}
+    dotted = names is not None and names.dotted
+    settings = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": "dot" if dotted else None}
     if names is None:
         tex = sympy.latex(expr, **settings)
     else:
@@ -268,6 +292,13 @@ class _ResultPrinter(LatexPrinter):
         if expr is sympy.E and not self.vcr_names.plain_e:
             return r"\exp\left(1\right)"
         return super()._print(expr, **kwargs)
+
+    def _print_Pow(self, expr: sympy.Pow) -> str:
+        # x^{T} would read as a transpose: as the printer of the directive writes it
+        base, power = expr.args
+        if isinstance(power, sympy.Symbol) and self.vcr_names.symbol(power) == "T":
+            return rf"\operatorname{{pow}}\left({self._print(base)}, T\right)"
+        return super()._print_Pow(expr)
 
     def _print_Heaviside(self, expr: sympy.Basic, exp: str | None = None) -> str:
         if self.vcr_names.plain_theta:

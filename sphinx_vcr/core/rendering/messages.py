@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import mpmath
 import sympy
+from sympy.printing.str import StrPrinter
 
 from ..checking.compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
 from ..checking.numeric import Sample, format_point
@@ -48,7 +49,8 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
         detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
                    "{actual} -> {value}")
     detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                           claim=difference.claim, claimed=shown[0], actual=actual,
+                           claim=expression_text(difference.claim), claimed=shown[0],
+                           actual=expression_text(actual),
                            value=shown[1])
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
@@ -62,6 +64,23 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
     if hint:
         message = _("{message} ({hint})").format(message=message, hint=hint)
     return message
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy's text, but constants written as the language writes them, not as names:
+    SymPy writes Euler's number E, a user's symbol E as E too."""
+
+    def _print_Exp1(self, expr: sympy.Basic) -> str:
+        return "exp(1)"
+
+    def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
+        return "sqrt(-1)"
+
+
+def expression_text(expr: sympy.Basic) -> str:
+    """A SymPy expression as a message prints it: distinct constants and names distinct
+    (``exp(1)`` for Euler's number beside a name ``E``)."""
+    return _TextPrinter().doprint(expr)
 
 
 def _number(value: mpmath.mpc) -> str:

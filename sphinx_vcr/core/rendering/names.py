@@ -41,9 +41,14 @@ if TYPE_CHECKING:
 
 #: The other forms of a name, earliest first: a clash moves the names whose next form
 #: comes earliest here (it undoes the step of the usual form that lost the most).
-MOVES = ("keep_case", "spelled", "inline")
-#: What follows an array's prefix (``w_{``) in the LaTeX of one of its entries.
-_INDEX = re.compile(r"[1-9]\d*(?:,[1-9]\d*)?")
+MOVES = ("keep_case", "spelled", "inline", "underscored")
+#: The flag of :func:`.latex.name` that each move sets: "underscored" writes any name
+#: with an underscore as spelled (``w_n`` as w\_n beside a vector w, whose entries
+#: w_1, w_2 make w_n read as its n-th entry), the last resort, as it is the least natural.
+_FLAG = {"keep_case": "keep_case", "spelled": "spelled", "inline": "inline",
+         "underscored": "spelled"}
+#: Any subscript (letters too: w_{n} beside a vector w reads as its n-th entry).
+_SUBSCRIPT = re.compile(r"[^{}]+")
 #: Fixed LaTeX that no name may take: the language's constant pi.
 _RESERVED = {r"\pi": "pi"}
 
@@ -56,9 +61,13 @@ class _Item:
         self.style = style
         self.applied: list[str] = []
 
+    def flags(self, *skip: str) -> dict[str, bool]:
+        """The flags of :func:`.latex.name` that the moves made so far set."""
+        return {_FLAG[m]: True for m in self.applied if m not in skip}
+
     @property
     def latex(self) -> str:
-        return name(self.text, self.style, **{m: True for m in self.applied})
+        return name(self.text, self.style, **self.flags())
 
     @property
     def array(self) -> bool:
@@ -71,13 +80,21 @@ class _Item:
             "keep_case": self.style == "matrix" and stem not in GREEK and stem[:1].islower(),
             "spelled": "_" in self.text and "" in self.text.split("_")[1:],
             "inline": "_" not in self.text and sub is not None,
+            "underscored": "_" in self.text and "spelled" not in self.applied,
         }
         return [m for m in MOVES if open_[m] and m not in self.applied]
 
     def entry_prefix(self) -> str:
-        """The LaTeX that each entry of this array starts with: ``w_{`` or ``x_{1,``."""
-        flags = {m: True for m in self.applied if m != "keep_case"}
-        body, sub = name_parts(self.text, "scalar", **flags)
+        """The LaTeX that each entry of this array starts with: ``w_{`` or ``x_{1,``.
+
+        The entries of a matrix shown upper-case are upper-case too (``A_{12}`` of a
+        matrix ``a`` shown as bold A), so that a scalar ``A_12`` reads as the entry it
+        looks like, and clashes with it, rather than passing for one."""
+        text = self.text
+        stem = split_name(text)[0]
+        if self.style == "matrix" and "keep_case" not in self.applied and stem not in GREEK:
+            text = text[0].upper() + text[1:]
+        body, sub = name_parts(text, "scalar", **self.flags("keep_case"))
         return body + "_{" + (sub + "," if sub else "")
 
     def entry(self, index: tuple[int, ...], width: int) -> str:
@@ -87,6 +104,17 @@ class _Item:
         # a subscript of the array's own before it (x_{1,12} would read as (1, 12)).
         joiner = "" if width < 10 and prefix.endswith("_{") else ","
         return prefix + joiner.join(map(str, index)) + "}"
+
+
+#: A name written with two letters or more in one piece (a letter and a digit, x2, need
+#: no dot: a number on the right of a product is dotted anyway).
+_MULTI_LETTER = re.compile(r"\\math(?:it|bf)\{(?:[^{}]*[A-Za-z]){2}")
+
+
+def _uses(latex: list[str], command: str) -> bool:
+    """Whether any of ``latex`` holds ``command`` (``\\theta``, not ``\\thetax``)."""
+    pattern = re.compile(re.escape(command) + "(?![A-Za-z])")
+    return any(pattern.search(t) for t in latex)
 
 
 class Names:
@@ -100,10 +128,15 @@ class Names:
         written = {item.latex for item in items.values()}
         starts = [*written, *symbols.values()]
         #: The LaTeX of the functions and constants that a name could look like.
-        self.sigmoid = r"\operatorname{sigmoid}" if r"\sigma" in written else r"\sigma"
+        # Any form of a name counts: a vector theta (bold) and its entries theta_1 beside
+        # a step function theta(x) read as one theta too.
+        self.sigmoid = r"\operatorname{sigmoid}" if _uses(starts, r"\sigma") else r"\sigma"
         self.identity = r"\mathrm{I}" if any(t.startswith("I_{") for t in starts) else "I"
         self.plain_e = "e" not in written
-        self.plain_theta = r"\theta" not in written
+        self.plain_theta = not _uses(starts, r"\theta")
+        #: Whether a product is written with a dot: where some name has several letters
+        #: (xy, or a matrix ab as bold Ab), "x y" or "A b" would read as that name.
+        self.dotted = any(_MULTI_LETTER.search(t) for t in starts)
 
     def __call__(self, text: str) -> str:
         """The LaTeX of a name (a component ``g1`` as the entry it is)."""
@@ -244,8 +277,9 @@ def _first_clash(items: dict[str, _Item], arrays: dict[str, _Array]
 
 
 def _entry_moves(parent: _Item) -> list[str]:
-    """The moves that change how an array's entries are written (not its case)."""
-    return [m for m in parent.moves() if m != "keep_case"]
+    """The moves that change how an array's entries are written (its case too, as its
+    entries follow the case the array is shown in)."""
+    return parent.moves()
 
 
 def _entry_clash(items: dict[str, _Item]) -> tuple[str, list[_Party]] | None:
@@ -258,12 +292,14 @@ def _entry_clash(items: dict[str, _Item]) -> tuple[str, list[_Party]] | None:
         for cut in range(len(latex)):
             parent = prefixes.get(latex[:cut])
             index = latex[cut:-1]
-            if parent is not None and latex.endswith("}") and _INDEX.fullmatch(index):
-                # X_{12} of a matrix X is its entry (1, 2)
-                pair = parent.style == "matrix" and len(index) == 2
-                numbers = tuple(int(i) for i in (index if pair else index.split(",")))
-                return latex, [(item, item.moves(), repr(text)),
-                               (parent, _entry_moves(parent), _entry_text(parent, numbers))]
+            if parent is None or not latex.endswith("}") or not _SUBSCRIPT.fullmatch(index):
+                continue
+            # X_{12} of a matrix X is its entry (1, 2); w_{n}, X_{ij} read as entries too
+            pair = parent.style == "matrix" and "," not in index and len(index) == 2
+            parts = tuple(index) if pair else tuple(index.split(","))
+            shown = tuple(int(p) if p.isdigit() else p for p in parts)
+            return latex, [(item, item.moves(), repr(text)),
+                           (parent, _entry_moves(parent), _entry_text(parent, shown))]
     return None
 
 
@@ -284,7 +320,7 @@ def _entries_clash(items: dict[str, _Item], arrays: dict[str, _Array]
     return None
 
 
-def _entry_text(parent: _Item, index: tuple[int, ...]) -> str:
+def _entry_text(parent: _Item, index: tuple[int | str, ...]) -> str:
     """``entry 2 of 'w'`` or ``entry (1, 2) of 'X'``, as a message names an entry."""
     shown = str(index[0]) if len(index) == 1 else "(" + ", ".join(map(str, index)) + ")"
     return _("entry {index} of {name!r}").format(index=shown, name=parent.text)
