@@ -123,6 +123,10 @@ def _hand_back() -> None:
         signal.setitimer(TIMER, max(remaining - spent, 1e-6), interval)
 
 
+#: Eleven days: longer limits are taken as this one.
+MAX_SECONDS = 1e6
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`VcrTimeout` in the block after ``seconds`` of CPU time.
@@ -136,6 +140,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     if not (seconds and seconds > 0 and usable()):
         yield
         return
+    # Beyond this a limit is no limit, and the timer's own numbers would overflow.
+    seconds = min(seconds, MAX_SECONDS)
     outermost = not _deadlines
     if outermost:
         _take_over()

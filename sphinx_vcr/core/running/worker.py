@@ -67,7 +67,7 @@ WALL = 10.0
 STALL = 5.0
 MIN_STALL = 10.0
 #: Limits beyond these are no limits (and would overflow the kernel's own numbers).
-MAX_SECONDS = 1e6
+MAX_SECONDS = limits.MAX_SECONDS
 MAX_MEGABYTES = 1 << 30
 #: Seconds between two looks at a busy worker (a finished job is seen at once).
 POLL = 0.05
