@@ -23,6 +23,12 @@ WRONG = [
     ("sin(10**9*x)", {"expect": "10**9*cos(10**9*x) + 1"}),
     # abs of an argument SymPy cannot prove real
     ("abs(sqrt(x) - 1)", {"where": "x > 1", "expect": "-1/(2*sqrt(x))"}),
+    # wrong only for |x| below 1e-150, next to a kink: a guard that small is not zero
+    ("sqrt(x**2 + 10**-300)", {"expect": "x/abs(x)"}),
+    ("sqrt(x**2 + exp(-600))", {"expect": "where(x > 0, 1, -1)"}),
+    ("abs(x)", {"expect": "x/sqrt(x**2 + 10**-300)"}),
+    # wrong only near |x| = 1e-20, with no kink at all
+    ("x*tanh(10**20*x)", {"expect": "tanh(10**20*x)"}),
 ]
 
 RIGHT = [
@@ -39,6 +45,10 @@ RIGHT = [
     ("abs(sqrt(x) - 1)", {"where": "x > 1", "expect": "1/(2*sqrt(x))"}),
     ("abs(x**(3/2))", {"expect": "3/2*sqrt(x)"}),
     ("(abs(sqrt(x) - 1))**2", {"expect": "1 - 1/sqrt(x)"}),
+    ("sqrt(x**2 + 10**-300)", {"expect": "x/sqrt(x**2 + 10**-300)"}),
+    ("x*tanh(10**20*x)", {"expect": "tanh(10**20*x) + 10**20*x*(1 - tanh(10**20*x)**2)"}),
+    ("abs(x)", {"expect": "where(x > 0, 1, -1)"}),
+    ("max(x, 2*x)", {"expect": "where(x > 0, 2, 1)"}),
 ]
 
 

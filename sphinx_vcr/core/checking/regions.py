@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
-from . import boundaries, intervals
+from . import boundaries, certified, intervals
 from .compare import values_at
 from .numeric import Probes, compile_function, guard_expressions, relational_sides
 
@@ -45,7 +45,12 @@ MAX_LINES = 400     # lines probed, at most
 ISOLATION = 6000    # interval enclosures for all the isolations of one claim (<0.5 s)
 #: Coordinates on the axes (the lines through the origin); the other lines get 0 and one
 #: magnitude from 1e-8 to 1e-3 at random. Beyond the window, only these points look.
-AXIS_VALUES = (0.0, 1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4, 1e4, -1e4, 1e6, -1e6)
+#: Down to 1e-300 on the axes: a claim can be wrong only where a tiny constant of the
+#: function matters (x/abs(x) for the derivative of sqrt(x**2 + 10**-300), wrong only
+#: for |x| below 1e-150), and values there are compared in many digits anyway.
+_TINY_AXIS = (1e-300, 1e-200, 1e-150, 1e-100, 1e-50, 1e-30, 1e-20, 1e-16, 1e-12)
+AXIS_VALUES = (0.0, *(s * m for m in _TINY_AXIS for s in (1, -1)),
+               1e-8, -1e-8, 1e-6, -1e-6, 1e-4, -1e-4, 1e4, -1e4, 1e6, -1e6)
 WIDE = 48           # points with every coordinate's magnitude in [1e-8, 1e3]
 TINY = 16           # points with every coordinate's magnitude in [1e-8, 1e-3]
 NEAR = 1e-6         # a guard this small (relative) is decided in 50 digits
@@ -272,13 +277,24 @@ def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np
                       and all(v == 1 for v in row[len(guards):]) for row in rows])
     # (point, guard) pairs where the guard is zero: a kink, unless it is flat there
     zero = [(i, k) for i, row in enumerate(rows) if clear[i]
-            for k, v in enumerate(row[:len(guards)]) if abs(v) < ZERO]
+            for k, v in enumerate(row[:len(guards)])
+            if abs(v) < ZERO and not _nonzero(guards[k], sampler.symbols, points[i])]
     for k in sorted({k for _, k in zero}):
         at = [i for i, g in zero if g == k]
         # Without kinks a guard is analytic: zero around a point only if zero everywhere.
         clear[at] &= (_flat(sampler, points[at], guards[k]) if guards[k].has(*boundaries.KINKS)
                       else False)
     return clear
+
+
+def _nonzero(guard: sympy.Expr, symbols: Sequence[sympy.Symbol], point: np.ndarray
+             ) -> bool:
+    """Whether ``guard`` is certainly not zero at ``point``, however small it is there:
+    ``x`` at ``x = 1e-150`` is off the kink of ``abs(x)``, and a claim wrong only that
+    close to it (``x/abs(x)`` for the derivative of ``sqrt(x**2 + 10**-300)``) must be
+    compared there."""
+    ball = certified.enclosure(guard, dict(zip(symbols, point)), DIGITS)
+    return ball is not None and certified.excludes_zero(ball)
 
 
 def _flat(sampler: Sampler, points: np.ndarray, guard: sympy.Expr) -> np.ndarray:
