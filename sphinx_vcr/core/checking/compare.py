@@ -338,9 +338,14 @@ def _differences(claim: sympy.Matrix, actual: sympy.Matrix
     return differences
 
 
+#: Differences with more where() parts than this are not folded into one.
+MAX_FOLDED = 4
+
+
 def _fold(expr: sympy.Expr) -> sympy.Expr:
-    """``expr`` with its Piecewise parts folded into one, where SymPy can."""
-    if not expr.has(sympy.Piecewise):
+    """``expr`` with its Piecewise parts folded into one, where SymPy can (and where
+    it stays small: folding k of them can make 2**k branches)."""
+    if not expr.has(sympy.Piecewise) or len(expr.atoms(sympy.Piecewise)) > MAX_FOLDED:
         return expr
     try:
         return sympy.piecewise_fold(expr)
