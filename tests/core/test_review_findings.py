@@ -95,3 +95,11 @@ def test_cache_keys_change_with_the_code(monkeypatch):
     finally:
         cache.versions.cache_clear()
         cache.code_digest.cache_clear()
+
+
+def test_values_past_a_double_are_said_to_be_so():
+    # Sampling and finite differences run in doubles: such a function cannot be checked,
+    # and the error says why instead of claiming it has no value.
+    outcome = check(D, "exp(1000)*sin(x)", [], {"wrt": "x", "expect": "exp(1000)*cos(x)"})
+    assert (outcome.status, outcome.subtype) == ("error", "domain")
+    assert "exceed what double precision holds" in outcome.message

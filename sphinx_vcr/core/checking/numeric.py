@@ -200,6 +200,8 @@ class Sampler:
         self.jacobian = list(jacobian)  # for points where a double overflows
         self.shape = jacobian.shape
         self.rng = np.random.default_rng(seed)
+        #: Whether some candidate had a value beyond a double's range (see draw).
+        self.overflowed = False
 
     def evaluate(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Values, guards and region membership (1 or 0) at ``points``, by rows."""
@@ -221,6 +223,9 @@ class Sampler:
         outputs, guards, region = self.evaluate(points)
         ok = np.all(region > 0.5, axis=0)
         values = np.vstack([outputs, self.jac(points)])
+        with np.errstate(invalid="ignore"):
+            # Values past a double's range in the region: said so if no point is left.
+            self.overflowed |= bool(np.any(ok & np.any(np.abs(values) >= HUGE, axis=0)))
         ok &= np.all(np.isfinite(values) & (np.abs(values) < HUGE), axis=0)
         ok &= np.all(np.abs(guards) > 1e-9, axis=0)
         return ok
@@ -341,6 +346,12 @@ class Sampler:
         if not admissible_seen:
             tried = _("tried {count} points with |coordinates| from {low} to {high}").format(
                 count=BATCH * MAX_BATCHES, low=LOW, high=f"{HIGH * SCALES[-1]:g}")
+            if self.overflowed:
+                raise DomainError(_("the values of the function or its derivative exceed "
+                                    "what double precision holds (about 1e308) at the "
+                                    "sample points ({tried}); finite differences run in "
+                                    "double precision: divide out a large constant "
+                                    "factor").format(tried=tried))
             if self.sizes[2]:
                 raise DomainError(_("no sample point satisfies :where: with finite values "
                                     "of the function ({tried}); check the conditions")
