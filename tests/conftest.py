@@ -32,6 +32,24 @@ def _worker_after_patches(request: pytest.FixtureRequest) -> Iterator[None]:
         worker.stop()
 
 
+@pytest.fixture
+def received(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The key of every directive text that the Sphinx layer hands to the check, in
+    order (what the prefetch scanner must find)."""
+    from sphinx_vcr.core.running import verify
+    from sphinx_vcr.extension import directives
+
+    keys: list[str] = []
+    original = directives.check
+
+    def recording(kind, argument, content, options, *rest):
+        keys.append(verify._key(kind, argument, content, options))
+        return original(kind, argument, content, options, *rest)
+
+    monkeypatch.setattr(directives, "check", recording)
+    return keys
+
+
 def shown_type(subtype: str) -> str:
     """The ``[vcr.subtype]`` suffix as a regex: Sphinx shows warning types since 8.0."""
     import sphinx

@@ -184,18 +184,11 @@ def test_every_build_exits_1_and_check_only_and_parallel_builds_agree(name, tmp_
     assert len({tuple(lines) for lines in reported.values()}) == 1, reported
 
 
-def test_the_scanner_finds_exactly_the_well_formed_directives(tmp_path, monkeypatch):
+def test_the_scanner_finds_exactly_the_well_formed_directives(tmp_path, monkeypatch,
+                                                              received):
     """-j prefetches what the scanner finds: the well-formed directives, as they are
     checked when the page is read, and none of the malformed ones (which fail without
     any computation)."""
-    received = []
-    original = directives.check
-
-    def recording(kind, argument, content, options, *rest):
-        received.append(verify._key(kind, argument, content, options))
-        return original(kind, argument, content, options, *rest)
-
-    monkeypatch.setattr(directives, "check", recording)
     build("malformed", tmp_path)
     text = (ROOTS / "test-malformed" / "index.rst").read_text(encoding="utf8")
     scanned = [verify._key(*found) for found in scan.directives(text)]

@@ -15,7 +15,6 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_vcr.core.language import scan
 from sphinx_vcr.core.running import verify
-from sphinx_vcr.extension import directives
 
 from ..conftest import copy_root
 
@@ -34,16 +33,8 @@ def project(name: str, target: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", ["basic", "wrong", "layout", "parallel", "chapter"])
-def test_scanner_finds_what_the_directives_receive(name, tmp_path, monkeypatch):
+def test_scanner_finds_what_the_directives_receive(name, tmp_path, monkeypatch, received):
     src = project(name, tmp_path)
-    received = []
-    original = directives.check
-
-    def recording(kind, argument, content, options, *rest):
-        received.append(verify._key(kind, argument, content, options))
-        return original(kind, argument, content, options, *rest)
-
-    monkeypatch.setattr(directives, "check", recording)
     app = SphinxTestApp("html", srcdir=src, freshenv=True)
     try:
         app.build()
