@@ -69,11 +69,12 @@ def per_directive(sources: list[Path]) -> tuple[dict[str, list[float]], str]:
         times[case[0]].append(time.perf_counter() - start)
     # The profile in a pass of its own: the profiler's overhead must not inflate times.
     # In this process (worker.run), since a check's work is done in a worker process.
+    from sphinx_vcr.core.records import Settings
     from sphinx_vcr.core.running import worker
 
     profile = cProfile.Profile()
     for case in found:
-        job = (*case, verify.Settings(), verify._key(*case))
+        job = (*case, Settings(), verify._key(*case))
         profile.enable()
         worker.run(job)
         profile.disable()

@@ -27,6 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..core.language import scan
+from ..core.records import Settings
 from ..core.running import verify, worker
 from ..core.running.cache import OutcomeCache
 from . import config
@@ -66,7 +67,7 @@ def _scan(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[scan.
     return found
 
 
-def _prefetch(found: list[scan.Found], settings: verify.Settings,
+def _prefetch(found: list[scan.Found], settings: Settings,
               cache: OutcomeCache | None, processes: int) -> None:
     try:
         count = verify.prefetch(found, settings, cache, processes)

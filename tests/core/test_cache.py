@@ -8,6 +8,7 @@ import os
 import pytest
 
 from sphinx_vcr.core.outcome import Outcome
+from sphinx_vcr.core.records import Settings
 from sphinx_vcr.core.running import verify, worker
 from sphinx_vcr.core.running.cache import MAX_ENTRY_BYTES, SECRET_NAME, OutcomeCache, cache_key
 from sphinx_vcr.core.running.verify import check
@@ -93,7 +94,7 @@ def test_timeouts_are_not_stored_but_paid_once_per_process(tmp_path, cold, monke
     cache = OutcomeCache(tmp_path)
     slow = " * ".join(f"(x + {k})**200" for k in range(1, 6))
     case = ("derivative", slow, [], {"wrt": "x", "expect": slow})
-    outcome = check(*case, verify.Settings(timeout=1), cache=cache)
+    outcome = check(*case, Settings(timeout=1), cache=cache)
     assert outcome.subtype == "timeout"
     assert not list(tmp_path.rglob("*.json"))
     # Memoised, so that reading after a prefetch does not pay for it again ...
@@ -102,7 +103,7 @@ def test_timeouts_are_not_stored_but_paid_once_per_process(tmp_path, cold, monke
         raise AssertionError("recomputed")
 
     monkeypatch.setattr(worker, "compute", refuse)
-    assert check(*case, verify.Settings(timeout=1), cache=cache) == outcome
+    assert check(*case, Settings(timeout=1), cache=cache) == outcome
     # ... but a memo hit does not copy it to disk either: another build tries again.
     assert not list(tmp_path.rglob("*.json"))
 
