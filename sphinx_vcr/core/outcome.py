@@ -19,6 +19,9 @@ class Outcome:
     line; ``option`` names the option the problem is in (``expect`` for a wrong claim),
     so that it can be reported at that option's line. ``math`` holds the LaTeX blocks
     to display; ``badge`` says how the result was verified, or why it was not.
+    ``claims`` counts the claims a verified outcome checked: 1 for an ``:expect:``
+    (also a confirmed ``:mistake:``), one per step of a derivation, 0 for a directive
+    without a claim and for any outcome that is not verified.
     ``seconds`` is how long computing it took (0 when it was read from the disk cache):
     not part of the outcome's value, so two outcomes that differ only in it are equal.
     """
@@ -34,6 +37,7 @@ class Outcome:
     exact: bool = False
     points: int = 0
     max_error: float = 0.0
+    claims: int = 0
     seconds: float = field(default=0.0, compare=False)
 
     @property

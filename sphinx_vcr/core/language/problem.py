@@ -24,8 +24,8 @@ from .parse import (
 )
 from .syntax import Declaration, Definition, Expr, component_of, names_in
 
-KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
-OPTIONS = ("wrt", "vars", "expect", "where", "layout", "mistake")
+KINDS = ("derivative", "gradient", "jacobian", "chain-rule", "derivation")
+OPTIONS = ("wrt", "vars", "index", "functions", "expect", "where", "layout", "mistake")
 LAYOUTS = ("numerator", "denominator")
 
 

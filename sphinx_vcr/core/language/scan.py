@@ -20,8 +20,8 @@ import re
 from typing import NamedTuple
 
 from .block import LOOKALIKES, NAMES, BlockError, split_rst
+from .problem import KINDS
 
-KINDS = ("derivative", "gradient", "jacobian", "chain-rule")
 # A directive may open a list item ("- .. derivative:: ..." in a list-table).
 _DIRECTIVE = re.compile(r"^(?P<lead>\s*(?:[-*+] +|#\. +|\d+\. +)?)\.\. +"
                         rf"(?P<kind>{'|'.join(KINDS)}) ?::(?: +|$)(?P<rest>.*)$")

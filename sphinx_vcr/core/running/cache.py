@@ -39,7 +39,8 @@ SCHEMA = 2
 #: long it took to compute, is not part of it and is 0 for an outcome read back).
 _TYPES = {"status": str, "subtype": str, "message": str, "line": (int, type(None)),
           "option": (str, type(None)), "math": list, "badge": str, "mistake": bool,
-          "exact": bool, "points": int, "max_error": (float, int)}
+          "exact": bool, "points": int, "max_error": (float, int),
+          "claims": int}
 #: Far above any real entry (the largest of this project's docs is under 2 KB), far below
 #: what could hurt: an entry past it is neither written nor read.
 MAX_ENTRY_BYTES = 1 << 22
