@@ -75,6 +75,12 @@ def _correct(problem: Problem, case: Checked, k: int) -> str:
             + where)
 
 
+def step_name(k: int) -> str:
+    """``the first form`` or ``step 3``: the forms of a chain as messages name them
+    (the steps are the lines that start with '=', counted from 1)."""
+    return _("the first form") if k == 0 else _("step {k}").format(k=k)
+
+
 def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
     """Why step ``k`` does not follow from step ``k - 1``, with the values and a hint."""
     result = case.results[k]
@@ -82,8 +88,8 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
     at = case.instance.case.assignment
     if isinstance(result, str):
         where = f" ({sizes_text(at)})" if at else ""
-        return _("step {k} does not follow from step {previous}{where}: {reason}").format(
-            k=k, previous=k - 1, where=where, reason=result)
+        return _("step {k} does not follow from {previous}{where}: {reason}").format(
+            k=k, previous=step_name(k - 1), where=where, reason=result)
     difference = result.difference
     assert difference is not None
     symbols = case.sample.symbols
@@ -94,9 +100,9 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
     actual = evaluate_at(difference.actual, symbols, difference.point)
     entry = "" if case.pairs[k - 1][0].is_scalar else _(" (entry ({row}, {col}))").format(
         row=difference.row + 1, col=difference.col + 1)
-    message = _("step {k} does not follow from step {previous} at {point}{entry}: step "
-                "{previous} is {before} -> {value} but step {k} is {after} -> {claimed}"
-                ).format(k=k, previous=k - 1, point=point, entry=entry,
+    message = _("step {k} does not follow from {previous} at {point}{entry}: {previous} "
+                "is {before} -> {value} but step {k} is {after} -> {claimed}"
+                ).format(k=k, previous=step_name(k - 1), point=point, entry=entry,
                          before=_quote(before), after=_quote(after),
                          value=_number(actual), claimed=_number(claimed))
     gap = _gap(difference.gap, claimed, actual)

@@ -66,9 +66,12 @@ def verify_derivation(problem: Problem, settings: Settings, key: str) -> Outcome
         # Every case of a step, even after one failed: the hints compare them.
         for case in checked:
             case.results[k] = _compare_step(case, k)
-        failed = next((c for c in checked if not _holds(c.results[k])), None)
-        if failed is None:
+        failing = [c for c in checked if not _holds(c.results[k])]
+        if not failing:
             continue
+        # Shown at a size above 1 where it fails there: x_1 says little.
+        failed = next((c for c in failing if c.instance.sizes
+                       and max(c.instance.sizes.values()) > 1), failing[0])
         wrong.append((k, failed))
         if not problem.mistake:
             raise Failure(_failure(problem, checked, k, failed))
@@ -182,8 +185,8 @@ def _compare_step(case: Checked, k: int) -> Comparison | str:
     """Step ``k`` against step ``k - 1`` at one case; a string says their shapes differ."""
     before, after = case.pairs[k - 1]
     if not _same_shape(before, after):
-        return _("step {k} is {after} but step {previous} is {before}").format(
-            k=k, previous=k - 1, after=shapes.describe(after.shape),
+        return _("step {k} is {after} but {previous} is {before}").format(
+            k=k, previous=shown.step_name(k - 1), after=shapes.describe(after.shape),
             before=shapes.describe(before.shape))
     region = case.instance.conditions
     claim, actual = _matrix(after), resolve_steps(_matrix(before), region)
