@@ -19,6 +19,8 @@ from ..words import _
 from .derivation import Step, parse_steps
 from .indices import IndexInfo, Located, analyse
 from .parse import (
+    DERIVATIVE,
+    FUNCTIONS,
     check_name,
     is_definition,
     parse_conditions,
@@ -156,6 +158,11 @@ def _names_option(options: dict[str, str | None], option: str) -> tuple[str, ...
         names = tuple(check_name(n.strip(), None) for n in text.split(","))
     if len(set(names)) != len(names):
         raise ParseError(_("a name is listed twice in :{option}:").format(option=option),
+                         option=option)
+    reserved = [n for n in names if n in FUNCTIONS or n == DERIVATIVE]
+    if reserved:
+        raise ParseError(_("{name!r} is a function of the language and cannot be declared "
+                           "in :{option}:").format(name=reserved[0], option=option),
                          option=option)
     return names
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import mpmath
 import sympy
 
-from ..checking.compare import DIGITS, Comparison, evaluate_at, resolve_steps
+from ..checking.compare import DIGITS, Comparison, cheap_expand, evaluate_at, resolve_steps
 from ..checking.numeric import format_point
 from ..words import _
 from .latex import sympy_latex
-from .messages import agrees, expression_text, pattern_hint, sizes_text
+from .messages import agrees, expression_text, index_mix_up, pattern_hint, sizes_text
 from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
 
 if TYPE_CHECKING:
@@ -95,12 +95,13 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
     symbols = case.sample.symbols
     point = format_point(symbols, difference.point, exact=result.partial)
     if at:
-        point = sizes_text(at) + "; " + point
+        point = sizes_text(at) + ("; " + point if point else "")
+    point = _(" at {point}").format(point=point) if point else ""
     claimed = evaluate_at(difference.claim, symbols, difference.point)
     actual = evaluate_at(difference.actual, symbols, difference.point)
     entry = "" if case.pairs[k - 1][0].is_scalar else _(" (entry ({row}, {col}))").format(
         row=difference.row + 1, col=difference.col + 1)
-    message = _("step {k} does not follow from {previous} at {point}{entry}: {previous} "
+    message = _("step {k} does not follow from {previous}{point}{entry}: {previous} "
                 "is {before} -> {value} but step {k} is {after} -> {claimed}"
                 ).format(k=k, previous=step_name(k - 1), point=point, entry=entry,
                          before=_quote(before), after=_quote(after),
@@ -142,7 +143,8 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
     before, after = case.pairs[k - 1]
     claim = sympy.Matrix([[after.data]]) if after.is_scalar else sympy.Matrix(after.data)
     actual = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
-    hint = pattern_hint(claim, actual, case.sample, case.instance.case.assignment)
+    hint = pattern_hint(claim, actual, case.sample, case.instance.case.assignment,
+                        step=True)
     if hint:
         hints.append(hint)
     dropped = _dropped_term(claim, actual, case)
@@ -171,7 +173,8 @@ def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> s
     """A term of the step before that the step leaves out (or adds), if one does."""
     if len(actual) != 1:
         return ""
-    terms = sympy.Add.make_args(actual[0])
+    expanded = cheap_expand(actual[0])
+    terms = sympy.Add.make_args(actual[0] if expanded is None else expanded)
     if len(terms) < 2 or len(terms) > 12:
         return ""
     for term in terms:
@@ -184,11 +187,11 @@ def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> s
 def _index_mix_up(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
     """"it holds where i = j only": a step true on the diagonal of its free indices."""
     free = problem.indices.free
-    if len(free) < 2 or len(set(case.instance.case.indices.values())) == 1:
-        return ""
-    diagonal = [c.results.get(k) for c in checked
-                if len(set(c.instance.case.indices.values())) == 1]
-    if not diagonal or not all(isinstance(r, Comparison) and r.equal for r in diagonal):
+    held = [c.instance.case.indices for c in checked
+            if isinstance(c.results.get(k), Comparison) and c.results[k].equal]
+    diagonal = [c for c in checked if len(set(c.instance.case.indices.values())) == 1]
+    if not index_mix_up(free, case.instance.case.indices, held) or any(
+            c.instance.case.indices not in held for c in diagonal):
         return ""
     return _("it holds where {indices} are equal but not where they differ: check the "
              "indices").format(indices=", ".join(free))

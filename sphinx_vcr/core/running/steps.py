@@ -185,9 +185,14 @@ def _compare_step(case: Checked, k: int) -> Comparison | str:
     """Step ``k`` against step ``k - 1`` at one case; a string says their shapes differ."""
     before, after = case.pairs[k - 1]
     if not _same_shape(before, after):
-        return _("step {k} is {after} but {previous} is {before}").format(
-            k=k, previous=shown.step_name(k - 1), after=shapes.describe(after.shape),
-            before=shapes.describe(before.shape))
+        transposed = (after.shape and before.shape
+                      and shapes.same_shape(after.shape, (before.shape[1], before.shape[0])))
+        message = (_("step {k} is {after} but {previous} is {before}: a transpose? (.T, "
+                     "or the other :layout:)") if transposed else
+                   _("step {k} is {after} but {previous} is {before}"))
+        return message.format(k=k, previous=shown.step_name(k - 1),
+                              after=shapes.describe(after.shape),
+                              before=shapes.describe(before.shape))
     region = case.instance.conditions
     claim, actual = _matrix(after), resolve_steps(_matrix(before), region)
     sampler, proven = case.sampler, k in case.proven
