@@ -175,23 +175,28 @@ def declared(problem: Problem, case: Case
     the vector ``w`` of ``:vars:``; the other entries stay parameters."""
     sizes = case.sizes
     values: dict[str, Value] = {}
-    wrt_symbols: list[sympy.Symbol] = []
     param_symbols: list[sympy.Symbol] = []
+    for decl in problem.params:
+        values[decl.name] = variable(decl, sizes)
+        param_symbols.extend(_entries(values[decl.name]))
+    wrt_symbols: list[sympy.Symbol] = []
     components = problem.components
-    for decls, symbols in ((problem.wrt, wrt_symbols), (problem.params, param_symbols)):
-        for decl in decls:
-            if decl in components:
-                continue
-            value = variable(decl, sizes)
-            values[decl.name] = value
-            symbols.extend([value.data] if value.is_scalar else list(value.data))
-    for decl in components:
-        at = [case.indices[d] - 1 for d in decl.dims]  # type: ignore[index]
-        data = values[decl.name].data
-        symbol = data[at[0]] if len(at) == 1 else data[at[0], at[1]]
-        wrt_symbols.append(symbol)
-        param_symbols.remove(symbol)
+    # In the order of :wrt:, which is the order of the derivative's columns.
+    for decl in problem.wrt:
+        if decl in components:
+            at = [case.indices[d] - 1 for d in decl.dims]  # type: ignore[index]
+            data = values[decl.name].data
+            symbol = data[at[0]] if len(at) == 1 else data[at[0], at[1]]
+            wrt_symbols.append(symbol)
+            param_symbols.remove(symbol)
+        else:
+            values[decl.name] = variable(decl, sizes)
+            wrt_symbols.extend(_entries(values[decl.name]))
     return values, wrt_symbols, param_symbols
+
+
+def _entries(value: Value) -> list[sympy.Symbol]:
+    return [value.data] if value.is_scalar else list(value.data)
 
 
 def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
@@ -269,3 +274,17 @@ def _check_component_clash(values: dict[str, Value]) -> None:
     for name, value in values.items():
         if value.is_scalar:
             check_entry_clash(name, values)
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None,
+                  line: int | None = None) -> None:
+    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere.
+
+    ``what`` names the expressions, as an English phrase marked with :func:`.words.N_`.
+    """
+    if any(e.has(*_UNDEFINED) for e in exprs):
+        raise DomainError(_("{what} is undefined everywhere (a division by zero or the log "
+                            "of zero)").format(what=_(what)), option=option, line=line)

@@ -46,14 +46,19 @@ _ASSUME = re.compile(r"assume\s+(?P<name>\w+)\s*\((?P<params>[^()]*)\)\s*=(?!=)\
 def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tuple[Step, ...]:
     """The forms of a derivation from its ``(line, text)`` lines (blank ones left out)."""
     pieces: list[list] = []  # [line, text lines, remark parts, assumptions]
-    assumptions: dict[str, Assumption] = {}
+    # In order: each body is evaluated with the assumptions before it (a later one of
+    # the same function replaces an earlier one).
+    assumptions: list[Assumption] = []
     after_assume = False
+    pending: list[str] = []  # remarks on lines of their own before the first form
     for line, raw in lines:
         text, _hash, remark = raw.partition("#")
         stripped = text.strip()
+        if not stripped:  # a remark on a line of its own: the step's so far
+            (pieces[-1][2] if pieces else pending).append(remark.strip())
+            continue
         if re.match(r"assume\b", stripped):
-            assumption = _assumption(stripped, line, functions)
-            assumptions[assumption.name] = assumption
+            assumptions.append(_assumption(stripped, line, functions))
             after_assume = True
             continue
         if stripped.startswith("=") or not pieces:
@@ -61,8 +66,8 @@ def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tupl
             if stripped.startswith("==") or (pieces == [] and stripped.startswith("=")):
                 raise ParseError(_("a derivation starts with its first form, and each "
                                    "later step starts with a single '='"), line=line)
-            pieces.append([line, [body], [remark.strip()],
-                           tuple(assumptions.values())])
+            pieces.append([line, [body], [*pending, remark.strip()], tuple(assumptions)])
+            pending = []
             after_assume = False
             continue
         if after_assume:
@@ -83,7 +88,7 @@ def _step(line: int, texts: list[str], remarks: list[str],
     if not text:
         raise ParseError(_("this step has no expression after '='"), line=line)
     expr = parse_expression(text, line=line, functions=functions)
-    return Step(expr, line, text, " ".join(r for r in remarks if r), assumptions)
+    return Step(expr, line, text, "; ".join(r for r in remarks if r), assumptions)
 
 
 def _assumption(text: str, line: int, functions: frozenset[str]) -> Assumption:
@@ -95,6 +100,9 @@ def _assumption(text: str, line: int, functions: frozenset[str]) -> Assumption:
     if name not in functions:
         raise ParseError(_("assume {name}(...) = ...: {name} is not an abstract function; "
                            "declare it in :functions:").format(name=name), line=line)
+    if not match.group("params").strip():
+        raise ParseError(_("an abstract function takes at least one argument: write "
+                           "assume {name}(t) = ...").format(name=name), line=line)
     params = tuple(check_name(p.strip(), line) for p in match.group("params").split(","))
     if len(set(params)) != len(params):
         raise ParseError(_("the arguments of {name} in an assumption must be distinct "

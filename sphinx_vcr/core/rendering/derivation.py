@@ -14,8 +14,9 @@ import sympy
 
 from ..checking.compare import DIGITS, Comparison, cheap_expand, evaluate_at, resolve_steps
 from ..checking.numeric import format_point
+from ..language.syntax import Apply, FunctionRef, Name
 from ..words import _
-from .latex import sympy_latex
+from .latex import Printer, sympy_latex
 from .messages import agrees, expression_text, index_mix_up, pattern_hint, sizes_text
 from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
 
@@ -34,15 +35,22 @@ def text(words: str) -> str:
     return r"\text{" + "".join(_TEXT_SPECIALS.get(c, c) for c in words) + "}"
 
 
-def _remark(problem: Problem, k: int) -> str:
+def _remark(problem: Problem, k: int, printer: Printer) -> str:
+    """The remarks of step ``k``: the assumptions it is the first to take, as math, and
+    the author's words (for step 1, the first form's too)."""
     step = problem.steps[k]
-    earlier = problem.steps[k - 1].assumptions if k else ()
-    parts = [_("taking {assumption}").format(assumption=a.text.removeprefix("assume")
-                                             .strip())
-             for a in step.assumptions if a not in earlier]
-    if step.remark:
-        parts.append(step.remark)
-    return (r"\qquad " + text("; ".join(parts))) if parts else ""
+    earlier = problem.steps[k - 1].assumptions if k > 1 else ()
+    parts = []
+    for assumption in step.assumptions:
+        if assumption in earlier:
+            continue
+        head = printer(Apply(FunctionRef(assumption.name),
+                             tuple(Name(p) for p in assumption.params)))
+        parts.append(text(_("taking") + " ") + f"{head} = {printer(assumption.body)}")
+    words = [r for r in ((problem.steps[0].remark if k == 1 else ""), step.remark) if r]
+    if words:
+        parts.append(text("; ".join(words)))
+    return (r"\qquad " + r"\text{; }".join(parts)) if parts else ""
 
 
 def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
@@ -54,8 +62,12 @@ def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
         if k in marked:
             body = rf"\cancel{{{body}}}" + _correct(problem, case, k)
         start = printer(problem.steps[0].expr) + " " if k == 1 else ""
-        lines.append(f"{start}&= {body}{_remark(problem, k)}")
-    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"]
+        lines.append(f"{start}&= {body}{_remark(problem, k, printer)}")
+    region = ""
+    if problem.where:
+        region = (r"\qquad " + text(_("for") + " ")
+                  + r",\ ".join(printer(c) for c in problem.where))
+    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}" + region]
 
 
 def _correct(problem: Problem, case: Checked, k: int) -> str:

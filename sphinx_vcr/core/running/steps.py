@@ -20,7 +20,7 @@ from ..calculus import shapes
 from ..calculus.differentiate import jacobian
 from ..calculus.evaluate import Context, Value, evaluate
 from ..calculus.functions import Model
-from ..calculus.instance import Case, Instance, cases, instantiate
+from ..calculus.instance import Case, Instance, cases, check_defined, instantiate
 from ..checking.compare import Comparison, compare, proven_equal, resolve_steps
 from ..checking.numeric import Sample, Sampler
 from ..errors import DomainError, SizeExcluded, VcrError
@@ -31,7 +31,7 @@ from ..records import Settings, sample_seed
 from ..rendering import derivation as shown
 from ..rendering.messages import fd_message
 from ..rendering.names import Names, names_of
-from ..words import _
+from ..words import N_, _
 
 
 @dataclass
@@ -88,6 +88,9 @@ def _prepare(problem: Problem, case: Case, settings: Settings, seed: int,
     instance = instantiate(problem, case)
     names = names_of(problem, instance)
     pairs, contexts = _pairs(problem, instance)
+    for k, (_before, after) in enumerate(pairs, start=1):
+        check_defined(_entries(after), N_("this step"), line=problem.steps[k].line)
+    check_defined(_entries(pairs[0][0]), N_("the first form"), line=problem.steps[0].line)
     entries = [e for pair in pairs for value in pair for e in _entries(value)]
     outputs, symbols, derivatives = _differentiated(contexts)
     others = sorted({s for e in (*entries, *outputs, *instance.conditions)
@@ -146,7 +149,10 @@ def _assuming(instance: Instance, assumptions: tuple[Assumption, ...]) -> Contex
         params = tuple(sympy.Dummy(p, real=True) for p in assumption.params)
         values = dict(instance.scope_values)
         values.update({p: Value((), d) for p, d in zip(assumption.params, params)})
-        body = evaluate(assumption.body, instance.scope(values, assumption.line))
+        scope = instance.scope(values, assumption.line)
+        # With the assumptions made before this one (assume g first, then f = g(t)**2).
+        scope.context = replace(instance.context, functions=dict(functions))
+        body = evaluate(assumption.body, scope)
         if not body.is_scalar:
             raise DomainError(_("assume {name}(...) = ...: an abstract function is scalar, "
                                 "but this body is {shape}").format(
