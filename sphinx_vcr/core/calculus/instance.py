@@ -9,8 +9,11 @@ SymPy relations. The calculus and the numeric checks work on the result.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import sympy
 
@@ -23,6 +26,8 @@ from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
 from .functions import Model, Undefined
 from .shapes import Shape
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,28 @@ def cases(problem: Problem, sizes: tuple[int, ...], seed: int) -> list[Case]:
             found.append(Case(assignment, dict(zip(problem.indices.free, values)),
                               k % count, seed))
     return found
+
+
+def alternatives(problem: Problem, case: Case) -> list[Case]:
+    """``case``, then the same with each other replacement of the abstract functions: a
+    region such as ``f(x) > 0`` may hold nowhere for one replacement (an exponential
+    part bounded on one side), which says nothing about the claim."""
+    if not problem.functions:
+        return [case]
+    return [dataclasses.replace(case, replacement=(case.replacement + k) % REPLACEMENTS)
+            for k in range(REPLACEMENTS)]
+
+
+def first_that_samples(problem: Problem, case: Case, run: Callable[[Case], T]) -> T:
+    """``run(case)``, or with another replacement of the abstract functions where the
+    region held at no sample point for this one (see :func:`alternatives`)."""
+    tries = alternatives(problem, case)
+    for attempt in tries[:-1]:
+        try:
+            return run(attempt)
+        except DomainError:
+            continue
+    return run(tries[-1])
 
 
 def _length(problem: Problem, index: str, sizes: dict[str, int]) -> int:
@@ -227,22 +254,29 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     for name in local_values:
         if name not in styles:
             styles[name] = "scalar"
-    conditions: list[sympy.Basic] = []
-    with about("where"):
-        for condition in problem.where:
-            value = evaluate(condition, Scope(composed_values, sizes, None, where))
-            entries = condition_entries(value)
-            if sympy.false in entries:
-                if names_in(condition) & set(sizes):
-                    raise SizeExcluded(_("{sizes} is outside :where:").format(sizes=sizes))
-                raise DomainError(_(":where: condition never holds"))
-            conditions.extend(e for e in entries if e is not sympy.true)
+    conditions = region(problem, Scope(composed_values, sizes, None, where))
     # A derivation has no definitions: its forms are evaluated step by step.
     output = composed[-1] if composed else Value((), sympy.Integer(0))
     if problem.kind == "jacobian" and len(composed) > 1:
         output = _stack(problem, composed)
     return Instance(sizes, wrt_symbols, param_symbols, local, placeholders, composed,
                     composed_values, conditions, styles, output, case, where)
+
+
+def region(problem: Problem, scope: Scope) -> list[sympy.Basic]:
+    """The ``:where:`` conditions in ``scope``, one relation per entry (raises
+    :class:`SizeExcluded` where they exclude the sizes themselves)."""
+    conditions: list[sympy.Basic] = []
+    with about("where"):
+        for condition in problem.where:
+            entries = condition_entries(evaluate(condition, scope))
+            if sympy.false in entries:
+                if names_in(condition) & set(scope.sizes):
+                    raise SizeExcluded(_("{sizes} is outside :where:").format(
+                        sizes=scope.sizes))
+                raise DomainError(_(":where: condition never holds"))
+            conditions.extend(e for e in entries if e is not sympy.true)
+    return conditions
 
 
 def _stack(problem: Problem, values: list[Value]) -> Value:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..errors import ParseError
 from ..words import _
 from .parse import check_name, parse_expression
-from .syntax import Expr, functions_in
+from .syntax import Expr, functions_in, names_in
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,7 @@ _ASSUME = re.compile(r"assume\s+(?P<name>\w+)\s*\((?P<params>[^()]*)\)\s*=(?!=)\
 def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tuple[Step, ...]:
     """The forms of a derivation from its ``(line, text)`` lines (blank ones left out)."""
     pieces: list[list] = []  # [line, text lines, remark parts, assumptions]
-    # In order: each body is evaluated with the assumptions before it (a later one of
-    # the same function replaces an earlier one).
+    # In order: each body is evaluated with the assumptions before it.
     assumptions: list[Assumption] = []
     after_assume = False
     pending: list[str] = []  # remarks on lines of their own before the first form
@@ -58,7 +57,13 @@ def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tupl
             (pieces[-1][2] if pieces else pending).append(remark.strip())
             continue
         if re.match(r"assume\b", stripped):
-            assumptions.append(_assumption(stripped, line, functions))
+            assumption = _assumption(stripped, line, functions)
+            if any(a.name == assumption.name for a in assumptions):
+                # Two bodies for one function would let the chain join steps that
+                # hold under contradictory assumptions.
+                raise ParseError(_("{name} is already assumed above; a function is "
+                                   "assumed once").format(name=assumption.name), line=line)
+            assumptions.append(assumption)
             after_assume = True
             continue
         if stripped.startswith("=") or not pieces:
@@ -111,4 +116,11 @@ def _assumption(text: str, line: int, functions: frozenset[str]) -> Assumption:
     if name in functions_in(body):
         raise ParseError(_("assume {name}(...) = ... cannot use {name} itself")
                          .format(name=name), line=line)
+    # A body with a variable of its own (f(t) = x*t) is not a function of its arguments
+    # alone: the general steps before it, true for every such f, need not hold for it.
+    stray = sorted(names_in(body) - set(params))
+    if stray:
+        raise ParseError(_("the body of an assumption may use only its arguments ({params}), "
+                           "not {name}").format(params=", ".join(params), name=stray[0]),
+                         line=line)
     return Assumption(name, params, body, line, text)

@@ -273,8 +273,8 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
     for decl in params:
         indexed = [d for d in decl.dims if d in index]
         if indexed:
-            raise ParseError(_("{index!r} is an index of :index:, not a size: declare "
-                               "{name} with a size name, as {name}[n]").format(
+            raise ParseError(_("{index!r} is an index of :index:, not a size: give {name} "
+                               "a size name that is not an index").format(
                 index=indexed[0], name=decl.name), option="vars")
         if decl.name in wrt_names:
             component = next(d for d in wrt if d.name == decl.name).dims
@@ -419,4 +419,8 @@ def size_assignments(problem: Problem, sizes: tuple[int, ...]) -> list[dict[str,
         # Rotation alone leaves some names equal in every instantiation: add one where
         # all of them differ.
         assignments.append({name: 2 + k for k, name in enumerate(names)})
+    if len(names) > 1:
+        # ... and rotation never gives all of them large at once (m = 3 with n = 2): a
+        # claim over several indices can fail only there.
+        assignments.append({name: max(sizes) for name in names})
     return assignments

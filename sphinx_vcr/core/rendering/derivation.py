@@ -21,6 +21,7 @@ from .messages import agrees, expression_text, index_mix_up, pattern_hint, sizes
 from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
 
 if TYPE_CHECKING:
+    from ..checking.numeric import Sample
     from ..language.derivation import Step
     from ..language.problem import Problem
     from ..running.steps import Checked
@@ -75,7 +76,7 @@ def _correct(problem: Problem, case: Checked, k: int) -> str:
     with abstract functions, whose stand-ins are no one's business)."""
     if problem.functions:
         return r"\quad " + text(_("(wrong)"))
-    before = case.pairs[k - 1][0]
+    before = case.pairs[k - 1].before.value
     matrix = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
     matrix = resolve_steps(matrix, case.instance.conditions)
     if len(matrix) <= MAX_SIMPLIFY_ENTRIES:
@@ -104,14 +105,15 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
             k=k, previous=step_name(k - 1), where=where, reason=result)
     difference = result.difference
     assert difference is not None
-    symbols = case.sample.symbols
+    sample = case.sample(k)
+    symbols = sample.symbols
     point = format_point(symbols, difference.point, exact=result.partial)
     if at:
         point = sizes_text(at) + ("; " + point if point else "")
     point = _(" at {point}").format(point=point) if point else ""
     claimed = evaluate_at(difference.claim, symbols, difference.point)
     actual = evaluate_at(difference.actual, symbols, difference.point)
-    entry = "" if case.pairs[k - 1][0].is_scalar else _(" (entry ({row}, {col}))").format(
+    entry = "" if case.pairs[k - 1].before.value.is_scalar else _(" (entry ({row}, {col}))").format(
         row=difference.row + 1, col=difference.col + 1)
     message = _("step {k} does not follow from {previous}{point}{entry}: {previous} "
                 "is {before} -> {value} but step {k} is {after} -> {claimed}"
@@ -152,14 +154,14 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
            result: Comparison) -> str:
     """Sign, factor, transpose, a dropped term, an index mix-up, a size."""
     hints = []
-    before, after = case.pairs[k - 1]
+    before, after = case.pairs[k - 1].before.value, case.pairs[k - 1].after.value
     claim = sympy.Matrix([[after.data]]) if after.is_scalar else sympy.Matrix(after.data)
     actual = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
-    hint = pattern_hint(claim, actual, case.sample, case.instance.case.assignment,
+    hint = pattern_hint(claim, actual, case.sample(k), case.instance.case.assignment,
                         step=True)
     if hint:
         hints.append(hint)
-    dropped = _dropped_term(claim, actual, case)
+    dropped = _dropped_term(claim, actual, case.sample(k))
     if dropped:
         hints.append(_("it drops the term {term}").format(term=dropped))
     mixed = _index_mix_up(problem, checked, k, case)
@@ -172,7 +174,8 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
         if passed:
             hints.append(_("it holds at {sizes} but not at every size").format(
                 sizes="; ".join(passed[:3]) + ("; ..." if len(passed) > 3 else "")))
-    if problem.functions:
+    assumed = {a.name for a in problem.steps[k].assumptions}
+    if any(name not in assumed for name, _arity in problem.functions):
         hints.append(_("checked with the abstract functions replaced by concrete ones: a "
                        "general rule must hold for every function"))
     if result.partial:
@@ -181,7 +184,7 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
     return _("; ").join(hints)
 
 
-def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> str:
+def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
     """A term of the step before that the step leaves out (or adds), if one does."""
     if len(actual) != 1:
         return ""
@@ -191,7 +194,7 @@ def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> s
         return ""
     for term in terms:
         for candidate in (actual[0] - term, actual[0] + term):
-            if agrees(sympy.Matrix([[claim[0]]]), sympy.Matrix([[candidate]]), case.sample):
+            if agrees(sympy.Matrix([[claim[0]]]), sympy.Matrix([[candidate]]), sample):
                 return expression_text(term)
     return ""
 

@@ -19,6 +19,7 @@ from ..calculus.instance import (
     cases,
     check_defined,
     claim_value,
+    first_that_samples,
     instantiate,
 )
 from ..checking.compare import compare, proven_equal, resolve_steps
@@ -91,7 +92,8 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     known: Symbolic = {}
     for case in assignments:
         try:
-            run = _run(problem, case, settings, key, known)
+            run = first_that_samples(problem, case, lambda c: _run(problem, c, settings,
+                                                                    key, known))
         except SizeExcluded:
             continue  # :where: n > 1 and the like: this size is not claimed
         runs.append(run)
