@@ -1,13 +1,15 @@
 """Verify a ``.. derivation::``: every step equal to the one before it, in every case.
 
 Each case (sizes, a value of every free index, a replacement of the abstract
-functions: :func:`..calculus.instance.cases`) evaluates every form once, draws one set
-of sample points for all of them, and checks SymPy's ``diff()`` values there by finite
-differences. Then the steps are compared in order, each with the one before it and in
-every case, as a claim is compared with a derivative (:func:`..checking.compare.compare`):
-exactly where SymPy decides, else at the sample points and the probes. The first step
-that fails is reported at its own line; under ``:mistake:`` every step is compared and
-the wrong ones are marked.
+functions: :func:`..calculus.instance.cases`) evaluates every form once
+(:mod:`..calculus.forms`) and checks SymPy's ``diff()`` values by finite differences.
+Each step is then compared with the form before it at points where that form has a
+value, in every case, as a claim is compared with a derivative
+(:func:`..checking.compare.compare`): exactly where SymPy decides, else at the sample
+points and the probes; a step without a value where the form before it has one does
+not follow. With abstract functions, SymPy's undefined functions are tried first: a
+step it proves needs only the points. The first step that fails is reported at its
+own line; under ``:mistake:`` every step is compared and the wrong ones are marked.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import sympy
 
 from ..calculus import shapes
 from ..calculus.differentiate import jacobian
-from ..calculus.evaluate import Context, Value, evaluate
-from ..calculus.functions import Model
+from ..calculus.evaluate import Value
+from ..calculus.forms import Form, entries_of, evaluate_pairs
 from ..calculus.instance import (
     Case,
     Instance,
@@ -27,12 +29,10 @@ from ..calculus.instance import (
     check_defined,
     first_that_samples,
     instantiate,
-    region,
 )
 from ..checking.compare import Comparison, compare, proven_equal, resolve_steps, values_at
 from ..checking.numeric import Sample, Sampler, format_point
 from ..errors import DomainError, SizeExcluded, VcrError
-from ..language.derivation import Assumption, Step
 from ..language.problem import Problem
 from ..outcome import FAILED, VERIFIED, Failure, Outcome
 from ..records import Settings, sample_seed
@@ -40,16 +40,6 @@ from ..rendering import derivation as shown
 from ..rendering.messages import expression_text, fd_message
 from ..rendering.names import Names, names_of
 from ..words import N_, _
-
-
-@dataclass
-class Form:
-    """One form of the chain at one case: its value, and where it has one: every
-    ``diff()`` in it differentiates something, which needs a value there too (the
-    derivative of log(x) is 1/x, but only where log(x) has a value)."""
-
-    value: Value
-    domain: list[sympy.Expr]
 
 
 @dataclass
@@ -125,22 +115,22 @@ def _prepare(problem: Problem, case: Case, settings: Settings, seed: int,
     """Evaluate every pair of consecutive forms at ``case`` and draw their points."""
     instance = instantiate(problem, case)
     names = names_of(problem, instance)
-    forms, derivatives = _pairs(problem, instance)
+    forms, derivatives = evaluate_pairs(problem, instance)
     for k, (before, after, _conditions) in enumerate(forms, start=1):
         if k == 1:
-            check_defined(_entries(before.value), N_("the first form"),
+            check_defined(entries_of(before.value), N_("the first form"),
                           line=problem.steps[0].line)
-        check_defined(_entries(after.value), N_("this step"), line=problem.steps[k].line)
+        check_defined(entries_of(after.value), N_("this step"), line=problem.steps[k].line)
     differentiated = _check_derivatives(instance, derivatives, settings, seed)
     pairs = []
     for before, after, conditions in forms:
         # Points where the form before has a value (and the region holds), off the
         # kinks of both: a step must have a value wherever the form before it has one.
-        entries = [*_entries(before.value), *before.domain]
-        others = _symbols([*entries, *_entries(after.value), *after.domain, *conditions],
+        entries = [*entries_of(before.value), *before.domain]
+        others = _symbols([*entries, *entries_of(after.value), *after.domain, *conditions],
                           instance)
         sampler = Sampler([], sympy.zeros(0, 0), [], others, conditions,
-                          _entries(after.value), seed, finite=entries)
+                          entries_of(after.value), seed, finite=entries)
         pairs.append(Pair(before, after, conditions,
                           sampler.draw(settings.samples, settings.rtol, settings.atol),
                           sampler))
@@ -176,87 +166,16 @@ def _check_derivatives(instance: Instance,
     return sample
 
 
-#: A step and the form before it, under the step's assumptions, and its region.
-Forms = tuple[Form, Form, list[sympy.Basic]]
-
-
-def _pairs(problem: Problem, instance: Instance
-           ) -> tuple[list[Forms], dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr]]:
-    """Each step and the one before it, evaluated under the step's assumptions, and
-    every derivative that their ``diff()`` calls took."""
-    contexts: dict[tuple[Assumption, ...], Context] = {}
-    regions: dict[tuple[Assumption, ...], list[sympy.Basic]] = {}
-    forms: dict[tuple[int, tuple[Assumption, ...]], Form] = {}
-    derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = {}
-
-    def form(k: int, assumptions: tuple[Assumption, ...]) -> Form:
-        if (k, assumptions) not in forms:
-            context = replace(contexts[assumptions], derivatives={})
-            value = _form(instance, problem.steps[k], context)
-            derivatives.update(context.derivatives)
-            forms[k, assumptions] = Form(value, list(dict.fromkeys(
-                entry for entry, _s in context.derivatives)))
-        return forms[k, assumptions]
-
-    pairs = []
-    for k in range(1, len(problem.steps)):
-        assumptions = problem.steps[k].assumptions
-        if assumptions not in contexts:
-            contexts[assumptions] = _assuming(instance, assumptions)
-            # :where: f(x) > 0 means the assumed f where one is assumed.
-            regions[assumptions] = (region(problem, instance.scope(
-                line=None)) if not assumptions else _region(problem, instance,
-                                                           contexts[assumptions]))
-        pairs.append((form(k - 1, assumptions), form(k, assumptions), regions[assumptions]))
-    return pairs, derivatives
-
-
-def _region(problem: Problem, instance: Instance, context: Context) -> list[sympy.Basic]:
-    scope = instance.scope()
-    scope.context = context
-    return region(problem, scope)
-
-
 def _proven(problem: Problem, case: Case) -> set[int]:
     """The steps SymPy proves with the abstract functions left undefined."""
     try:
         instance = instantiate(problem, replace(case, symbolic=True))
-        pairs, _derivatives = _pairs(problem, instance)
+        pairs, _derivatives = evaluate_pairs(problem, instance)
     except (VcrError, ValueError, TypeError):
         return set()
     return {k for k, (before, after, conditions) in enumerate(pairs, start=1)
             if _same_shape(before.value, after.value) and proven_equal(
                 _matrix(after.value), resolve_steps(_matrix(before.value), conditions))}
-
-
-def _assuming(instance: Instance, assumptions: tuple[Assumption, ...]) -> Context:
-    """The context of ``instance`` with each assumed function given its body."""
-    functions = dict(instance.context.functions)
-    for assumption in assumptions:
-        params = tuple(sympy.Dummy(p, real=True) for p in assumption.params)
-        values = dict(instance.scope_values)
-        values.update({p: Value((), d) for p, d in zip(assumption.params, params)})
-        scope = instance.scope(values, assumption.line)
-        # With the assumptions made before this one (assume g first, then f = g(t)**2).
-        scope.context = replace(instance.context, functions=dict(functions))
-        body = evaluate(assumption.body, scope)
-        if not body.is_scalar:
-            raise DomainError(_("assume {name}(...) = ...: an abstract function is scalar, "
-                                "but this body is {shape}").format(
-                name=assumption.name, shape=shapes.describe(body.shape)),
-                line=assumption.line)
-        functions[assumption.name] = Model(params, body.data)
-    return replace(instance.context, functions=functions, derivatives={})
-
-
-def _form(instance: Instance, step: Step, context: Context) -> Value:
-    scope = instance.scope(line=step.line)
-    scope.context = context
-    return evaluate(step.expr, scope)
-
-
-def _entries(value: Value) -> list[sympy.Expr]:
-    return [value.data] if value.is_scalar else list(value.data)
 
 
 def _compare_step(case: Checked, k: int) -> Comparison | str:
