@@ -30,7 +30,8 @@ _DIRECTIVE = re.compile(r"^(?P<lead>\s*(?:[-*+] +|#\. +|\d+\. +)?)\.\. +"
 # case, "chain_rule", a colon look-alike, a MyST fence with or without braces.
 _INVISIBLE = "\ufeff\u200b\u2060"
 _LEAD = rf"^(?P<lead>[\s{_INVISIBLE}>]*(?:(?:[-*+•]|#\.|\d+[.)])\s+)?)"
-_NAME = r"(?P<kind>derivative|gradient|jacobian|chain[-_ ]?rule)"
+# Every kind, its hyphen also written as "_", " " or nothing (see _kind).
+_NAME = "(?P<kind>{})".format("|".join(kind.replace("-", "[-_ ]?") for kind in KINDS))
 _COLON = f"[:{LOOKALIKES}]"
 _LIKE_RST = re.compile(rf"{_LEAD}\.\.[\s{_INVISIBLE}]*{_NAME}\s*{_COLON}", re.IGNORECASE)
 _LIKE_FENCE = re.compile(rf"{_LEAD}(?P<fence>`{{3,}}|~{{3,}}|:{{3,}})\s*\{{?\s*{_NAME}"
@@ -118,7 +119,7 @@ def suspects(text: str, markdown: bool) -> list[Suspect]:
         match = _LIKE_RST.match(line) or (markdown and _LIKE_FENCE.match(line))
         if not match:
             continue
-        kind = re.sub(r"chain[-_ ]?rule", "chain-rule", match["kind"].lower())
+        kind = _kind(match["kind"])
         found.append(Suspect(index + 1, kind, False))
         after = _after_block(lines, index, match)
         column = len(match["lead"])
@@ -126,6 +127,12 @@ def suspects(text: str, markdown: bool) -> list[Suspect]:
                 and _LIKE_OPTION.match(lines[after].strip())):
             found.append(Suspect(after + 1, kind, True))
     return found
+
+
+def _kind(written: str) -> str:
+    """The kind an author meant by ``written`` (``Chain_Rule`` is ``chain-rule``)."""
+    bare = re.sub("[-_ ]", "", written.lower())
+    return next(kind for kind in KINDS if kind.replace("-", "") == bare)
 
 
 def _after_block(lines: list[str], index: int, match: re.Match[str]) -> int:
