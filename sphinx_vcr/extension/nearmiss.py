@@ -109,7 +109,7 @@ class NearMisses(SphinxTransform):
                      subtype="parse")
         get_domain(self.env).record(self.env.docname, Record(
             location=location, line=line, kind=kind, status=ERROR, subtype="parse",
-            message=message, method="", points=0, max_error=0.0, seconds=0.0))
+            message=message, method="", points=0, max_error=0.0, claims=0, seconds=0.0))
 
 
     def _comment_line(self, source: str, line: int, first: str) -> int:
