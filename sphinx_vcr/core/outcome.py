@@ -43,3 +43,11 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.status == VERIFIED
+
+
+class Failure(Exception):
+    """A claim or derivative that does not hold; carries the finished outcome."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome

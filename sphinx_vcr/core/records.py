@@ -6,6 +6,7 @@ messages can all name these types without importing one another.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,3 +54,12 @@ class Run:
     shape_error: str | None = None
     #: How the names are written: each distinctly, or the directive is an error.
     names: Names | None = None
+    #: The derivative as shown, where it differs from the one checked: with abstract
+    #: functions, SymPy's undefined functions rather than their replacements.
+    shown: sympy.Matrix | None = None
+
+
+def sample_seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:
+    """A seed of sampling fixed by the configuration and the directive's own text."""
+    digest = hashlib.sha256(f"{settings.seed}|{key}|{sorted(sizes.items())}".encode())
+    return int.from_bytes(digest.digest()[:8], "little")

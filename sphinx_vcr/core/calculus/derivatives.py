@@ -16,6 +16,7 @@ from ..errors import ShapeError
 from ..language.problem import Problem
 from ..words import N_, _
 from . import shapes
+from .differentiate import jacobian
 from .evaluate import Value
 from .instance import Instance
 from .shapes import Shape
@@ -44,49 +45,15 @@ def output_dim(value: Value) -> shapes.Dim:
 
 def wrt_dim(problem: Problem) -> shapes.Dim:
     """The number of scalar variables in ``:wrt:``, as a dimension."""
-    return shapes.total([shapes.dim(d.dims[0]) if d.dims else sympy.Integer(1)
-                         for d in problem.wrt])
+    # A component w[j] is one scalar variable.
+    return shapes.total([shapes.dim(d.dims[0]) if d.dims and d not in problem.components
+                         else sympy.Integer(1) for d in problem.wrt])
 
 
 def derivative_shape(problem: Problem, output: Value) -> Shape:
     """The shape of the derivative in the problem's layout."""
     shape = (output_dim(output), wrt_dim(problem))
     return shape if problem.layout == "numerator" else (shape[1], shape[0])
-
-
-def fix_relu_convention(expr: sympy.Expr) -> sympy.Expr:
-    """Make the step function 0 at 0, so relu'(0) = max(0, z)'(0) = 0 (our convention)."""
-    return expr.replace(lambda e: isinstance(e, sympy.Heaviside) and len(e.args) == 1,
-                        lambda e: sympy.Heaviside(e.args[0], 0))
-
-
-class _RealAbs(sympy.Function):
-    """``abs`` of an argument that SymPy cannot prove real (``sqrt(x) - 1``).
-
-    The language is real: wherever the function has a value, the argument is real, and
-    d|u| = sign(u) du. SymPy's own rule for an argument not known to be real goes
-    through re, im and atan2, which have no value in the numeric checks, so a correct
-    claim failed (and a :mistake: was wrongly confirmed).
-    """
-
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        return sympy.sign(self.args[0])
-
-
-def real_diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
-    """``d expr / d symbol`` with the real rule for ``abs`` (see :class:`_RealAbs`)."""
-    unsure = [a for a in expr.atoms(sympy.Abs) if not a.args[0].is_extended_real]
-    if not unsure:
-        return sympy.diff(expr, symbol)
-    swapped = expr.xreplace({a: _RealAbs(a.args[0]) for a in unsure})
-    return sympy.diff(swapped, symbol).replace(_RealAbs, sympy.Abs)
-
-
-def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Matrix:
-    """Numerator-layout Jacobian: one row per output, one column per symbol."""
-    matrix = sympy.Matrix(len(outputs), len(symbols),
-                          lambda i, j: real_diff(outputs[i], symbols[j]))
-    return matrix.applyfunc(fix_relu_convention) if matrix.has(sympy.Heaviside) else matrix
 
 
 def in_layout(matrix: sympy.Matrix, layout: str) -> sympy.Matrix:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import sympy
 
 from ..errors import LimitError, ParseError, ShapeError
 from ..language.syntax import (
+    Apply,
     ArrayLit,
     Binary,
     Call,
@@ -26,12 +27,15 @@ from ..language.syntax import (
     Expr,
     Name,
     Num,
+    Subscript,
     Transpose,
     Unary,
     component_of,
 )
 from ..words import _
 from . import shapes
+from .differentiate import jacobian
+from .functions import Model, Undefined
 from .shapes import Shape
 
 MAX_EXPONENT = 1000          # |p| in x**p for a numeric p
@@ -83,14 +87,47 @@ _RELATIONS = {"<": sympy.StrictLessThan, "<=": sympy.LessThan,
               ">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "!=": sympy.Ne}
 
 
+@dataclass(frozen=True)
+class Context:
+    """What indices and abstract functions mean at one check: the value of every index
+    bound so far, the range of every index, each function's model, and the layout of
+    ``diff()``."""
+
+    indices: dict[str, int] = field(default_factory=dict)
+    ranges: dict[str, int | str] = field(default_factory=dict)
+    functions: dict[str, Model | Undefined] = field(default_factory=dict)
+    layout: str = "numerator"
+    #: Every derivative ``diff()`` took, by (entry, variable), so that a derivation can
+    #: check them by finite differences too.
+    derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = field(
+        default_factory=dict)
+
+
 class Scope:
     """What names mean at one instantiation: values, size names and their sizes."""
 
     def __init__(self, values: dict[str, Value], sizes: dict[str, int],
-                 line: int | None = None) -> None:
+                 line: int | None = None, context: Context | None = None) -> None:
         self.values = values
         self.sizes = sizes
         self.line = line
+        self.context = context or Context()
+
+    def bound(self, index: str, value: int) -> Scope:
+        """This scope with ``index`` taking ``value`` (inside a sum, a builder)."""
+        context = replace(self.context, indices={**self.context.indices, index: value})
+        return Scope(self.values, self.sizes, self.line, context)
+
+    def length(self, index: str) -> tuple[shapes.Dim, int]:
+        """What ``index`` runs over: symbolically and at these sizes."""
+        symbolic = shapes.dim(self.context.ranges[index])
+        return symbolic, shapes.concrete(symbolic, self.sizes)
+
+    def index(self, name: str) -> int:
+        if name not in self.context.indices:  # the checks of .indices rule this out
+            raise ParseError(_("index {name} has no value here").format(name=name),
+                             line=self.line)
+        return self.context.indices[name]
 
     def shape_error(self, message: str) -> ShapeError:
         return ShapeError(message, line=self.line)
@@ -167,6 +204,10 @@ def evaluate(node: Expr, scope: Scope) -> Value:
             return _call(node, scope)
         case Compare():
             return _compare(node, scope)
+        case Subscript():
+            return _subscript(node, scope)
+        case Apply():
+            return _apply(node, scope)
     raise ParseError(_("cannot evaluate {node!r}").format(node=node),  # unreachable by parse
                      line=scope.line)
 
@@ -358,6 +399,8 @@ def _call(node: Call, scope: Scope) -> Value:
             return Value((s, sympy.Integer(1)), sympy.ones(v, 1))
         rows, cols = dims if len(dims) == 2 else (dims[0], (sympy.Integer(1), 1))
         return Value((rows[0], cols[0]), sympy.zeros(rows[1], cols[1]))
+    if func in _INDEXED and (func != "sum" or len(node.args) == 2):
+        return _INDEXED[func](node, scope)
     args = [evaluate(a, scope) for a in node.args]
     if func in ELEMENTWISE:
         return _map(args[0], ELEMENTWISE[func])
@@ -458,3 +501,152 @@ def condition_entries(value: Value) -> list[sympy.Basic]:
     """The scalar conditions a (possibly vector) condition stands for."""
     return [value.data] if value.is_scalar else list(value.data)
 
+
+
+def _subscript(node: Subscript, scope: Scope) -> Value:
+    """``x[i]``, ``X[i, j]``, or the row ``X[i]`` as a column vector."""
+    value = scope.lookup(node.base)
+    at = [scope.index(name) - 1 for name in node.indices]
+    if value.is_scalar:  # the checks of .indices rule this out
+        raise scope.shape_error(_("{name} is a scalar and has no entries")
+                                .format(name=node.base))
+    vector = shapes.same_dim(value.shape[1], 1) or shapes.same_dim(value.shape[0], 1)
+    if vector and len(at) == 1:
+        return scalar(value.data[at[0]])
+    if len(at) == 2:
+        return scalar(value.data[at[0], at[1]])
+    return Value((value.shape[1], sympy.Integer(1)), value.data[at[0], :].T)
+
+
+def _sum(node: Call, scope: Scope) -> Value:
+    """``sum(expr, i)``: expr added up over every value of i."""
+    expr, index = node.args
+    total: Value | None = None
+    for k in range(1, scope.length(index.id)[1] + 1):  # type: ignore[union-attr]
+        term = evaluate(expr, scope.bound(index.id, k))  # type: ignore[union-attr]
+        total = term if total is None else _elementwise("+", total, term, scope)
+    assert total is not None  # a range is never empty
+    return total
+
+
+def _build(node: Call, scope: Scope) -> Value:
+    """``vector(expr, i)``, ``row(expr, j)``, ``matrix(expr, i, j)``: entry by entry."""
+    expr, *indices = node.args
+    names = [i.id for i in indices]  # type: ignore[union-attr]
+    lengths = [scope.length(name) for name in names]
+
+    def entry(*at: int) -> sympy.Expr:
+        inner = scope
+        for name, k in zip(names, at):
+            inner = inner.bound(name, k + 1)
+        value = evaluate(expr, inner)
+        if not value.is_scalar:
+            raise scope.shape_error(_("{func}() builds an array from scalar entries, but "
+                                      "this entry is {shape}").format(
+                func=node.func, shape=shapes.describe(value.shape)))
+        return value.data
+
+    one = sympy.Integer(1)
+    if node.func == "vector":
+        (dim, count), = lengths
+        return Value((dim, one), sympy.Matrix(count, 1, lambda i, _j: entry(i)))
+    if node.func == "row":
+        (dim, count), = lengths
+        return Value((one, dim), sympy.Matrix(1, count, lambda _i, j: entry(j)))
+    (rdim, rows), (cdim, cols) = lengths
+    return Value((rdim, cdim), sympy.Matrix(rows, cols, entry))
+
+
+def _delta(node: Call, scope: Scope) -> Value:
+    """The Kronecker delta of two indices."""
+    first, second = (scope.index(a.id) for a in node.args)  # type: ignore[union-attr]
+    return scalar(sympy.Integer(int(first == second)))
+
+
+def _diff(node: Call, scope: Scope) -> Value:
+    """``diff(expr, v)``: the derivative by a variable, in the directive's layout."""
+    value = evaluate(node.args[0], scope)
+    variable = _variable(node.args[1], scope)
+    symbols = [variable.data] if variable.is_scalar else list(variable.data)
+    numerator = scope.context.layout == "numerator"
+    if variable.shape and not _is_vector(variable.shape):
+        if not value.is_scalar:
+            raise scope.shape_error(_("diff() of {shape} by a matrix is a tensor; "
+                                      "differentiate a scalar by a matrix").format(
+                shape=shapes.describe(value.shape)))
+        rows, cols = variable.data.shape
+        data = sympy.Matrix(rows, cols, lambda i, j: _derivative(
+            value.data, variable.data[i, j], scope))
+        shape = variable.shape
+        return Value(shape, data) if not numerator else Value((shape[1], shape[0]), data.T)
+    if not value.is_scalar and not _is_vector(value.shape):
+        if not variable.is_scalar:
+            raise scope.shape_error(_("diff() of a matrix by a vector is a tensor; "
+                                      "differentiate by one scalar at a time"))
+        return _map(value, lambda e: _derivative(e, symbols[0], scope))
+    outputs = [value.data] if value.is_scalar else list(value.data)
+    matrix = sympy.Matrix(len(outputs), len(symbols),
+                          lambda i, j: _derivative(outputs[i], symbols[j], scope))
+    if value.is_scalar and variable.is_scalar:
+        return scalar(matrix[0, 0])
+    one = sympy.Integer(1)
+    rows = one if value.is_scalar else _length(value.shape)
+    cols = one if variable.is_scalar else _length(variable.shape)
+    if numerator:
+        return Value((rows, cols), matrix)
+    return Value((cols, rows), matrix.T)
+
+
+def _derivative(entry: sympy.Expr, symbol: sympy.Symbol, scope: Scope) -> sympy.Expr:
+    """d entry / d symbol, by the rules of :mod:`.differentiate`; noted in the context."""
+    known = scope.context.derivatives
+    if (entry, symbol) not in known:
+        known[entry, symbol] = jacobian([entry], [symbol])[0, 0]
+    return known[entry, symbol]
+
+
+def _is_vector(shape: Shape) -> bool:
+    return shapes.same_dim(shape[0], 1) or shapes.same_dim(shape[1], 1)
+
+
+def _length(shape: Shape) -> shapes.Dim:
+    return shape[1] if shapes.same_dim(shape[0], 1) else shape[0]
+
+
+def _variable(node: Expr, scope: Scope) -> Value:
+    """What ``diff()`` differentiates by: a variable, a component, or a row of one."""
+    value = evaluate(node, scope) if isinstance(node, Name | Subscript) else None
+    entries = [] if value is None else ([value.data] if value.is_scalar else list(value.data))
+    if value is None or not all(isinstance(e, sympy.Symbol) for e in entries) \
+            or len(set(entries)) != len(entries):
+        raise scope.shape_error(_("diff(expr, v) differentiates by a variable: a name "
+                                  "declared in :wrt: or :vars: (or a scalar parameter), "
+                                  "or a component such as w[j]"))
+    return value
+
+
+def _apply(node: Apply, scope: Scope) -> Value:
+    """An abstract function applied, entry by entry to arrays."""
+    model = scope.context.functions[node.func.name]
+    args = [evaluate(a, scope) for a in node.args]
+    arrays = [a for a in args if not a.is_scalar]
+    if not arrays:
+        return scalar(_bounded(model.apply(node.func.orders, [a.data for a in args]),
+                               scope.line))
+    shape = arrays[0].shape
+    if not all(shapes.same_shape(a.shape, shape) for a in arrays):
+        raise scope.shape_error(_("{name}() applies entry by entry, so its array "
+                                  "arguments need one shape").format(name=node.func.name))
+
+    def entry(i: int, j: int) -> sympy.Expr:
+        return model.apply(node.func.orders, [a.data if a.is_scalar else a.data[i, j]
+                                              for a in args])
+
+    rows, cols = arrays[0].data.shape
+    return Value(shape, sympy.Matrix(rows, cols, entry))
+
+
+_INDEXED: dict[str, Callable[[Call, Scope], Value]] = {
+    "sum": _sum, "vector": _build, "row": _build, "matrix": _build, "delta": _delta,
+    "diff": _diff,
+}

@@ -9,17 +9,85 @@ SymPy relations. The calculus and the numeric checks work on the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import sympy
 
+from ..checking.replacements import REPLACEMENTS, replacement
 from ..errors import DomainError, ShapeError, SizeExcluded
-from ..language.problem import Problem, about
+from ..language.problem import Problem, about, size_assignments
 from ..language.syntax import Declaration, names_in
 from ..words import _
 from . import shapes
-from .evaluate import Scope, Value, check_entry_clash, condition_entries, evaluate
+from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
+from .functions import Model, Undefined
 from .shapes import Shape
+
+
+@dataclass(frozen=True)
+class Case:
+    """One instantiation a claim must survive: sizes, a value for every free index,
+    and which replacement stands in for the abstract functions (see
+    :mod:`..checking.replacements`), seeded by ``seed``."""
+
+    sizes: dict[str, int]
+    indices: dict[str, int] = field(default_factory=dict)
+    replacement: int = 0
+    seed: int = 0
+    #: The abstract functions as SymPy's undefined functions, not replaced.
+    symbolic: bool = False
+
+    @property
+    def assignment(self) -> dict[str, int]:
+        """Sizes and free indices together, as a message names them."""
+        return {**self.sizes, **self.indices}
+
+
+def cases(problem: Problem, sizes: tuple[int, ...], seed: int) -> list[Case]:
+    """Every case a claim of ``problem`` must survive, at the sizes ``sizes``.
+
+    Each assignment of the generic sizes (:func:`.size_assignments`), with every value of
+    every free index. With abstract functions, the replacements are paired with the
+    size assignments in turn, so that each is tried at one size at least, and each size
+    with one of them: their families are unrelated (see :mod:`..checking.replacements`),
+    so that no wrong rule holds for one of them by accident.
+    """
+    assignments = size_assignments(problem, sizes)
+    count = REPLACEMENTS if problem.functions else 1
+    found = []
+    for k in range(max(len(assignments), count)):
+        assignment = assignments[k % len(assignments)]
+        ranges = [range(1, _length(problem, name, assignment) + 1)
+                  for name in problem.indices.free]
+        for values in itertools.product(*ranges):
+            found.append(Case(assignment, dict(zip(problem.indices.free, values)),
+                              k % count, seed))
+    return found
+
+
+def _length(problem: Problem, index: str, sizes: dict[str, int]) -> int:
+    return shapes.concrete(shapes.dim(problem.indices.ranges[index]), sizes)
+
+
+def models(problem: Problem, case: Case) -> dict[str, Model | Undefined]:
+    """The concrete stand-in of every abstract function at ``case`` (or, for the
+    symbolic case, the functions themselves)."""
+    if case.symbolic:
+        return {name: Undefined(name, arity) for name, arity in problem.functions}
+    found: dict[str, Model | Undefined] = {}
+    for position, (name, arity) in enumerate(problem.functions):
+        params, body = replacement(name, arity, case.replacement, position, case.seed)
+        found[name] = Model(params, body)
+    return found
+
+
+def context(problem: Problem, case: Case, functions: dict[str, Model] | None = None
+            ) -> Context:
+    """What indices and abstract functions mean at ``case``."""
+    return Context(dict(case.indices), dict(problem.indices.ranges),
+                   models(problem, case) if functions is None else functions,
+                   problem.layout)
 
 
 @dataclass
@@ -42,6 +110,15 @@ class Instance:
     #: The function being differentiated: the last definition, or for a Jacobian of
     #: several ``name = expr`` lines, all of them stacked.
     output: Value
+    case: Case = field(default_factory=lambda: Case({}))
+    context: Context = field(default_factory=Context)
+
+    def scope(self, values: dict[str, Value] | None = None, line: int | None = None
+              ) -> Scope:
+        """A scope of this instance: its composed values (or ``values``), its indices
+        and functions."""
+        return Scope(dict(self.scope_values) if values is None else values, self.sizes,
+                     line, self.context)
 
     @property
     def substitution(self) -> dict[sympy.Symbol, sympy.Expr]:
@@ -91,24 +168,48 @@ def style_of(shape: Shape) -> str:
     return "matrix"
 
 
-def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
-    """Evaluate the definitions and conditions of ``problem`` at ``sizes``."""
+def declared(problem: Problem, case: Case
+             ) -> tuple[dict[str, Value], list[sympy.Symbol], list[sympy.Symbol]]:
+    """The values of the declared names at ``case``, the symbols differentiated by and
+    the parameters' symbols. A component ``w[j]`` of ``:wrt:`` is the entry ``w_j`` of
+    the vector ``w`` of ``:vars:``; the other entries stay parameters."""
+    sizes = case.sizes
     values: dict[str, Value] = {}
     wrt_symbols: list[sympy.Symbol] = []
     param_symbols: list[sympy.Symbol] = []
+    components = problem.components
     for decls, symbols in ((problem.wrt, wrt_symbols), (problem.params, param_symbols)):
         for decl in decls:
+            if decl in components:
+                continue
             value = variable(decl, sizes)
             values[decl.name] = value
             symbols.extend([value.data] if value.is_scalar else list(value.data))
+    for decl in components:
+        at = [case.indices[d] - 1 for d in decl.dims]  # type: ignore[index]
+        data = values[decl.name].data
+        symbol = data[at[0]] if len(at) == 1 else data[at[0], at[1]]
+        wrt_symbols.append(symbol)
+        param_symbols.remove(symbol)
+    return values, wrt_symbols, param_symbols
+
+
+def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
+    """Evaluate the definitions and conditions of ``problem`` at ``case`` (or at sizes)."""
+    if not isinstance(case, Case):
+        case = Case(case)
+    sizes = case.sizes
+    values, wrt_symbols, param_symbols = declared(problem, case)
+    where = context(problem, case)
     styles = {name: style_of(v.shape) for name, v in values.items()}
     local_values = dict(values)
     composed_values = dict(values)
     local, composed, placeholders = [], [], []
     for definition in problem.definitions:
-        local_scope = Scope(local_values, sizes, definition.line)
+        local_scope = Scope(local_values, sizes, definition.line, where)
         value = evaluate(definition.expr, local_scope)
-        full = evaluate(definition.expr, Scope(composed_values, sizes, definition.line))
+        full = evaluate(definition.expr, Scope(composed_values, sizes, definition.line,
+                                               where))
         placeholder, symbols = _placeholder(definition.name, value)
         local.append(value)
         composed.append(full)
@@ -124,18 +225,19 @@ def instantiate(problem: Problem, sizes: dict[str, int]) -> Instance:
     conditions: list[sympy.Basic] = []
     with about("where"):
         for condition in problem.where:
-            value = evaluate(condition, Scope(composed_values, sizes))
+            value = evaluate(condition, Scope(composed_values, sizes, None, where))
             entries = condition_entries(value)
             if sympy.false in entries:
                 if names_in(condition) & set(sizes):
                     raise SizeExcluded(_("{sizes} is outside :where:").format(sizes=sizes))
                 raise DomainError(_(":where: condition never holds"))
             conditions.extend(e for e in entries if e is not sympy.true)
-    output = composed[-1]
+    # A derivation has no definitions: its forms are evaluated step by step.
+    output = composed[-1] if composed else Value((), sympy.Integer(0))
     if problem.kind == "jacobian" and len(composed) > 1:
         output = _stack(problem, composed)
     return Instance(sizes, wrt_symbols, param_symbols, local, placeholders, composed,
-                    composed_values, conditions, styles, output)
+                    composed_values, conditions, styles, output, case, where)
 
 
 def _stack(problem: Problem, values: list[Value]) -> Value:
@@ -159,7 +261,7 @@ def claim_value(problem: Problem, instance: Instance, expected_shape: Shape) -> 
         size = shapes.concrete(expected_shape[0], instance.sizes)
         values.setdefault("I", Value(expected_shape, sympy.eye(size)))
     with about("expect"):
-        return evaluate(problem.expect, Scope(values, instance.sizes))
+        return evaluate(problem.expect, instance.scope(values))
 
 
 def _check_component_clash(values: dict[str, Value]) -> None:

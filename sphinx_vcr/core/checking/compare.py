@@ -194,6 +194,32 @@ def quick_verdict(expr: sympy.Expr) -> bool | None:
     return None
 
 
+SYMBOLIC_SECONDS = 1.0  # to prove a general rule with the functions left undefined
+
+
+def proven_equal(claim: sympy.Matrix, actual: sympy.Matrix) -> bool:
+    """Whether SymPy proves every entry equal, within ``SYMBOLIC_SECONDS`` in all.
+
+    For claims about abstract functions, left as SymPy's undefined functions: only a
+    proof counts (an answer "different" about an unknown function is not trusted; the
+    replacements decide that).
+    """
+    if claim.shape != actual.shape:
+        return False
+    deadline = clock() + min(SYMBOLIC_SECONDS, EXACT_SHARE * remaining())
+    for a, b in zip(claim, actual):
+        difference = a - b
+        if quick_verdict(difference) is True:
+            continue
+        left = deadline - clock()
+        if left <= 0:
+            return False
+        with soft_limit(left):
+            if simplified_verdict(difference) is not True:
+                return False
+    return True
+
+
 def _rational_values(expr: sympy.Expr) -> Iterator[sympy.Expr]:
     """``expr`` at a few rational points, exactly (skipping poles)."""
     symbols = sorted(expr.free_symbols, key=str)

@@ -182,12 +182,15 @@ class Sampler:
     def __init__(self, outputs: Sequence[sympy.Expr], jacobian: sympy.Matrix,
                  wrt: Sequence[sympy.Symbol], others: Sequence[sympy.Symbol],
                  conditions: Sequence[sympy.Basic], extra: Sequence[sympy.Expr],
-                 seed: int) -> None:
+                 seed: int, finite: Sequence[sympy.Expr] = ()) -> None:
+        """``extra`` (a claim) is kept off its kinks; ``finite`` must also have finite
+        values at every point drawn (the forms of a derivation), though only
+        ``outputs`` are differentiated."""
         self.symbols = [*wrt, *others]
         self.n_wrt = len(wrt)
         self.outputs, self.conditions = list(outputs), list(conditions)
         self.accepted = np.empty((0, len(self.symbols)))  # the points :meth:`draw` chose
-        guards = guard_expressions([*outputs, *extra])
+        guards = guard_expressions([*outputs, *extra, *finite])
         regions = [sympy.Piecewise((1, c), (0, True)) for c in conditions]
         bound_finite_differences(self.n_wrt, len(self.symbols),
                                  len(outputs) + len(guards) + len(regions))
@@ -196,6 +199,7 @@ class Sampler:
         # evaluating.
         self.sizes = (len(outputs), len(guards), len(regions))
         self.values = compile_function([*outputs, *guards, *regions], self.symbols)
+        self.finite = compile_function(list(finite), self.symbols)
         self.jac = compile_function(list(jacobian), self.symbols)
         self.jacobian = list(jacobian)  # for points where a double overflows
         self.shape = jacobian.shape
@@ -222,7 +226,7 @@ class Sampler:
         """Mask of candidate points in the region, with finite values, off every guard."""
         outputs, guards, region = self.evaluate(points)
         ok = np.all(region > 0.5, axis=0)
-        values = np.vstack([outputs, self.jac(points)])
+        values = np.vstack([outputs, self.jac(points), self.finite(points)])
         with np.errstate(invalid="ignore"):
             # Values past a double's range in the region: said so if no point is left.
             self.overflowed |= bool(np.any(ok & np.any(np.abs(values) >= HUGE, axis=0)))
@@ -268,6 +272,8 @@ class Sampler:
         A mismatch at one step is tried again at smaller steps: curvature that the error
         estimate missed shrinks away, a wrong derivative does not.
         """
+        if not self.n_wrt:
+            return 0.0, None  # nothing is differentiated (a derivation without diff())
         sym = self.jac(point[None, :])[:, 0].reshape(self.shape)
         verdict = None
         for shrink_first in SHRINKS:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from ..errors import LimitError, ParseError
 from ..words import N_, _
 from .syntax import (
+    Apply,
     ArrayLit,
     Binary,
     Call,
@@ -23,8 +24,10 @@ from .syntax import (
     Declaration,
     Definition,
     Expr,
+    FunctionRef,
     Name,
     Num,
+    Subscript,
     Transpose,
     Unary,
 )
@@ -33,9 +36,17 @@ from .syntax import (
 FUNCTIONS: dict[str, tuple[int, ...]] = {
     "exp": (1,), "log": (1,), "ln": (1,), "sqrt": (1,), "sin": (1,), "cos": (1,),
     "tan": (1,), "tanh": (1,), "sigmoid": (1,), "relu": (1,), "abs": (1,),
-    "max": (2,), "min": (2,), "sum": (1,), "mean": (1,), "dot": (2,), "norm": (1,),
+    "max": (2,), "min": (2,), "sum": (1, 2), "mean": (1,), "dot": (2,), "norm": (1,),
     "diag": (1,), "eye": (1,), "ones": (1,), "zeros": (1, 2), "where": (3,),
+    "diff": (2,), "vector": (2,), "row": (2,), "matrix": (3,), "delta": (2,),
 }
+#: Functions whose names stay free for authors' own names where they are not called
+#: (``delta`` is a Greek letter, ``row`` a fine name): added with derivations, they
+#: must not break a document that used them as names.
+SOFT = ("diff", "vector", "row", "matrix", "delta")
+#: The derivative operator on abstract functions, ``D(f)(x)``; a name otherwise.
+DERIVATIVE = "D"
+MAX_ORDER = 4  # D(D(D(D(f)))) at most
 CONSTANTS = ("pi",)
 
 MAX_TEXT = 2000      # characters in one expression
@@ -52,8 +63,9 @@ _OTHER_OPS = {ast.Eq: "==", ast.Is: "is", ast.IsNot: "is not", ast.In: "in",
               ast.NotIn: "not in"}
 # What users most often write instead of the language, with the fix to suggest.
 _HINTS = {
-    ast.Subscript: N_("subscripts are not part of the language; write components as "
-                      "g1, g2 (1-based) for a defined vector g"),
+    ast.Subscript: N_("a subscript is an index declared in :index: on a declared name, "
+                      "such as x[i] or X[i, j]; write a component of a fixed-length "
+                      "vector g as g1, g2 (1-based)"),
     ast.Lambda: N_("lambdas are not part of the language"),
     ast.Attribute: N_("the only attribute is .T (transpose)"),
     ast.BoolOp: N_("combine conditions with a comma in :where:, not and/or"),
@@ -69,18 +81,21 @@ def _allowed() -> str:
         functions=", ".join(FUNCTIONS))
 
 
-def parse_expression(text: str, *, line: int | None = None) -> Expr:
-    """Parse one expression (comparisons only as the first argument of ``where``)."""
+def parse_expression(text: str, *, line: int | None = None,
+                     functions: frozenset[str] = frozenset()) -> Expr:
+    """Parse one expression (comparisons only as the first argument of ``where``);
+    ``functions`` are the abstract functions declared in ``:functions:``."""
     tree = _python_tree(text, line)
-    return _Converter(text, line).convert(tree.body)
+    return _Converter(text, line, functions).convert(tree.body)
 
 
-def parse_conditions(text: str, *, line: int | None = None) -> tuple[Expr, ...]:
+def parse_conditions(text: str, *, line: int | None = None,
+                     functions: frozenset[str] = frozenset()) -> tuple[Expr, ...]:
     """Parse a ``:where:`` option: comma-separated comparisons that must all hold."""
     tree = _python_tree(text, line)
     body = tree.body
     parts = body.elts if isinstance(body, ast.Tuple) else [body]
-    converter = _Converter(text, line)
+    converter = _Converter(text, line, functions)
     result = tuple(converter.convert(p, condition=True) for p in parts)
     for part, node in zip(parts, result):
         if not isinstance(node, Compare):
@@ -93,14 +108,16 @@ def parse_conditions(text: str, *, line: int | None = None) -> tuple[Expr, ...]:
 _DEFINITION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.S)
 
 
-def parse_definition(text: str, line: int) -> Definition:
+def parse_definition(text: str, line: int, functions: frozenset[str] = frozenset()
+                     ) -> Definition:
     """Parse a content line ``name = expr``."""
     match = _DEFINITION.match(text)
     if not match:
         raise ParseError(_("expected a definition 'name = expression', got {text!r}")
                          .format(text=text.strip()), line=line)
     name = check_name(match.group(1), line)
-    return Definition(name, parse_expression(match.group(2), line=line), line, text.strip())
+    return Definition(name, parse_expression(match.group(2), line=line, functions=functions),
+                      line, text.strip())
 
 
 def is_definition(text: str) -> bool:
@@ -116,7 +133,7 @@ def check_name(name: str, line: int | None) -> str:
         raise ParseError(_("{name!r} is not a valid name: use letters, digits and "
                            "underscores, starting with a letter").format(name=name),
                          line=line)
-    if name in FUNCTIONS or name in CONSTANTS:
+    if (name in FUNCTIONS and name not in SOFT) or name in CONSTANTS:
         raise ParseError(_("{name!r} is a function or constant of the language and cannot "
                            "be used as a name").format(name=name), line=line)
     return name
@@ -258,9 +275,11 @@ def _quote(text: str, node: ast.AST) -> str:
 class _Converter:
     """Turns a whitelisted Python ``ast`` tree into a :mod:`.syntax` tree."""
 
-    def __init__(self, text: str, line: int | None) -> None:
+    def __init__(self, text: str, line: int | None,
+                 functions: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.line = line
+        self.functions = functions
         self.depth = 0
 
     def fail(self, node: ast.AST, why: str) -> ParseError:
@@ -296,6 +315,8 @@ class _Converter:
                 return Transpose(self.convert(value))
             case ast.Call():
                 return self._call(node)
+            case ast.Subscript(value=ast.Name(id=base), slice=index):
+                return self._subscript(node, base, index)
             case ast.List(elts=elts):
                 if not elts:
                     raise self.fail(node, _("an empty vector is not allowed"))
@@ -334,28 +355,40 @@ class _Converter:
     def _name(self, node: ast.Name, name: str) -> Expr:
         if name in CONSTANTS:
             return Const(name)
-        if name in FUNCTIONS:
+        if name in FUNCTIONS and name not in SOFT:
             raise self.fail(node, _("{name} is a function: call it as {name}(...)")
                             .format(name=name))
+        if name in self.functions:
+            raise self.fail(node, _("{name} is a function of :functions:: apply it, as "
+                                    "{name}(x)").format(name=name))
         if len(name) > MAX_NAME:
             raise LimitError(_long_name(name), line=self.line)
         if not _NAME.match(name):
             raise self.fail(node, _("names start with a letter (no leading underscore)"))
         return Name(name)
 
-    def _call(self, node: ast.Call) -> Call:
-        if not isinstance(node.func, ast.Name):
-            raise self.fail(node, _("only the functions of the language can be called"))
-        func = node.func.id
-        if func not in FUNCTIONS:
-            # Not self.fail: it would quote the name a second time.
-            raise ParseError(_("unknown function {name!r}; the functions are "
-                               "{functions}").format(name=func,
-                                                     functions=", ".join(FUNCTIONS)),
-                             line=self.line)
+    def _call(self, node: ast.Call) -> Call | Apply:
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(node, _("keyword and star arguments are not part of the "
                                     "language"))
+        if isinstance(node.func, ast.Call) or (isinstance(node.func, ast.Name)
+                                               and node.func.id in self.functions):
+            ref = self._function(node.func)
+            return Apply(ref, tuple(self.convert(a) for a in node.args))
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, _("only the functions of the language can be called"))
+        func = node.func.id
+        if func == DERIVATIVE:
+            raise self.fail(node, _("D(f) is the derivative of an abstract function f: "
+                                    "apply it to arguments, as D(f)(x)"))
+        if func not in FUNCTIONS:
+            declare = (_("; declare abstract functions in :functions:") if not
+                       self.functions else "")
+            # Not self.fail: it would quote the name a second time.
+            raise ParseError(_("unknown function {name!r}; the functions are "
+                               "{functions}{declare}").format(
+                name=func, functions=", ".join(FUNCTIONS), declare=declare),
+                line=self.line)
         if len(node.args) not in FUNCTIONS[func]:
             counts = _(" or ").join(str(n) for n in FUNCTIONS[func])
             raise self.fail(node, _("{name} takes {counts} argument(s), not {given}")
@@ -366,6 +399,42 @@ class _Converter:
             raise self.fail(node.args[0], _("the first argument of where() must be a "
                                             "comparison such as x > 0"))
         return Call(func, args)
+
+    def _function(self, node: ast.expr) -> FunctionRef:
+        """``f`` or ``D(f)``, ``D(f, 2)``, ``D(D(f))``: a function to apply."""
+        if isinstance(node, ast.Name):
+            if node.id not in self.functions:
+                raise self.fail(node, _("{name} is not declared in :functions:; declare "
+                                        "the abstract functions there, as :functions: "
+                                        "f, g").format(name=node.id))
+            return FunctionRef(node.id)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == DERIVATIVE and 1 <= len(node.args) <= 2
+                and not node.keywords):
+            raise self.fail(node, _("only an abstract function f and its derivatives "
+                                    "D(f), D(f, k), D(D(f)) can be applied this way"))
+        inner = self._function(node.args[0])
+        order = 0  # "the only argument": an error if the function takes several
+        if len(node.args) == 2:
+            argument = node.args[1]
+            if not (isinstance(argument, ast.Constant) and type(argument.value) is int
+                    and 1 <= argument.value <= 9):
+                raise self.fail(argument, _("D(f, k) takes the number k of the argument "
+                                            "to differentiate by (1, 2, ...)"))
+            order = argument.value
+        if len(inner.orders) >= MAX_ORDER:
+            raise self.fail(node, _("derivatives of abstract functions go up to order "
+                                    "{limit}").format(limit=MAX_ORDER))
+        return FunctionRef(inner.name, (*inner.orders, order))
+
+    def _subscript(self, node: ast.Subscript, base: str, index: ast.expr) -> Subscript:
+        """``x[i]``, ``X[i, j]``: a declared array subscripted by indices (names)."""
+        parts = index.elts if isinstance(index, ast.Tuple) else [index]
+        if not 1 <= len(parts) <= 2 or not all(isinstance(p, ast.Name) for p in parts):
+            raise self.fail(node, _(_HINTS[ast.Subscript]))
+        if not _NAME.match(base) or len(base) > MAX_NAME:
+            raise self.fail(node, _("names start with a letter (no leading underscore)"))
+        return Subscript(base, tuple(p.id for p in parts))  # type: ignore[union-attr]
 
     def _compare(self, node: ast.Compare, condition: bool) -> Compare:
         if not condition:

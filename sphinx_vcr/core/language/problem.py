@@ -8,21 +8,33 @@ mathematics), and :func:`size_assignments` says at which sizes it must hold.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ParseError, ShapeError, VcrError
 from ..words import _
+from .derivation import Step, parse_steps
+from .indices import IndexInfo, Located, analyse
 from .parse import (
+    check_name,
     is_definition,
     parse_conditions,
     parse_declarations,
     parse_definition,
     parse_expression,
 )
-from .syntax import Declaration, Definition, Expr, component_of, names_in
+from .syntax import (
+    Apply,
+    Declaration,
+    Definition,
+    Expr,
+    component_of,
+    names_in,
+    walk,
+)
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule", "derivation")
 OPTIONS = ("wrt", "vars", "index", "functions", "expect", "where", "layout", "mistake")
@@ -38,17 +50,42 @@ class Problem:
     wrt: tuple[Declaration, ...]
     params: tuple[Declaration, ...] = ()
     expect: Expr | None = None
+    #: ``:expect:`` as the author wrote it, for messages.
+    expect_text: str = ""
     where: tuple[Expr, ...] = ()
     layout: str = "numerator"
     mistake: bool = False
     #: ``True`` when the body was one expression rather than ``name = expr`` lines.
     anonymous: bool = False
+    #: The abstract functions of ``:functions:``, and how many arguments each takes.
+    functions: tuple[tuple[str, int], ...] = ()
+    #: The indices of ``:index:``: their ranges, and which are free.
+    indices: IndexInfo = field(default_factory=IndexInfo)
+    #: The forms of a derivation, the first one its start (``()`` for other kinds).
+    steps: tuple[Step, ...] = ()
+
+    def located(self) -> list[Located]:
+        """Every expression of the directive, with its line or option."""
+        trees: list[Located] = [(d.expr, d.line, None) for d in self.definitions]
+        trees += [(s.expr, s.line, None) for s in self.steps]
+        trees += [(a.body, a.line, None) for s in self.steps for a in s.assumptions]
+        if self.expect is not None:
+            trees.append((self.expect, None, "expect"))
+        trees += [(c, None, "where") for c in self.where]
+        return trees
+
+    @property
+    def components(self) -> tuple[Declaration, ...]:
+        """The ``:wrt:`` entries that name a component by a free index (``w[j]``)."""
+        return tuple(d for d in self.wrt if d.dims and d.dims[0] in self.indices.ranges)
 
     @property
     def size_names(self) -> list[str]:
         """The generic sizes, in order of first appearance."""
         names: list[str] = []
         for decl in (*self.wrt, *self.params):
+            if decl in self.components:
+                continue
             for d in decl.dims:
                 if isinstance(d, str) and d not in names:
                     names.append(d)
@@ -65,16 +102,22 @@ def build_problem(kind: str, argument: str, content: list[str],
     """Parse a directive's text into a :class:`Problem` (raises :class:`VcrError`)."""
     if kind not in KINDS:
         raise ParseError(_("unknown directive kind {kind!r}").format(kind=kind))
-    _check_options(options)
-    if "wrt" not in options or not (options["wrt"] or "").strip():
-        raise ParseError(_(":wrt: is required: name the variables to differentiate "
-                           "with respect to, such as :wrt: x or :wrt: w[n], b"))
-    with about("wrt"):
-        wrt = parse_declarations(options["wrt"] or "", "wrt")
+    _check_options(kind, options)
+    index = _names_option(options, "index")
+    functions = frozenset(_names_option(options, "functions"))
+    wrt: tuple[Declaration, ...] = ()
+    if kind != "derivation":
+        if "wrt" not in options or not (options["wrt"] or "").strip():
+            raise ParseError(_(":wrt: is required: name the variables to differentiate "
+                               "with respect to, such as :wrt: x or :wrt: w[n], b"))
+        with about("wrt"):
+            wrt = parse_declarations(options["wrt"] or "", "wrt")
     with about("vars"):
         params = parse_declarations(options["vars"], "vars") if options.get("vars") else ()
-    _check_declarations(wrt, params)
-    definitions, anonymous = _body(kind, argument, content)
+    _check_declarations(wrt, params, index, functions)
+    definitions, anonymous, steps = (((), False, _steps(argument, content, functions))
+                                     if kind == "derivation" else
+                                     (*_body(kind, argument, content, functions), ()))
     layout = (options.get("layout") or default_layout).strip()
     if layout not in LAYOUTS:
         raise ParseError(_(":layout: must be numerator or denominator, not {layout!r}")
@@ -85,23 +128,92 @@ def build_problem(kind: str, argument: str, content: list[str],
         raise ParseError(_(":expect: is empty; give the claimed derivative"),
                          option="expect")
     with about("expect"):
-        claim = parse_expression(expect) if expect else None
+        claim = parse_expression(expect, functions=functions) if expect else None
     # An empty :where: is a slip (a region left out), as an empty :expect: is: never
     # silently "no region".
     if where is not None and not where.strip():
         raise ParseError(_(":where: is empty; give the region, or leave the option out"),
                          option="where")
     with about("where"):
-        conditions = parse_conditions(where) if where else ()
+        conditions = parse_conditions(where, functions=functions) if where else ()
     problem = Problem(
         kind=kind, definitions=definitions, wrt=wrt, params=params, expect=claim,
-        where=conditions, layout=layout, mistake="mistake" in options,
-        anonymous=anonymous)
-    if problem.mistake and problem.expect is None:
+        expect_text=" ".join((expect or "").split()), where=conditions, layout=layout,
+        mistake="mistake" in options, anonymous=anonymous, steps=steps)
+    if problem.mistake and problem.expect is None and kind != "derivation":
         raise ParseError(_(":mistake: marks a wrong :expect: claim, but there is no "
                            ":expect:"))
     _check_definitions(problem)
-    return problem
+    return _with_indices_and_functions(problem, index, functions)
+
+
+def _names_option(options: dict[str, str | None], option: str) -> tuple[str, ...]:
+    """``:index: i, j`` or ``:functions: f, g``: distinct names."""
+    text = options.get(option)
+    if text is None:
+        return ()
+    with about(option):
+        names = tuple(check_name(n.strip(), None) for n in text.split(","))
+    if len(set(names)) != len(names):
+        raise ParseError(_("a name is listed twice in :{option}:").format(option=option),
+                         option=option)
+    return names
+
+
+def _steps(argument: str, content: list[str], functions: frozenset[str]
+           ) -> tuple[Step, ...]:
+    lines = [(i, line) for i, line in enumerate(content) if line.strip()]
+    if argument.strip():
+        if lines and not lines[0][1].lstrip().startswith(("=", "assume")):
+            raise ParseError(_("give the first form either after the directive name or in "
+                               "the body, not both"), line=lines[0][0])
+        lines.insert(0, (None, argument))  # type: ignore[arg-type]
+    return parse_steps(lines, functions)
+
+
+def _with_indices_and_functions(problem: Problem, index: tuple[str, ...],
+                                functions: frozenset[str]) -> Problem:
+    """``problem`` with its index ranges and the arity of each abstract function."""
+    # A component w[j] of :wrt: is of the vector w of :vars:, whose dimensions count.
+    components = tuple(d for d in problem.wrt if d.dims and d.dims[0] in index)
+    declarations = {d.name: d.dims for d in (*problem.wrt, *problem.params)
+                    if d not in components}
+    info = analyse(problem.located(), index, declarations, components)
+    arities = _arities(problem, functions)
+    return dataclasses.replace(problem, indices=info, functions=tuple(arities.items()))
+
+
+def _arities(problem: Problem, functions: frozenset[str]) -> dict[str, int]:
+    """How many arguments each abstract function takes: the same at every use."""
+    arities: dict[str, int] = {}
+    for tree, line, option in problem.located():
+        for node in walk(tree):
+            if not isinstance(node, Apply):
+                continue
+            name, count = node.func.name, len(node.args)
+            if arities.setdefault(name, count) != count:
+                raise ParseError(_("{name} is applied to {count} and to {other} arguments; "
+                                   "an abstract function takes the same number everywhere")
+                                 .format(name=name, count=count, other=arities[name]),
+                                 line=line, option=option)
+            if any(k > count for k in node.func.orders) or (
+                    count > 1 and 0 in node.func.orders):
+                raise ParseError(_("{name} takes {count} arguments: say which one to "
+                                   "differentiate by, as D({name}, 1)").format(
+                    name=name, count=count), line=line, option=option)
+    for step in problem.steps:
+        for assumption in step.assumptions:
+            count = arities.setdefault(assumption.name, len(assumption.params))
+            if count != len(assumption.params):
+                raise ParseError(_("{name} takes {count} arguments, but the assumption "
+                                   "gives it {other}").format(
+                    name=assumption.name, count=count, other=len(assumption.params)),
+                    line=assumption.line)
+    unused = sorted(functions - set(arities))
+    if unused:
+        raise ParseError(_("{name} is declared in :functions: but not used")
+                         .format(name=unused[0]), option="functions")
+    return {name: arities[name] for name in sorted(arities)}
 
 
 @contextmanager
@@ -114,9 +226,19 @@ def about(option: str) -> Iterator[None]:
         raise
 
 
-def _check_options(options: dict[str, str | None]) -> None:
+#: Options a derivation does not take: it differentiates inside, with diff(), and every
+#: step is its claim.
+NOT_IN_DERIVATIONS = ("wrt", "expect")
+
+
+def _check_options(kind: str, options: dict[str, str | None]) -> None:
     """Unknown options are our error (counted, failing the build), not docutils'."""
     for option in options:
+        if kind == "derivation" and option in NOT_IN_DERIVATIONS:
+            raise ParseError(_(":{option}: is not an option of a derivation: differentiate "
+                               "inside a step with diff(expr, x), and write each claimed "
+                               "form as a step '= ...'").format(option=option),
+                             option=option)
         if option not in OPTIONS:
             close = difflib.get_close_matches(option, OPTIONS, n=1)
             known = ", ".join(f":{o}:" for o in (*OPTIONS, "name"))
@@ -129,25 +251,51 @@ def _check_options(options: dict[str, str | None]) -> None:
         raise ParseError(_(":mistake: is a flag and takes no value"), option="mistake")
 
 
-def _check_declarations(wrt: tuple[Declaration, ...],
-                        params: tuple[Declaration, ...]) -> None:
-    wrt_names = {d.name for d in wrt}
+def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration, ...],
+                        index: tuple[str, ...], functions: frozenset[str]) -> None:
+    wrt_names = {d.name for d in wrt if not (d.dims and d.dims[0] in index)}
+    vectors = {d.name: d.dims for d in params}
     for decl in params:
         if decl.name in wrt_names:
             raise ParseError(_("{name!r} is in both :wrt: and :vars:").format(name=decl.name))
     for decl in wrt:
+        if decl.dims and any(d in index for d in decl.dims):
+            _check_component(decl, vectors, index)
+            continue
         if len(decl.dims) > 1:
             raise ShapeError(_("{name} is a matrix; :wrt: takes scalars and vectors "
                                "(differentiating by a matrix gives a tensor)")
                              .format(name=decl.name))
-    sizes = {d for decl in (*wrt, *params) for d in decl.dims if isinstance(d, str)}
-    clash = sizes & (wrt_names | {d.name for d in params})
+    sizes = {d for decl in (*wrt, *params) for d in decl.dims
+             if isinstance(d, str) and d not in index}
+    variables = wrt_names | {d.name for d in params}
+    clash = sizes & variables
     if clash:
         raise ParseError(_("{name!r} is used both as a size and as a variable")
                          .format(name=sorted(clash)[0]))
+    for names, what in ((set(index), "index"), (set(functions), "functions")):
+        clash = names & (sizes | variables)
+        if clash:
+            raise ParseError(_("{name!r} in :{option}: is also a size or a variable")
+                             .format(name=sorted(clash)[0], option=what), option=what)
+    if set(index) & functions:
+        raise ParseError(_("{name!r} is both an index and a function").format(
+            name=sorted(set(index) & functions)[0]), option="index")
 
 
-def _body(kind: str, argument: str, content: list[str]) -> tuple[tuple[Definition, ...], bool]:
+def _check_component(decl: Declaration, vectors: dict[str, tuple[int | str, ...]],
+                     index: tuple[str, ...]) -> None:
+    """``:wrt: w[j]``: the component ``w_j`` of a vector ``w`` of ``:vars:``."""
+    dims = vectors.get(decl.name)
+    if not dims or len(dims) != len(decl.dims) or not all(d in index for d in decl.dims):
+        raise ShapeError(_(":wrt: {name}[{indices}] differentiates by a component, so "
+                           "{name} must be declared in :vars: as a vector (or a matrix, "
+                           "for {name}[i, j]), as :vars: {name}[n]").format(
+            name=decl.name, indices=", ".join(map(str, decl.dims))), option="wrt")
+
+
+def _body(kind: str, argument: str, content: list[str], functions: frozenset[str]
+          ) -> tuple[tuple[Definition, ...], bool]:
     lines = [(i, line) for i, line in enumerate(content) if line.strip()]
     if argument.strip() and lines:
         raise ParseError(_("give the expression either after the directive name or in the "
@@ -158,7 +306,7 @@ def _body(kind: str, argument: str, content: list[str]) -> tuple[tuple[Definitio
         raise ParseError(_("the {kind} directive has no expression: write it after "
                            "'.. {kind}::' or in the indented body").format(kind=kind))
     if kind == "chain-rule" or (len(lines) > 1 and kind == "jacobian"):
-        definitions = tuple(parse_definition(text, line) for line, text in lines)
+        definitions = tuple(parse_definition(text, line, functions) for line, text in lines)
         names = [d.name for d in definitions]
         for d in definitions:
             if names.count(d.name) > 1:
@@ -175,9 +323,10 @@ def _body(kind: str, argument: str, content: list[str]) -> tuple[tuple[Definitio
                          line=lines[1][0])
     line, text = lines[0]
     if is_definition(text) and kind == "jacobian":
-        return (parse_definition(text, line or 0),), False
+        return (parse_definition(text, line or 0, functions),), False
     # "_f" cannot be written in the language, so it never meets an author's name.
-    return (Definition("_f", parse_expression(text, line=line), line or 0, text.strip()),), True
+    expr = parse_expression(text, line=line, functions=functions)
+    return (Definition("_f", expr, line or 0, text.strip()),), True
 
 
 def _check_definitions(problem: Problem) -> None:

@@ -80,7 +80,37 @@ class Compare:
     operands: tuple[Expr, ...]
 
 
-Expr = Num | Const | Name | Unary | Binary | Call | ArrayLit | Transpose | Compare
+@dataclass(frozen=True)
+class Subscript:
+    """``x[i]`` (a component), ``X[i, j]`` (an entry) or ``X[i]`` (a row, as a column):
+    a declared array subscripted by indices of ``:index:``."""
+
+    base: str
+    indices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """An abstract function of ``:functions:`` or one of its derivatives: ``f`` is
+    ``FunctionRef("f", ())``, ``D(f)`` is ``("f", (1,))``, ``D(f, 2)`` the partial by
+    the second argument, ``D(D(f))`` ``("f", (1, 1))``: the arguments differentiated by,
+    in order, 0 meaning "the only argument" (``D(f)`` rather than ``D(f, 1)``). Only ever
+    the callee of an :class:`Apply`."""
+
+    name: str
+    orders: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Apply:
+    """An abstract function (or a derivative of one) applied: ``D(f)(g(x))``."""
+
+    func: FunctionRef
+    args: tuple[Expr, ...]
+
+
+Expr = (Num | Const | Name | Unary | Binary | Call | ArrayLit | Transpose | Compare
+        | Subscript | Apply)
 
 
 @dataclass(frozen=True)
@@ -114,7 +144,7 @@ def children(node: Expr) -> tuple[Expr, ...]:
         return (node.operand,)
     if isinstance(node, Binary):
         return (node.left, node.right)
-    if isinstance(node, Call):
+    if isinstance(node, Call | Apply):
         return node.args
     if isinstance(node, ArrayLit):
         return node.items
@@ -133,4 +163,22 @@ def component_of(name: str) -> tuple[str, int] | None:
 
 def names_in(node: Expr) -> set[str]:
     """Every name used in ``node``."""
-    return {n.id for n in walk(node) if isinstance(n, Name)}
+    return ({n.id for n in walk(node) if isinstance(n, Name)}
+            | {n.base for n in walk(node) if isinstance(n, Subscript)})
+
+
+#: Calls whose arguments after the first name indices: ``sum(expr, i)``,
+#: ``vector(expr, i)``, ``row(expr, j)``, ``matrix(expr, i, j)``.
+BINDERS = ("sum", "vector", "row", "matrix")
+
+
+def bound_by(node: Call) -> tuple[str, ...]:
+    """The indices a call binds (``("i",)`` for ``sum(x[i], i)``), else ``()``."""
+    if node.func in BINDERS and len(node.args) > 1:
+        return tuple(a.id for a in node.args[1:] if isinstance(a, Name))
+    return ()
+
+
+def functions_in(node: Expr) -> set[str]:
+    """Every abstract function applied in ``node``."""
+    return {n.func.name for n in walk(node) if isinstance(n, Apply)}

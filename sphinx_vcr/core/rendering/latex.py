@@ -20,16 +20,21 @@ import sympy
 from sympy.printing.latex import LatexPrinter
 
 from ..language.syntax import (
+    Apply,
     ArrayLit,
     Binary,
     Call,
     Compare,
     Const,
     Expr,
+    FunctionRef,
     Name,
     Num,
+    Subscript,
     Transpose,
     Unary,
+    functions_in,
+    names_in,
 )
 from ..words import _
 
@@ -117,10 +122,13 @@ class Printer:
 
     def __init__(self, styles: dict[str, str],
                  shapes: Callable[[Expr], bool | None] | None = None,
-                 names: Names | None = None) -> None:
+                 names: Names | None = None, arities: dict[str, int] | None = None
+                 ) -> None:
         self.styles = styles
         self.shapes = shapes
         self.names = names
+        #: How many arguments each abstract function takes (f' or ∂_1 f).
+        self.arities = arities or {}
 
     def __call__(self, node: Expr) -> str:
         return self.print(node)[0]
@@ -141,8 +149,14 @@ class Printer:
                 return False
             case Binary(left=a, right=b):
                 return self.is_array(a) or self.is_array(b)
-            case Call(func="diag" | "eye" | "ones" | "zeros"):
+            case Call(func="diag" | "eye" | "ones" | "zeros" | "vector" | "row" | "matrix"):
                 return True
+            case Subscript(base=base, indices=indices):
+                return len(indices) == 1 and self.styles.get(base) == "matrix"
+            case Call(func="delta"):
+                return False
+            case Apply(args=args):
+                return any(self.is_array(a) for a in args)
             case Call(func="sum" | "mean" | "dot" | "norm"):
                 return False
             case Call(args=args):
@@ -169,8 +183,15 @@ class Printer:
                 return self.binary(node)
             case ArrayLit():
                 return self.array(node), _PREC["atom"]
+            case Call(func="sum", args=(body, index)):
+                return (rf"\sum_{{{self(index)}}} {self.wrap(body, _PREC['*'])}",
+                        _PREC["+"])
             case Call():
                 return self.call(node), _PREC["atom"]
+            case Subscript():
+                return self.subscript(node), _PREC["atom"]
+            case Apply():
+                return self.apply(node), _PREC["atom"]
             case Compare(ops=ops, operands=operands):
                 parts = [self.wrap(operands[0], 1)]
                 for op, operand in zip(ops, operands[1:]):
@@ -231,8 +252,51 @@ class Printer:
             rows = [self(e) for e in node.items]
         return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
+    def subscript(self, node: Subscript) -> str:
+        r"""``x_{i}``, ``X_{ij}``; the row ``X[i]`` as ``\mathbf{X}_{i,:}``."""
+        indices = [self(Name(i)) for i in node.indices]
+        if len(indices) == 1 and self.styles.get(node.base) == "matrix":
+            return "{" + self(Name(node.base)) + "}_{" + indices[0] + ",:}"
+        prefix = (self.names.entry_prefix(node.base) if self.names else
+                  name(node.base) + "_{")
+        joiner = "" if all(len(i) == 1 for i in indices) and prefix.endswith("_{") else ","
+        return prefix + joiner.join(indices) + "}"
+
+    def function(self, ref: FunctionRef) -> str:
+        r"""``f``, ``f'``, ``f''``, ``\partial_{2} f``: an abstract function or a
+        derivative of one."""
+        stem = self(Name(ref.name)) if len(ref.name) == 1 or ref.name in GREEK \
+            else rf"\operatorname{{{ref.name}}}"
+        if not ref.orders:
+            return stem
+        if self.arities.get(ref.name, 1) == 1:
+            return stem + "'" * len(ref.orders)
+        return "".join(rf"\partial_{{{k}}} " for k in sorted(ref.orders)) + stem
+
+    def apply(self, node: Apply) -> str:
+        inner = ", ".join(self(a) for a in node.args)
+        return rf"{self.function(node.func)}\left({inner}\right)"
+
+    def derivative(self, body: Expr, variable: Expr) -> str:
+        """``diff(expr, v)``: d/dx of an expression in one scalar, else ∂/∂v."""
+        by = self(variable)
+        ordinary = isinstance(variable, Name) and self.styles.get(variable.id, "scalar") \
+            == "scalar" and names_in(body) <= {variable.id} and not functions_in(body)
+        d = r"\mathrm{d}" if ordinary else r"\partial"
+        if isinstance(body, Name | Subscript):
+            return rf"\frac{{{d} {self(body)}}}{{{d} {by}}}"
+        return rf"\frac{{{d}}}{{{d} {by}}}\left({self(body)}\right)"
+
     def call(self, node: Call) -> str:
         func, args = node.func, node.args
+        if func == "diff":
+            return self.derivative(*args)
+        if func == "delta":
+            return rf"\delta_{{{''.join(self(a) for a in args)}}}"
+        if func in ("vector", "row", "matrix"):
+            at = "".join(self(a) for a in args[1:])
+            return rf"\left[{self(args[0])}\right]_{{{at}}}" + (
+                r"^{\top}" if func == "row" else "")
         if func == "sqrt":
             return rf"\sqrt{{{self(args[0])}}}"
         if func == "abs":

@@ -16,6 +16,7 @@ from sympy.printing.str import StrPrinter
 
 from ..checking.compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
 from ..checking.numeric import Sample, format_point
+from ..checking.replacements import REPLACEMENTS
 from ..words import _
 
 if TYPE_CHECKING:
@@ -37,21 +38,30 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
     actual_value = evaluate_at(difference.actual, sample.symbols, point)
     # a probe may lie in an interval narrower than three digits show
     where = format_point(sample.symbols, point, exact=run.comparison.partial)  # type: ignore
-    sizes = run.instance.sizes
+    sizes = run.instance.case.assignment
     if sizes:
         where = sizes_text(sizes) + "; " + where
     shown = _number(claim_value), _number(actual_value)
     actual = resolve_steps(difference.actual, run.instance.conditions)
-    if run.derivative.shape == (1, 1):
-        detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} -> "
-                   "{value}")
+    if problem.functions:
+        # The replacements' formulas mean nothing to the author: the claim as written,
+        # and the values.
+        detail = _("the claim {claim} is {claimed} there but the derivative is {value}, "
+                   "with the abstract functions replaced by concrete ones (replacement "
+                   "{which} of {count}): a general rule must hold for every function")
+        detail = detail.format(claim=repr(problem.expect_text), claimed=shown[0],
+                               value=shown[1], which=run.instance.case.replacement + 1,
+                               count=REPLACEMENTS)
     else:
-        detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
-                   "{actual} -> {value}")
-    detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                           claim=expression_text(difference.claim), claimed=shown[0],
-                           actual=expression_text(actual),
-                           value=shown[1])
+        if run.derivative.shape == (1, 1):
+            detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} "
+                       "-> {value}")
+        else:
+            detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
+                       "{actual} -> {value}")
+        detail = detail.format(row=difference.row + 1, col=difference.col + 1,
+                               claim=expression_text(difference.claim), claimed=shown[0],
+                               actual=expression_text(actual), value=shown[1])
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
     if shown[0] == shown[1]:
@@ -99,17 +109,9 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
     claim, actual = run.claim, run.derivative
     assert claim is not None
     hints = []
-    pattern = _pattern(claim, actual, run.sample)
-    if pattern == "sign":
-        hints.append(_("the sign is wrong"))
-    elif pattern == "transpose":
-        hints.append(_("it is the transpose of the derivative: check the layout"))
-    elif pattern:
-        sizes = run.instance.sizes
-        hints.append((_("it is {factor} times the derivative at {sizes}: check the constant "
-                        "factor") if sizes else
-                      _("it is {factor} times the derivative: check the constant factor"))
-                     .format(factor=pattern, sizes=sizes_text(sizes)))
+    pattern = pattern_hint(claim, actual, run.sample, run.instance.case.assignment)
+    if pattern:
+        hints.append(pattern)
     missing = _missing_term(problem, run)
     if missing:
         hints.append(_("it leaves out {term}").format(term=missing))
@@ -117,7 +119,7 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
         hints.append(_("it holds on part of the domain only: check each branch and the "
                        "values near 0 and far out"))
     if len(runs) > 1:
-        passed = "; ".join(sizes_text(r.instance.sizes) for r in runs[:-1])
+        passed = "; ".join(sizes_text(r.instance.case.assignment) for r in runs[:-1])
         hints.append(_("it holds at {sizes} but not at every size").format(sizes=passed))
     elif problem.where:
         hints.append(_("note the :where: region"))
@@ -128,6 +130,22 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
 
 
 HINT_TOLERANCE = mpmath.mpf("1e-20")
+
+
+def pattern_hint(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample,
+                 sizes: dict[str, int]) -> str:
+    """A wrong sign, a transpose or a constant factor, in words (or ``""``)."""
+    pattern = _pattern(claim, actual, sample)
+    if pattern == "sign":
+        return _("the sign is wrong")
+    if pattern == "transpose":
+        return _("it is the transpose of the derivative: check the layout")
+    if pattern:
+        return (_("it is {factor} times the derivative at {sizes}: check the constant "
+                  "factor") if sizes else
+                _("it is {factor} times the derivative: check the constant factor")
+                ).format(factor=pattern, sizes=sizes_text(sizes))
+    return ""
 
 
 def _missing_term(problem: Problem, run: Run) -> str:
@@ -158,7 +176,7 @@ def _missing_term(problem: Problem, run: Run) -> str:
                 candidates.append((product, _("the factor {factor}").format(factor=symbol)))
     numerator = claim if problem.layout == "numerator" else claim.T
     for value, what in candidates:
-        if value is not None and value.shape == numerator.shape and _agrees(
+        if value is not None and value.shape == numerator.shape and agrees(
                 numerator, value, run.sample):
             return what
     return ""
@@ -176,7 +194,7 @@ def _product(matrices: list[sympy.Matrix]) -> sympy.Matrix | None:
     return result
 
 
-def _agrees(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
+def agrees(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
     rows = values_at([*claim, *value], sample.symbols, sample.points)
     size = len(claim)
     return all(agree(row[k], row[size + k], HINT_TOLERANCE)

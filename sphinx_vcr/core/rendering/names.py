@@ -146,6 +146,11 @@ class Names:
             return self.symbol(self._components[text])
         return name(text)
 
+    def entry_prefix(self, text: str) -> str:
+        """How an entry of the array ``text`` starts (``w_{``), for ``w[i]``."""
+        item = self._items.get(text) or _Item(text, "vector")
+        return item.entry_prefix()
+
     def symbol(self, symbol: sympy.Symbol) -> str:
         """The LaTeX of a SymPy symbol: an entry of an array, or a name."""
         return self._symbols.get(symbol) or self(symbol.name)
@@ -185,11 +190,9 @@ def names_of(problem: Problem, instance: Instance) -> Names:
 def _names_used(problem: Problem) -> set[str]:
     """The names a directive shows: declared, defined, used, and its generic sizes."""
     texts = {d.name for d in (*problem.wrt, *problem.params)} | set(problem.size_names)
-    for definition in problem.definitions:
-        texts |= {definition.name} | names_in(definition.expr)
-    for tree in (problem.expect, *problem.where):
-        if tree is not None:
-            texts |= names_in(tree)
+    texts |= {d.name for d in problem.definitions}
+    for tree, _line, _option in problem.located():
+        texts |= names_in(tree)
     # "_f", the function of a one-expression directive, is never shown.
     return {t for t in texts if not t.startswith("_")}
 

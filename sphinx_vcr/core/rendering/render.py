@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from ..calculus.evaluate import Scope, evaluate
+from ..calculus.evaluate import evaluate
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
 from ..words import _
@@ -22,6 +22,8 @@ from .names import Names, names_of
 
 if TYPE_CHECKING:
     from ..calculus.derivatives import Factor
+    from ..calculus.instance import Instance
+    from ..checking.compare import Comparison
     from ..language.problem import Problem
     from ..language.syntax import Expr
     from ..records import Run
@@ -37,16 +39,22 @@ def _names(problem: Problem, run: Run) -> Names:
 
 def _printer(run: Run, names: Names) -> Printer:
     """A printer that knows which sub-expressions are arrays (for ⊙ and ⊘)."""
-    instance = run.instance
+    return printer_for(run.instance, names)
+
+
+def printer_for(instance: Instance, names: Names) -> Printer:
+    """A printer of the expressions of ``instance``, which knows which of them are
+    arrays (for ⊙ and ⊘) and how many arguments each abstract function takes."""
 
     def is_array(node: Expr) -> bool | None:
         try:
-            value = evaluate(node, Scope(dict(instance.scope_values), instance.sizes))
+            value = evaluate(node, instance.scope())
         except VcrError:
             return None
         return not value.is_scalar
 
-    return Printer(instance.styles, is_array, names)
+    arities = {name: model.arity for name, model in instance.context.functions.items()}
+    return Printer(instance.styles, is_array, names, arities)
 
 
 def _wrt(problem: Problem, names: Names) -> str:
@@ -99,7 +107,7 @@ def _generic(problem: Problem) -> bool:
 
 
 def _shown_at(run: Run, names: Names) -> str:
-    sizes = run.instance.sizes
+    sizes = run.instance.case.assignment
     if not sizes:
         return ""
     words = _("(shown for {sizes})")
@@ -136,7 +144,8 @@ def _result(problem: Problem, run: Run, names: Names) -> str:
 
 def _computed(problem: Problem, run: Run, names: Names) -> str:
     """The derivative SymPy computed, as readably as cheap means make it."""
-    return sympy_latex(_simplified(run.derivative, run), names) + (
+    shown = run.derivative if run.shown is None else run.shown
+    return sympy_latex(_simplified(shown, run), names) + (
         _shown_at(run, names) if _generic(problem) else "")
 
 
@@ -209,10 +218,14 @@ def _how(problem: Problem, runs: list[Run], exact: bool) -> str:
     probes covered the pieces of the claim (see :mod:`.regions`)."""
     if problem.expect is None:
         return _("derivative computed by SymPy")
+    return how_verified([r.comparison for r in runs if r.comparison is not None], exact)
+
+
+def how_verified(comparisons: list[Comparison], exact: bool) -> str:
+    """How claims were verified, from their comparisons (see :func:`_how`)."""
     if exact:
         return _("claim verified symbolically")
-    probes = [r.comparison.coverage for r in runs
-              if r.comparison is not None and r.comparison.coverage is not None]
+    probes = [c.coverage for c in comparisons if c.coverage is not None]
     if not probes:
         return _("claim verified numerically at the sample points")
     count = sum(len(p.points) for p in probes)

@@ -6,33 +6,26 @@
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 
 import sympy
 
 from ..calculus import shapes
 from ..calculus.derivatives import chain, derivative, derivative_shape, entries, in_layout
 from ..calculus.evaluate import MAX_RESULT_DIGITS, Value
-from ..calculus.instance import Instance, claim_value, instantiate
-from ..checking.compare import compare, resolve_steps
+from ..calculus.instance import Case, Instance, cases, claim_value, instantiate
+from ..checking.compare import compare, proven_equal, resolve_steps
 from ..checking.numeric import Sampler
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
-from ..language.problem import Problem, build_problem, size_assignments
-from ..outcome import ERROR, FAILED, VERIFIED, Outcome
-from ..records import Run, Settings
+from ..language.problem import Problem, build_problem
+from ..outcome import ERROR, FAILED, VERIFIED, Failure, Outcome
+from ..records import Run, Settings, sample_seed
 from ..rendering import render
 from ..rendering.messages import fd_message, mismatch_message, sizes_text
 from ..rendering.names import names_of
 from ..words import N_, _, speaking
 from .limits import time_limit, timeout_outcome
-
-
-class Failure(Exception):
-    """A claim or derivative that does not hold; carries the finished outcome."""
-
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__(outcome.message)
-        self.outcome = outcome
+from .steps import verify_derivation
 
 
 def compute(kind: str, argument: str, content: list[str], options: dict[str, str | None],
@@ -81,20 +74,17 @@ def _internal(err: Exception) -> Outcome:
         .format(error=type(err).__name__, detail=err))
 
 
-def _seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:
-    """A seed fixed by the configuration and the directive's own text."""
-    digest = hashlib.sha256(f"{settings.seed}|{key}|{sorted(sizes.items())}".encode())
-    return int.from_bytes(digest.digest()[:8], "little")
-
-
 def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     """Verify a parsed problem at every instantiation of its sizes."""
+    if problem.kind == "derivation":
+        return verify_derivation(problem, settings, key)
     runs: list[Run] = []
     caught: Outcome | None = None
-    assignments = size_assignments(problem, settings.sizes)
-    for sizes in assignments:
+    assignments = cases(problem, settings.sizes, sample_seed(settings, key, {}))
+    known: Symbolic = {}
+    for case in assignments:
         try:
-            run = _run(problem, sizes, settings, key)
+            run = _run(problem, case, settings, key, known)
         except SizeExcluded:
             continue  # :where: n > 1 and the like: this size is not claimed
         runs.append(run)
@@ -120,31 +110,37 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     points = sum(len(r.sample.points) for r in runs)
     worst = max(r.sample.max_relative_error for r in runs)
     if caught is not None:
-        caught.points, caught.max_error = points, worst
+        caught.points, caught.max_error, caught.claims = points, worst, 1
         return caught
     return Outcome(VERIFIED, math=render.success(problem, runs), exact=exact,
-                   points=points, max_error=worst,
+                   points=points, max_error=worst, claims=int(problem.expect is not None),
                    badge=render.badge(problem, runs, exact, points, worst))
 
 
 def _display_run(problem: Problem, settings: Settings, key: str, run: Run,
-                 assignments: list[dict[str, int]]) -> Run:
+                 assignments: list[Case]) -> Run:
     """The run whose derivative is written out beside a wrong claim.
 
     A derivative at size 1 says little (``x_1`` for ``diag(x)``), so when the claim
     failed there, the correct value is shown at the next size instead.
     """
-    if not run.instance.sizes or max(run.instance.sizes.values()) > 1 \
-            or len(assignments) < 2:
+    if not run.instance.sizes or max(run.instance.sizes.values()) > 1:
+        return run
+    larger = next((c for c in assignments if max(c.sizes.values()) > 1), None)
+    if larger is None:
         return run
     try:
-        return _run(problem, assignments[1], settings, key)
+        return _run(problem, larger, settings, key)
     except (VcrError, Failure):
         return run
 
 
-def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) -> Run:
-    instance = instantiate(problem, sizes)
+def _run(problem: Problem, case: Case, settings: Settings, key: str,
+         known: Symbolic | None = None) -> Run:
+    known = {} if known is None else known
+    sizes = case.assignment
+    instance = instantiate(problem, case)
+    symbolic = _symbolic(problem, case, known)
     # Before any work: a page must never show two names alike, even beside a failure.
     names = names_of(problem, instance)
     _check_kind(problem, instance)
@@ -172,7 +168,7 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)
     sampler = Sampler(outputs, numerator, instance.wrt_symbols, others,
-                      instance.conditions, extra, _seed(settings, key, sizes))
+                      instance.conditions, extra, sample_seed(settings, key, sizes))
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
@@ -191,10 +187,50 @@ def _run(problem: Problem, sizes: dict[str, int], settings: Settings, key: str) 
     comparison = None
     if claim is not None:
         resolved = resolve_steps(result, region)
+        proven = bool(problem.functions) and _general_rule_proven(problem, symbolic,
+                                                                  expected)
         comparison = compare(claim, resolved, sample.symbols, sample.points,
-                             probes=lambda: sampler.probes([*claim, *resolved]))
+                             probes=lambda: sampler.probes([*claim, *resolved]),
+                             prove=not proven)
+        comparison.exact |= proven and comparison.equal
     return Run(instance, result, claim, factorisation, sample, comparison, shape_error,
-               names)
+               names, shown=None if symbolic is None else symbolic[1])
+
+
+#: The symbolic instances of one directive, by assignment (see :func:`_symbolic`).
+Symbolic = dict[str, "tuple[Instance, sympy.Matrix] | None"]
+
+
+def _symbolic(problem: Problem, case: Case, known: Symbolic
+              ) -> tuple[Instance, sympy.Matrix] | None:
+    """The instance and derivative with the abstract functions left undefined (SymPy's
+    own): what a page shows, since the replacements are no reader's business. The same
+    for every replacement, so worked out once per assignment (``known``)."""
+    if not problem.functions:
+        return None
+    key = repr(case.assignment)
+    if key not in known:
+        try:
+            instance = instantiate(problem, dataclasses.replace(case, symbolic=True))
+            known[key] = instance, derivative(problem, instance)
+        except (VcrError, ValueError, TypeError):
+            known[key] = None
+    return known[key]
+
+
+def _general_rule_proven(problem: Problem, symbolic: tuple[Instance, sympy.Matrix] | None,
+                         expected: shapes.Shape) -> bool:
+    """Whether SymPy proves the claim with the abstract functions left undefined (then
+    the replacements need only be compared at the points)."""
+    if symbolic is None:
+        return False
+    instance, result = symbolic
+    try:
+        value = claim_value(problem, instance, expected)
+        return proven_equal(_as_matrix(value, result.shape),
+                            resolve_steps(result, instance.conditions))
+    except (VcrError, ValueError, TypeError):
+        return False
 
 
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
@@ -217,7 +253,8 @@ def _check_kind(problem: Problem, instance: Instance) -> None:
                            "{shape}; use jacobian").format(kind=problem.kind,
                                                            shape=shapes.describe(output.shape)),
                          line=problem.output.line)
-    if problem.kind == "derivative" and (len(problem.wrt) != 1 or problem.wrt[0].dims):
+    if problem.kind == "derivative" and (len(problem.wrt) != 1 or (
+            problem.wrt[0].dims and problem.wrt[0] not in problem.components)):
         raise ShapeError(_("the derivative directive differentiates by one scalar; use "
                            "gradient or jacobian for vectors and several variables"))
 

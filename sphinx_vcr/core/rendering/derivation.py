@@ -1,0 +1,213 @@
+"""How a derivation is shown: one aligned display, its badge, and a wrong step's words.
+
+The display is the chain as the author wrote it, one ``&=`` a step, each remark beside
+its step; an ``assume`` line is a remark on the step it comes before. A step known to be
+wrong (``:mistake:``) is crossed out, with the value it should have beside it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mpmath
+import sympy
+
+from ..checking.compare import DIGITS, Comparison, evaluate_at, resolve_steps
+from ..checking.numeric import format_point
+from ..words import _
+from .latex import sympy_latex
+from .messages import agrees, expression_text, pattern_hint, sizes_text
+from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
+
+if TYPE_CHECKING:
+    from ..language.derivation import Step
+    from ..language.problem import Problem
+    from ..running.steps import Checked
+
+_TEXT_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$",
+                  "&": r"\&", "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%",
+                  "~": r"\~{}"}
+
+
+def text(words: str) -> str:
+    """``words`` as LaTeX ``\\text{...}``, every special character escaped."""
+    return r"\text{" + "".join(_TEXT_SPECIALS.get(c, c) for c in words) + "}"
+
+
+def _remark(problem: Problem, k: int) -> str:
+    step = problem.steps[k]
+    earlier = problem.steps[k - 1].assumptions if k else ()
+    parts = [_("taking {assumption}").format(assumption=a.text.removeprefix("assume")
+                                             .strip())
+             for a in step.assumptions if a not in earlier]
+    if step.remark:
+        parts.append(step.remark)
+    return (r"\qquad " + text("; ".join(parts))) if parts else ""
+
+
+def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
+    """The derivation as one aligned block; the steps in ``marked`` crossed out."""
+    printer = printer_for(case.instance, case.names)
+    lines = []
+    for k, step in enumerate(problem.steps[1:], start=1):
+        body = printer(step.expr)
+        if k in marked:
+            body = rf"\cancel{{{body}}}" + _correct(problem, case, k)
+        start = printer(problem.steps[0].expr) + " " if k == 1 else ""
+        lines.append(f"{start}&= {body}{_remark(problem, k)}")
+    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"]
+
+
+def _correct(problem: Problem, case: Checked, k: int) -> str:
+    """What a crossed-out step should be: the step before it, as SymPy writes it (not
+    with abstract functions, whose stand-ins are no one's business)."""
+    if problem.functions:
+        return r"\quad " + text(_("(wrong)"))
+    before = case.pairs[k - 1][0]
+    matrix = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
+    matrix = resolve_steps(matrix, case.instance.conditions)
+    if len(matrix) <= MAX_SIMPLIFY_ENTRIES:
+        matrix = matrix.applyfunc(lambda e: sympy.cancel(e) if e.is_rational_function()
+                                  else e)
+    at = case.instance.case.assignment
+    where = (" " + text(_("(shown for {sizes})").format(sizes=sizes_text(at)))) if at else ""
+    return (r"\quad " + text(_("(wrong; it is)")) + " " + sympy_latex(matrix, case.names)
+            + where)
+
+
+def step_name(k: int) -> str:
+    """``the first form`` or ``step 3``: the forms of a chain as messages name them
+    (the steps are the lines that start with '=', counted from 1)."""
+    return _("the first form") if k == 0 else _("step {k}").format(k=k)
+
+
+def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
+    """Why step ``k`` does not follow from step ``k - 1``, with the values and a hint."""
+    result = case.results[k]
+    before, after = problem.steps[k - 1], problem.steps[k]
+    at = case.instance.case.assignment
+    if isinstance(result, str):
+        where = f" ({sizes_text(at)})" if at else ""
+        return _("step {k} does not follow from {previous}{where}: {reason}").format(
+            k=k, previous=step_name(k - 1), where=where, reason=result)
+    difference = result.difference
+    assert difference is not None
+    symbols = case.sample.symbols
+    point = format_point(symbols, difference.point, exact=result.partial)
+    if at:
+        point = sizes_text(at) + "; " + point
+    claimed = evaluate_at(difference.claim, symbols, difference.point)
+    actual = evaluate_at(difference.actual, symbols, difference.point)
+    entry = "" if case.pairs[k - 1][0].is_scalar else _(" (entry ({row}, {col}))").format(
+        row=difference.row + 1, col=difference.col + 1)
+    message = _("step {k} does not follow from {previous} at {point}{entry}: {previous} "
+                "is {before} -> {value} but step {k} is {after} -> {claimed}"
+                ).format(k=k, previous=step_name(k - 1), point=point, entry=entry,
+                         before=_quote(before), after=_quote(after),
+                         value=_number(actual), claimed=_number(claimed))
+    gap = _gap(difference.gap, claimed, actual)
+    if gap:
+        message = _("{message} (they differ by {gap})").format(message=message, gap=gap)
+    hints = _hints(problem, checked, k, case, result)
+    if hints:
+        message = _("{message} ({hint})").format(message=message, hint=hints)
+    return message
+
+
+def _quote(step: Step) -> str:
+    text = step.text
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _number(value: object) -> str:
+    value = complex(value)  # type: ignore[arg-type]
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        return f"{value.real:.4g}{value.imag:+.4g}j"
+    return f"{value.real:.6g}"
+
+
+def _gap(certified: mpmath.mpf | None, claimed: object, actual: object) -> str:
+    with mpmath.workdps(DIGITS):
+        try:
+            gap = certified if certified is not None else abs(claimed - actual)  # type: ignore
+            return mpmath.nstr(gap, 3)
+        except TypeError:
+            return ""
+
+
+def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
+           result: Comparison) -> str:
+    """Sign, factor, transpose, a dropped term, an index mix-up, a size."""
+    hints = []
+    before, after = case.pairs[k - 1]
+    claim = sympy.Matrix([[after.data]]) if after.is_scalar else sympy.Matrix(after.data)
+    actual = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
+    hint = pattern_hint(claim, actual, case.sample, case.instance.case.assignment)
+    if hint:
+        hints.append(hint)
+    dropped = _dropped_term(claim, actual, case)
+    if dropped:
+        hints.append(_("it drops the term {term}").format(term=dropped))
+    mixed = _index_mix_up(problem, checked, k, case)
+    if mixed:
+        hints.append(mixed)
+    elif case.instance.sizes:
+        passed = [sizes_text(c.instance.case.assignment) for c in checked
+                  if k in c.results and c is not case and isinstance(c.results[k], Comparison)
+                  and c.results[k].equal]
+        if passed:
+            hints.append(_("it holds at {sizes} but not at every size").format(
+                sizes="; ".join(passed[:3]) + ("; ..." if len(passed) > 3 else "")))
+    if problem.functions:
+        hints.append(_("checked with the abstract functions replaced by concrete ones: a "
+                       "general rule must hold for every function"))
+    if result.partial:
+        hints.append(_("it holds on part of the domain only"))
+    # TRANSLATORS: joins the hints about a wrong claim.
+    return _("; ").join(hints)
+
+
+def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> str:
+    """A term of the step before that the step leaves out (or adds), if one does."""
+    if len(actual) != 1:
+        return ""
+    terms = sympy.Add.make_args(actual[0])
+    if len(terms) < 2 or len(terms) > 12:
+        return ""
+    for term in terms:
+        for candidate in (actual[0] - term, actual[0] + term):
+            if agrees(sympy.Matrix([[claim[0]]]), sympy.Matrix([[candidate]]), case.sample):
+                return expression_text(term)
+    return ""
+
+
+def _index_mix_up(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
+    """"it holds where i = j only": a step true on the diagonal of its free indices."""
+    free = problem.indices.free
+    if len(free) < 2 or len(set(case.instance.case.indices.values())) == 1:
+        return ""
+    diagonal = [c.results.get(k) for c in checked
+                if len(set(c.instance.case.indices.values())) == 1]
+    if not diagonal or not all(isinstance(r, Comparison) and r.equal for r in diagonal):
+        return ""
+    return _("it holds where {indices} are equal but not where they differ: check the "
+             "indices").format(indices=", ".join(free))
+
+
+def badge(problem: Problem, checked: list[Checked], exact: bool, points: int,
+          worst: float) -> str:
+    """``4 steps verified symbolically; ...``."""
+    steps = len(problem.steps) - 1
+    how = how_verified([r for c in checked for r in c.results.values()
+                        if isinstance(r, Comparison)], exact)
+    count = (_("1 step") if steps == 1 else _("{count} steps")).format(count=steps)
+    sizes = sorted({v for c in checked for v in c.instance.sizes.values()})
+    parts = [_("{steps} verified: {how}").format(steps=count, how=how)]
+    if problem.functions:
+        parts.append(_("with {count} replacements of the abstract functions").format(
+            count=len({c.instance.case.replacement for c in checked})))
+    if sizes:
+        parts.append(_("at sizes {sizes}").format(sizes=", ".join(map(str, sizes))))
+    parts.append(_("{points} sample points, largest finite-difference error {error}")
+                 .format(points=points, error=f"{worst:.1e}"))
+    return "; ".join(parts)
