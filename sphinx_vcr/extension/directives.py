@@ -20,7 +20,7 @@ from sphinx.errors import SphinxWarning
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.language.block import BlockError, Parts, split_rst
+from ..core.language.block import BlockError, Parts, check_steps, split_rst
 from ..core.language.problem import KINDS
 from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
 from ..core.running.verify import check
@@ -91,7 +91,9 @@ class VcrDirective(SphinxDirective):
         # source (docutils has only expanded tabs), which is what the scanner reads.
         lines = self.block_text.splitlines()
         first = lines[0].partition("::")[2].lstrip(" ") if lines else ""
-        return split_rst(first, lines[1:], line)
+        parts = split_rst(first, lines[1:], line)
+        check_steps(self.kind, parts)
+        return parts
 
     def _finish(self, outcome: Outcome, location: str) -> list[nodes.Node]:
         """Report and record ``outcome`` at ``location``; the nodes to show for it."""

@@ -456,3 +456,42 @@ def test_imgmath_has_the_cancel_package_and_a_rebuild_sees_no_change(tmp_path):
                                  '{bm}"\n', encoding="utf8")
     own = build(src, freshenv=True)
     assert own.config.imgmath_latex_preamble == r"\usepackage{cancel}\usepackage{bm}"
+
+
+# --- Steps below the directive's first line ---------------------------------------------
+
+BELOW = """Below
+=====
+
+.. derivation:: diff(x**3, x)
+   = 3*x**2
+   = 3*x*x
+"""
+
+
+def test_a_step_right_below_the_first_line_is_an_error_at_its_line(tmp_path):
+    """docutils reads lines right below the directive's line as more of its argument:
+    the steps would be part of the first form, and the derivation seem to have none."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_vcr"]\n')
+    toctree = "\n.. toctree::\n\n   page\n"
+    (src / "index.rst").write_text(BELOW + toctree, encoding="utf8")
+    # In MyST the body is never the argument: the same layout is a derivation there.
+    (src / "page.md").write_text("# Page\n\n```{derivation} diff(x**3, x)\n= 3*x**2\n"
+                                 "= 3*x*x\n```\n", encoding="utf8")
+    app = build(src, freshenv=True)
+    (error,) = errors(app.warning.getvalue())
+    assert ("index.rst:5: ERROR: [vcr.derivation] '= 3*x**2' continues the directive's "
+            "first line, so it would be read as part of the first form, not as a step"
+            in error), error
+    assert summary(app.status.getvalue()) == ("sphinx-vcr: 1 verified (2 claims), 0 failed, "
+                                              "1 error")
+    assert scan.directives(BELOW) == []  # nothing to check ahead
+    # The twin, with the blank line, verifies.
+    (src / "index.rst").write_text(BELOW.replace(", x)\n", ", x)\n\n") + toctree,
+                                   encoding="utf8")
+    app = build(src, freshenv=True)
+    assert errors(app.warning.getvalue()) == []
+    assert summary(app.status.getvalue()) == ("sphinx-vcr: 2 verified (4 claims), 0 failed, "
+                                              "0 errors")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .block import LOOKALIKES, NAMES, BlockError, split_rst
+from .block import LOOKALIKES, NAMES, BlockError, check_steps, split_rst
 from .problem import KINDS
 
 # A directive may open a list item ("- .. derivative:: ..." in a list-table).
@@ -94,6 +94,7 @@ def _directive(kind: str, first: str, lines: list[str]) -> Found | None:
     reports as an error when its page is read, with nothing to compute ahead."""
     try:
         parts = split_rst(first, lines)
+        check_steps(kind, parts)
     except BlockError:
         return None
     options = {name: value for name, value in parts.options.items() if name != "name"}
