@@ -277,9 +277,13 @@ NEAR_MISSES = {
                                      "checked: did you mean derivation?",
     ("index.rst", ".. derivation: diff"): "this is a comment, not a directive",
     ("index.rst", ":index: i, j"): "is outside the block of the derivation directive",
+    # a wrong step, unindented: a paragraph, never checked
+    ("index.rst", "= 10*x**10"): "is outside the block of the derivation directive above "
+                                 "it, so it is not one of its steps",
     ("page.md", "```derivation"): "a code block in the language 'derivation' is shown",
     ("page.md", "```{derivaton}"): "unknown directive 'derivaton'",
     ("page.md", ":::{derivation}"): "looks like a derivation directive but was never run",
+    ("page.md", "= 12*x**12"): "so it is not one of its steps",  # after the closing fence
 }
 
 
@@ -312,7 +316,8 @@ def test_near_misses_of_a_derivation_are_counted_errors(tmp_path):
         result = sphinx(src, tmp_path / "-".join(flags), *flags)
         assert result.returncode == 1
         check_near_misses(result.stderr)
-        assert summary(result.stdout) == "sphinx-vcr: 2 verified (2 claims), 0 failed, 8 errors"
+        assert summary(result.stdout) == ("sphinx-vcr: 5 verified (5 claims), 0 failed, "
+                                          "10 errors")
 
 
 def test_the_corrected_near_misses_all_verify(tmp_path):
@@ -326,6 +331,7 @@ def test_the_corrected_near_misses_all_verify(tmp_path):
     text = text.replace("   :vars: w[n], x[n]\n\n", "   :vars: w[n], x[n]\n   :index: i, j\n\n")
     text = text.replace("\n:index: i, j\n", "\n")
     text = text.replace("= 2*x + 1", "= 2*x").replace("= 4*x**4", "= 4*x**3")
+    text = text.replace("\n= 10*x**10\n", "\n   = 10*x*x**8\n")
     index.write_text(text, encoding="utf8")
     page = src / "page.md"
     markdown = page.read_text(encoding="utf8").replace("```derivation\n", "```{derivation}\n"
@@ -333,12 +339,13 @@ def test_the_corrected_near_misses_all_verify(tmp_path):
     markdown = markdown.replace("derivaton", "derivation").replace(":::{derivation}",
                                                                    "```{derivation}")
     markdown = markdown.replace("= 8*x\n:::", "= 8*x**7\n```")
+    markdown = markdown.replace("```\n= 12*x**12\n", "= 12*x*x**10\n```\n")
     for n in (6, 7):
         markdown = markdown.replace(f"= {n}*x\n", f"= {n}*x**{n - 1}\n")
     page.write_text(markdown, encoding="utf8")
     result = sphinx(src, tmp_path / "out", "-b", "html")
     assert errors(result.stderr) == [], result.stderr
-    assert summary(result.stdout) == "sphinx-vcr: 9 verified (9 claims), 0 failed, 0 errors"
+    assert summary(result.stdout) == "sphinx-vcr: 12 verified (14 claims), 0 failed, 0 errors"
     assert result.returncode == 0
 
 
@@ -495,3 +502,21 @@ def test_a_step_right_below_the_first_line_is_an_error_at_its_line(tmp_path):
     assert errors(app.warning.getvalue()) == []
     assert summary(app.status.getvalue()) == ("sphinx-vcr: 2 verified (4 claims), 0 failed, "
                                               "0 errors")
+
+
+def test_only_a_step_after_a_derivation_is_a_stray_step():
+    """A section's adornment of '=' after a block is no step, and '= ...' after another
+    kind of directive is not a step of it."""
+    block = ".. {kind}::\n   :vars: x\n\n   diff(x**2, x)\n   = 2*x\n{after}\n"
+
+    def strays(kind: str, after: str) -> list[tuple[int, bool]]:
+        text = block.format(kind=kind, after=after)
+        return [(s.line, s.step) for s in scan.suspects(text, False) if s.stray]
+
+    assert strays("derivation", "= 3*x") == [(6, True)]
+    assert strays("derivation", "\n=3*x") == [(7, True)]
+    assert strays("derivation", "  = 3*x") == []  # indented at all: docutils keeps it in
+    assert strays("derivation", "\n=====\nTitle\n=====") == []
+    assert strays("derivation", "\n== 3*x") == []
+    assert strays("derivative", "= 3*x") == []
+    assert strays("derivation", "\n:index: i") == [(7, False)]

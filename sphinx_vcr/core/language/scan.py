@@ -38,6 +38,8 @@ _LIKE_FENCE = re.compile(rf"{_LEAD}(?P<fence>`{{3,}}|~{{3,}}|:{{3,}})\s*\{{?\s*{
                          r"(?=[\s}:]|$)", re.IGNORECASE)
 # One of our options, as its line starts (colon look-alikes and stray spaces allowed).
 _LIKE_OPTION = re.compile(rf"^{_COLON}\s*(?:{'|'.join(NAMES)})\s*{_COLON}", re.IGNORECASE)
+# A step of a derivation ("= 3*x"); a line of "=" alone is a section's adornment.
+_LIKE_STEP = re.compile(r"^=(?!=)\s*\S")
 
 
 class Found(NamedTuple):
@@ -103,17 +105,20 @@ def _directive(kind: str, first: str, lines: list[str]) -> Found | None:
 
 class Suspect(NamedTuple):
     """A line (1-based) that looks like a directive of ours (``stray`` False), or like
-    one of its options right after its block, outside it (``stray`` True)."""
+    one of its options, or a step of a derivation (``step`` True), right after its
+    block, outside it (``stray`` True)."""
 
     line: int
     kind: str
     stray: bool
+    step: bool = False
 
 
 def suspects(text: str, markdown: bool) -> list[Suspect]:
     """Every line of a document that looks like one of our directives, well-formed or
-    not, and every option of ours that follows a directive's block outside it. MyST
-    fences are looked for only in a Markdown document (``markdown``)."""
+    not, and every option of ours (or step of a derivation) that follows a directive's
+    block outside it. MyST fences are looked for only in a Markdown document
+    (``markdown``)."""
     lines = [line.rstrip() for line in text.expandtabs(8).splitlines()]
     found = []
     for index, line in enumerate(lines):
@@ -124,9 +129,13 @@ def suspects(text: str, markdown: bool) -> list[Suspect]:
         found.append(Suspect(index + 1, kind, False))
         after = _after_block(lines, index, match)
         column = len(match["lead"])
-        if (after < len(lines) and _indent(lines[after]) <= column
-                and _LIKE_OPTION.match(lines[after].strip())):
-            found.append(Suspect(after + 1, kind, True))
+        if after >= len(lines) or _indent(lines[after]) > column:
+            continue
+        # A step indented less than the block ends it: docutils reads it as a paragraph
+        # (a warning of its own, uncounted) and the step is never checked.
+        step = kind == "derivation" and bool(_LIKE_STEP.match(lines[after].strip()))
+        if step or _LIKE_OPTION.match(lines[after].strip()):
+            found.append(Suspect(after + 1, kind, True, step))
     return found
 
 
