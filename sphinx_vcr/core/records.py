@@ -57,6 +57,7 @@ class Run:
     #: The derivative as shown, where it differs from the one checked: with abstract
     #: functions, SymPy's undefined functions rather than their replacements.
     shown: sympy.Matrix | None = None
+    shown_chain: Chain | None = None
 
 
 def sample_seed(settings: Settings, key: str, sizes: dict[str, int]) -> int:

@@ -9,8 +9,11 @@ SymPy relations. The calculus and the numeric checks work on the result.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import sympy
 
@@ -23,6 +26,8 @@ from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
 from .functions import Model, Undefined
 from .shapes import Shape
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,28 @@ def cases(problem: Problem, sizes: tuple[int, ...], seed: int) -> list[Case]:
             found.append(Case(assignment, dict(zip(problem.indices.free, values)),
                               k % count, seed))
     return found
+
+
+def alternatives(problem: Problem, case: Case) -> list[Case]:
+    """``case``, then the same with each other replacement of the abstract functions: a
+    region such as ``f(x) > 0`` may hold nowhere for one replacement (an exponential
+    part bounded on one side), which says nothing about the claim."""
+    if not problem.functions:
+        return [case]
+    return [dataclasses.replace(case, replacement=(case.replacement + k) % REPLACEMENTS)
+            for k in range(REPLACEMENTS)]
+
+
+def first_that_samples(problem: Problem, case: Case, run: Callable[[Case], T]) -> T:
+    """``run(case)``, or with another replacement of the abstract functions where the
+    region held at no sample point for this one (see :func:`alternatives`)."""
+    tries = alternatives(problem, case)
+    for attempt in tries[:-1]:
+        try:
+            return run(attempt)
+        except DomainError:
+            continue
+    return run(tries[-1])
 
 
 def _length(problem: Problem, index: str, sizes: dict[str, int]) -> int:
@@ -175,23 +202,28 @@ def declared(problem: Problem, case: Case
     the vector ``w`` of ``:vars:``; the other entries stay parameters."""
     sizes = case.sizes
     values: dict[str, Value] = {}
-    wrt_symbols: list[sympy.Symbol] = []
     param_symbols: list[sympy.Symbol] = []
+    for decl in problem.params:
+        values[decl.name] = variable(decl, sizes)
+        param_symbols.extend(_entries(values[decl.name]))
+    wrt_symbols: list[sympy.Symbol] = []
     components = problem.components
-    for decls, symbols in ((problem.wrt, wrt_symbols), (problem.params, param_symbols)):
-        for decl in decls:
-            if decl in components:
-                continue
-            value = variable(decl, sizes)
-            values[decl.name] = value
-            symbols.extend([value.data] if value.is_scalar else list(value.data))
-    for decl in components:
-        at = [case.indices[d] - 1 for d in decl.dims]  # type: ignore[index]
-        data = values[decl.name].data
-        symbol = data[at[0]] if len(at) == 1 else data[at[0], at[1]]
-        wrt_symbols.append(symbol)
-        param_symbols.remove(symbol)
+    # In the order of :wrt:, which is the order of the derivative's columns.
+    for decl in problem.wrt:
+        if decl in components:
+            at = [case.indices[d] - 1 for d in decl.dims]  # type: ignore[index]
+            data = values[decl.name].data
+            symbol = data[at[0]] if len(at) == 1 else data[at[0], at[1]]
+            wrt_symbols.append(symbol)
+            param_symbols.remove(symbol)
+        else:
+            values[decl.name] = variable(decl, sizes)
+            wrt_symbols.extend(_entries(values[decl.name]))
     return values, wrt_symbols, param_symbols
+
+
+def _entries(value: Value) -> list[sympy.Symbol]:
+    return [value.data] if value.is_scalar else list(value.data)
 
 
 def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
@@ -222,22 +254,29 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     for name in local_values:
         if name not in styles:
             styles[name] = "scalar"
-    conditions: list[sympy.Basic] = []
-    with about("where"):
-        for condition in problem.where:
-            value = evaluate(condition, Scope(composed_values, sizes, None, where))
-            entries = condition_entries(value)
-            if sympy.false in entries:
-                if names_in(condition) & set(sizes):
-                    raise SizeExcluded(_("{sizes} is outside :where:").format(sizes=sizes))
-                raise DomainError(_(":where: condition never holds"))
-            conditions.extend(e for e in entries if e is not sympy.true)
+    conditions = region(problem, Scope(composed_values, sizes, None, where))
     # A derivation has no definitions: its forms are evaluated step by step.
     output = composed[-1] if composed else Value((), sympy.Integer(0))
     if problem.kind == "jacobian" and len(composed) > 1:
         output = _stack(problem, composed)
     return Instance(sizes, wrt_symbols, param_symbols, local, placeholders, composed,
                     composed_values, conditions, styles, output, case, where)
+
+
+def region(problem: Problem, scope: Scope) -> list[sympy.Basic]:
+    """The ``:where:`` conditions in ``scope``, one relation per entry (raises
+    :class:`SizeExcluded` where they exclude the sizes themselves)."""
+    conditions: list[sympy.Basic] = []
+    with about("where"):
+        for condition in problem.where:
+            entries = condition_entries(evaluate(condition, scope))
+            if sympy.false in entries:
+                if names_in(condition) & set(scope.sizes):
+                    raise SizeExcluded(_("{sizes} is outside :where:").format(
+                        sizes=scope.sizes))
+                raise DomainError(_(":where: condition never holds"))
+            conditions.extend(e for e in entries if e is not sympy.true)
+    return conditions
 
 
 def _stack(problem: Problem, values: list[Value]) -> Value:
@@ -269,3 +308,17 @@ def _check_component_clash(values: dict[str, Value]) -> None:
     for name, value in values.items():
         if value.is_scalar:
             check_entry_clash(name, values)
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
+
+def check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None,
+                  line: int | None = None) -> None:
+    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere.
+
+    ``what`` names the expressions, as an English phrase marked with :func:`.words.N_`.
+    """
+    if any(e.has(*_UNDEFINED) for e in exprs):
+        raise DomainError(_("{what} is undefined everywhere (a division by zero or the log "
+                            "of zero)").format(what=_(what)), option=option, line=line)

@@ -13,11 +13,14 @@ families; two functions of one directive never share a family in one replacement
 
 where ``u = Σ_k c_k t_k + d`` mixes the arguments with distinct weights and ``p`` is a
 cubic. A wrong general rule cannot pass them all: a rule that holds only for
-polynomials of low degree (``f''' = 0``) fails on the transcendental parts, one that
-holds only for exponentials (``f' = f``) or only for periodic functions fails on the
-other families, and one that confuses two functions or two arguments (``f'g`` for
+polynomials of low degree (``D(D(D(f))) = 0``) fails on the transcendental parts, one
+that holds only for exponentials (``D(f) = f``) or only for periodic functions fails on
+the other families, and one that confuses two functions or two arguments (``f'g`` for
 ``fg'``, ``∂_1 f`` for ``∂_2 f``) fails because their coefficients and weights differ.
-With several arguments, a term ``e t_1 t_2`` makes every mixed partial non-zero.
+With several arguments, a second such part in another mixture of them, a cubic of each
+argument and the product of all of them are added: a function of one mixture alone
+satisfies identities of its own (its Hessian has rank one), and with them every mixed
+partial is non-zero.
 """
 
 from __future__ import annotations
@@ -50,19 +53,36 @@ def replacement(name: str, arity: int, replacement: int, position: int, seed: in
     the family, so that two functions never share one."""
     rng = _rng(seed, name, arity, replacement)
     params = tuple(sympy.Dummy(f"t{k + 1}", real=True) for k in range(arity))
-    weights = [sympy.Rational(int(rng.integers(3, 13)), int(rng.integers(4, 9)))
-               * (k + 1) for k in range(arity)]
-    u = sympy.Add(*[w * t for w, t in zip(weights, params)]) + _coefficient(rng) / 3
-    a, b = _coefficient(rng), _coefficient(rng)
     family = (replacement + position) % FAMILIES
-    if family == 0:
-        part = a * sympy.sin(u) + b * sympy.cos(u / 2)
-    elif family == 1:
-        part = a * sympy.exp(u / 3) + b * sympy.sin(u)
-    else:
-        part = a * sympy.log(1 + u**2) + b * sympy.cos(u)
-    cubic = sum((_coefficient(rng) / 4**k * u**k for k in range(1, 4)), sympy.Integer(0))
-    body = part + cubic
+    u = _mix(rng, params)
+    body = _family(family, u, rng) + _cubic(u, rng)
     if arity > 1:
-        body += _coefficient(rng) * params[0] * params[1]
+        # One ridge F(u) has a Hessian of rank one, and identities true for every ridge
+        # (f_11 f_33 = f_13**2) would pass: a second ridge of another family, a cubic
+        # of each argument and the product of all of them make every partial distinct.
+        body += _family((family + 1) % FAMILIES, _mix(rng, params), rng)
+        body += sum((_cubic(t, rng) for t in params), sympy.Integer(0))
+        body += _coefficient(rng) * sympy.Mul(*params) / 4
     return params, body
+
+
+def _mix(rng: np.random.Generator, params: tuple[sympy.Symbol, ...]) -> sympy.Expr:
+    """A linear combination of the arguments with distinct weights, and an offset."""
+    weights = [sympy.Rational(int(rng.integers(3, 13)), int(rng.integers(4, 9))) * (k + 1)
+               for k in range(len(params))]
+    return sympy.Add(*[w * t for w, t in zip(weights, params)]) + _coefficient(rng) / 3
+
+
+def _family(family: int, u: sympy.Expr, rng: np.random.Generator) -> sympy.Expr:
+    """``a F(u) + b G(u)`` of one of the three families (see the module docstring)."""
+    a, b = _coefficient(rng), _coefficient(rng)
+    if family == 0:
+        return a * sympy.sin(u) + b * sympy.cos(u / 2)
+    if family == 1:
+        return a * sympy.exp(u / 3) + b * sympy.sin(u)
+    return a * sympy.log(1 + u**2) + b * sympy.cos(u)
+
+
+def _cubic(u: sympy.Expr, rng: np.random.Generator) -> sympy.Expr:
+    """A cubic in ``u`` without a constant term, with seeded coefficients."""
+    return sum((_coefficient(rng) / 4**k * u**k for k in range(1, 4)), sympy.Integer(0))

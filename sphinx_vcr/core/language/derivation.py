@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..errors import ParseError
 from ..words import _
 from .parse import check_name, parse_expression
-from .syntax import Expr, functions_in
+from .syntax import Expr, functions_in, names_in
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,24 @@ _ASSUME = re.compile(r"assume\s+(?P<name>\w+)\s*\((?P<params>[^()]*)\)\s*=(?!=)\
 def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tuple[Step, ...]:
     """The forms of a derivation from its ``(line, text)`` lines (blank ones left out)."""
     pieces: list[list] = []  # [line, text lines, remark parts, assumptions]
-    assumptions: dict[str, Assumption] = {}
+    # In order: each body is evaluated with the assumptions before it.
+    assumptions: list[Assumption] = []
     after_assume = False
+    pending: list[str] = []  # remarks on lines of their own before the first form
     for line, raw in lines:
         text, _hash, remark = raw.partition("#")
         stripped = text.strip()
+        if not stripped:  # a remark on a line of its own: the step's so far
+            (pieces[-1][2] if pieces else pending).append(remark.strip())
+            continue
         if re.match(r"assume\b", stripped):
             assumption = _assumption(stripped, line, functions)
-            assumptions[assumption.name] = assumption
+            if any(a.name == assumption.name for a in assumptions):
+                # Two bodies for one function would let the chain join steps that
+                # hold under contradictory assumptions.
+                raise ParseError(_("{name} is already assumed above; a function is "
+                                   "assumed once").format(name=assumption.name), line=line)
+            assumptions.append(assumption)
             after_assume = True
             continue
         if stripped.startswith("=") or not pieces:
@@ -61,8 +71,8 @@ def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tupl
             if stripped.startswith("==") or (pieces == [] and stripped.startswith("=")):
                 raise ParseError(_("a derivation starts with its first form, and each "
                                    "later step starts with a single '='"), line=line)
-            pieces.append([line, [body], [remark.strip()],
-                           tuple(assumptions.values())])
+            pieces.append([line, [body], [*pending, remark.strip()], tuple(assumptions)])
+            pending = []
             after_assume = False
             continue
         if after_assume:
@@ -83,7 +93,7 @@ def _step(line: int, texts: list[str], remarks: list[str],
     if not text:
         raise ParseError(_("this step has no expression after '='"), line=line)
     expr = parse_expression(text, line=line, functions=functions)
-    return Step(expr, line, text, " ".join(r for r in remarks if r), assumptions)
+    return Step(expr, line, text, "; ".join(r for r in remarks if r), assumptions)
 
 
 def _assumption(text: str, line: int, functions: frozenset[str]) -> Assumption:
@@ -95,6 +105,9 @@ def _assumption(text: str, line: int, functions: frozenset[str]) -> Assumption:
     if name not in functions:
         raise ParseError(_("assume {name}(...) = ...: {name} is not an abstract function; "
                            "declare it in :functions:").format(name=name), line=line)
+    if not match.group("params").strip():
+        raise ParseError(_("an abstract function takes at least one argument: write "
+                           "assume {name}(t) = ...").format(name=name), line=line)
     params = tuple(check_name(p.strip(), line) for p in match.group("params").split(","))
     if len(set(params)) != len(params):
         raise ParseError(_("the arguments of {name} in an assumption must be distinct "
@@ -103,4 +116,11 @@ def _assumption(text: str, line: int, functions: frozenset[str]) -> Assumption:
     if name in functions_in(body):
         raise ParseError(_("assume {name}(...) = ... cannot use {name} itself")
                          .format(name=name), line=line)
+    # A body with a variable of its own (f(t) = x*t) is not a function of its arguments
+    # alone: the general steps before it, true for every such f, need not hold for it.
+    stray = sorted(names_in(body) - set(params))
+    if stray:
+        raise ParseError(_("the body of an assumption may use only its arguments ({params}), "
+                           "not {name}").format(params=", ".join(params), name=stray[0]),
+                         line=line)
     return Assumption(name, params, body, line, text)

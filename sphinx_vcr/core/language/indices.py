@@ -36,6 +36,8 @@ class _Use:
     lengths: dict[int | str, str] = field(default_factory=dict)  # length -> what
     free: bool = False
     bound: bool = False
+    #: Indices compared with this one by delta(): a range shared where it has none.
+    partners: set[str] = field(default_factory=set)
 
 
 def analyse(trees: Iterable[Located], index: tuple[str, ...],
@@ -56,6 +58,7 @@ def analyse(trees: Iterable[Located], index: tuple[str, ...],
         _Walker(uses, declarations, line, option).visit(tree, frozenset())
     for tree, line, option in trees:
         _check_shadowing(tree, {n for n, u in uses.items() if u.free}, line, option)
+    _share_through_delta(uses)
     info = IndexInfo()
     for name, use in uses.items():
         if not use.free and not use.bound:
@@ -64,6 +67,22 @@ def analyse(trees: Iterable[Located], index: tuple[str, ...],
         info.ranges[name] = _range(name, use)
     info.free = tuple(n for n in index if uses[n].free)
     return info
+
+
+def _share_through_delta(uses: dict[str, _Use]) -> None:
+    """``sum(delta(i, j)*w[j], j)``: i runs over what j runs over, if nothing else
+    says what it runs over."""
+    changed = True
+    while changed:
+        changed = False
+        for use in uses.values():
+            if use.lengths:
+                continue
+            for partner in use.partners:
+                if uses[partner].lengths:
+                    use.lengths.update(uses[partner].lengths)
+                    changed = True
+                    break
 
 
 def _range(name: str, use: _Use) -> int | str:
@@ -140,6 +159,9 @@ class _Walker:
                         raise self.fail(_("delta(i, j) takes two indices declared in "
                                           ":index:"))
                     self.mark(arg.id, bound)
+                first, second = (a.id for a in args)  # type: ignore[union-attr]
+                self.uses[first].partners.add(second)
+                self.uses[second].partners.add(first)
                 return
             case Call(func=func, args=args) if func in BINDERS and (
                     func != "sum" or len(args) == 2):

@@ -374,6 +374,8 @@ class _Converter:
         if isinstance(node.func, ast.Call) or (isinstance(node.func, ast.Name)
                                                and node.func.id in self.functions):
             ref = self._function(node.func)
+            if not node.args:
+                raise self.fail(node, _("an abstract function takes at least one argument"))
             return Apply(ref, tuple(self.convert(a) for a in node.args))
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, _("only the functions of the language can be called"))
@@ -420,7 +422,7 @@ class _Converter:
             if not (isinstance(argument, ast.Constant) and type(argument.value) is int
                     and 1 <= argument.value <= 9):
                 raise self.fail(argument, _("D(f, k) takes the number k of the argument "
-                                            "to differentiate by (1, 2, ...)"))
+                                            "to differentiate by, from 1 to 9"))
             order = argument.value
         if len(inner.orders) >= MAX_ORDER:
             raise self.fail(node, _("derivatives of abstract functions go up to order "

@@ -19,6 +19,8 @@ from ..words import _
 from .derivation import Step, parse_steps
 from .indices import IndexInfo, Located, analyse
 from .parse import (
+    DERIVATIVE,
+    FUNCTIONS,
     check_name,
     is_definition,
     parse_conditions,
@@ -157,6 +159,11 @@ def _names_option(options: dict[str, str | None], option: str) -> tuple[str, ...
     if len(set(names)) != len(names):
         raise ParseError(_("a name is listed twice in :{option}:").format(option=option),
                          option=option)
+    reserved = [n for n in names if n in FUNCTIONS or n == DERIVATIVE]
+    if reserved:
+        raise ParseError(_("{name!r} is a function of the language and cannot be declared "
+                           "in :{option}:").format(name=reserved[0], option=option),
+                         option=option)
     return names
 
 
@@ -178,6 +185,11 @@ def _with_indices_and_functions(problem: Problem, index: tuple[str, ...],
     components = tuple(d for d in problem.wrt if d.dims and d.dims[0] in index)
     declarations = {d.name: d.dims for d in (*problem.wrt, *problem.params)
                     if d not in components}
+    for definition in problem.definitions:
+        if definition.name in functions:
+            raise ParseError(_("{name!r} is an abstract function of :functions: and cannot "
+                               "be defined here").format(name=definition.name),
+                             line=definition.line)
     info = analyse(problem.located(), index, declarations, components)
     arities = _arities(problem, functions)
     return dataclasses.replace(problem, indices=info, functions=tuple(arities.items()))
@@ -196,8 +208,11 @@ def _arities(problem: Problem, functions: frozenset[str]) -> dict[str, int]:
                                    "an abstract function takes the same number everywhere")
                                  .format(name=name, count=count, other=arities[name]),
                                  line=line, option=option)
-            if any(k > count for k in node.func.orders) or (
-                    count > 1 and 0 in node.func.orders):
+            if any(k > count for k in node.func.orders):
+                raise ParseError(_("{name} takes {count} argument(s), so D({name}, k) needs "
+                                   "k from 1 to {count}").format(name=name, count=count),
+                                 line=line, option=option)
+            if count > 1 and 0 in node.func.orders:
                 raise ParseError(_("{name} takes {count} arguments: say which one to "
                                    "differentiate by, as D({name}, 1)").format(
                     name=name, count=count), line=line, option=option)
@@ -256,7 +271,19 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
     wrt_names = {d.name for d in wrt if not (d.dims and d.dims[0] in index)}
     vectors = {d.name: d.dims for d in params}
     for decl in params:
+        indexed = [d for d in decl.dims if d in index]
+        if indexed:
+            raise ParseError(_("{index!r} is an index of :index:, not a size: give {name} "
+                               "a size name that is not an index").format(
+                index=indexed[0], name=decl.name), option="vars")
         if decl.name in wrt_names:
+            component = next(d for d in wrt if d.name == decl.name).dims
+            if component and all(isinstance(d, str) for d in component):
+                raise ParseError(_("{name!r} is in both :wrt: and :vars:; to differentiate "
+                                   "by a component {name}[{index}], declare {index} in "
+                                   ":index:").format(name=decl.name,
+                                                     index=", ".join(map(str, component))),
+                                 option="wrt")
             raise ParseError(_("{name!r} is in both :wrt: and :vars:").format(name=decl.name))
     for decl in wrt:
         if decl.dims and any(d in index for d in decl.dims):
@@ -392,4 +419,8 @@ def size_assignments(problem: Problem, sizes: tuple[int, ...]) -> list[dict[str,
         # Rotation alone leaves some names equal in every instantiation: add one where
         # all of them differ.
         assignments.append({name: 2 + k for k, name in enumerate(names)})
+    if len(names) > 1:
+        # ... and rotation never gives all of them large at once (m = 3 with n = 2): a
+        # claim over several indices can fail only there.
+        assignments.append({name: max(sizes) for name in names})
     return assignments

@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 import mpmath
 import sympy
 
-from ..checking.compare import DIGITS, Comparison, evaluate_at, resolve_steps
+from ..checking.compare import DIGITS, Comparison, cheap_expand, evaluate_at, resolve_steps
 from ..checking.numeric import format_point
+from ..language.syntax import Apply, FunctionRef, Name
 from ..words import _
-from .latex import sympy_latex
-from .messages import agrees, expression_text, pattern_hint, sizes_text
+from .latex import Printer, sympy_latex
+from .messages import agrees, expression_text, index_mix_up, pattern_hint, sizes_text
 from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
 
 if TYPE_CHECKING:
+    from ..checking.numeric import Sample
     from ..language.derivation import Step
     from ..language.problem import Problem
     from ..running.steps import Checked
@@ -34,15 +36,22 @@ def text(words: str) -> str:
     return r"\text{" + "".join(_TEXT_SPECIALS.get(c, c) for c in words) + "}"
 
 
-def _remark(problem: Problem, k: int) -> str:
+def _remark(problem: Problem, k: int, printer: Printer) -> str:
+    """The remarks of step ``k``: the assumptions it is the first to take, as math, and
+    the author's words (for step 1, the first form's too)."""
     step = problem.steps[k]
-    earlier = problem.steps[k - 1].assumptions if k else ()
-    parts = [_("taking {assumption}").format(assumption=a.text.removeprefix("assume")
-                                             .strip())
-             for a in step.assumptions if a not in earlier]
-    if step.remark:
-        parts.append(step.remark)
-    return (r"\qquad " + text("; ".join(parts))) if parts else ""
+    earlier = problem.steps[k - 1].assumptions if k > 1 else ()
+    parts = []
+    for assumption in step.assumptions:
+        if assumption in earlier:
+            continue
+        head = printer(Apply(FunctionRef(assumption.name),
+                             tuple(Name(p) for p in assumption.params)))
+        parts.append(text(_("taking") + " ") + f"{head} = {printer(assumption.body)}")
+    words = [r for r in ((problem.steps[0].remark if k == 1 else ""), step.remark) if r]
+    if words:
+        parts.append(text("; ".join(words)))
+    return (r"\qquad " + r"\text{; }".join(parts)) if parts else ""
 
 
 def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
@@ -54,8 +63,12 @@ def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
         if k in marked:
             body = rf"\cancel{{{body}}}" + _correct(problem, case, k)
         start = printer(problem.steps[0].expr) + " " if k == 1 else ""
-        lines.append(f"{start}&= {body}{_remark(problem, k)}")
-    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"]
+        lines.append(f"{start}&= {body}{_remark(problem, k, printer)}")
+    region = ""
+    if problem.where:
+        region = (r"\qquad " + text(_("for") + " ")
+                  + r",\ ".join(printer(c) for c in problem.where))
+    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}" + region]
 
 
 def _correct(problem: Problem, case: Checked, k: int) -> str:
@@ -63,7 +76,7 @@ def _correct(problem: Problem, case: Checked, k: int) -> str:
     with abstract functions, whose stand-ins are no one's business)."""
     if problem.functions:
         return r"\quad " + text(_("(wrong)"))
-    before = case.pairs[k - 1][0]
+    before = case.pairs[k - 1].before.value
     matrix = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
     matrix = resolve_steps(matrix, case.instance.conditions)
     if len(matrix) <= MAX_SIMPLIFY_ENTRIES:
@@ -92,15 +105,17 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
             k=k, previous=step_name(k - 1), where=where, reason=result)
     difference = result.difference
     assert difference is not None
-    symbols = case.sample.symbols
+    sample = case.sample(k)
+    symbols = sample.symbols
     point = format_point(symbols, difference.point, exact=result.partial)
     if at:
-        point = sizes_text(at) + "; " + point
+        point = sizes_text(at) + ("; " + point if point else "")
+    point = _(" at {point}").format(point=point) if point else ""
     claimed = evaluate_at(difference.claim, symbols, difference.point)
     actual = evaluate_at(difference.actual, symbols, difference.point)
-    entry = "" if case.pairs[k - 1][0].is_scalar else _(" (entry ({row}, {col}))").format(
+    entry = "" if case.pairs[k - 1].before.value.is_scalar else _(" (entry ({row}, {col}))").format(
         row=difference.row + 1, col=difference.col + 1)
-    message = _("step {k} does not follow from {previous} at {point}{entry}: {previous} "
+    message = _("step {k} does not follow from {previous}{point}{entry}: {previous} "
                 "is {before} -> {value} but step {k} is {after} -> {claimed}"
                 ).format(k=k, previous=step_name(k - 1), point=point, entry=entry,
                          before=_quote(before), after=_quote(after),
@@ -139,13 +154,14 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
            result: Comparison) -> str:
     """Sign, factor, transpose, a dropped term, an index mix-up, a size."""
     hints = []
-    before, after = case.pairs[k - 1]
+    before, after = case.pairs[k - 1].before.value, case.pairs[k - 1].after.value
     claim = sympy.Matrix([[after.data]]) if after.is_scalar else sympy.Matrix(after.data)
     actual = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
-    hint = pattern_hint(claim, actual, case.sample, case.instance.case.assignment)
+    hint = pattern_hint(claim, actual, case.sample(k), case.instance.case.assignment,
+                        step=True)
     if hint:
         hints.append(hint)
-    dropped = _dropped_term(claim, actual, case)
+    dropped = _dropped_term(claim, actual, case.sample(k))
     if dropped:
         hints.append(_("it drops the term {term}").format(term=dropped))
     mixed = _index_mix_up(problem, checked, k, case)
@@ -158,7 +174,8 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
         if passed:
             hints.append(_("it holds at {sizes} but not at every size").format(
                 sizes="; ".join(passed[:3]) + ("; ..." if len(passed) > 3 else "")))
-    if problem.functions:
+    assumed = {a.name for a in problem.steps[k].assumptions}
+    if any(name not in assumed for name, _arity in problem.functions):
         hints.append(_("checked with the abstract functions replaced by concrete ones: a "
                        "general rule must hold for every function"))
     if result.partial:
@@ -167,16 +184,17 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
     return _("; ").join(hints)
 
 
-def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> str:
+def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
     """A term of the step before that the step leaves out (or adds), if one does."""
     if len(actual) != 1:
         return ""
-    terms = sympy.Add.make_args(actual[0])
+    expanded = cheap_expand(actual[0])
+    terms = sympy.Add.make_args(actual[0] if expanded is None else expanded)
     if len(terms) < 2 or len(terms) > 12:
         return ""
     for term in terms:
         for candidate in (actual[0] - term, actual[0] + term):
-            if agrees(sympy.Matrix([[claim[0]]]), sympy.Matrix([[candidate]]), case.sample):
+            if agrees(sympy.Matrix([[claim[0]]]), sympy.Matrix([[candidate]]), sample):
                 return expression_text(term)
     return ""
 
@@ -184,11 +202,11 @@ def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, case: Checked) -> s
 def _index_mix_up(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
     """"it holds where i = j only": a step true on the diagonal of its free indices."""
     free = problem.indices.free
-    if len(free) < 2 or len(set(case.instance.case.indices.values())) == 1:
-        return ""
-    diagonal = [c.results.get(k) for c in checked
-                if len(set(c.instance.case.indices.values())) == 1]
-    if not diagonal or not all(isinstance(r, Comparison) and r.equal for r in diagonal):
+    held = [c.instance.case.indices for c in checked
+            if isinstance(c.results.get(k), Comparison) and c.results[k].equal]
+    diagonal = [c for c in checked if len(set(c.instance.case.indices.values())) == 1]
+    if not index_mix_up(free, case.instance.case.indices, held) or any(
+            c.instance.case.indices not in held for c in diagonal):
         return ""
     return _("it holds where {indices} are equal but not where they differ: check the "
              "indices").format(indices=", ".join(free))

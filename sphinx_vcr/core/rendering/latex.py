@@ -13,10 +13,11 @@ of a directive distinctly (and the entries of its vectors, as SymPy results show
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from ..language.syntax import (
@@ -33,7 +34,6 @@ from ..language.syntax import (
     Subscript,
     Transpose,
     Unary,
-    functions_in,
     names_in,
 )
 from ..words import _
@@ -177,12 +177,20 @@ class Printer:
                 return text, _PREC["atom"]
             case Unary(op=op, operand=o):
                 return op + self.wrap(o, _PREC["neg"]), _PREC["neg"]
+            case Transpose(operand=Subscript(base=base, indices=(index,))) if \
+                    self.styles.get(base) == "matrix":
+                # The row X[i] transposed back: the row itself.
+                return "{" + self(Name(base)) + "}_{" + self(Name(index)) + ",:}", _PREC["atom"]
             case Transpose(operand=o):
                 return self.wrap(o, _PREC["atom"]) + r"^{\top}", _PREC["atom"]
             case Binary():
                 return self.binary(node)
             case ArrayLit():
                 return self.array(node), _PREC["atom"]
+            case Call(func="diff"):
+                # A product of an operator and its operand: d/dx(x^2)^2 would read as
+                # d/dx of (x^2)^2.
+                return self.call(node), _PREC["*"]
             case Call(func="sum", args=(body, index)):
                 return (rf"\sum_{{{self(index)}}} {self.wrap(body, _PREC['*'])}",
                         _PREC["+"])
@@ -256,7 +264,8 @@ class Printer:
         r"""``x_{i}``, ``X_{ij}``; the row ``X[i]`` as ``\mathbf{X}_{i,:}``."""
         indices = [self(Name(i)) for i in node.indices]
         if len(indices) == 1 and self.styles.get(node.base) == "matrix":
-            return "{" + self(Name(node.base)) + "}_{" + indices[0] + ",:}"
+            # Row i of X, which the language makes a column: the transposed row.
+            return "{" + self(Name(node.base)) + "}_{" + indices[0] + r",:}^{\top}"
         prefix = (self.names.entry_prefix(node.base) if self.names else
                   name(node.base) + "_{")
         joiner = "" if all(len(i) == 1 for i in indices) and prefix.endswith("_{") else ","
@@ -265,13 +274,8 @@ class Printer:
     def function(self, ref: FunctionRef) -> str:
         r"""``f``, ``f'``, ``f''``, ``\partial_{2} f``: an abstract function or a
         derivative of one."""
-        stem = self(Name(ref.name)) if len(ref.name) == 1 or ref.name in GREEK \
-            else rf"\operatorname{{{ref.name}}}"
-        if not ref.orders:
-            return stem
-        if self.arities.get(ref.name, 1) == 1:
-            return stem + "'" * len(ref.orders)
-        return "".join(rf"\partial_{{{k}}} " for k in sorted(ref.orders)) + stem
+        return function_latex(ref.name, ref.orders, self.arities.get(ref.name, 1),
+                              self.names)
 
     def apply(self, node: Apply) -> str:
         inner = ", ".join(self(a) for a in node.args)
@@ -281,7 +285,7 @@ class Printer:
         """``diff(expr, v)``: d/dx of an expression in one scalar, else ∂/∂v."""
         by = self(variable)
         ordinary = isinstance(variable, Name) and self.styles.get(variable.id, "scalar") \
-            == "scalar" and names_in(body) <= {variable.id} and not functions_in(body)
+            == "scalar" and names_in(body) <= {variable.id}
         d = r"\mathrm{d}" if ordinary else r"\partial"
         if isinstance(body, Name | Subscript):
             return rf"\frac{{{d} {self(body)}}}{{{d} {by}}}"
@@ -292,7 +296,10 @@ class Printer:
         if func == "diff":
             return self.derivative(*args)
         if func == "delta":
-            return rf"\delta_{{{''.join(self(a) for a in args)}}}"
+            if self.names is None or self.names.plain_delta:
+                return rf"\delta_{{{''.join(self(a) for a in args)}}}"
+            # Beside a name written delta, the Iverson bracket: [i = j].
+            return rf"\left[{self(args[0])} = {self(args[1])}\right]"
         if func in ("vector", "row", "matrix"):
             at = "".join(self(a) for a in args[1:])
             return rf"\left[{self(args[0])}\right]_{{{at}}}" + (
@@ -316,6 +323,19 @@ class Printer:
         inner = ", ".join(self(a) for a in args)
         symbol = self.names.sigmoid if func == "sigmoid" and self.names else _FUNCTIONS[func]
         return rf"{symbol}\left({inner}\right)"
+
+
+def function_latex(text: str, orders: tuple[int, ...], arity: int,
+                   names: Names | None = None) -> str:
+    r"""An abstract function, or a derivative of one: ``f``, ``f'``, ``f''`` (one
+    argument), ``\partial_{1} \partial_{2} f`` (several)."""
+    stem = names(text) if names is not None else (
+        name(text) if len(text) == 1 or text in GREEK else rf"\operatorname{{{text}}}")
+    if not orders:
+        return stem
+    if arity == 1:
+        return stem + "'" * len(orders)
+    return "".join(rf"\partial_{{{max(k, 1)}}} " for k in sorted(orders)) + stem
 
 
 def sympy_latex(expr: sympy.Basic, names: Names | None = None) -> str:
@@ -363,6 +383,36 @@ class _ResultPrinter(LatexPrinter):
         if isinstance(power, sympy.Symbol) and self.vcr_names.symbol(power) == "T":
             return rf"\operatorname{{pow}}\left({self._print(base)}, T\right)"
         return super()._print_Pow(expr)
+
+    def _print_Function(self, expr: sympy.Basic, exp: str | None = None) -> str:
+        # An abstract function (SymPy's undefined one) as the directive writes it.
+        if isinstance(expr, AppliedUndef):
+            tex = self._abstract(expr.func.__name__, (), expr.args)
+            return rf"{tex}^{{{exp}}}" if exp else tex
+        return super()._print_Function(expr, exp)
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        r"""``f'(x)``, ``\partial_{2} f(x, y)``: a derivative of an abstract function."""
+        inner = expr.expr
+        if isinstance(inner, AppliedUndef) and all(v in inner.args for v in expr.variables):
+            orders = tuple(inner.args.index(v) + 1 for v in expr.variables)
+            return self._abstract(inner.func.__name__, orders, inner.args)
+        return super()._print_Derivative(expr)
+
+    def _print_Subs(self, subs: sympy.Subs) -> str:
+        """SymPy's ``Subs(Derivative(f(t), t), t, g(x))``: ``f'(g(x))``."""
+        expr, variables, points = subs.args
+        if isinstance(expr, sympy.Derivative) and isinstance(expr.expr, AppliedUndef):
+            inner = expr.expr
+            if all(v in inner.args for v in expr.variables):
+                orders = tuple(inner.args.index(v) + 1 for v in expr.variables)
+                args = [a.xreplace(dict(zip(variables, points))) for a in inner.args]
+                return self._abstract(inner.func.__name__, orders, args)
+        return super()._print_Subs(subs)
+
+    def _abstract(self, name: str, orders: tuple[int, ...], args: Sequence) -> str:
+        stem = function_latex(name, orders, len(args), self.vcr_names)
+        return rf"{stem}\left({', '.join(self._print(a) for a in args)}\right)"
 
     def _print_Heaviside(self, expr: sympy.Basic, exp: str | None = None) -> str:
         if self.vcr_names.plain_theta:

@@ -118,7 +118,11 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
     if run.comparison is not None and run.comparison.partial:
         hints.append(_("it holds on part of the domain only: check each branch and the "
                        "values near 0 and far out"))
-    if len(runs) > 1:
+    if index_mix_up(problem.indices.free, run.instance.case.indices,
+                    [r.instance.case.indices for r in runs[:-1]]):
+        hints.append(_("it holds where {indices} are equal but not where they differ: "
+                       "check the indices").format(indices=", ".join(problem.indices.free)))
+    elif len(runs) > 1:
         passed = "; ".join(sizes_text(r.instance.case.assignment) for r in runs[:-1])
         hints.append(_("it holds at {sizes} but not at every size").format(sizes=passed))
     elif problem.where:
@@ -132,20 +136,37 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
 HINT_TOLERANCE = mpmath.mpf("1e-20")
 
 
+def index_mix_up(free: tuple[str, ...], failed: dict[str, int],
+                 held: list[dict[str, int]]) -> bool:
+    """Whether a claim failed with its free indices apart, and held wherever they were
+    all equal (``held``: the index values of the cases where it held): the sign of a
+    claim that confuses them (x_i for x_j)."""
+    if len(free) < 2 or len(set(failed.values())) == 1:
+        return False
+    return any(len(set(values.values())) == 1 for values in held)
+
+
 def pattern_hint(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample,
-                 sizes: dict[str, int]) -> str:
-    """A wrong sign, a transpose or a constant factor, in words (or ``""``)."""
+                 sizes: dict[str, int], step: bool = False) -> str:
+    """A wrong sign, a transpose or a constant factor, in words (or ``""``); ``step``:
+    ``claim`` is a step of a derivation and ``actual`` the form before it."""
     pattern = _pattern(claim, actual, sample)
     if pattern == "sign":
         return _("the sign is wrong")
     if pattern == "transpose":
-        return _("it is the transpose of the derivative: check the layout")
-    if pattern:
-        return (_("it is {factor} times the derivative at {sizes}: check the constant "
+        return (_("it is the transpose of the form before it: check the layout") if step
+                else _("it is the transpose of the derivative: check the layout"))
+    if not pattern:
+        return ""
+    if step:
+        return (_("it is {factor} times the form before it at {sizes}: check the constant "
                   "factor") if sizes else
-                _("it is {factor} times the derivative: check the constant factor")
+                _("it is {factor} times the form before it: check the constant factor")
                 ).format(factor=pattern, sizes=sizes_text(sizes))
-    return ""
+    return (_("it is {factor} times the derivative at {sizes}: check the constant "
+              "factor") if sizes else
+            _("it is {factor} times the derivative: check the constant factor")
+            ).format(factor=pattern, sizes=sizes_text(sizes))
 
 
 def _missing_term(problem: Problem, run: Run) -> str:

@@ -134,6 +134,8 @@ class Names:
         self.identity = r"\mathrm{I}" if any(t.startswith("I_{") for t in starts) else "I"
         self.plain_e = "e" not in written
         self.plain_theta = not _uses(starts, r"\theta")
+        #: Whether delta(i, j) can be written δ_ij: not beside a name written δ.
+        self.plain_delta = not _uses(starts, r"\delta")
         #: Whether a product is written with a dot: where some name has several letters
         #: (xy, or a matrix ab as bold Ab), "x y" or "A b" would read as that name.
         self.dotted = any(_MULTI_LETTER.search(t) for t in starts)
@@ -191,6 +193,8 @@ def _names_used(problem: Problem) -> set[str]:
     """The names a directive shows: declared, defined, used, and its generic sizes."""
     texts = {d.name for d in (*problem.wrt, *problem.params)} | set(problem.size_names)
     texts |= {d.name for d in problem.definitions}
+    # The abstract functions too: f and a name written alike would read as one.
+    texts |= {name for name, _arity in problem.functions}
     for tree, _line, _option in problem.located():
         texts |= names_in(tree)
     # "_f", the function of a one-expression directive, is never shown.

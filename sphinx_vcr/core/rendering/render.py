@@ -58,7 +58,9 @@ def printer_for(instance: Instance, names: Names) -> Printer:
 
 
 def _wrt(problem: Problem, names: Names) -> str:
-    return wrt_latex([names(d.name) for d in problem.wrt])
+    components = problem.components
+    return wrt_latex([names.entry_prefix(d.name) + "".join(map(str, d.dims)) + "}"
+                      if d in components else names(d.name) for d in problem.wrt])
 
 
 def _definitions(problem: Problem, run: Run, names: Names) -> str:
@@ -71,7 +73,7 @@ def _lhs(problem: Problem, run: Run, names: Names) -> str:
     """``d/dx (f)``, ``∂(f, g)/∂(x, y)`` or ``∂y/∂x``: the derivative being taken."""
     wrt = _wrt(problem, names)
     body = _printer(run, names)(problem.output.expr)
-    if problem.kind == "derivative":
+    if problem.kind == "derivative" and not problem.components:
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}} {wrt}}}\left({body}\right)"
     if problem.anonymous:
         return rf"\frac{{\partial}}{{\partial {wrt}}}\left({body}\right)"
@@ -151,7 +153,9 @@ def _computed(problem: Problem, run: Run, names: Names) -> str:
 
 def _chain(problem: Problem, run: Run, names: Names) -> str:
     """The factorisation line of a chain rule, ending in ``= result``."""
-    factorisation = run.chain
+    # With abstract functions, the factors of SymPy's undefined functions, not of the
+    # replacements that checked them.
+    factorisation = run.shown_chain or run.chain
     assert factorisation is not None
     wrt = _wrt(problem, names)
     denominator = problem.layout == "denominator"
@@ -164,14 +168,22 @@ def _chain(problem: Problem, run: Run, names: Names) -> str:
         return rf"\frac{{{d} {top}}}{{{d} {below}}}"
 
     def matrix(factor: Factor) -> str:
-        return sympy_latex(_refine(factor.matrix.T if denominator else factor.matrix, run),
-                           names)
+        value = _refine(factor.matrix.T if denominator else factor.matrix, run)
+        text = sympy_latex(value, names)
+        # A sum among factors is bracketed: "cos u + 1 · 2x + 1" reads as three terms.
+        if value.shape == (1, 1) and isinstance(value[0, 0], sympy.Add) and many:
+            return rf"\left({text}\right)"
+        return text
 
     def term(factors: list[Factor], show: Callable[[Factor], str]) -> str:
+        nonlocal many
         ordered = list(reversed(factors)) if denominator else factors
+        many = len(ordered) > 1
         # Scalars side by side would read as one number ("1 2x"): join them with a dot.
         scalars = show is matrix and all(f.matrix.shape == (1, 1) for f in ordered)
         return (r" \cdot " if scalars else " ").join(show(f) for f in ordered)
+
+    many = False
 
     parts = [" + ".join(term(t, symbol) for t in factorisation.terms)]
     if not _generic(problem):

@@ -13,7 +13,15 @@ import sympy
 from ..calculus import shapes
 from ..calculus.derivatives import chain, derivative, derivative_shape, entries, in_layout
 from ..calculus.evaluate import MAX_RESULT_DIGITS, Value
-from ..calculus.instance import Case, Instance, cases, claim_value, instantiate
+from ..calculus.instance import (
+    Case,
+    Instance,
+    cases,
+    check_defined,
+    claim_value,
+    first_that_samples,
+    instantiate,
+)
 from ..checking.compare import compare, proven_equal, resolve_steps
 from ..checking.numeric import Sampler
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
@@ -84,7 +92,8 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     known: Symbolic = {}
     for case in assignments:
         try:
-            run = _run(problem, case, settings, key, known)
+            run = first_that_samples(problem, case, lambda c: _run(problem, c, settings,
+                                                                    key, known))
         except SizeExcluded:
             continue  # :where: n > 1 and the like: this size is not claimed
         runs.append(run)
@@ -160,8 +169,8 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     numerator = in_layout(result, problem.layout)
     outputs = entries(instance.output)
     extra = list(claim) if claim is not None else []
-    _check_defined(outputs, N_("the function"))
-    _check_defined(extra, N_("the claim"), option="expect")
+    check_defined(outputs, N_("the function"))
+    check_defined(extra, N_("the claim"), option="expect")
     free: set[sympy.Symbol] = set()
     for expr in (*outputs, *extra, *instance.conditions):
         free |= expr.free_symbols
@@ -193,8 +202,12 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
                              probes=lambda: sampler.probes([*claim, *resolved]),
                              prove=not proven)
         comparison.exact |= proven and comparison.equal
+    shown_chain = None
+    if symbolic is not None and factorisation is not None:
+        shown_chain = chain(problem, symbolic[0])
     return Run(instance, result, claim, factorisation, sample, comparison, shape_error,
-               names, shown=None if symbolic is None else symbolic[1])
+               names, shown=None if symbolic is None else symbolic[1],
+               shown_chain=shown_chain)
 
 
 #: The symbolic instances of one directive, by assignment (see :func:`_symbolic`).
@@ -231,19 +244,6 @@ def _general_rule_proven(problem: Problem, symbolic: tuple[Instance, sympy.Matri
                             resolve_steps(result, instance.conditions))
     except (VcrError, ValueError, TypeError):
         return False
-
-
-_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
-
-
-def _check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None) -> None:
-    """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere.
-
-    ``what`` names the expressions, as an English phrase marked with :func:`.words.N_`.
-    """
-    if any(e.has(*_UNDEFINED) for e in exprs):
-        raise DomainError(_("{what} is undefined everywhere (a division by zero or the log "
-                            "of zero)").format(what=_(what)), option=option)
 
 
 def _check_kind(problem: Problem, instance: Instance) -> None:

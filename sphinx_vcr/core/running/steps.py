@@ -20,33 +20,71 @@ from ..calculus import shapes
 from ..calculus.differentiate import jacobian
 from ..calculus.evaluate import Context, Value, evaluate
 from ..calculus.functions import Model
-from ..calculus.instance import Case, Instance, cases, instantiate
-from ..checking.compare import Comparison, compare, proven_equal, resolve_steps
-from ..checking.numeric import Sample, Sampler
+from ..calculus.instance import (
+    Case,
+    Instance,
+    cases,
+    check_defined,
+    first_that_samples,
+    instantiate,
+    region,
+)
+from ..checking.compare import Comparison, compare, proven_equal, resolve_steps, values_at
+from ..checking.numeric import Sample, Sampler, format_point
 from ..errors import DomainError, SizeExcluded, VcrError
 from ..language.derivation import Assumption, Step
 from ..language.problem import Problem
 from ..outcome import FAILED, VERIFIED, Failure, Outcome
 from ..records import Settings, sample_seed
 from ..rendering import derivation as shown
-from ..rendering.messages import fd_message
+from ..rendering.messages import expression_text, fd_message
 from ..rendering.names import Names, names_of
-from ..words import _
+from ..words import N_, _
+
+
+@dataclass
+class Form:
+    """One form of the chain at one case: its value, and where it has one: every
+    ``diff()`` in it differentiates something, which needs a value there too (the
+    derivative of log(x) is 1/x, but only where log(x) has a value)."""
+
+    value: Value
+    domain: list[sympy.Expr]
+
+
+@dataclass
+class Pair:
+    """A step and the form before it at one case, under the step's assumptions, with
+    the points where they are compared: where the form before it has a value."""
+
+    before: Form
+    after: Form
+    conditions: list[sympy.Basic]
+    sample: Sample
+    sampler: Sampler
 
 
 @dataclass
 class Checked:
-    """One case of a derivation: its forms' values and where they were compared."""
+    """One case of a derivation: its pairs of forms and how each step fared."""
 
     instance: Instance
     names: Names
-    #: ``forms[k]``: the values of step k-1 and step k under step k's assumptions.
-    pairs: list[tuple[Value, Value]]
-    sample: Sample
-    sampler: Sampler
+    #: ``pairs[k - 1]``: step k and the form before it.
+    pairs: list[Pair]
     results: dict[int, Comparison | str] = field(default_factory=dict)
     #: Steps that SymPy proves with the abstract functions left undefined.
     proven: set[int] = field(default_factory=set)
+    #: Where diff()'s derivatives were checked by finite differences, if any.
+    differentiated: Sample | None = None
+
+    @property
+    def samples(self) -> list[Sample]:
+        found = [p.sample for p in self.pairs]
+        return found + ([self.differentiated] if self.differentiated else [])
+
+    def sample(self, k: int) -> Sample:
+        return self.pairs[k - 1].sample
 
 
 def verify_derivation(problem: Problem, settings: Settings, key: str) -> Outcome:
@@ -55,8 +93,8 @@ def verify_derivation(problem: Problem, settings: Settings, key: str) -> Outcome
     proofs: dict[str, set[int]] = {}  # the same for every replacement
     for case in cases(problem, settings.sizes, sample_seed(settings, key, {})):
         try:
-            checked.append(_prepare(problem, case, settings,
-                                    sample_seed(settings, key, case.assignment), proofs))
+            checked.append(first_that_samples(problem, case, lambda c: _prepare(
+                problem, c, settings, sample_seed(settings, key, c.assignment), proofs)))
         except SizeExcluded:
             continue
     if not checked:
@@ -84,38 +122,80 @@ def _holds(result: Comparison | str) -> bool:
 
 def _prepare(problem: Problem, case: Case, settings: Settings, seed: int,
              proofs: dict[str, set[int]]) -> Checked:
-    """Evaluate every pair of consecutive forms at ``case`` and draw sample points."""
+    """Evaluate every pair of consecutive forms at ``case`` and draw their points."""
     instance = instantiate(problem, case)
     names = names_of(problem, instance)
-    pairs, contexts = _pairs(problem, instance)
-    entries = [e for pair in pairs for value in pair for e in _entries(value)]
-    outputs, symbols, derivatives = _differentiated(contexts)
-    others = sorted({s for e in (*entries, *outputs, *instance.conditions)
-                     for s in e.free_symbols} - set(symbols), key=str)
-    others = [*others, *(s for s in instance.param_symbols if s not in others
-                         and s not in symbols)]
-    # Only what diff() differentiated is checked by finite differences; the forms
-    # need values wherever they are compared.
-    sampler = Sampler(outputs, derivatives, symbols, others,
-                      instance.conditions, [], seed, finite=entries)
-    sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
-    if sample.mismatch is not None:
-        raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
+    forms, derivatives = _pairs(problem, instance)
+    for k, (before, after, _conditions) in enumerate(forms, start=1):
+        if k == 1:
+            check_defined(_entries(before.value), N_("the first form"),
+                          line=problem.steps[0].line)
+        check_defined(_entries(after.value), N_("this step"), line=problem.steps[k].line)
+    differentiated = _check_derivatives(instance, derivatives, settings, seed)
+    pairs = []
+    for before, after, conditions in forms:
+        # Points where the form before has a value (and the region holds), off the
+        # kinks of both: a step must have a value wherever the form before it has one.
+        entries = [*_entries(before.value), *before.domain]
+        others = _symbols([*entries, *_entries(after.value), *after.domain, *conditions],
+                          instance)
+        sampler = Sampler([], sympy.zeros(0, 0), [], others, conditions,
+                          _entries(after.value), seed, finite=entries)
+        pairs.append(Pair(before, after, conditions,
+                          sampler.draw(settings.samples, settings.rtol, settings.atol),
+                          sampler))
     if problem.functions and repr(case.assignment) not in proofs:
         proofs[repr(case.assignment)] = _proven(problem, case)
-    return Checked(instance, names, pairs, sample, sampler,
-                   proven=proofs.get(repr(case.assignment), set()))
+    return Checked(instance, names, pairs, proven=proofs.get(repr(case.assignment), set()),
+                   differentiated=differentiated)
+
+
+def _symbols(exprs: list[sympy.Expr], instance: Instance) -> list[sympy.Symbol]:
+    """The symbols of ``exprs`` and the parameters, in a fixed order."""
+    found = sorted({s for e in exprs for s in e.free_symbols}, key=str)
+    return [*found, *(s for s in instance.param_symbols if s not in found)]
+
+
+def _check_derivatives(instance: Instance,
+                       derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr],
+                       settings: Settings, seed: int) -> Sample | None:
+    """SymPy's ``diff()`` values against finite differences, as every directive's
+    derivative is checked."""
+    if not derivatives:
+        return None
+    outputs = list(dict.fromkeys(entry for entry, _s in derivatives))
+    symbols = list(dict.fromkeys(symbol for _e, symbol in derivatives))
+    matrix = sympy.Matrix(len(outputs), len(symbols), lambda i, j: derivatives.get(
+        (outputs[i], symbols[j])) if (outputs[i], symbols[j]) in derivatives
+        else jacobian([outputs[i]], [symbols[j]])[0, 0])
+    others = [s for s in _symbols(outputs, instance) if s not in symbols]
+    sample = Sampler(outputs, matrix, symbols, others, instance.conditions, [],
+                     seed).draw(settings.samples, settings.rtol, settings.atol)
+    if sample.mismatch is not None:
+        raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
+    return sample
+
+
+#: A step and the form before it, under the step's assumptions, and its region.
+Forms = tuple[Form, Form, list[sympy.Basic]]
 
 
 def _pairs(problem: Problem, instance: Instance
-           ) -> tuple[list[tuple[Value, Value]], list[Context]]:
-    """Each step and the one before it, evaluated under the step's assumptions."""
+           ) -> tuple[list[Forms], dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr]]:
+    """Each step and the one before it, evaluated under the step's assumptions, and
+    every derivative that their ``diff()`` calls took."""
     contexts: dict[tuple[Assumption, ...], Context] = {}
-    forms: dict[tuple[int, tuple[Assumption, ...]], Value] = {}
+    regions: dict[tuple[Assumption, ...], list[sympy.Basic]] = {}
+    forms: dict[tuple[int, tuple[Assumption, ...]], Form] = {}
+    derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = {}
 
-    def form(k: int, assumptions: tuple[Assumption, ...]) -> Value:
+    def form(k: int, assumptions: tuple[Assumption, ...]) -> Form:
         if (k, assumptions) not in forms:
-            forms[k, assumptions] = _form(instance, problem.steps[k], contexts[assumptions])
+            context = replace(contexts[assumptions], derivatives={})
+            value = _form(instance, problem.steps[k], context)
+            derivatives.update(context.derivatives)
+            forms[k, assumptions] = Form(value, list(dict.fromkeys(
+                entry for entry, _s in context.derivatives)))
         return forms[k, assumptions]
 
     pairs = []
@@ -123,20 +203,30 @@ def _pairs(problem: Problem, instance: Instance
         assumptions = problem.steps[k].assumptions
         if assumptions not in contexts:
             contexts[assumptions] = _assuming(instance, assumptions)
-        pairs.append((form(k - 1, assumptions), form(k, assumptions)))
-    return pairs, list(contexts.values())
+            # :where: f(x) > 0 means the assumed f where one is assumed.
+            regions[assumptions] = (region(problem, instance.scope(
+                line=None)) if not assumptions else _region(problem, instance,
+                                                           contexts[assumptions]))
+        pairs.append((form(k - 1, assumptions), form(k, assumptions), regions[assumptions]))
+    return pairs, derivatives
+
+
+def _region(problem: Problem, instance: Instance, context: Context) -> list[sympy.Basic]:
+    scope = instance.scope()
+    scope.context = context
+    return region(problem, scope)
 
 
 def _proven(problem: Problem, case: Case) -> set[int]:
     """The steps SymPy proves with the abstract functions left undefined."""
     try:
         instance = instantiate(problem, replace(case, symbolic=True))
-        pairs, _contexts = _pairs(problem, instance)
+        pairs, _derivatives = _pairs(problem, instance)
     except (VcrError, ValueError, TypeError):
         return set()
-    return {k for k, (before, after) in enumerate(pairs, start=1)
-            if _same_shape(before, after) and proven_equal(
-                _matrix(after), resolve_steps(_matrix(before), instance.conditions))}
+    return {k for k, (before, after, conditions) in enumerate(pairs, start=1)
+            if _same_shape(before.value, after.value) and proven_equal(
+                _matrix(after.value), resolve_steps(_matrix(before.value), conditions))}
 
 
 def _assuming(instance: Instance, assumptions: tuple[Assumption, ...]) -> Context:
@@ -146,7 +236,10 @@ def _assuming(instance: Instance, assumptions: tuple[Assumption, ...]) -> Contex
         params = tuple(sympy.Dummy(p, real=True) for p in assumption.params)
         values = dict(instance.scope_values)
         values.update({p: Value((), d) for p, d in zip(assumption.params, params)})
-        body = evaluate(assumption.body, instance.scope(values, assumption.line))
+        scope = instance.scope(values, assumption.line)
+        # With the assumptions made before this one (assume g first, then f = g(t)**2).
+        scope.context = replace(instance.context, functions=dict(functions))
+        body = evaluate(assumption.body, scope)
         if not body.is_scalar:
             raise DomainError(_("assume {name}(...) = ...: an abstract function is scalar, "
                                 "but this body is {shape}").format(
@@ -166,35 +259,46 @@ def _entries(value: Value) -> list[sympy.Expr]:
     return [value.data] if value.is_scalar else list(value.data)
 
 
-def _differentiated(contexts: list[Context]
-                    ) -> tuple[list[sympy.Expr], list[sympy.Symbol], sympy.Matrix]:
-    """What the forms' ``diff()`` calls differentiated, by which variables, and the
-    Jacobian of the one by the other (the derivatives diff() took, and the others)."""
-    known: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = {}
-    for context in contexts:
-        known.update(context.derivatives)
-    outputs = list(dict.fromkeys(entry for entry, _s in known))
-    symbols = list(dict.fromkeys(symbol for _e, symbol in known))
-    matrix = sympy.Matrix(len(outputs), len(symbols), lambda i, j: known.get(
-        (outputs[i], symbols[j])) if (outputs[i], symbols[j]) in known
-        else jacobian([outputs[i]], [symbols[j]])[0, 0])
-    return outputs, symbols, matrix
-
-
 def _compare_step(case: Checked, k: int) -> Comparison | str:
-    """Step ``k`` against step ``k - 1`` at one case; a string says their shapes differ."""
-    before, after = case.pairs[k - 1]
+    """Step ``k`` against step ``k - 1`` at one case; a string says why they cannot be
+    compared (their shapes differ, or the step has no value where the other has)."""
+    pair = case.pairs[k - 1]
+    before, after = pair.before.value, pair.after.value
     if not _same_shape(before, after):
-        return _("step {k} is {after} but {previous} is {before}").format(
-            k=k, previous=shown.step_name(k - 1), after=shapes.describe(after.shape),
-            before=shapes.describe(before.shape))
-    region = case.instance.conditions
-    claim, actual = _matrix(after), resolve_steps(_matrix(before), region)
-    sampler, proven = case.sampler, k in case.proven
-    result = compare(claim, actual, case.sample.symbols, case.sample.points,
+        transposed = (after.shape and before.shape
+                      and shapes.same_shape(after.shape, (before.shape[1], before.shape[0])))
+        message = (_("step {k} is {after} but {previous} is {before}: a transpose? (.T, "
+                     "or the other :layout:)") if transposed else
+                   _("step {k} is {after} but {previous} is {before}"))
+        return message.format(k=k, previous=shown.step_name(k - 1),
+                              after=shapes.describe(after.shape),
+                              before=shapes.describe(before.shape))
+    missing = _without_value(pair, k)
+    if missing:
+        return missing
+    claim, actual = _matrix(after), resolve_steps(_matrix(before), pair.conditions)
+    sampler, proven = pair.sampler, k in case.proven
+    result = compare(claim, actual, pair.sample.symbols, pair.sample.points,
                      probes=lambda: sampler.probes([*claim, *actual]), prove=not proven)
     result.exact |= proven and result.equal
     return result
+
+
+def _without_value(pair: Pair, k: int) -> str:
+    """Why step ``k`` has no value at a point where the form before it has one: it
+    differentiates something that has none there (``diff(log(x), x)`` at x < 0)."""
+    if not pair.after.domain:
+        return ""
+    symbols, points = pair.sample.symbols, pair.sample.points
+    for point, row in zip(points, values_at(pair.after.domain, symbols, points)):
+        for expr, value in zip(pair.after.domain, row):
+            if value is None:
+                return _("step {k} has no value at {point}, where {previous} has one (it "
+                         "differentiates {expr}, which has none there): restrict the "
+                         "region with :where:").format(
+                    k=k, point=format_point(symbols, point), previous=shown.step_name(k - 1),
+                    expr=expression_text(expr))
+    return ""
 
 
 def _same_shape(a: Value, b: Value) -> bool:
@@ -217,8 +321,8 @@ def _failure(problem: Problem, checked: list[Checked], k: int, case: Checked) ->
 def _outcome(problem: Problem, checked: list[Checked],
              wrong: list[tuple[int, Checked]]) -> Outcome:
     steps = len(problem.steps) - 1
-    points = sum(len(c.sample.points) for c in checked)
-    worst = max(c.sample.max_relative_error for c in checked)
+    points = sum(len(s.points) for c in checked for s in c.samples)
+    worst = max(s.max_relative_error for c in checked for s in c.samples)
     shown_case = _display_case(checked)
     if problem.mistake:
         if not wrong:
