@@ -7,7 +7,8 @@ project = "My course notes"
 author = "Me"
 
 extensions = [
-    "sphinx_vcr",  # .. derivative::, .. gradient::, .. jacobian::, .. chain-rule::
+    # .. derivative::, .. gradient::, .. jacobian::, .. chain-rule::, .. derivation::
+    "sphinx_vcr",
 ]
 
 exclude_patterns = ["_build"]

@@ -3,7 +3,8 @@
 Add ``"sphinx_vcr"`` to ``extensions`` in ``conf.py`` and write ``.. derivative::``,
 ``.. gradient::``, ``.. jacobian::`` or ``.. chain-rule::`` directives. Each computes its
 derivative with SymPy, checks it by finite differences, checks the author's ``:expect:``
-claim, and renders the verified math; a wrong claim fails the build at its line.
+claim, and renders the verified math; a wrong claim fails the build at its line. A
+``.. derivation::`` checks each step of a chain of equal forms against the one before.
 
 Directive options (every directive): ``:wrt:`` variables (``x, y``, ``x[3]``, ``w[n]``),
 ``:vars:`` shapes of parameters, ``:expect:`` the claimed derivative, ``:where:``

@@ -1,5 +1,10 @@
 """The stylesheets of the nodes: ``vcr.css`` for HTML builders, ``sphinxvcr.sty`` for LaTeX.
 
+The math itself needs one package beyond amsmath: ``cancel``, for the crossed-out step of
+a ``:mistake:`` derivation. ``sphinxvcr.sty`` loads it for LaTeX/PDF, MathJax (3 and 4)
+loads it on first use and KaTeX has it built in; imgmath typesets every block with only
+its configured preamble, so the package is added to that (see :func:`_imgmath`).
+
 Each builder gets only its own file, registered with the builder and copied into its
 output when the builder starts. Nothing is added to ``html_static_path``: a configuration
 value changed by an extension differs from the pickled one on every rebuild, so Sphinx
@@ -13,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
 
 from ..core.running.cache import write_atomically
@@ -42,5 +48,25 @@ def _copy(source: Path, target: Path) -> None:
                        subtype="static")
 
 
+#: What imgmath's preamble needs for our math.
+IMGMATH_PACKAGES = r"\usepackage{cancel}"
+
+
+def _imgmath(app: Sphinx, config: Config) -> None:
+    """Add our packages to imgmath's preamble, if imgmath is loaded.
+
+    Done when the configuration is read, before the environment compares it with the
+    pickled one: the stored value then has the same addition, so a rebuild sees no
+    change (a change made later would be new on every build).
+    """
+    if "imgmath_latex_preamble" not in config:
+        return
+    preamble = config.imgmath_latex_preamble or ""
+    if IMGMATH_PACKAGES not in preamble:
+        config.imgmath_latex_preamble = (f"{preamble}\n{IMGMATH_PACKAGES}" if preamble
+                                         else IMGMATH_PACKAGES)
+
+
 def setup_assets(app: Sphinx) -> None:
     app.connect("builder-inited", _add_assets)
+    app.connect("config-inited", _imgmath)

@@ -1,4 +1,5 @@
-"""The ``derivative``, ``gradient``, ``jacobian`` and ``chain-rule`` directives.
+"""The ``derivative``, ``gradient``, ``jacobian``, ``chain-rule`` and ``derivation``
+directives.
 
 Each one splits its block into argument, options and content itself
 (:mod:`..core.language.block`, :mod:`.myst`), asks the core to verify them, records the outcome
@@ -19,7 +20,8 @@ from sphinx.errors import SphinxWarning
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.language.block import BlockError, Parts, split_rst
+from ..core.language.block import BlockError, Parts, check_steps, split_rst
+from ..core.language.problem import KINDS
 from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
 from ..core.running.verify import check
 from ..core.words import speaking
@@ -89,7 +91,9 @@ class VcrDirective(SphinxDirective):
         # source (docutils has only expanded tabs), which is what the scanner reads.
         lines = self.block_text.splitlines()
         first = lines[0].partition("::")[2].lstrip(" ") if lines else ""
-        return split_rst(first, lines[1:], line)
+        parts = split_rst(first, lines[1:], line)
+        check_steps(self.kind, parts)
+        return parts
 
     def _finish(self, outcome: Outcome, location: str) -> list[nodes.Node]:
         """Report and record ``outcome`` at ``location``; the nodes to show for it."""
@@ -108,7 +112,8 @@ class VcrDirective(SphinxDirective):
             location=location, line=self.get_source_info()[1] or 0, kind=self.kind,
             status=outcome.status,
             subtype=outcome.subtype, message=outcome.message, method=_method(outcome),
-            points=outcome.points, max_error=outcome.max_error, seconds=outcome.seconds))
+            points=outcome.points, max_error=outcome.max_error,
+            claims=outcome.claims if outcome.ok else 0, seconds=outcome.seconds))
         return [box]
 
     def _at(self, row: int) -> str:
@@ -163,14 +168,12 @@ def _directive(kind: str) -> type[VcrDirective]:
     return type(name, (VcrDirective,), {"kind": kind, "__doc__": f"``.. {kind}::``"})
 
 
-DerivativeDirective = _directive("derivative")
-GradientDirective = _directive("gradient")
-JacobianDirective = _directive("jacobian")
-ChainRuleDirective = _directive("chain-rule")
+#: A directive class per kind the core knows (``DerivativeDirective``, ...), so that a
+#: kind added to the core cannot be missing here.
+DIRECTIVES = {kind: _directive(kind) for kind in KINDS}
 
 
 def setup_directives(app: Sphinx) -> None:
-    for directive in (DerivativeDirective, GradientDirective, JacobianDirective,
-                      ChainRuleDirective):
-        app.add_directive(directive.kind, directive)
+    for kind, directive in DIRECTIVES.items():
+        app.add_directive(kind, directive)
     app.add_transform(NearMisses)

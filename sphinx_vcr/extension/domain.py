@@ -32,6 +32,9 @@ class Record(TypedDict):
     method: str
     points: int
     max_error: float
+    #: How many claims it verified: 1 for an ``:expect:`` (or a confirmed
+    #: ``:mistake:``), one per step of a derivation, 0 if it has none or is not verified.
+    claims: int
     #: How long checking it took when its page was last read; 0 if the outcome was
     #: read from the disk cache (or not checked at all).
     seconds: float

@@ -93,7 +93,7 @@ class NearMisses(SphinxTransform):
                 examples[shown] -= 1
                 continue
             self._record_at(source, suspect.line, suspect.kind, _unrun_message(
-                suspect.kind, shown, suspect.stray))
+                suspect.kind, shown, suspect.stray, suspect.step))
 
     def _record(self, node: nodes.Element, kind: str, message: str) -> None:
         source = str(node.get("source") or node.source
@@ -109,7 +109,7 @@ class NearMisses(SphinxTransform):
                      subtype="parse")
         get_domain(self.env).record(self.env.docname, Record(
             location=location, line=line, kind=kind, status=ERROR, subtype="parse",
-            message=message, method="", points=0, max_error=0.0, seconds=0.0))
+            message=message, method="", points=0, max_error=0.0, claims=0, seconds=0.0))
 
 
     def _comment_line(self, source: str, line: int, first: str) -> int:
@@ -183,7 +183,11 @@ def _our_language(node: nodes.Element) -> bool:
     return bool(words) and words[0].lower().replace("_", "-") in KINDS
 
 
-def _unrun_message(kind: str, line: str, stray: bool) -> str:
+def _unrun_message(kind: str, line: str, stray: bool, step: bool) -> str:
+    if step:
+        return _("{line!r} is outside the block of the {kind} directive above it, so it "
+                 "is not one of its steps and nothing checks it: indent it like the other "
+                 "steps").format(line=line, kind=kind)
     if stray:
         return _("{line!r} is outside the block of the {kind} directive above it, so it "
                  "is not one of its options and nothing checks it: indent it like the "

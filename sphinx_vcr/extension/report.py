@@ -43,6 +43,7 @@ def outcomes(records: list[tuple[str, Record]]) -> list[dict[str, Any]]:
             "directive": record["kind"], "status": record["status"],
             "subtype": record["subtype"], "method": record["method"] or None,
             "points": record["points"], "max_error": record["max_error"],
+            "claims": record["claims"],
             "seconds": round(record["seconds"], 6), "message": record["message"],
         })
     return rows
@@ -56,7 +57,12 @@ def json_report(rows: list[dict[str, Any]]) -> str:
 
 
 def junit_report(rows: list[dict[str, Any]]) -> str:
-    """JUnit XML: a test suite per document, a test case per directive."""
+    """JUnit XML: a test suite per document, a test case per directive.
+
+    A directive's claims are its test case's ``assertions`` (JUnit's count of what a
+    test checked), summed on each suite and on the report, as the summary line sums
+    them.
+    """
     suites = ET.Element("testsuites", name="sphinx-vcr")
     by_document: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -66,15 +72,18 @@ def junit_report(rows: list[dict[str, Any]]) -> str:
                               time=_seconds(sum(row["seconds"] for row in cases)))
         for row, name in zip(cases, _case_names(document, cases)):
             _testcase(suite, row, name)
-        counts = Counter(row["status"] for row in cases)
-        suite.attrib.update(tests=str(len(cases)), failures=str(counts[FAILED]),
-                            errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
-    counts = Counter(row["status"] for row in rows)
-    suites.attrib.update(time=_seconds(sum(row["seconds"] for row in rows)),
-                         tests=str(len(rows)), failures=str(counts[FAILED]),
-                         errors=str(counts[ERROR]), skipped=str(counts[SKIPPED]))
+        suite.attrib.update(_counts(cases))
+    suites.attrib.update(time=_seconds(sum(row["seconds"] for row in rows)), **_counts(rows))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The counts a suite (or the report) carries for its test cases ``rows``."""
+    counts = Counter(row["status"] for row in rows)
+    return {"tests": str(len(rows)), "failures": str(counts[FAILED]),
+            "errors": str(counts[ERROR]), "skipped": str(counts[SKIPPED]),
+            "assertions": str(sum(row["claims"] for row in rows))}
 
 
 def _case_names(document: str, cases: list[dict[str, Any]]) -> list[str]:
@@ -109,8 +118,8 @@ def _testcase(suite: ET.Element, row: dict[str, Any], name: str) -> None:
     # text).
     case = ET.SubElement(suite, "testcase", name=name,
                          classname=row["document"].replace("/", "."),
-                         time=_seconds(row["seconds"]), file=_xml(row["source"]),
-                         line=str(row["directive_line"]))
+                         assertions=str(row["claims"]), time=_seconds(row["seconds"]),
+                         file=_xml(row["source"]), line=str(row["directive_line"]))
     tag = {FAILED: "failure", ERROR: "error", SKIPPED: "skipped"}.get(row["status"])
     if tag is None:
         return

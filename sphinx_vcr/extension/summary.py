@@ -33,9 +33,11 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     domain = get_domain(app.env)
     counts: Counter[str] = Counter()
+    claims = 0
     fresh = getattr(app.env, "vcr_fresh_docs", set())
     for docname, record in domain.all_records():
         counts[record["status"]] += 1
+        claims += record["claims"]
         if record["status"] in (FAILED, ERROR) and docname not in fresh:
             message = _("{message} (not re-read in this build)").format(
                 message=record["message"])
@@ -45,8 +47,13 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
         return
     errors = (_("{count} error") if counts[ERROR] == 1 else _("{count} errors")).format(
         count=counts[ERROR])
-    line = _("{verified} verified, {failed} failed, {errors}").format(
-        verified=counts[VERIFIED], failed=counts[FAILED], errors=errors)
+    # The claims beside the directives: a derivation of five steps is five claims, and
+    # a directive with no :expect: none, so the directives alone say little of how much
+    # of the text is checked.
+    claimed = (_("{count} claim") if claims == 1 else _("{count} claims")).format(
+        count=claims)
+    line = _("{verified} verified ({claims}), {failed} failed, {errors}").format(
+        verified=counts[VERIFIED], claims=claimed, failed=counts[FAILED], errors=errors)
     if counts[SKIPPED]:
         line = _("{summary} ({skipped} not checked: vcr_fail_fast stopped at the first "
                  "failure)").format(summary=line, skipped=counts[SKIPPED])

@@ -95,7 +95,7 @@ def test_every_mutation_fails_the_build_at_its_line(mutated):
         mine = [e for e in errors if f"{name}.rst:" in e]
         assert len(mine) == 1, f"{name}: {mine}"
         assert f"{name}.rst:{line}: ERROR: [vcr." in mine[0], mine[0]
-    summary = re.search(r"sphinx-vcr: (\d+) verified, (\d+) failed, (\d+) errors",
+    summary = re.search(r"sphinx-vcr: (\d+) verified \(\d+ claims?\), (\d+) failed, (\d+) errors",
                         app.status.getvalue())
     assert summary is not None
     assert int(summary.group(2)) + int(summary.group(3)) == len(expected)

@@ -189,7 +189,8 @@ def test_nothing_ran_and_the_build_went_on(built):
     text = app.warning.getvalue()
     assert "Traceback" not in text and "internal error" not in text
     assert app.statuscode == 1
-    assert f"sphinx-vcr: 1 verified, 0 failed, {len(CORPUS)} errors" in app.status.getvalue()
+    assert (f"sphinx-vcr: 1 verified (1 claim), 0 failed, {len(CORPUS)} errors"
+            in app.status.getvalue())
     for folder in (Path.cwd(), src, app.outdir):
         assert not (folder / CANARY).exists()
     # every error is reported once: one line per corpus entry, no more

@@ -18,7 +18,7 @@ def test_right_claims_verify_and_render(app):
     app.build()
     assert app.statuscode == 0, warnings(app)
     assert "ERROR" not in warnings(app)
-    assert "sphinx-vcr: 7 verified, 0 failed, 0 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 7 verified (6 claims), 0 failed, 0 errors" in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     for kind in ("derivative", "gradient", "jacobian", "chain-rule"):
         assert f'class="vcr vcr-{kind}' in html
@@ -43,7 +43,7 @@ def test_wrong_claim_fails_the_build_at_its_line(app):
     assert re.search(r"index\.rst:10: ERROR: \[vcr\.jacobian\] claim does not hold at "
                      r"x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> \S+ but the derivative "
                      r"is 8\*y\*\*7 -> \S+" + shown_type("mismatch"), errors[0]), errors[0]
-    assert "sphinx-vcr: 2 verified, 1 failed, 0 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 2 verified (2 claims), 1 failed, 0 errors" in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert "vcr-badge vcr-failed" in html
     assert r"\neq" in html  # the wrong claim is shown, crossed out
@@ -105,7 +105,7 @@ def test_fail_fast_stops_checking_after_the_first_failure(app):
     app.build()
     assert app.statuscode == 1
     # the wrong jacobian is the second directive; the third is not checked
-    assert ("sphinx-vcr: 1 verified, 1 failed, 0 errors (1 not checked: vcr_fail_fast "
+    assert ("sphinx-vcr: 1 verified (1 claim), 1 failed, 0 errors (1 not checked: vcr_fail_fast "
             "stopped at the first failure)") in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert "vcr-badge vcr-skipped" in html
@@ -132,7 +132,7 @@ def test_rebuild_with_fresh_environment_reads_the_cache(make_app, rootdir, tmp_p
     second = make_app("html", srcdir=src, freshenv=True)  # like sphinx-build -E
     second.build()
     assert second.statuscode == 1
-    assert "sphinx-vcr: 2 verified, 1 failed, 0 errors" in second.status.getvalue()
+    assert "sphinx-vcr: 2 verified (2 claims), 1 failed, 0 errors" in second.status.getvalue()
     assert (second.outdir / "index.html").read_text(encoding="utf8") == html
 
 

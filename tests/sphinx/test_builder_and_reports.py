@@ -27,7 +27,8 @@ def test_check_only_builder_prints_failures_and_summary_and_writes_nothing(tmp_p
     out = tmp_path / "out"
     result = check_only(src, out)
     assert result.returncode == 1, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "sphinx-vcr: 2 verified, 1 failed, 0 errors"
+    assert (result.stdout.strip().splitlines()[-1]
+            == "sphinx-vcr: 2 verified (2 claims), 1 failed, 0 errors")
     for progress in ("reading sources", "writing output", "build finished", "build succeeded"):
         assert progress not in result.stdout
     errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
@@ -43,7 +44,7 @@ def test_check_only_builder_passes_a_right_project_and_checks_every_page(tmp_pat
     # Built again over the same environment, it still counts every directive.
     again = check_only(src, tmp_path / "out")
     assert again.returncode == 0
-    assert "sphinx-vcr: 7 verified, 0 failed, 0 errors" in again.stdout
+    assert "sphinx-vcr: 7 verified (6 claims), 0 failed, 0 errors" in again.stdout
 
 
 def build_with_reports(src: Path, **overrides) -> SphinxTestApp:
@@ -128,7 +129,7 @@ def test_junit_stays_well_formed_whatever_the_message_quotes():
 
     row = {"document": "index", "source": "index.rst", "line": 3, "directive_line": 3,
            "directive": "derivative", "status": "error", "subtype": "parse",
-           "method": None, "points": 0, "max_error": 0.0, "seconds": 0.0,
+           "method": None, "points": 0, "max_error": 0.0, "claims": 0, "seconds": 0.0,
            "message": "unknown option :exp\x01ect: in 'x\x00' & <y>"}
     document = minidom.parseString(junit_report([row]))  # raises if not well-formed
     error = document.getElementsByTagName("error")[0]

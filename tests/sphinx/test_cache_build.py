@@ -27,7 +27,7 @@ def test_a_tampered_cache_is_recomputed_and_the_wrong_claim_still_fails(tmp_path
     src, out = copy_root("wrong", tmp_path), tmp_path / "out"
     first = check_only(src, out)
     assert first.returncode == 1
-    summary = "sphinx-vcr: 2 verified, 1 failed, 0 errors"
+    summary = "sphinx-vcr: 2 verified (2 claims), 1 failed, 0 errors"
     assert summary in first.stdout
     files = entries(out)
     assert len(files) == 3

@@ -51,7 +51,7 @@ def test_real_sphinx_build_exit_code(tmp_path, flags):
     fix_wrong_claim(src)
     result = sphinx_build(src, out, *flags)
     assert result.returncode == 0, result.stderr
-    assert "sphinx-vcr: 3 verified, 0 failed, 0 errors" in result.stdout
+    assert "sphinx-vcr: 3 verified (3 claims), 0 failed, 0 errors" in result.stdout
 
 
 def test_parallel_build_merges_every_document(tmp_path, monkeypatch):
@@ -67,7 +67,7 @@ def test_parallel_build_merges_every_document(tmp_path, monkeypatch):
     app = build(src, fresh=True, parallel=2)
     assert len(merged) >= 2  # really read by parallel workers, then merged
     assert app.statuscode == 1
-    assert "sphinx-vcr: 11 verified, 1 failed, 0 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 11 verified (11 claims), 1 failed, 0 errors" in app.status.getvalue()
     assert "page4.rst:6: ERROR: [vcr.derivative] claim does not hold" in app.warning.getvalue()
 
 
@@ -94,14 +94,14 @@ def test_incremental_builds_keep_and_clear_outcomes(tmp_path):
     page.write_text(page.read_text().replace("3*x**2 + 1", "3*x**2"))
     fixed = build(src)
     assert fixed.statuscode == 0
-    assert "sphinx-vcr: 12 verified, 0 failed, 0 errors" in fixed.status.getvalue()
+    assert "sphinx-vcr: 12 verified (12 claims), 0 failed, 0 errors" in fixed.status.getvalue()
     # removing a page removes its outcomes
     (src / "page5.rst").unlink()
     index = src / "index.rst"
     index.write_text(index.read_text().replace("   page5\n", ""))
     removed = build(src)
     assert removed.statuscode == 0
-    assert "sphinx-vcr: 10 verified, 0 failed, 0 errors" in removed.status.getvalue()
+    assert "sphinx-vcr: 10 verified (10 claims), 0 failed, 0 errors" in removed.status.getvalue()
 
 
 def test_an_edit_re_verifies_only_the_edited_page(tmp_path):

@@ -98,7 +98,7 @@ def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_pa
     shutil.copytree(rootdir / "test-latex", src)
     app, tex_file = build_latex(make_app, src)
     assert app.statuscode == 1  # the wrong claim fails the LaTeX build too
-    assert "sphinx-vcr: 4 verified, 1 failed, 1 error" in app.status.getvalue()
+    assert "sphinx-vcr: 4 verified (4 claims), 1 failed, 1 error" in app.status.getvalue()
     tex = tex_file.read_text(encoding="utf8")
 
     # Every block is display math in the .tex, verbatim: LaTeX needs no escaping of it.
@@ -157,7 +157,10 @@ def test_tour_page_compiles_to_pdf(make_app, rootdir, tmp_path):
     shutil.copy(DOCS / "refs.bib", src / "refs.bib")
     app, tex = build_latex(make_app, src)
     assert app.statuscode == 0, app.warning.getvalue()
-    assert re.search(r"sphinx-vcr: \d+ verified, 0 failed, 0 errors", app.status.getvalue())
+    # Every directive of the tour verifies, and each :expect: is one claim.
+    claims = (src / "index.rst").read_text().count(":expect:")
+    assert re.search(rf"sphinx-vcr: \d+ verified \({claims} claims\), 0 failed, 0 errors",
+                     app.status.getvalue())
 
     verified, mistakes = badges(app, "verified"), badges(app, "mistake")
     assert verified >= 5 and mistakes == (src / "index.rst").read_text().count(":mistake:")

@@ -88,7 +88,8 @@ def expected(name: str) -> tuple[str, dict[int, str], int]:
 
 def summary(name: str) -> str:
     _page, where, verified = expected(name)
-    return f"sphinx-vcr: {verified} verified, 0 failed, {len(where)} errors"
+    # Every directive of these pages that verifies has an :expect:, one claim each.
+    return f"sphinx-vcr: {verified} verified ({verified} claims), 0 failed, {len(where)} errors"
 
 
 def errors(text: str) -> list[str]:
@@ -225,7 +226,7 @@ def check_near_misses(text: str) -> None:
 def test_directives_docutils_or_myst_never_ran_are_counted_errors(tmp_path):
     app = build("nearmiss", tmp_path, confoverrides={"vcr_report": "vcr.json"})
     check_near_misses(app.warning.getvalue())
-    assert "sphinx-vcr: 1 verified, 0 failed, 5 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 1 verified (1 claim), 0 failed, 5 errors" in app.status.getvalue()
     assert app.statuscode == 1
     report = json.loads((app.outdir / "vcr.json").read_text(encoding="utf8"))
     assert report["summary"]["error"] == len(NEAR_MISSES)
@@ -240,7 +241,7 @@ def test_near_misses_fail_check_only_and_parallel_builds_too(tmp_path):
         result = sphinx(src, tmp_path / "-".join(flags), *flags)
         assert result.returncode == 1, result.stderr
         check_near_misses(result.stderr)
-        assert "sphinx-vcr: 1 verified, 0 failed, 5 errors" in result.stdout
+        assert "sphinx-vcr: 1 verified (1 claim), 0 failed, 5 errors" in result.stdout
 
 
 @pytest.mark.parametrize("name", list(PROJECTS))
@@ -258,7 +259,7 @@ def test_a_bug_inside_a_directive_is_a_counted_error_not_a_crash(name, tmp_path,
     internal = text.count("internal error (RuntimeError: boom)")
     assert internal == verified + 1, text
     assert "Traceback" not in text
-    assert (f"sphinx-vcr: 0 verified, 0 failed, {len(where) + verified} errors"
+    assert (f"sphinx-vcr: 0 verified (0 claims), 0 failed, {len(where) + verified} errors"
             in app.status.getvalue())
     assert app.statuscode == 1
 
@@ -292,13 +293,14 @@ VANISH_FENCE = [
     ("index.markdown", "x**72", "was never run"),
     ("index.markdown", "73*x", "is outside the block"),
 ]
-UNRUN = {"vanish": (VANISH, 6), "vanish-fence": (VANISH_FENCE, 2)}
+# (cases, directives that verify, claims they verify)
+UNRUN = {"vanish": (VANISH, 6, "3 claims"), "vanish-fence": (VANISH_FENCE, 2, "1 claim")}
 
 
 def unrun_lines(name: str) -> dict[tuple[str, int], str]:
     """``{(page, line): fragment}``; a directive line is the line above its anchor when
     the anchor is the content of a fence (```Derivative / x**66)."""
-    cases, _verified = UNRUN[name]
+    cases, _verified, _claims = UNRUN[name]
     where = {}
     for page, anchor, fragment in cases:
         lines = (ROOTS / f"test-{name}" / page).read_text(encoding="utf8").splitlines()
@@ -327,8 +329,8 @@ def test_directives_no_parser_ran_are_counted_errors_and_examples_are_not(name, 
     app = build(name, tmp_path, confoverrides={"vcr_report": "vcr.json",
                                                 "vcr_junit": "vcr.xml"})
     check_unrun(name, app.warning.getvalue())
-    cases, verified = UNRUN[name]
-    assert (f"sphinx-vcr: {verified} verified, 0 failed, {len(cases)} errors"
+    cases, verified, claims = UNRUN[name]
+    assert (f"sphinx-vcr: {verified} verified ({claims}), 0 failed, {len(cases)} errors"
             in app.status.getvalue())
     assert app.statuscode == 1
     report = json.loads((app.outdir / "vcr.json").read_text(encoding="utf8"))
@@ -344,12 +346,12 @@ def test_directives_no_parser_ran_are_counted_errors_and_examples_are_not(name, 
 @pytest.mark.parametrize("name", list(UNRUN))
 def test_directives_no_parser_ran_fail_check_only_and_parallel_builds(name, tmp_path):
     src = copy_root(name, tmp_path)
-    cases, verified = UNRUN[name]
+    cases, verified, claims = UNRUN[name]
     for flags in (("-b", "vcr"), ("-b", "vcr", "-j", "2"), ("-b", "html", "-j", "2")):
         result = sphinx(src, tmp_path / "-".join(flags), *flags)
         assert result.returncode == 1, (flags, result.stderr)
         check_unrun(name, result.stderr)
-        assert (f"sphinx-vcr: {verified} verified, 0 failed, {len(cases)} errors"
+        assert (f"sphinx-vcr: {verified} verified ({claims}), 0 failed, {len(cases)} errors"
                 in result.stdout), (flags, result.stdout)
 
 
@@ -381,5 +383,5 @@ def test_correct_twins_of_the_look_alikes_all_verify(tmp_path):
         app.cleanup()
     assert not [e for e in errors(app.warning.getvalue()) if "[vcr." in e], \
         app.warning.getvalue()
-    assert "sphinx-vcr: 12 verified, 0 failed, 0 errors" in app.status.getvalue(), \
+    assert "sphinx-vcr: 12 verified (5 claims), 0 failed, 0 errors" in app.status.getvalue(), \
         app.status.getvalue()[-400:]

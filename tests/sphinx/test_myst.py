@@ -29,7 +29,7 @@ def test_myst_directives_verify_and_fail_at_their_lines(app):
     for error, (line, pattern) in zip(errors, ROOT_LINES.items()):
         assert re.search(rf"index\.md:{line}: {pattern}", error), error
     assert "WARNING" not in app.warning.getvalue()  # no MyST complaint about our options
-    assert "sphinx-vcr: 4 verified, 2 failed, 2 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 4 verified (4 claims), 2 failed, 2 errors" in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert html.count("vcr-badge vcr-verified") == 3
     assert html.count("vcr-badge vcr-mistake") == 1

@@ -22,7 +22,7 @@ def test_names_render_distinctly_and_a_clash_is_a_located_error(app):
     assert re.search(r"index\.rst:66: ERROR: \[vcr\.derivative\] :where: is empty; give "
                      r"the region, or leave the option out" + shown_type("parse"),
                      errors[0]), errors[0]
-    assert "sphinx-vcr: 13 verified, 0 failed, 1 error" in app.status.getvalue()
+    assert "sphinx-vcr: 13 verified (5 claims), 0 failed, 1 error" in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     for latex in (
         r"\left(\mathit{x2} x_{2}\right) = \mathit{x2}",             # not x_2 x_2 = x_2

@@ -22,5 +22,5 @@ def test_names_and_tiny_magnitudes_in_a_build(app):
     for line, error in zip(WRONG_LINES, errors):
         assert re.search(rf"index\.rst:{line}: ERROR: \[vcr\.derivative\] claim does not "
                          rf"hold at .*{shown_type('mismatch')}", error), error
-    assert "sphinx-vcr: 6 verified, 6 failed, 0 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 6 verified (6 claims), 6 failed, 0 errors" in app.status.getvalue()
     assert app.statuscode == 1

@@ -32,7 +32,8 @@ def project(name: str, target: Path) -> Path:
     return copy_root(name, target)
 
 
-@pytest.mark.parametrize("name", ["basic", "wrong", "layout", "parallel", "chapter"])
+@pytest.mark.parametrize("name", ["basic", "wrong", "layout", "parallel", "derivation",
+                                  "chapter"])
 def test_scanner_finds_what_the_directives_receive(name, tmp_path, monkeypatch, received):
     src = project(name, tmp_path)
     app = SphinxTestApp("html", srcdir=src, freshenv=True)

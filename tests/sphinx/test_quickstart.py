@@ -28,7 +28,7 @@ def test_quickstart_project_builds_and_its_wrong_claim_fails(tmp_path):
     assert sorted(p.name for p in target.iterdir()) == ["conf.py", "index.rst"]
     built = run("-m", "sphinx", "-W", "-b", "html", str(target), str(target / "_build"))
     assert built.returncode == 0, built.stderr
-    assert "sphinx-vcr: 3 verified, 0 failed, 0 errors" in built.stdout
+    assert "sphinx-vcr: 3 verified (3 claims), 0 failed, 0 errors" in built.stdout
     html = (target / "_build" / "index.html").read_text(encoding="utf8")
     assert html.count("vcr-badge vcr-verified") == 3
 

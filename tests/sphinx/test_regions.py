@@ -33,7 +33,7 @@ def test_each_narrow_wrong_claim_fails_at_its_line(app):
     for line, error in zip(lines, errors):
         assert re.search(rf"index\.rst:{line}: ERROR: \[vcr\.(derivative|jacobian)\] claim "
                          rf"does not hold at .*{shown_type('mismatch')}", error), error
-    assert "sphinx-vcr: 5 verified, 5 failed, 0 errors" in app.status.getvalue()
+    assert "sphinx-vcr: 5 verified (5 claims), 5 failed, 0 errors" in app.status.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert html.count("covering every interval between the boundaries of its pieces") == 4
     assert html.count("checked at points only") == 1

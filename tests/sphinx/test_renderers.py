@@ -26,6 +26,7 @@ import pytest
 from .test_latex_pdf import TEX_PACKAGES, math_blocks, require_tools
 
 VERIFIED, MISTAKES = 12, 1  # badges in test-renderers/index.rst
+CLAIMS = 11  # its directives with an :expect: (the :mistake: among them)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
         "source", "track", "wbr"}
 
@@ -105,7 +106,7 @@ def build(make_app, rootdir: Path, tmp_path: Path, **overrides: object):
     app = make_app("html", srcdir=src, freshenv=True, confoverrides=overrides)
     app.build()
     assert app.statuscode == 0, app.warning.getvalue()
-    assert (f"sphinx-vcr: {VERIFIED + MISTAKES} verified, 0 failed, 0 errors"
+    assert (f"sphinx-vcr: {VERIFIED + MISTAKES} verified ({CLAIMS} claims), 0 failed, 0 errors"
             in app.status.getvalue())
     page = Page((app.outdir / "index.html").read_text(encoding="utf8"))
     blocks = math_blocks(app)

@@ -94,7 +94,7 @@ def test_chinese_project_gets_chinese_words(tmp_path):
                      r"而导数是 8\*y\*\*7 -> \S+" + shown_type("mismatch"), wrong), wrong
     assert re.search(rf"index\.rst:{BAD_LINE}: ERROR: \[vcr\.derivative\] 未知函数 'foo'；"
                      r"可用的函数有 exp, log, .*" + shown_type("parse"), bad), bad
-    assert "sphinx-vcr: 已验证 2 个，失败 1 个，错误 1 个" in status
+    assert "sphinx-vcr: 已验证 2 个（共 2 项声称的结果），失败 1 个，错误 1 个" in status
     assert "已验证：声称的结果已通过符号验证；已在 5 个点上做有限差分检验" in html
     assert "验证失败 [vcr.mismatch]：声称的结果在 x=" in html
     assert "输入错误 [vcr.parse]：未知函数 'foo'" in html
@@ -111,7 +111,7 @@ def test_english_stays_the_default(tmp_path):
                      r"at x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> \S+ but the derivative "
                      r"is 8\*y\*\*7 -> \S+" + shown_type("mismatch"), wrong), wrong
     assert f"index.rst:{BAD_LINE}: ERROR: [vcr.derivative] unknown function 'foo'; " in bad
-    assert "sphinx-vcr: 2 verified, 1 failed, 1 error" in status
+    assert "sphinx-vcr: 2 verified (2 claims), 1 failed, 1 error" in status
     assert "Verified: claim verified symbolically; checked by finite differences at 5 " \
            "points, largest relative error" in html
     assert "Verification failed [vcr.mismatch]: claim does not hold at x=" in html
@@ -139,7 +139,7 @@ def test_outcomes_of_one_language_never_show_in_another(tmp_path):
     app, warnings, status, _ = build(src)
     assert app.statuscode == 1
     assert "（本次构建未重新读取）" in warnings
-    assert "sphinx-vcr: 已验证 2 个，失败 1 个，错误 1 个" in status
+    assert "sphinx-vcr: 已验证 2 个（共 2 项声称的结果），失败 1 个，错误 1 个" in status
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="prefetch needs fork")
@@ -149,7 +149,9 @@ def test_parallel_build_speaks_the_projects_language(tmp_path):
     (src / "conf.py").write_text('extensions = ["sphinx_vcr"]\nlanguage = "zh_CN"\n')
     app, warnings, status, _ = build(src, freshenv=True, parallel=2)
     assert "page4.rst:6: ERROR: [vcr.derivative] 声称的结果在 x=" in warnings, warnings
-    assert re.search(r"sphinx-vcr: 已验证 \d+ 个，失败 1 个，错误 0 个", status), status
+    # Every directive of the project that verifies has one claim.
+    assert re.search(r"sphinx-vcr: 已验证 (\d+) 个（共 \1 项声称的结果），失败 1 个，错误 0 个",
+                     status), status
     for page in sorted(app.outdir.glob("page*.html")):
         html = page.read_text(encoding="utf8")
         assert "已验证：" in html and "Verified" not in html, page.name

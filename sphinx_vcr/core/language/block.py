@@ -49,6 +49,8 @@ class Parts:
     """A directive block, split: what the directive checks, and where each part is."""
 
     argument: str = ""
+    #: The row of the argument's first line.
+    argument_row: int = 0
     #: Option values as docutils' ``directives.unchanged`` gives them ("" for a flag),
     #: by lower-case name, ``name`` included.
     options: dict[str, str] = field(default_factory=dict)
@@ -145,6 +147,7 @@ def split_rst(first: str, lines: list[str], line: int = 0) -> Parts:
     for row in range(start, begin):
         check_argument(rows[row], row)
     parts.argument = "\n".join(rows[start:begin]).strip()
+    parts.argument_row = start
     _options(rows, begin, end, parts)
     content = end + 1
     while content < len(rows) and not rows[content].strip():
@@ -213,6 +216,20 @@ def _bare(line: str, row: int) -> BlockError | None:
         return None
     return BlockError(_("{line!r} looks like the option :{name}: without its leading "
                         "colon").format(line=line.strip(), name=bare["name"].lower()), row)
+
+
+def check_steps(kind: str, parts: Parts) -> None:
+    """A derivation's step written right below the directive's first line, with no blank
+    line between: docutils reads such a line as more of the argument, so it would be
+    taken as part of the first form, and the derivation would seem to have no steps."""
+    if kind != "derivation":
+        return
+    for index, line in enumerate(parts.argument.split("\n")[1:], 1):
+        if line.lstrip().startswith("="):
+            raise BlockError(_("{line!r} continues the directive's first line, so it would "
+                               "be read as part of the first form, not as a step: leave a "
+                               "blank line (after the options, if any) before the steps")
+                             .format(line=line.strip()), parts.argument_row + index)
 
 
 def check_argument(line: str, row: int) -> None:

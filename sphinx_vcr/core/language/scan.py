@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .block import LOOKALIKES, NAMES, BlockError, split_rst
+from .block import LOOKALIKES, NAMES, BlockError, check_steps, split_rst
 from .problem import KINDS
 
 # A directive may open a list item ("- .. derivative:: ..." in a list-table).
@@ -30,13 +30,16 @@ _DIRECTIVE = re.compile(r"^(?P<lead>\s*(?:[-*+] +|#\. +|\d+\. +)?)\.\. +"
 # case, "chain_rule", a colon look-alike, a MyST fence with or without braces.
 _INVISIBLE = "\ufeff\u200b\u2060"
 _LEAD = rf"^(?P<lead>[\s{_INVISIBLE}>]*(?:(?:[-*+•]|#\.|\d+[.)])\s+)?)"
-_NAME = r"(?P<kind>derivative|gradient|jacobian|chain[-_ ]?rule)"
+# Every kind, its hyphen also written as "_", " " or nothing (see _kind).
+_NAME = "(?P<kind>{})".format("|".join(kind.replace("-", "[-_ ]?") for kind in KINDS))
 _COLON = f"[:{LOOKALIKES}]"
 _LIKE_RST = re.compile(rf"{_LEAD}\.\.[\s{_INVISIBLE}]*{_NAME}\s*{_COLON}", re.IGNORECASE)
 _LIKE_FENCE = re.compile(rf"{_LEAD}(?P<fence>`{{3,}}|~{{3,}}|:{{3,}})\s*\{{?\s*{_NAME}"
                          r"(?=[\s}:]|$)", re.IGNORECASE)
 # One of our options, as its line starts (colon look-alikes and stray spaces allowed).
 _LIKE_OPTION = re.compile(rf"^{_COLON}\s*(?:{'|'.join(NAMES)})\s*{_COLON}", re.IGNORECASE)
+# A step of a derivation ("= 3*x"); a line of "=" alone is a section's adornment.
+_LIKE_STEP = re.compile(r"^=(?!=)\s*\S")
 
 
 class Found(NamedTuple):
@@ -93,6 +96,7 @@ def _directive(kind: str, first: str, lines: list[str]) -> Found | None:
     reports as an error when its page is read, with nothing to compute ahead."""
     try:
         parts = split_rst(first, lines)
+        check_steps(kind, parts)
     except BlockError:
         return None
     options = {name: value for name, value in parts.options.items() if name != "name"}
@@ -101,31 +105,44 @@ def _directive(kind: str, first: str, lines: list[str]) -> Found | None:
 
 class Suspect(NamedTuple):
     """A line (1-based) that looks like a directive of ours (``stray`` False), or like
-    one of its options right after its block, outside it (``stray`` True)."""
+    one of its options, or a step of a derivation (``step`` True), right after its
+    block, outside it (``stray`` True)."""
 
     line: int
     kind: str
     stray: bool
+    step: bool = False
 
 
 def suspects(text: str, markdown: bool) -> list[Suspect]:
     """Every line of a document that looks like one of our directives, well-formed or
-    not, and every option of ours that follows a directive's block outside it. MyST
-    fences are looked for only in a Markdown document (``markdown``)."""
+    not, and every option of ours (or step of a derivation) that follows a directive's
+    block outside it. MyST fences are looked for only in a Markdown document
+    (``markdown``)."""
     lines = [line.rstrip() for line in text.expandtabs(8).splitlines()]
     found = []
     for index, line in enumerate(lines):
         match = _LIKE_RST.match(line) or (markdown and _LIKE_FENCE.match(line))
         if not match:
             continue
-        kind = re.sub(r"chain[-_ ]?rule", "chain-rule", match["kind"].lower())
+        kind = _kind(match["kind"])
         found.append(Suspect(index + 1, kind, False))
         after = _after_block(lines, index, match)
         column = len(match["lead"])
-        if (after < len(lines) and _indent(lines[after]) <= column
-                and _LIKE_OPTION.match(lines[after].strip())):
-            found.append(Suspect(after + 1, kind, True))
+        if after >= len(lines) or _indent(lines[after]) > column:
+            continue
+        # A step indented less than the block ends it: docutils reads it as a paragraph
+        # (a warning of its own, uncounted) and the step is never checked.
+        step = kind == "derivation" and bool(_LIKE_STEP.match(lines[after].strip()))
+        if step or _LIKE_OPTION.match(lines[after].strip()):
+            found.append(Suspect(after + 1, kind, True, step))
     return found
+
+
+def _kind(written: str) -> str:
+    """The kind an author meant by ``written`` (``Chain_Rule`` is ``chain-rule``)."""
+    bare = re.sub("[-_ ]", "", written.lower())
+    return next(kind for kind in KINDS if kind.replace("-", "") == bare)
 
 
 def _after_block(lines: list[str], index: int, match: re.Match[str]) -> int:
