@@ -619,9 +619,9 @@ def _variable(node: Expr, scope: Scope) -> Value:
     entries = [] if value is None else ([value.data] if value.is_scalar else list(value.data))
     if value is None or not all(isinstance(e, sympy.Symbol) for e in entries) \
             or len(set(entries)) != len(entries):
-        raise scope.shape_error(_("diff(expr, v) differentiates by a variable: a name "
-                                  "declared in :wrt: or :vars: (or a scalar parameter), "
-                                  "or a component such as w[j]"))
+        raise scope.shape_error(_("diff(expr, v) differentiates by a variable: a declared "
+                                  "name or a scalar parameter, or a component such as "
+                                  "w[j]"))
     return value
 
 

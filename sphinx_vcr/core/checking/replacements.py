@@ -5,7 +5,8 @@ smooth ``f`` and ``g``. It is checked with each abstract function replaced by co
 ones, several times over, and must hold for every replacement. Each replacement is a
 sum of a transcendental part and a cubic polynomial, with seeded rational
 coefficients (so SymPy can still decide equality exactly), from one of three unrelated
-families; two functions of one directive never share a family in one replacement:
+families; in one replacement, any three functions of a directive next to one another
+(in the order of ``:functions:``) are of three different families:
 
 * ``a sin(u) + b cos(u/2) + p(u)``,
 * ``a exp(u/3) + b sin(u) + p(u)``,

@@ -80,6 +80,9 @@ def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tupl
                                "with '='"), line=line)
         pieces[-1][1].append(stripped)
         pieces[-1][2].append(remark.strip())
+    if after_assume and pieces:
+        raise ParseError(_("an assume line comes before the steps it applies to, but no "
+                           "step follows this one"), line=assumptions[-1].line)
     if len(pieces) < 2:
         raise ParseError(_("a derivation needs a first form and at least one step, a line "
                            "that starts with '=', such as '= 2*x'"),

@@ -406,9 +406,10 @@ class _Converter:
         """``f`` or ``D(f)``, ``D(f, 2)``, ``D(D(f))``: a function to apply."""
         if isinstance(node, ast.Name):
             if node.id not in self.functions:
-                raise self.fail(node, _("{name} is not declared in :functions:; declare "
-                                        "the abstract functions there, as :functions: "
-                                        "f, g").format(name=node.id))
+                # Not self.fail: it would quote the name a second time.
+                raise ParseError(_("{name} is not declared in :functions:; declare the "
+                                   "abstract functions there, as :functions: f, g")
+                                 .format(name=node.id), line=self.line)
             return FunctionRef(node.id)
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == DERIVATIVE and 1 <= len(node.args) <= 2

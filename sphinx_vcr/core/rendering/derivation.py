@@ -26,14 +26,28 @@ if TYPE_CHECKING:
     from ..language.problem import Problem
     from ..running.steps import Checked
 
-_TEXT_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$",
-                  "&": r"\&", "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%",
-                  "~": r"\~{}"}
+#: Characters special in LaTeX, written in math mode between pieces of text: ``\_`` in
+#: ``\text{}`` is an underscore to LaTeX but a backslash and one to MathJax, while
+#: ``\_`` in math mode is an underscore to both.
+_SPECIALS = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+             "#": r"\#", "^": r"\hat{}", "_": r"\_", "%": r"\%", "~": r"\sim "}
 
 
 def text(words: str) -> str:
-    """``words`` as LaTeX ``\\text{...}``, every special character escaped."""
-    return r"\text{" + "".join(_TEXT_SPECIALS.get(c, c) for c in words) + "}"
+    """``words`` as LaTeX text: ``\\text{...}``, with special characters between the
+    pieces, in math mode."""
+    pieces, current = [], ""
+    for char in words:
+        if char in _SPECIALS:
+            if current:
+                pieces.append(r"\text{" + current + "}")
+            pieces.append(_SPECIALS[char])
+            current = ""
+        else:
+            current += char
+    if current or not pieces:
+        pieces.append(r"\text{" + current + "}")
+    return "".join(pieces)
 
 
 def _remark(problem: Problem, k: int, printer: Printer) -> str:
@@ -50,7 +64,8 @@ def _remark(problem: Problem, k: int, printer: Printer) -> str:
         parts.append(text(_("taking") + " ") + f"{head} = {printer(assumption.body)}")
     words = [r for r in ((problem.steps[0].remark if k == 1 else ""), step.remark) if r]
     if words:
-        parts.append(text("; ".join(words)))
+        # In brackets: "= 2x   + 3" would read as part of the formula.
+        parts.append(text("(" + "; ".join(words) + ")"))
     return (r"\qquad " + r"\text{; }".join(parts)) if parts else ""
 
 

@@ -329,8 +329,9 @@ def function_latex(text: str, orders: tuple[int, ...], arity: int,
                    names: Names | None = None) -> str:
     r"""An abstract function, or a derivative of one: ``f``, ``f'``, ``f''`` (one
     argument), ``\partial_{1} \partial_{2} f`` (several)."""
+    short = split_name(text)[0]
     stem = names(text) if names is not None else (
-        name(text) if len(text) == 1 or text in GREEK else rf"\operatorname{{{text}}}")
+        name(text) if len(short) == 1 or short in GREEK else rf"\operatorname{{{text}}}")
     if not orders:
         return stem
     if arity == 1:
