@@ -79,11 +79,11 @@ def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
             body = rf"\cancel{{{body}}}" + _correct(problem, case, k)
         start = printer(problem.steps[0].expr) + " " if k == 1 else ""
         lines.append(f"{start}&= {body}{_remark(problem, k, printer)}")
-    region = ""
     if problem.where:
-        region = (r"\qquad " + text(_("for") + " ")
-                  + r",\ ".join(printer(c) for c in problem.where))
-    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}" + region]
+        # A line of its own: beside a long chain it runs off the page.
+        lines.append(r"& \qquad " + text(_("for") + " ")
+                     + r",\ ".join(printer(c) for c in problem.where))
+    return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"]
 
 
 def _correct(problem: Problem, case: Checked, k: int) -> str:
