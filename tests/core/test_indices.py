@@ -61,13 +61,14 @@ def test_an_expect_claim_wrong_only_where_the_indices_differ_fails():
 
 
 def test_every_value_of_a_free_index_is_checked_at_every_size():
-    # 1 + 2 + 3 values of j at the sizes 1, 2, 3, with 5 sample points each
+    # 1 + 2 + 3 values of j at the sizes 1, 2, 3, with 5 sample points each for the
+    # step and 5 where diff() is checked by finite differences
     outcome = verified(derivation("diff(w @ x, w[j])", "= x[j]", vars="w[n], x[n]",
                                   index="j"))
-    assert outcome.points == 5 * (1 + 2 + 3)
+    assert outcome.points == 2 * 5 * (1 + 2 + 3)
     fixed = verified(derivation("diff(w @ x, w[j])", "= x[j]", vars="w[4], x[4]",
                                 index="j"))
-    assert fixed.points == 5 * 4
+    assert fixed.points == 2 * 5 * 4
 
 
 # -- :wrt: by a component ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -69,6 +69,24 @@ def cases(problem: Problem, sizes: tuple[int, ...], seed: int) -> list[Case]:
             found.append(Case(assignment, dict(zip(problem.indices.free, values)),
                               k % count, seed))
     return found
+
+
+def every_replacement(problem: Problem, planned: list[Case], done: list[Case]
+                      ) -> Iterator[Case]:
+    """The ``planned`` cases, then, for each replacement that no case in ``done`` (the
+    caller's list of the cases checked) used, the cases of the largest sizes checked with
+    it: a ``:where:`` on the sizes (n > 2) excludes the sizes that some replacements
+    were paired with, and each must still be tried."""
+    yield from planned
+    if not problem.functions or not done:
+        return
+    used = {c.replacement for c in done}
+    largest = max(done, key=lambda c: sorted(c.sizes.values(), reverse=True)).sizes
+    # A list, not a view of done: the caller appends to it as these are checked.
+    at_largest = list({repr(c.indices): c for c in done if c.sizes == largest}.values())
+    for missing in range(REPLACEMENTS):
+        if missing not in used:
+            yield from [dataclasses.replace(c, replacement=missing) for c in at_largest]
 
 
 def alternatives(problem: Problem, case: Case) -> list[Case]:

@@ -67,10 +67,15 @@ def replacement(name: str, arity: int, replacement: int, position: int, seed: in
     return params, body
 
 
+#: The weights of a mixture, drawn without repetition: two equal weights would make the
+#: stand-in symmetric in those arguments, and D(f, 1)(x, y) = D(f, 2)(y, x) would pass.
+WEIGHTS = tuple(sorted({sympy.Rational(p, q) for p in range(3, 13) for q in range(4, 9)}))
+
+
 def _mix(rng: np.random.Generator, params: tuple[sympy.Symbol, ...]) -> sympy.Expr:
     """A linear combination of the arguments with distinct weights, and an offset."""
-    weights = [sympy.Rational(int(rng.integers(3, 13)), int(rng.integers(4, 9))) * (k + 1)
-               for k in range(len(params))]
+    picks = rng.choice(len(WEIGHTS), size=len(params), replace=False)
+    weights = [WEIGHTS[int(k)] for k in picks]
     return sympy.Add(*[w * t for w, t in zip(weights, params)]) + _coefficient(rng) / 3
 
 

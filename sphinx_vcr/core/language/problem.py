@@ -30,6 +30,7 @@ from .parse import (
 )
 from .syntax import (
     Apply,
+    Call,
     Declaration,
     Definition,
     Expr,
@@ -208,10 +209,11 @@ def _arities(problem: Problem, functions: frozenset[str]) -> dict[str, int]:
                                    "an abstract function takes the same number everywhere")
                                  .format(name=name, count=count, other=arities[name]),
                                  line=line, option=option)
-            if any(k > count for k in node.func.orders):
-                raise ParseError(_("{name} takes {count} argument(s), so D({name}, k) needs "
-                                   "k from 1 to {count}").format(name=name, count=count),
-                                 line=line, option=option)
+            beyond = [k for k in node.func.orders if k > count]
+            if beyond:
+                raise ParseError(_("D({name}, {k}) differentiates by argument {k}, but "
+                                   "{name} is applied to {count} here").format(
+                    name=name, k=beyond[0], count=count), line=line, option=option)
             if count > 1 and 0 in node.func.orders:
                 raise ParseError(_("{name} takes {count} arguments: say which one to "
                                    "differentiate by, as D({name}, 1)").format(
@@ -374,6 +376,7 @@ def _check_definitions(problem: Problem) -> None:
                              line=definition.line)
     if problem.kind == "chain-rule":
         _check_chain_is_connected(problem, declared)
+        _check_no_diff_of_definitions(problem)
 
 
 def _check_chain_is_connected(problem: Problem, declared: set[str]) -> None:
@@ -396,6 +399,19 @@ def _check_chain_is_connected(problem: Problem, declared: set[str]) -> None:
                                  line=other.line)
         raise ParseError(_("no later step uses {name}: each step of a chain rule must feed "
                            "the next").format(name=step.name), line=step.line)
+
+
+def _check_no_diff_of_definitions(problem: Problem) -> None:
+    """A chain rule's factors treat each definition as a variable of its own, so
+    ``diff(u, x)`` of a definition u would be 0 there: refused rather than wrong."""
+    names = {d.name for d in problem.definitions}
+    for definition in problem.definitions:
+        for node in walk(definition.expr):
+            if isinstance(node, Call) and node.func == "diff" and names_in(node) & names:
+                raise ParseError(_("diff() of a definition ({name}) cannot be factored by "
+                                   "the chain rule: write diff() of an expression in the "
+                                   ":wrt: variables, or use .. derivative::").format(
+                    name=sorted(names_in(node) & names)[0]), line=definition.line)
 
 
 def _stem(name: str) -> str:

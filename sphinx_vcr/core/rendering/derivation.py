@@ -176,12 +176,19 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
                         step=True)
     if hint:
         hints.append(hint)
-    dropped = _dropped_term(claim, actual, case.sample(k))
+    # (with abstract functions, a term would be written with their stand-ins)
+    dropped = "" if problem.functions else _dropped_term(claim, actual, case.sample(k))
     if dropped:
         hints.append(_("it drops the term {term}").format(term=dropped))
     mixed = _index_mix_up(problem, checked, k, case)
+    same_size = [c for c in checked if c.instance.sizes == case.instance.sizes
+                 and c is not case and _held(c, k)]
     if mixed:
         hints.append(mixed)
+    elif same_size and problem.indices.free:
+        hints.append(_("it holds at other values of {indices} but not at {values}").format(
+            indices=", ".join(problem.indices.free),
+            values=sizes_text(case.instance.case.indices)))
     elif case.instance.sizes:
         passed = [sizes_text(c.instance.case.assignment) for c in checked
                   if k in c.results and c is not case and isinstance(c.results[k], Comparison)
@@ -197,6 +204,11 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
         hints.append(_("it holds on part of the domain only"))
     # TRANSLATORS: joins the hints about a wrong claim.
     return _("; ").join(hints)
+
+
+def _held(case: Checked, k: int) -> bool:
+    result = case.results.get(k)
+    return isinstance(result, Comparison) and result.equal
 
 
 def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:

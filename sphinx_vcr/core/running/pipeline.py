@@ -19,6 +19,7 @@ from ..calculus.instance import (
     cases,
     check_defined,
     claim_value,
+    every_replacement,
     first_that_samples,
     instantiate,
 )
@@ -90,13 +91,15 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     caught: Outcome | None = None
     assignments = cases(problem, settings.sizes, sample_seed(settings, key, {}))
     known: Symbolic = {}
-    for case in assignments:
+    done: list[Case] = []
+    for case in every_replacement(problem, assignments, done):
         try:
             run = first_that_samples(problem, case, lambda c: _run(problem, c, settings,
                                                                     key, known))
         except SizeExcluded:
             continue  # :where: n > 1 and the like: this size is not claimed
         runs.append(run)
+        done.append(run.instance.case)
         if run.shape_error or (run.comparison is not None and not run.comparison.equal):
             message = run.shape_error or mismatch_message(problem, runs)
             shown = _display_run(problem, settings, key, run, assignments)

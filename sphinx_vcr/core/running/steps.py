@@ -27,6 +27,7 @@ from ..calculus.instance import (
     Instance,
     cases,
     check_defined,
+    every_replacement,
     first_that_samples,
     instantiate,
 )
@@ -81,12 +82,15 @@ def verify_derivation(problem: Problem, settings: Settings, key: str) -> Outcome
     """The outcome of a derivation (raises :class:`Failure` for a wrong step)."""
     checked: list[Checked] = []
     proofs: dict[str, set[int]] = {}  # the same for every replacement
-    for case in cases(problem, settings.sizes, sample_seed(settings, key, {})):
+    planned = cases(problem, settings.sizes, sample_seed(settings, key, {}))
+    done: list[Case] = []
+    for case in every_replacement(problem, planned, done):
         try:
             checked.append(first_that_samples(problem, case, lambda c: _prepare(
                 problem, c, settings, sample_seed(settings, key, c.assignment), proofs)))
         except SizeExcluded:
             continue
+        done.append(checked[-1].instance.case)
     if not checked:
         raise DomainError(_(":where: excludes every size in vcr_sizes"), option="where")
     wrong: list[tuple[int, Checked]] = []

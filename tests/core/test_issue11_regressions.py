@@ -1,8 +1,8 @@
-"""Holes found in the core of issue 11 while writing its tests: each test fails today.
+"""Holes found in the core of issue 11 while its tests were written, now closed.
 
-They are kept here, unmarked, so that they are easy to find and fix (the core is not
-this test author's to change). Each states what should happen; the correct twin of
-each wrong claim is in the other files of issue 11 and verifies.
+Each test failed on the first version of derivations, indices and abstract functions
+and states what must happen; the correct twin of each wrong claim is in the other files
+of issue 11 and verifies.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def test_an_index_named_like_a_size_is_an_error(index, variables):
     (``sum(x[n], n) = sum(x)``), and messages name both as ``n=...``."""
     outcome = derivation(f"sum(x[{index}], {index})", "= sum(x)", vars=variables,
                          index=index)
-    error(outcome, "parse", "is also a size", option="index")
+    error(outcome, "parse", "is an index of :index:, not a size", option="vars")
 
 
 # -- hints and messages -----------------------------------------------------------------
@@ -163,7 +163,9 @@ def test_the_derivative_of_a_function_of_no_arguments_is_a_located_error():
     (IndexError: tuple index out of range) instead of an error at its line."""
     outcome = derivation("diff(f()*x, x)", "= D(f)()", functions="f")
     assert outcome.subtype != "internal", outcome.message
-    error(outcome, "parse", "f", line=1)
+    error(outcome, "parse", "f()", line=0)
+    outcome = derivation("diff(f(x)*x, x)", "= D(f)()", functions="f")
+    error(outcome, "parse", "D(f)()", line=1)
 
 
 def test_d_by_an_argument_a_function_does_not_have_says_so():
