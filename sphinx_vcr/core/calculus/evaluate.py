@@ -101,6 +101,11 @@ class Context:
     #: check them by finite differences too.
     derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = field(
         default_factory=dict)
+    #: Values met on the way that must be real wherever the whole is defined, though
+    #: SymPy may rewrite them away (sqrt(x)**2 is x, exp(log(x)) is x, d log(x) is 1/x):
+    #: square roots, logarithms, fractional powers and what diff() differentiated.
+    #: The branches of where() are left out: each needs a value only where it is taken.
+    domain: list[sympy.Expr] = field(default_factory=list)
 
 
 class Scope:
@@ -256,7 +261,10 @@ _BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
 
 def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
     def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        return _power(a, b, scope.line)
+        result = _power(a, b, scope.line)
+        if not (b.is_integer or a.is_nonnegative) and result.is_extended_real is not True:
+            scope.context.domain.append(result)  # x**(1/2): see Context.domain
+        return result
 
     operation = power if op == "**" else _BINARY[op]
 
@@ -387,6 +395,18 @@ def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]
                               "names declared in :wrt: or :vars:").format(func=func))
 
 
+#: Functions with no real value on part of the line.
+_PARTIAL = ("sqrt", "log", "ln")
+
+
+def _note_domain(value: Value, scope: Scope) -> None:
+    """Note ``value``'s entries as needing a real value (see :attr:`Context.domain`),
+    unless SymPy knows they have one."""
+    for entry in [value.data] if value.is_scalar else list(value.data):
+        if entry.is_extended_real is not True:
+            scope.context.domain.append(entry)
+
+
 def _call(node: Call, scope: Scope) -> Value:
     func = node.func
     if func in ("eye", "ones", "zeros"):
@@ -401,9 +421,18 @@ def _call(node: Call, scope: Scope) -> Value:
         return Value((rows[0], cols[0]), sympy.zeros(rows[1], cols[1]))
     if func in _INDEXED and (func != "sum" or len(node.args) == 2):
         return _INDEXED[func](node, scope)
+    if func == "where":
+        # What the branches need holds only where each is taken: not noted.
+        mark = len(scope.context.domain)
+        args = [evaluate(a, scope) for a in node.args]
+        del scope.context.domain[mark:]
+        return _where(args, scope)
     args = [evaluate(a, scope) for a in node.args]
     if func in ELEMENTWISE:
-        return _map(args[0], ELEMENTWISE[func])
+        value = _map(args[0], ELEMENTWISE[func])
+        if func in _PARTIAL:
+            _note_domain(value, scope)
+        return value
     if func in ("max", "min"):
         return _elementwise(func, args[0], args[1], scope)
     if func == "where":
@@ -575,6 +604,7 @@ def _diff(node: Call, scope: Scope) -> Value:
                                       "differentiate a scalar by a matrix").format(
                 shape=shapes.describe(value.shape)))
         rows, cols = variable.data.shape
+        scope.context.domain.append(value.data)
         data = sympy.Matrix(rows, cols, lambda i, j: _derivative(
             value.data, variable.data[i, j], scope))
         shape = variable.shape
@@ -583,8 +613,10 @@ def _diff(node: Call, scope: Scope) -> Value:
         if not variable.is_scalar:
             raise scope.shape_error(_("diff() of a matrix by a vector is a tensor; "
                                       "differentiate by one scalar at a time"))
+        scope.context.domain.extend(value.data)
         return _map(value, lambda e: _derivative(e, symbols[0], scope))
     outputs = [value.data] if value.is_scalar else list(value.data)
+    scope.context.domain.extend(outputs)  # a derivative needs the function's value
     matrix = sympy.Matrix(len(outputs), len(symbols),
                           lambda i, j: _derivative(outputs[i], symbols[j], scope))
     if value.is_scalar and variable.is_scalar:

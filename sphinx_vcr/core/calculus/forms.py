@@ -24,45 +24,51 @@ from .instance import Instance, region
 
 @dataclass
 class Form:
-    """One form of the chain at one case: its value, and where it has one: every
-    ``diff()`` in it differentiates something, which needs a value there too (the
-    derivative of log(x) is 1/x, but only where log(x) has a value)."""
+    """One form of the chain at one case: its value, and what must have a value where it
+    has one (see :attr:`.evaluate.Context.domain`): the derivative of log(x) is 1/x, but
+    only where log(x) has a value, and sqrt(x)**2 is x only where x >= 0."""
 
     value: Value
     domain: list[sympy.Expr]
 
 
-#: A step and the form before it, under the step's assumptions, and its region.
+#: A step, the form it is compared with, and the region, under the step's assumptions.
 Forms = tuple[Form, Form, list[sympy.Basic]]
 
 
-def evaluate_pairs(problem: Problem, instance: Instance
-                   ) -> tuple[list[Forms], dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr]]:
-    """Each step and the one before it, evaluated under the step's assumptions, and
-    every derivative that their ``diff()`` calls took."""
-    contexts: dict[tuple[Assumption, ...], Context] = {}
-    regions: dict[tuple[Assumption, ...], list[sympy.Basic]] = {}
-    forms: dict[tuple[int, tuple[Assumption, ...]], Form] = {}
-    derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = {}
+class FormTable:
+    """The forms of a derivation at one instance, each evaluated once per set of
+    assumptions it is read under, with every derivative their ``diff()`` calls took."""
 
-    def form(k: int, assumptions: tuple[Assumption, ...]) -> Form:
-        if (k, assumptions) not in forms:
-            context = replace(contexts[assumptions], derivatives={})
-            value = _form(instance, problem.steps[k], context)
-            derivatives.update(context.derivatives)
-            forms[k, assumptions] = Form(value, list(dict.fromkeys(
-                entry for entry, _s in context.derivatives)))
-        return forms[k, assumptions]
+    def __init__(self, problem: Problem, instance: Instance) -> None:
+        self.problem, self.instance = problem, instance
+        self.contexts: dict[tuple[Assumption, ...], Context] = {}
+        self.regions: dict[tuple[Assumption, ...], list[sympy.Basic]] = {}
+        self.forms: dict[tuple[int, tuple[Assumption, ...]], Form] = {}
+        self.derivatives: dict[tuple[sympy.Expr, sympy.Symbol], sympy.Expr] = {}
 
-    pairs = []
-    for k in range(1, len(problem.steps)):
-        assumptions = problem.steps[k].assumptions
-        if assumptions not in contexts:
-            contexts[assumptions] = _assuming(instance, assumptions)
+    def pair(self, before: int, k: int) -> Forms:
+        """Step ``k`` and form ``before``, under step ``k``'s assumptions."""
+        assumptions = self.problem.steps[k].assumptions
+        if assumptions not in self.contexts:
+            self.contexts[assumptions] = _assuming(self.instance, assumptions)
             # :where: f(x) > 0 means the assumed f where one is assumed.
-            regions[assumptions] = _region(problem, instance, contexts[assumptions])
-        pairs.append((form(k - 1, assumptions), form(k, assumptions), regions[assumptions]))
-    return pairs, derivatives
+            self.regions[assumptions] = _region(self.problem, self.instance,
+                                                self.contexts[assumptions])
+        return (self.form(before, assumptions), self.form(k, assumptions),
+                self.regions[assumptions])
+
+    def form(self, k: int, assumptions: tuple[Assumption, ...]) -> Form:
+        if (k, assumptions) not in self.forms:
+            context = replace(self.contexts[assumptions], derivatives={}, domain=[])
+            value = _form(self.instance, self.problem.steps[k], context)
+            self.derivatives.update(context.derivatives)
+            self.forms[k, assumptions] = Form(value, list(dict.fromkeys(context.domain)))
+        return self.forms[k, assumptions]
+
+    def consecutive(self) -> list[Forms]:
+        """Each step and the form right before it."""
+        return [self.pair(k - 1, k) for k in range(1, len(self.problem.steps))]
 
 
 def _region(problem: Problem, instance: Instance, context: Context) -> list[sympy.Basic]:

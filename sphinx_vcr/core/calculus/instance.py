@@ -89,6 +89,24 @@ def every_replacement(problem: Problem, planned: list[Case], done: list[Case]
             yield from [dataclasses.replace(c, replacement=missing) for c in at_largest]
 
 
+#: How many different replacements a claim with abstract functions must be checked with.
+MIN_REPLACEMENTS = 2
+
+
+def check_replacements(problem: Problem, done: list[Case]) -> None:
+    """Raise unless the claim met several replacements: where its region (or domain)
+    holds for one family of stand-ins only, every case fell back to it, and a rule true
+    for that family alone would pass (see :func:`alternatives`)."""
+    used = {c.replacement for c in done}
+    if problem.functions and done and len(used) < MIN_REPLACEMENTS:
+        raise DomainError(_("the region (or the domain) of this claim holds at the sample "
+                            "points for only {count} of the {total} concrete functions that "
+                            "stand in for the abstract ones, so a general rule cannot be "
+                            "checked; widen the region").format(count=len(used),
+                                                                 total=REPLACEMENTS),
+                          option="where" if problem.where else None)
+
+
 def alternatives(problem: Problem, case: Case) -> list[Case]:
     """``case``, then the same with each other replacement of the abstract functions: a
     region such as ``f(x) > 0`` may hold nowhere for one replacement (an exponential

@@ -19,14 +19,16 @@ that holds only for exponentials (``D(f) = f``) or only for periodic functions f
 the other families, and one that confuses two functions or two arguments (``f'g`` for
 ``fg'``, ``∂_1 f`` for ``∂_2 f``) fails because their coefficients and weights differ.
 With several arguments, a second such part in another mixture of them, a cubic of each
-argument and the product of all of them are added: a function of one mixture alone
-satisfies identities of its own (its Hessian has rank one), and with them every mixed
-partial is non-zero.
+argument, the product of all of them and ``exp(t_k t_(k+1) / 8)`` are added: a function
+of one mixture alone satisfies identities of its own (its Hessian has rank one), and a
+sum of a few such functions still keeps every derivative tensor of low rank, which
+determinant identities among higher partials would not see through.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import numpy as np
 import sympy
@@ -64,6 +66,11 @@ def replacement(name: str, arity: int, replacement: int, position: int, seed: in
         body += _family((family + 1) % FAMILIES, _mix(rng, params), rng)
         body += sum((_cubic(t, rng) for t in params), sympy.Integer(0))
         body += _coefficient(rng) * sympy.Mul(*params) / 4
+        # Ridges and cubics keep every derivative tensor of some order of low rank, so
+        # determinant identities among fourth partials would pass: exp(t_k t_l / 8) is
+        # no finite sum of ridges.
+        body += sum((_coefficient(rng) * sympy.exp(a * b / 8)
+                     for a, b in itertools.pairwise(params)), sympy.Integer(0))
     return params, body
 
 

@@ -63,9 +63,21 @@ def parse_steps(lines: list[tuple[int, str]], functions: frozenset[str]) -> tupl
                 # hold under contradictory assumptions.
                 raise ParseError(_("{name} is already assumed above; a function is "
                                    "assumed once").format(name=assumption.name), line=line)
+            user = next((a for a in assumptions if assumption.name in
+                         functions_in(a.body)), None)
+            if user is not None:
+                # f's body was read with the g of then, and would not follow this one.
+                raise ParseError(_("the assumption of {user} above uses {name}: assume "
+                                   "{name} before {user}").format(
+                    user=user.name, name=assumption.name), line=line)
             assumptions.append(assumption)
             after_assume = True
+            if remark.strip():  # said of the steps the assumption is for: the next one's
+                pending.append(remark.strip())
             continue
+        if stripped.startswith("\uff1d"):
+            raise ParseError(_("this step starts with a full-width '＝' (U+FF1D): write "
+                               "the ASCII '='"), line=line)
         if stripped.startswith("=") or not pieces:
             body = stripped[1:] if stripped.startswith("=") else stripped
             if stripped.startswith("==") or (pieces == [] and stripped.startswith("=")):

@@ -30,7 +30,17 @@ if TYPE_CHECKING:
 #: ``\text{}`` is an underscore to LaTeX but a backslash and one to MathJax, while
 #: ``\_`` in math mode is an underscore to both.
 _SPECIALS = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
-             "#": r"\#", "^": r"\hat{}", "_": r"\_", "%": r"\%", "~": r"\sim "}
+             "#": r"\#", "^": r"{}^{\wedge}", "_": r"\_", "%": r"\%", "~": r"\sim ",
+             # The math of a remark, which pdflatex does not take as text (Unicode
+             # characters it has not been set up for fail the PDF build).
+             "∂": r"\partial ", "≠": r"\neq ", "○": r"\circ ", "∘": r"\circ ",
+             "⊙": r"\odot ", "·": r"\cdot ", "×": r"\times ", "≤": r"\leq ",
+             "≥": r"\geq ", "→": r"\to ", "∈": r"\in ", "∑": r"\sum ", "Σ": r"\Sigma ",
+             "∇": r"\nabla ", "∞": r"\infty ", "≈": r"\approx ", "±": r"\pm ",
+             "²": r"{}^{2}", "³": r"{}^{3}", "ᵀ": r"{}^{\top}", "⊤": r"\top ",
+             "α": r"\alpha ", "β": r"\beta ", "γ": r"\gamma ", "δ": r"\delta ",
+             "ε": r"\epsilon ", "η": r"\eta ", "θ": r"\theta ", "λ": r"\lambda ",
+             "μ": r"\mu ", "σ": r"\sigma ", "φ": r"\phi ", "ω": r"\omega "}
 
 
 def text(words: str) -> str:
@@ -64,8 +74,10 @@ def _remark(problem: Problem, k: int, printer: Printer) -> str:
         parts.append(text(_("taking") + " ") + f"{head} = {printer(assumption.body)}")
     words = [r for r in ((problem.steps[0].remark if k == 1 else ""), step.remark) if r]
     if words:
-        # In brackets: "= 2x   + 3" would read as part of the formula.
-        parts.append(text("(" + "; ".join(words) + ")"))
+        # In brackets ("= 2x   + 3" would read as part of the formula), unless the
+        # author bracketed it already.
+        said = "; ".join(words)
+        parts.append(text(said if said.startswith(("(", "（")) else f"({said})"))
     return (r"\qquad " + r"\text{; }".join(parts)) if parts else ""
 
 
@@ -86,21 +98,26 @@ def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
     return [r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"]
 
 
+MAX_CORRECT = 160  # characters of LaTeX of a correct value shown beside a wrong step
+
+
 def _correct(problem: Problem, case: Checked, k: int) -> str:
     """What a crossed-out step should be: the step before it, as SymPy writes it (not
     with abstract functions, whose stand-ins are no one's business)."""
     if problem.functions:
         return r"\quad " + text(_("(wrong)"))
-    before = case.pairs[k - 1].before.value
+    before = case.pairs[k].before.value
     matrix = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
     matrix = resolve_steps(matrix, case.instance.conditions)
     if len(matrix) <= MAX_SIMPLIFY_ENTRIES:
         matrix = matrix.applyfunc(lambda e: sympy.cancel(e) if e.is_rational_function()
                                   else e)
     at = case.instance.case.assignment
-    where = (" " + text(_("(shown for {sizes})").format(sizes=sizes_text(at)))) if at else ""
-    return (r"\quad " + text(_("(wrong; it is)")) + " " + sympy_latex(matrix, case.names)
-            + where)
+    value = sympy_latex(matrix, case.names)
+    if len(value) > MAX_CORRECT:
+        return r"\quad " + text(_("(wrong)"))  # a value too long to read, or to fit
+    where = (r"\ " + text(_("(shown for {sizes})").format(sizes=sizes_text(at)))) if at else ""
+    return r"\quad " + text(_("(wrong; it is)")) + r"\ " + value + where
 
 
 def step_name(k: int) -> str:
@@ -110,14 +127,16 @@ def step_name(k: int) -> str:
 
 
 def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
-    """Why step ``k`` does not follow from step ``k - 1``, with the values and a hint."""
+    """Why step ``k`` does not follow from the form it was compared with (the one before
+    it, or under ``:mistake:`` the last one that held), with the values and a hint."""
     result = case.results[k]
-    before, after = problem.steps[k - 1], problem.steps[k]
+    anchor = case.pairs[k].anchor if k in case.pairs else k - 1
+    before, after = problem.steps[anchor], problem.steps[k]
     at = case.instance.case.assignment
     if isinstance(result, str):
         where = f" ({sizes_text(at)})" if at else ""
         return _("step {k} does not follow from {previous}{where}: {reason}").format(
-            k=k, previous=step_name(k - 1), where=where, reason=result)
+            k=k, previous=step_name(anchor), where=where, reason=result)
     difference = result.difference
     assert difference is not None
     sample = case.sample(k)
@@ -128,11 +147,11 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
     point = _(" at {point}").format(point=point) if point else ""
     claimed = evaluate_at(difference.claim, symbols, difference.point)
     actual = evaluate_at(difference.actual, symbols, difference.point)
-    entry = "" if case.pairs[k - 1].before.value.is_scalar else _(" (entry ({row}, {col}))").format(
+    entry = "" if case.pairs[k].before.value.is_scalar else _(" (entry ({row}, {col}))").format(
         row=difference.row + 1, col=difference.col + 1)
     message = _("step {k} does not follow from {previous}{point}{entry}: {previous} "
                 "is {before} -> {value} but step {k} is {after} -> {claimed}"
-                ).format(k=k, previous=step_name(k - 1), point=point, entry=entry,
+                ).format(k=k, previous=step_name(anchor), point=point, entry=entry,
                          before=_quote(before), after=_quote(after),
                          value=_number(actual), claimed=_number(claimed))
     gap = _gap(difference.gap, claimed, actual)
@@ -169,7 +188,7 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
            result: Comparison) -> str:
     """Sign, factor, transpose, a dropped term, an index mix-up, a size."""
     hints = []
-    before, after = case.pairs[k - 1].before.value, case.pairs[k - 1].after.value
+    before, after = case.pairs[k].before.value, case.pairs[k].after.value
     claim = sympy.Matrix([[after.data]]) if after.is_scalar else sympy.Matrix(after.data)
     actual = sympy.Matrix([[before.data]]) if before.is_scalar else sympy.Matrix(before.data)
     hint = pattern_hint(claim, actual, case.sample(k), case.instance.case.assignment,
@@ -249,8 +268,10 @@ def badge(problem: Problem, checked: list[Checked], exact: bool, points: int,
     sizes = sorted({v for c in checked for v in c.instance.sizes.values()})
     parts = [_("{steps} verified: {how}").format(steps=count, how=how)]
     if problem.functions:
-        parts.append(_("with {count} replacements of the abstract functions").format(
-            count=len({c.instance.case.replacement for c in checked})))
+        count = len({c.instance.case.replacement for c in checked})
+        parts.append((_("with 1 replacement of the abstract functions") if count == 1 else
+                      _("with {count} replacements of the abstract functions"))
+                     .format(count=count))
     if sizes:
         parts.append(_("at sizes {sizes}").format(sizes=", ".join(map(str, sizes))))
     parts.append(_("{points} sample points, largest finite-difference error {error}")

@@ -163,6 +163,14 @@ class Printer:
                 return any(self.is_array(a) for a in args)
         return False
 
+    def is_vector(self, node: Expr) -> bool:
+        """A declared vector or a row X[i] (a vector in the language): ``@`` of two is
+        their dot product, written with a dot."""
+        if isinstance(node, Name):
+            return self.styles.get(node.id) == "vector"
+        return isinstance(node, Subscript) and len(node.indices) == 1 \
+            and self.styles.get(node.base) == "matrix"
+
     def print(self, node: Expr) -> tuple[str, int]:
         """LaTeX of ``node`` and its precedence."""
         match node:
@@ -224,9 +232,7 @@ class Printer:
         # of one kind inside one of the other is bracketed.
         first = self.wrap(left, prec + 1 if _mixed(op, left) else prec)
         if op == "@":
-            vectors = all(self.styles.get(n.id) == "vector" for n in (left, right)
-                          if isinstance(n, Name)) and isinstance(left, Name) \
-                and isinstance(right, Name)
+            vectors = self.is_vector(left) and self.is_vector(right)
             joiner = r" \cdot " if vectors or dotted else " "
             return first + joiner + self.wrap(right, prec + 1), prec
         symbol = {"+": " + ", "-": " - ", "*": r" \odot " if arrays else " ",

@@ -18,6 +18,7 @@ from ..calculus.instance import (
     Instance,
     cases,
     check_defined,
+    check_replacements,
     claim_value,
     every_replacement,
     first_that_samples,
@@ -113,6 +114,7 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
             break
     if not runs:
         raise DomainError(_(":where: excludes every size in vcr_sizes"), option="where")
+    check_replacements(problem, done)
     if problem.mistake and caught is None:
         raise Failure(Outcome(FAILED, "mistake", _("the claim is marked :mistake: but it "
                                                    "holds: remove :mistake: or change the "

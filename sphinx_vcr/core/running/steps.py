@@ -21,12 +21,13 @@ import sympy
 from ..calculus import shapes
 from ..calculus.differentiate import jacobian
 from ..calculus.evaluate import Value
-from ..calculus.forms import Form, entries_of, evaluate_pairs
+from ..calculus.forms import Form, FormTable, entries_of
 from ..calculus.instance import (
     Case,
     Instance,
     cases,
     check_defined,
+    check_replacements,
     every_replacement,
     first_that_samples,
     instantiate,
@@ -45,9 +46,11 @@ from ..words import N_, _
 
 @dataclass
 class Pair:
-    """A step and the form before it at one case, under the step's assumptions, with
-    the points where they are compared: where the form before it has a value."""
+    """A step and the form it is compared with at one case (the one before it, or under
+    ``:mistake:`` the last one that held), under the step's assumptions, with the
+    points where they are compared: where that form has a value."""
 
+    anchor: int
     before: Form
     after: Form
     conditions: list[sympy.Basic]
@@ -61,8 +64,11 @@ class Checked:
 
     instance: Instance
     names: Names
-    #: ``pairs[k - 1]``: step k and the form before it.
-    pairs: list[Pair]
+    table: FormTable
+    settings: Settings
+    seed: int
+    #: ``pairs[k]``: step k and the form it was compared with.
+    pairs: dict[int, Pair] = field(default_factory=dict)
     results: dict[int, Comparison | str] = field(default_factory=dict)
     #: Steps that SymPy proves with the abstract functions left undefined.
     proven: set[int] = field(default_factory=set)
@@ -71,11 +77,31 @@ class Checked:
 
     @property
     def samples(self) -> list[Sample]:
-        found = [p.sample for p in self.pairs]
+        found = [p.sample for p in self.pairs.values()]
         return found + ([self.differentiated] if self.differentiated else [])
 
     def sample(self, k: int) -> Sample:
-        return self.pairs[k - 1].sample
+        return self.pairs[k].sample
+
+    def pair(self, anchor: int, k: int) -> Pair:
+        """Step ``k`` and form ``anchor``, with points where that form has a value (and
+        the region holds), off the kinks of both."""
+        before, after, conditions = self.table.pair(anchor, k)
+        entries = [*entries_of(before.value), *before.domain]
+        others = _symbols([*entries, *entries_of(after.value), *after.domain, *conditions],
+                          self.instance)
+        sampler = Sampler([], sympy.zeros(0, 0), [], others, conditions,
+                          entries_of(after.value), self.seed, finite=entries)
+        try:
+            sample = sampler.draw(self.settings.samples, self.settings.rtol,
+                                  self.settings.atol)
+        except DomainError as err:
+            # about the form compared with: at its line
+            err.line = self.table.problem.steps[anchor].line if err.line is None \
+                else err.line
+            raise
+        self.pairs[k] = Pair(anchor, before, after, conditions, sample, sampler)
+        return self.pairs[k]
 
 
 def verify_derivation(problem: Problem, settings: Settings, key: str) -> Outcome:
@@ -93,13 +119,16 @@ def verify_derivation(problem: Problem, settings: Settings, key: str) -> Outcome
         done.append(checked[-1].instance.case)
     if not checked:
         raise DomainError(_(":where: excludes every size in vcr_sizes"), option="where")
+    check_replacements(problem, done)
     wrong: list[tuple[int, Checked]] = []
+    anchor = 0  # the last form that held: under :mistake:, what later steps must equal
     for k in range(1, len(problem.steps)):
         # Every case of a step, even after one failed: the hints compare them.
         for case in checked:
-            case.results[k] = _compare_step(case, k)
+            case.results[k] = _compare_step(case, anchor, k)
         failing = [c for c in checked if not _holds(c.results[k])]
         if not failing:
+            anchor = k
             continue
         # Shown at a size above 1 where it fails there: x_1 says little.
         failed = next((c for c in failing if c.instance.sizes
@@ -119,28 +148,17 @@ def _prepare(problem: Problem, case: Case, settings: Settings, seed: int,
     """Evaluate every pair of consecutive forms at ``case`` and draw their points."""
     instance = instantiate(problem, case)
     names = names_of(problem, instance)
-    forms, derivatives = evaluate_pairs(problem, instance)
-    for k, (before, after, _conditions) in enumerate(forms, start=1):
+    table = FormTable(problem, instance)
+    for k, (before, after, _conditions) in enumerate(table.consecutive(), start=1):
         if k == 1:
             check_defined(entries_of(before.value), N_("the first form"),
                           line=problem.steps[0].line)
         check_defined(entries_of(after.value), N_("this step"), line=problem.steps[k].line)
-    differentiated = _check_derivatives(instance, derivatives, settings, seed)
-    pairs = []
-    for before, after, conditions in forms:
-        # Points where the form before has a value (and the region holds), off the
-        # kinks of both: a step must have a value wherever the form before it has one.
-        entries = [*entries_of(before.value), *before.domain]
-        others = _symbols([*entries, *entries_of(after.value), *after.domain, *conditions],
-                          instance)
-        sampler = Sampler([], sympy.zeros(0, 0), [], others, conditions,
-                          entries_of(after.value), seed, finite=entries)
-        pairs.append(Pair(before, after, conditions,
-                          sampler.draw(settings.samples, settings.rtol, settings.atol),
-                          sampler))
+    differentiated = _check_derivatives(instance, table.derivatives, settings, seed)
     if problem.functions and repr(case.assignment) not in proofs:
         proofs[repr(case.assignment)] = _proven(problem, case)
-    return Checked(instance, names, pairs, proven=proofs.get(repr(case.assignment), set()),
+    return Checked(instance, names, table, settings, seed,
+                   proven=proofs.get(repr(case.assignment), set()),
                    differentiated=differentiated)
 
 
@@ -171,10 +189,11 @@ def _check_derivatives(instance: Instance,
 
 
 def _proven(problem: Problem, case: Case) -> set[int]:
-    """The steps SymPy proves with the abstract functions left undefined."""
+    """The steps SymPy proves equal to the form before them with the abstract functions
+    left undefined."""
     try:
         instance = instantiate(problem, replace(case, symbolic=True))
-        pairs, _derivatives = evaluate_pairs(problem, instance)
+        pairs = FormTable(problem, instance).consecutive()
     except (VcrError, ValueError, TypeError):
         return set()
     return {k for k, (before, after, conditions) in enumerate(pairs, start=1)
@@ -182,10 +201,10 @@ def _proven(problem: Problem, case: Case) -> set[int]:
                 _matrix(after.value), resolve_steps(_matrix(before.value), conditions))}
 
 
-def _compare_step(case: Checked, k: int) -> Comparison | str:
-    """Step ``k`` against step ``k - 1`` at one case; a string says why they cannot be
+def _compare_step(case: Checked, anchor: int, k: int) -> Comparison | str:
+    """Step ``k`` against form ``anchor`` at one case; a string says why they cannot be
     compared (their shapes differ, or the step has no value where the other has)."""
-    pair = case.pairs[k - 1]
+    pair = case.pair(anchor, k)
     before, after = pair.before.value, pair.after.value
     if not _same_shape(before, after):
         transposed = (after.shape and before.shape
@@ -193,14 +212,15 @@ def _compare_step(case: Checked, k: int) -> Comparison | str:
         message = (_("step {k} is {after} but {previous} is {before}: a transpose? (.T, "
                      "or the other :layout:)") if transposed else
                    _("step {k} is {after} but {previous} is {before}"))
-        return message.format(k=k, previous=shown.step_name(k - 1),
+        return message.format(k=k, previous=shown.step_name(anchor),
                               after=shapes.describe(after.shape),
                               before=shapes.describe(before.shape))
     missing = _without_value(pair, k)
     if missing:
         return missing
     claim, actual = _matrix(after), resolve_steps(_matrix(before), pair.conditions)
-    sampler, proven = pair.sampler, k in case.proven
+    # A proof is of step k against the form right before it.
+    sampler, proven = pair.sampler, k in case.proven and anchor == k - 1
     result = compare(claim, actual, pair.sample.symbols, pair.sample.points,
                      probes=lambda: sampler.probes([*claim, *actual]), prove=not proven)
     if case.instance.context.functions:
@@ -210,19 +230,19 @@ def _compare_step(case: Checked, k: int) -> Comparison | str:
 
 
 def _without_value(pair: Pair, k: int) -> str:
-    """Why step ``k`` has no value at a point where the form before it has one: it
-    differentiates something that has none there (``diff(log(x), x)`` at x < 0)."""
-    if not pair.after.domain:
-        return ""
+    """Why step ``k`` has no value at a point where the form before it has one: it, or
+    a part of it that SymPy rewrote away, has none there (``sqrt(x)**2``,
+    ``diff(log(x), x)`` at x < 0)."""
     symbols, points = pair.sample.symbols, pair.sample.points
-    for point, row in zip(points, values_at(pair.after.domain, symbols, points)):
-        for expr, value in zip(pair.after.domain, row):
+    parts = [*entries_of(pair.after.value), *pair.after.domain]
+    for point, row in zip(points, values_at(parts, symbols, points)):
+        for expr, value in zip(parts, row):
             if value is None:
-                return _("step {k} has no value at {point}, where {previous} has one (it "
-                         "differentiates {expr}, which has none there): restrict the "
-                         "region with :where:").format(
-                    k=k, point=format_point(symbols, point), previous=shown.step_name(k - 1),
-                    expr=expression_text(expr))
+                return _("step {k} has no value at {point}, where {previous} has one "
+                         "({expr} has none there): restrict the region with :where:"
+                         ).format(k=k, point=format_point(symbols, point),
+                                  previous=shown.step_name(pair.anchor),
+                                  expr=expression_text(expr))
     return ""
 
 
