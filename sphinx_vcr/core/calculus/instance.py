@@ -328,15 +328,21 @@ def _stack(problem: Problem, values: list[Value]) -> Value:
     return Value((rows, sympy.Integer(1)), sympy.Matrix.vstack(*blocks))
 
 
-def claim_value(problem: Problem, instance: Instance, expected_shape: Shape) -> Value:
-    """Evaluate ``:expect:``; ``I`` is the identity when the derivative is square."""
+def claim_value(problem: Problem, instance: Instance, expected_shape: Shape,
+                domain: list[sympy.Expr] | None = None) -> Value:
+    """Evaluate ``:expect:``; ``I`` is the identity when the derivative is square.
+    ``domain``, if given, receives what must have a value wherever the claim has one
+    (see :attr:`.evaluate.Context.domain`)."""
     assert problem.expect is not None
     values = dict(instance.scope_values)
     if len(expected_shape) == 2 and shapes.same_dim(*expected_shape):
         size = shapes.concrete(expected_shape[0], instance.sizes)
         values.setdefault("I", Value(expected_shape, sympy.eye(size)))
+    scope = instance.scope(values)
+    scope.context = dataclasses.replace(scope.context, domain=[] if domain is None
+                                        else domain)
     with about("expect"):
-        return evaluate(problem.expect, instance.scope(values))
+        return evaluate(problem.expect, scope)
 
 
 def _check_component_clash(values: dict[str, Value]) -> None:

@@ -24,14 +24,14 @@ from ..calculus.instance import (
     first_that_samples,
     instantiate,
 )
-from ..checking.compare import compare, proven_equal, resolve_steps
-from ..checking.numeric import Sampler
+from ..checking.compare import compare, proven_equal, resolve_steps, values_at
+from ..checking.numeric import Sample, Sampler, format_point
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from ..language.problem import Problem, build_problem
 from ..outcome import ERROR, FAILED, VERIFIED, Failure, Outcome
 from ..records import Run, Settings, sample_seed
 from ..rendering import render
-from ..rendering.messages import fd_message, mismatch_message, sizes_text
+from ..rendering.messages import expression_text, fd_message, mismatch_message, sizes_text
 from ..rendering.names import names_of
 from ..words import N_, _, speaking
 from .limits import time_limit, timeout_outcome
@@ -161,8 +161,9 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     result = derivative(problem, instance)
     expected = derivative_shape(problem, instance.output)
     claim, shape_error = None, None
+    claim_domain: list[sympy.Expr] = []
     if problem.expect is not None:
-        value = claim_value(problem, instance, expected)
+        value = claim_value(problem, instance, expected, claim_domain)
         try:
             _check_claim_shape(problem, value, expected)
             claim = _as_matrix(value, result.shape)
@@ -186,6 +187,7 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
+    _check_claim_has_values([*extra, *claim_domain], sample, problem)
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
     region = instance.conditions
     if factorisation is not None:
@@ -219,6 +221,24 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
 
 #: The symbolic instances of one directive, by assignment (see :func:`_symbolic`).
 Symbolic = dict[str, "tuple[Instance, sympy.Matrix] | None"]
+
+
+def _check_claim_has_values(exprs: list[sympy.Expr], sample: Sample,
+                            problem: Problem) -> None:
+    """A claim has a value wherever the derivative has one: at every sample point, it
+    and the parts SymPy may have rewritten away (``(sqrt(x) - 1)*(sqrt(x) + 1)`` is
+    ``x - 1`` once expanded, but not at x < 0)."""
+    if not exprs:
+        return
+    for point, row in zip(sample.points, values_at(exprs, sample.symbols, sample.points)):
+        missing = next((e for e, v in zip(exprs, row) if v is None), None)
+        if missing is not None:
+            message = _("the claim has no value at {point}, where the derivative has one "
+                        "({expr} has none there)").format(
+                point=format_point(sample.symbols, point), expr=expression_text(missing))
+            if not problem.mistake:
+                raise Failure(Outcome(FAILED, "mismatch", message, option="expect"))
+            return
 
 
 def _symbolic(problem: Problem, case: Case, known: Symbolic
