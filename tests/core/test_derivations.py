@@ -94,7 +94,7 @@ def test_mistake_crosses_out_every_wrong_step_and_shows_the_value_it_should_have
     assert outcome.status == "verified" and outcome.mistake and outcome.line == 2
     math = outcome.math[0]
     assert math.count(r"\cancel{") == 2
-    assert r"\cancel{3 x}\quad \text{(wrong; it is)} 3 x^{2}" in math
+    assert r"\cancel{3 x}\quad \text{(wrong; it is)}\ 3 x^{2}" in math
 
 
 def test_a_wrong_step_is_not_hidden_by_a_later_step_that_returns_to_the_right_value():
@@ -106,11 +106,15 @@ def test_the_first_of_two_wrong_steps_is_reported():
     failed_step(derivation("diff(x**3, x)", "= 3*x", "= 3*x**2", "= x"), 1, 1)
 
 
-def test_each_step_is_compared_with_the_one_before_not_the_first():
-    # the last form equals the first, but not the one before it: both slips are marked
+def test_under_mistake_a_later_step_is_compared_with_the_last_form_that_held():
+    # 3*x is the slip; the last form is right again: only the slip is marked, and the
+    # value beside it is the last form that held, not the wrong one
     outcome = derivation("diff(x**3, x)", "= 3*x**2", "= 3*x", "= 3*x**2", mistake=None)
     assert outcome.status == "verified" and outcome.mistake and outcome.line == 2
-    assert r"\cancel{3 x^{2}}\quad \text{(wrong; it is)} 3 x" in outcome.math[0]
+    math = outcome.math[0]
+    assert math.count(r"\cancel{") == 1
+    assert r"\cancel{3 x}\quad \text{(wrong; it is)}\ 3 x^{2}" in math
+    assert math.endswith(r"&= 3 x^{2}\end{aligned}")
 
 
 @pytest.mark.parametrize(("lines", "options"), [
