@@ -14,7 +14,7 @@ from sphinx_vcr.core.checking.replacements import replacement
 from sphinx_vcr.core.records import Settings
 from sphinx_vcr.core.running.verify import check
 
-from .steps_support import derivation, error, failed_step
+from .steps_support import derivation, error, failed_step, verified
 
 # -- soundness: a wrong general rule passes -------------------------------------------
 
@@ -174,3 +174,90 @@ def test_d_by_an_argument_a_function_does_not_have_says_so():
     outcome = derivation("diff(f(x), x)", "= D(f, 2)(x)", functions="f")
     error(outcome, "parse", "D(f, 2)", line=1)
     assert "say which one" not in outcome.message
+
+
+# -- found by the second attack and a new user's trial ----------------------------------
+
+def _partial(*ks: int) -> str:
+    text = "f"
+    for k in ks:
+        text = f"D({text}, {k})"
+    return text + "(x, y)"
+
+
+def test_a_determinant_identity_of_fourth_partials_fails():
+    """Stand-ins that are sums of two ridges and cubics have fourth-derivative tensors of
+    rank two, whose catalecticant is 0: the identity "= 0" passed."""
+    a, b, c, d, e = (_partial(*ks) for ks in ((1, 1, 1, 1), (1, 1, 1, 2), (1, 1, 2, 2),
+                                               (1, 2, 2, 2), (2, 2, 2, 2)))
+    expr = f"{a}*({c}*{e} - {d}**2) - {b}*({b}*{e} - {c}*{d}) + {c}*({b}*{d} - {c}**2)"
+    failed_step(derivation(expr, "= 0", functions="f"), 1, 1)
+
+
+def test_a_region_that_only_one_family_meets_is_an_error():
+    """Where only the exponential stand-ins reach the region, every case fell back to
+    one family, and a rule true for it alone passed."""
+    outcome = check("derivative", "log(abs(f(x)))", [],
+                    {"wrt": "x", "functions": "f", "where": "abs(f(x)) > 10**200",
+                     "expect": "D(D(f))(x)/D(f)(x)"})
+    assert outcome.status == "error" and outcome.subtype == "domain", outcome.message
+
+
+@pytest.mark.parametrize("step", ["= (sqrt(x) - sqrt(y))*(sqrt(x) + sqrt(y)) + y",
+                                  "= sqrt(x)**2", "= exp(log(x))",
+                                  "= x + 0*log(-1 - x**2)", "= x + 0*x**(1/3)"])
+def test_a_step_whose_rewritten_parts_have_no_value_fails(step):
+    """SymPy writes sqrt(x)**2 as x and cancels equal terms before any point is
+    evaluated: the step has no value at x < 0, where the form before has one."""
+    outcome = failed_step(derivation("x", step), 1, 1)
+    assert "has no value" in outcome.message
+
+
+def test_the_same_step_holds_on_its_region():
+    verified(derivation("x", "= sqrt(x)**2", where="x > 0"))
+
+
+def test_a_claim_whose_rewritten_parts_have_no_value_fails():
+    outcome = check("derivative", "x**2", [], {"wrt": "x",
+                                               "expect": "2*(sqrt(x)-1)*(sqrt(x)+1) + 2"})
+    assert (outcome.status, outcome.option) == ("failed", "expect"), outcome.message
+    assert "no value" in outcome.message
+
+
+def test_a_diff_in_a_branch_not_taken_needs_no_value_there():
+    verified(derivation("where(x > 0, 1/x, 0)", "= where(x > 0, diff(log(x), x), 0)"))
+
+
+def test_an_assumption_must_come_after_those_it_uses():
+    error(derivation("D(f)(x)", "assume f(t) = g(t)", "= D(g)(x)", "assume g(t) = t*t",
+                     "= 2*x", functions="f, g"), "parse", "assume g before f", line=3)
+
+
+def test_a_form_without_sample_points_is_an_error_at_its_line():
+    outcome = derivation("1", "= 1", "= sqrt(10**-6 - (x-1)**2)*0 + 1")
+    assert outcome.status in ("error", "failed"), outcome.message
+    assert outcome.line is not None, outcome.message
+
+
+def test_remarks_keep_their_brackets_carets_and_math_characters():
+    outcome = verified(derivation("diff(x**2, x)", "= 2*x  # (since x^2 ∂ ≠ 0)"))
+    math = outcome.math[0]
+    assert r"\text{((" not in math  # a bracketed remark is not bracketed again
+    assert r"{}^{\wedge}" in math and r"\partial" in math and r"\neq" in math
+    assert "∂" not in math and "≠" not in math  # pdflatex fails on them as text
+
+
+def test_a_remark_on_an_assume_line_is_shown():
+    outcome = verified(derivation("diff(f(x), x)", "assume f(t) = t   # for most cases",
+                                  "= 1", functions="f"))
+    assert r"\text{(for most cases)}" in outcome.math[0]
+
+
+def test_a_full_width_equals_sign_is_named():
+    error(derivation("diff(x**2, x)", "＝ 2*x"), "parse", "U+FF1D", line=1)
+
+
+def test_a_row_times_a_vector_is_written_as_a_dot_product():
+    outcome = verified(derivation("diff(X[i] @ w, w)", "= X[i].T", vars="X[N, n], w[n]",
+                                  index="i"))
+    assert r"^{\top} \cdot \mathbf{w}" in outcome.math[0]
