@@ -1,0 +1,108 @@
+"""Mutation test of the English tour: every verified step and claim, made wrong, fails.
+
+The tour (docs/tour.rst) promises that each line of its derivations is checked at build
+time. So each step of each derivation not marked ``:mistake:``, and each ``:expect:`` of
+the other directives, is changed to a wrong one (its sign, a factor of 2, or an offset
+for a zero), one change per document that holds only that directive, as it stands in the
+tour. All documents are built as one parallel Sphinx project; each must fail exactly
+once, at the changed line. A step that could be changed without the build noticing
+(one the checks skip, or one compared with nothing) would not be verified at all.
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour.rst"
+DIRECTIVE = re.compile(r"^\.\. (derivation|derivative|gradient|jacobian|chain-rule)::")
+ZERO = re.compile(r"0|zeros\(.*\)")
+
+
+def directives(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Each directive of the tour: the 0-based index of its first line, and its lines."""
+    found = []
+    for index, line in enumerate(lines):
+        if DIRECTIVE.match(line):
+            end = index + 1
+            while end < len(lines) and (not lines[end] or lines[end].startswith("   ")):
+                end += 1
+            found.append((index, lines[index:end]))
+    return found
+
+
+def wrong(claim: str, kind: int) -> str:
+    """A wrong version of ``claim``: its sign or a factor of 2 (an offset if it is 0)."""
+    if ZERO.fullmatch(claim):
+        return f"({claim}) + 1"
+    return f"2*({claim})" if kind % 2 else f"-({claim})"
+
+
+def mutations(block: list[str]) -> list[tuple[int, str]]:
+    """``(line in the block, mutated line)`` for each claim of a directive: every step of a
+    derivation written on one line, or the ``:expect:`` of another directive."""
+    if any(line.strip() == ":mistake:" for line in block):
+        return []
+    found = []
+    for offset, line in enumerate(block):
+        if line.startswith("   :expect: "):
+            claim = line.removeprefix("   :expect: ").strip()
+            found.append((offset, f"   :expect: {wrong(claim, len(found))}"))
+        step = re.fullmatch(r"   = (.*?)(\s+#.*)?", line)
+        continued = offset + 1 < len(block) and block[offset + 1].startswith("    ")
+        if block[0].startswith(".. derivation::") and step and not continued:
+            found.append((offset, f"   = {wrong(step.group(1), len(found))}"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def mutated(tmp_path_factory):
+    lines = TOUR.read_text(encoding="utf8").splitlines()
+    src = tmp_path_factory.mktemp("tour-mutations") / "src"
+    src.mkdir()
+    expected = {}
+    head = ["Mutation", "========", ""]
+    for start, block in directives(lines):
+        for offset, line in mutations(block):
+            name = f"l{start + offset + 1}"  # named by the tour's line it changes
+            copy = list(block)
+            copy[offset] = line
+            (src / f"{name}.rst").write_text("\n".join(head + copy) + "\n", encoding="utf8")
+            expected[name] = len(head) + offset + 1
+    (src / "index.rst").write_text("Mutations\n=========\n\n.. toctree::\n\n" + "".join(
+        f"   {name}\n" for name in expected), encoding="utf8")
+    (src / "conf.py").write_text('extensions = ["sphinx_vcr"]\n')
+    app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=2,
+                        status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app, expected
+
+
+def test_the_tour_has_many_checked_steps():
+    lines = TOUR.read_text(encoding="utf8").splitlines()
+    steps = [m for _, block in directives(lines) for m in mutations(block)]
+    assert len(steps) >= 80
+    assert sum(block[0].startswith(".. derivation::")
+               for _, block in directives(lines)) >= 35
+
+
+def test_every_mutation_fails_the_build_at_its_line(mutated):
+    app, expected = mutated
+    assert app.statuscode == 1
+    errors = [line for line in app.warning.getvalue().splitlines() if "ERROR" in line]
+    for name, line in expected.items():
+        mine = [e for e in errors if f"{name}.rst:" in e]
+        assert len(mine) == 1, f"{name}: {mine}"
+        assert f"{name}.rst:{line}: ERROR: [vcr." in mine[0], mine[0]
+    summary = re.search(r"sphinx-vcr: (\d+) verified \(\d+ claims?\), (\d+) failed, (\d+) errors",
+                        app.status.getvalue())
+    assert summary is not None
+    assert int(summary.group(1)) == 0
+    assert int(summary.group(2)) + int(summary.group(3)) == len(expected)
