@@ -87,6 +87,8 @@ class Checked:
     def pair(self, anchor: int, k: int) -> Pair:
         """Step ``k`` and form ``anchor``, with points where that form has a value (and
         the region holds), off the kinks of both."""
+        if k in self.pairs and self.pairs[k].anchor == anchor:
+            return self.pairs[k]
         before, after, conditions = self.table.pair(anchor, k)
         entries = [*entries_of(before.value), *before.domain]
         others = _symbols([*entries, *entries_of(after.value), *after.domain, *conditions],
@@ -158,9 +160,14 @@ def _prepare(problem: Problem, case: Case, settings: Settings, seed: int,
     differentiated = _check_derivatives(instance, table.derivatives, settings, seed)
     if problem.functions and repr(case.assignment) not in proofs:
         proofs[repr(case.assignment)] = _proven(problem, case)
-    return Checked(instance, names, table, settings, seed,
-                   proven=proofs.get(repr(case.assignment), set()),
-                   differentiated=differentiated)
+    checked = Checked(instance, names, table, settings, seed,
+                      proven=proofs.get(repr(case.assignment), set()),
+                      differentiated=differentiated)
+    # Each step's points now, so that a region empty for this replacement is found
+    # while another can still be tried (first_that_samples).
+    for k in range(1, len(problem.steps)):
+        checked.pair(k - 1, k)
+    return checked
 
 
 def _symbols(exprs: list[sympy.Expr], instance: Instance) -> list[sympy.Symbol]:
