@@ -166,9 +166,11 @@ def test_tour_page_compiles_to_pdf(make_app, rootdir, tmp_path):
 
     verified, mistakes = badges(app, "verified"), badges(app, "mistake")
     assert verified >= 5 and mistakes == rst.count(":mistake:")
-    # A mistaken :expect: is shown as "(claimed)"; a mistaken derivation strikes its step.
-    derivation_mistakes = len(re.findall(r"^\.\. derivation::\n(?:   :.*\n)*   :mistake:",
-                                         rst, re.MULTILINE))
+    # Each mistake is a box; one without :correct: shows SymPy's value beside the claim,
+    # a "(claimed)" one unless it is a derivation's step.
+    options = re.findall(r"^\.\. ([a-z-]+)::.*\n((?:   :.*\n)*)", rst, re.MULTILINE)
+    claimed = sum(":mistake:" in o and ":correct:" not in o and kind != "derivation"
+                  for kind, o in options)
     blocks = math_blocks(app)
     source = tex.read_text(encoding="utf8")
     assert all(block in source for block in blocks)
@@ -177,6 +179,6 @@ def test_tour_page_compiles_to_pdf(make_app, rootdir, tmp_path):
     text = pdf_text(pdf)
     # "Verified: claim verified ..." or, for a derivation, "Verified: 3 steps verified: ..."
     assert text.count("Verified: ") == verified
-    assert text.count("Known mistake, confirmed wrong") == mistakes
-    assert text.count("(claimed)") == mistakes - derivation_mistakes
+    assert text.count("As written (wrong)") == mistakes
+    assert text.count("(claimed)") == claimed
     assert typesetting_problems(tex.with_suffix(".log")) == []
