@@ -1,12 +1,13 @@
 """Mutation test of the English tour: every verified step and claim, made wrong, fails.
 
 The tour (docs/tour.rst) promises that each line of its derivations is checked at build
-time. So each step of each derivation not marked ``:mistake:``, and each ``:expect:`` of
-the other directives, is changed to a wrong one (its sign, a factor of 2, or an offset
-for a zero), one change per document that holds only that directive, as it stands in the
-tour. All documents are built as one parallel Sphinx project; each must fail exactly
-once, at the changed line. A step that could be changed without the build noticing
-(one the checks skip, or one compared with nothing) would not be verified at all.
+time. So each step of each derivation not marked ``:mistake:``, each ``:expect:`` of the
+other directives, and the ``:correct:`` of each mistake, is changed to a wrong one (its
+sign, a factor of 2, or an offset for a zero), one change per document that holds only
+that directive, as it stands in the tour. All documents are built as one parallel Sphinx
+project; each must fail exactly once, at the changed line. A step that could be changed
+without the build noticing (one the checks skip, or one compared with nothing) would not
+be verified at all, nor would a correction that could be changed unseen.
 """
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ def wrong(claim: str, kind: int) -> str:
 
 def mutations(block: list[str]) -> list[tuple[int, str]]:
     """``(line in the block, mutated line)`` for each claim of a directive: every step of a
-    derivation written on one line, or the ``:expect:`` of another directive."""
+    derivation written on one line, or the ``:expect:`` of another directive; of a
+    ``:mistake:``, its ``:correct:`` (the form students are told is right)."""
     if any(line.strip() == ":mistake:" for line in block):
-        return []
+        return [(offset, f"   :correct: {wrong(line.removeprefix('   :correct: ').strip(), 0)}")
+                for offset, line in enumerate(block) if line.startswith("   :correct: ")]
     found = []
     for offset, line in enumerate(block):
         if line.startswith("   :expect: "):
