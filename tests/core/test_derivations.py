@@ -94,7 +94,7 @@ def test_mistake_crosses_out_every_wrong_step_and_shows_the_value_it_should_have
     assert outcome.status == "verified" and outcome.mistake and outcome.line == 2
     math = outcome.math[0]
     assert math.count(r"\cancel{") == 2
-    assert r"\cancel{3 x}\quad \text{(wrong; it is)}\ 3 x^{2}" in math
+    assert r"\cancel{3 x} \\ & \quad \text{(wrong; it is)}\ 3 x^{2}" in math
 
 
 def test_a_wrong_step_is_not_hidden_by_a_later_step_that_returns_to_the_right_value():
@@ -113,7 +113,7 @@ def test_under_mistake_a_later_step_is_compared_with_the_last_form_that_held():
     assert outcome.status == "verified" and outcome.mistake and outcome.line == 2
     math = outcome.math[0]
     assert math.count(r"\cancel{") == 1
-    assert r"\cancel{3 x}\quad \text{(wrong; it is)}\ 3 x^{2}" in math
+    assert r"\cancel{3 x} \\ & \quad \text{(wrong; it is)}\ 3 x^{2}" in math
     assert math.endswith(r"&= 3 x^{2}\end{aligned}")
 
 

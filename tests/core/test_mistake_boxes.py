@@ -45,8 +45,9 @@ def test_a_derivation_shows_the_correction_of_its_first_wrong_step():
     outcome = derivation("diff(w * x, w)", "= diag(w)", vars="w[n], x[n]", mistake=None,
                          correct="diag(x)", reason="弄反了")
     assert outcome.ok and outcome.mistake, outcome.message
-    assert (r"\cancel{\operatorname{diag}\left(\mathbf{w}\right)}\quad \text{(it is)}\ "
-            r"\operatorname{diag}\left(\mathbf{x}\right)") in outcome.math[0]
+    # the correction on a line of its own, under the struck step
+    assert (r"\cancel{\operatorname{diag}\left(\mathbf{w}\right)} \\ & \quad "
+            r"\text{(it is)}\ \operatorname{diag}\left(\mathbf{x}\right)") in outcome.math[0]
     assert outcome.badge == "弄反了"
 
 

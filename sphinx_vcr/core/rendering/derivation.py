@@ -87,10 +87,15 @@ def display(problem: Problem, case: Checked, marked: set[int]) -> list[str]:
     lines = []
     for k, step in enumerate(problem.steps[1:], start=1):
         body = printer(step.expr)
+        correction = ""
         if k in marked:
-            body = rf"\cancel{{{body}}}" + _correct(problem, case, k)
+            body = rf"\cancel{{{body}}}"
+            correction = _correct(problem, case, k)
         start = printer(problem.steps[0].expr) + " " if k == 1 else ""
         lines.append(f"{start}&= {body}{_remark(problem, k, printer)}")
+        if correction:
+            # On a line of its own: beside the struck step a long one runs off the page.
+            lines.append(f"& {correction}")
     if problem.where:
         # A line of its own: beside a long chain it runs off the page.
         lines.append(r"& \qquad " + text(_("for") + " ")
