@@ -74,8 +74,10 @@
   const others = [...document.querySelectorAll(
     ".math, p, pre, table, img, svg, h1, h2, h3, h4, h5, h6, dl, blockquote, li, div.admonition")];
   const badges = [...document.querySelectorAll(".vcr-badge")];
+  // the words of a directive (badge, failure box, a mistake box's title) over nothing
+  const words = [...document.querySelectorAll(".vcr p")];
   const overlaps = [];
-  for (const badge of badges) {
+  for (const badge of words) {
     const mine = rect(badge.getBoundingClientRect());
     for (const other of others) {
       if (other === badge || other.contains(badge) || badge.contains(other)) continue;
