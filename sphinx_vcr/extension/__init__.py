@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from . import (
     assets,
     builder,
+    cjk,
     config,
     directives,
     domain,
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     domain.setup_domain(app)
     directives.setup_directives(app)
     language.setup_language(app)
+    cjk.setup_cjk(app)
     assets.setup_assets(app)
     summary.setup_summary(app)
     prefetch.setup_prefetch(app)

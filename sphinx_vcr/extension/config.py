@@ -47,6 +47,9 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
     ("vcr_cache", True, (bool,),
      "Keep outcomes in the build directory (beside the doctrees), keyed by directive "
      "text, settings and library versions, so unchanged directives are not recomputed."),
+    ("vcr_cjk_join", False, (bool,),
+     "Drop the line break (and the spaces around it) between two CJK characters of "
+     "hard-wrapped text, which would otherwise show as a stray space."),
 )
 
 #: Values that change no outcome, only what is written at the end of the build.
