@@ -44,7 +44,8 @@ def page(app, name: str) -> str:
     """What sphinx-vcr shows on a page: each directive's math and badge or box (the
     rest of the page, the navigation with its Chinese titles, is not ours)."""
     html = (app.outdir / f"{name}.html").read_text(encoding="utf8")
-    return "\n".join(re.findall(r'<div class="vcr vcr-.*?</p>', html, re.DOTALL))
+    return "\n".join(re.findall(r'<div class="vcr vcr-.*?<p class="vcr-badge.*?</p>', html,
+                                 re.DOTALL))
 
 
 def errors_of(warnings: str, name: str) -> list[str]:
@@ -78,9 +79,10 @@ def assert_chinese_page(html: str) -> None:
     assert "验证失败 [vcr.mismatch]：声称的结果在 x=" in html
     assert "输入错误 [vcr.parse]：未知函数 'foo'" in html
     assert "已知错误，已确认不成立：声称的结果在 x=" in html
+    assert "原稿写法（错误）" in html  # the mistake box's title
     assert r"\text{（声称的结果）}" in html  # the words inside the math
     for english in ("Verified", "Verification failed", "Input error", "Known mistake",
-                    "claim", "(claimed)"):
+                    "As written", "claim", "(claimed)"):
         assert english not in html, english
 
 
@@ -89,6 +91,7 @@ def assert_english_page(html: str) -> None:
     assert "Verification failed [vcr.mismatch]: claim does not hold at x=" in html
     assert "Input error [vcr.parse]: unknown function" in html
     assert "Known mistake, confirmed wrong: claim does not hold at x=" in html
+    assert "As written (wrong)" in html
     assert r"\text{(claimed)}" in html
     assert not CJK.search(html)
 
