@@ -42,8 +42,6 @@ _JOIN = re.compile(rf"(?<=[{_CJK}]){_BREAK}(?=[{_CJK}{_SHARED}])"
                    rf"|(?<=[{_SHARED}]){_BREAK}(?=[{_CJK}])")
 _STRONG = re.compile(f"[{_CJK}]")
 _ANY = re.compile(f"[{_CJK}{_SHARED}]")
-_LEADING = re.compile(rf"^{_BREAK}")
-_TRAILING = re.compile(rf"{_BREAK}$")
 
 #: Nodes whose text is kept as written: their line breaks are content, not wrapping.
 _VERBATIM = (nodes.FixedTextElement, nodes.literal, nodes.math, nodes.raw, nodes.comment,
@@ -97,11 +95,23 @@ def _join_block(block: nodes.TextElement) -> None:
         # space: "**粗**\n**体**".
         first, last = new.strip(" \t\n")[:1] or after, new.strip(" \t\n")[-1:] or before
         if _joins(before, first):
-            new = _LEADING.sub("", new)
+            new = _without_break(new, leading=True)
         if _joins(last, after):
-            new = _TRAILING.sub("", new)
+            new = _without_break(new, leading=False)
         if new != str(text):
             _replace(text, nodes.Text(new))
+
+
+def _without_break(text: str, leading: bool) -> str:
+    """``text`` without the line break (and the spaces around it) at its start
+    (``leading``) or its end, if it has one there. By string methods: a pattern
+    anchored at the end would be tried at each space of a long run, in quadratic time."""
+    edge = text.lstrip(" \t") if leading else text.rstrip(" \t")
+    if leading and edge.startswith("\n"):
+        return edge[1:].lstrip(" \t")
+    if not leading and edge.endswith("\n"):
+        return edge[:-1].rstrip(" \t")
+    return text
 
 
 def _replace(text: nodes.Text, new: nodes.Text) -> None:

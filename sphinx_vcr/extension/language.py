@@ -18,6 +18,7 @@ silently speaks another language than its author asked for.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from docutils import nodes
@@ -109,7 +110,7 @@ class CheckLanguageField(SphinxTransform):
         docinfo = [field for field in ours if isinstance(field.parent, nodes.docinfo)]
         for field in ours:
             if not isinstance(field.parent, nodes.docinfo):
-                self._error(str(field.source or source), field.line, _(
+                self._error(_source(field, source), field.line, _(
                     "the field :vcr-language: sets the language of sphinx-vcr's words only "
                     "in the field list at the very top of the page, before its title "
                     "(with only comments or targets before it); here it is shown as text "
@@ -119,22 +120,27 @@ class CheckLanguageField(SphinxTransform):
                 "the field :vcr-language: is given twice; only the first one is used: "
                 "remove the other"))
         page = _pages(self.env).get(self.env.docname)
-        problem = self._misread(page.field if page else None,
-                                docinfo[0] if docinfo else None)
+        seen = page.field if page else None
+        if seen is None and docinfo:
+            # A docinfo the source does not show: from an included file at the top of
+            # the page, or a MyST field list.
+            self._error(_source(docinfo[0], source), docinfo[0].line, _(
+                "sphinx-vcr cannot read this :vcr-language: field in the page's source, "
+                "so the page's words are in the project's language: write it as a line "
+                "':vcr-language: zh_CN' in the field list at the very top of the page "
+                "itself, with only comments or targets before it (in MyST, as the key "
+                "vcr-language of the front matter)"))
+        problem = self._misread(seen, docinfo[0] if docinfo else None)
         if problem is not None:
             self._error(source, *problem)
 
     def _misread(self, seen: Field | None, parsed: nodes.field | None
-                 ) -> tuple[int | None, str] | None:
+                 ) -> tuple[int, str] | None:
         """What is wrong with the field ``seen`` in the source (the one that set the
         page's language), given the field ``parsed`` of the docinfo: its line and a
         message, or None."""
         if seen is None:
-            return None if parsed is None else (parsed.line, _(
-                "sphinx-vcr cannot read this :vcr-language: field in the page's source, "
-                "so the page's words are in the project's language: write it as a line "
-                "':vcr-language: zh_CN' in the field list at the very top of the page, "
-                "with only comments or targets before it"))
+            return None
         if parsed is None:
             return seen.line, _(
                 "the page's field list or front matter is not read as its metadata "
@@ -156,6 +162,15 @@ class CheckLanguageField(SphinxTransform):
 
     def _error(self, source: str, line: int | None, message: str) -> None:
         record_error(self.env, source, line or 0, KIND, "language", message)
+
+
+def _source(node: nodes.Element, page: str) -> str:
+    """The file ``node`` comes from (an included file's), else the page's: MyST gives
+    the fields of a front matter a source that is no file."""
+    source = node.source or node.get("source")
+    # Docutils names an included file relative to the working folder: made absolute,
+    # as every other location is.
+    return str(Path(source).resolve()) if source and Path(source).is_file() else page
 
 
 def setup_language(app: Sphinx) -> None:

@@ -187,8 +187,9 @@ _BEFORE_DOCINFO = ("meta", "raw")
 _TARGET = re.compile(r"^\.\.[ \t]+_")
 _TOP_KEY = re.compile(r"^(?P<quote>[\"']?)(?P<name>[^\s#:\"'][^:\"']*?)(?P=quote):"
                       r"(?:[ \t]+(?P<value>.*))?$")
-_SCALAR = re.compile(r"^(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<plain>.*?))"
-                     r"(?:[ \t]+#.*)?$")
+# A quoted scalar, and what may follow it (a comment).
+_QUOTED = re.compile(r"^(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')[ \t]*(?:#.*)?$")
+_COMMENT_START = re.compile(r"[ \t]#")
 
 
 def file_fields(text: str, markdown: bool) -> list[Field]:
@@ -232,11 +233,14 @@ def _before_docinfo(line: str) -> bool:
 def _explicit_end(lines: list[str], index: int) -> int:
     """The index after the explicit markup block that starts at ``lines[index]``.
 
-    A target, and an empty comment, end at the first blank line (docutils reads an
-    indented block after it as a block quote, a body element: then there is no
-    docinfo); a comment or directive goes on past blank lines while lines are indented.
+    A target ends at the first blank line, and an empty comment (``..`` and then a
+    blank line) at its own line: docutils reads an indented block after either as a
+    block quote, a body element, and then there is no docinfo. A comment or a directive
+    goes on past blank lines while lines are indented.
     """
-    if lines[index] != ".." and not _TARGET.match(lines[index]):
+    if lines[index] == ".." and lines[index + 1:index + 2] in ([], [""]):
+        return index + 1  # an empty comment
+    if not _TARGET.match(lines[index]):
         return _skip_indented(lines, index + 1)
     index += 1
     while index < len(lines) and lines[index] and _indent(lines[index]) > 0:
@@ -270,8 +274,16 @@ def _front_matter(lines: list[str]) -> list[Field]:
             return fields
         match = _TOP_KEY.match(lines[index])
         if match:
-            scalar = _SCALAR.match((match["value"] or "").strip())
-            value = next((v for v in scalar.group("double", "single", "plain")
-                          if v is not None), "") if scalar else ""
-            fields.append(Field(match["name"], value.strip(), index + 1))
+            fields.append(Field(match["name"], _scalar(match["value"] or ""), index + 1))
     return []  # no closing line: not front matter
+
+
+def _scalar(text: str) -> str:
+    """A YAML scalar written on one line: quoted, or plain up to a comment (a ``#``
+    after a space). Anything else is read as written; the Sphinx layer reports a value
+    read differently from what MyST makes of it."""
+    text = text.strip()
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return quoted["double"] if quoted["double"] is not None else quoted["single"]
+    return _COMMENT_START.split(text, maxsplit=1)[0].strip()
