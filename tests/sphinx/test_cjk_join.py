@@ -47,14 +47,22 @@ JOINED = [
     ("<li><p>列表项的第一行，第二行。</p></li>", "<li><p>列表项的第一行，\n第二行。</p></li>"),
     ("<p>提示的第一行，第二行。</p>", "<p>提示的第一行，\n第二行。</p>"),
     # A curly quote shared with English joins beside a CJK character.
-    ("<p>原稿写法见“原稿”的第三节，\n", "<p>原稿写法见\n“原稿”的第三节，\n"),
+    ("<p>原稿写法见“原稿”的第三节\n", "<p>原稿写法见\n“原稿”的第三节\n"),
+    # Full-width punctuation carries its own space: its break goes, beside math or
+    # code too (which are not changed).
+    ('中文 with one space，<span class="math notranslate nohighlight">\\(x\\)</span>',
+     '中文 with one space，\n<span class="math notranslate nohighlight">\\(x\\)</span>'),
+    ('自带空白（<code class="docutils literal notranslate"><span class="pre">code</span>'
+     '</code>',
+     '自带空白（\n<code class="docutils literal notranslate"><span class="pre">code</span>'
+     '</code>'),
 ]
 #: Shown as written whether or not the option is on.
 KEPT = [
     # Beside math, code and Latin words a break stays: one space.
     '\\(f(x)\\)</span>\n的表达式',
     '<span class="pre">代码</span></code>\n那样。</p>',
-    "的第三节，\nLatin text joins\n中文 with one space.</p>",
+    "的第三节\nLatin text joins\n中文 with one space，",
     # Literal and math blocks keep their lines; Korean keeps its word spaces.
     "代码块第一行\n代码块第二行",
     "\\text{数学第一行}\n\\text{数学第二行}",
@@ -92,6 +100,10 @@ def test_turning_it_on_rereads_every_page(tmp_path):
     ("中文  \n   中文", "中文中文"),
     ("句号。\n「引号」", "句号。「引号」"),
     ("全角，\n逗号", "全角，逗号"),
+    ("全角，\nLatin", "全角，Latin"),  # full-width punctuation has its own space
+    ("x\n（注）", "x（注）"),
+    ("数字 1\n。", "数字 1。"),
+    ("，\n\n中", "，\n\n中"),
     ("かな\nカナ", "かなカナ"),
     ("中文\nLatin", "中文\nLatin"),
     ("Latin\n中文", "Latin\n中文"),
@@ -107,6 +119,14 @@ def test_turning_it_on_rereads_every_page(tmp_path):
 ])
 def test_what_joins(text, expected):
     assert joined(text) == expected
+
+
+def test_a_break_at_the_edge_of_a_text_is_judged_by_its_neighbours():
+    assert joined("\n", "粗", "体") == ""
+    assert joined("中文\n", "", "体") == "中文"
+    assert joined("\n中文", "x", "") == "\n中文"
+    assert joined("中文\n", "", "\ufffc") == "中文\n"  # verbatim text beyond the break
+    assert joined("中文，\n", "", "\ufffc") == "中文，"
 
 
 def test_equal_texts_of_a_paragraph_are_each_joined_in_place():
