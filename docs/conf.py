@@ -9,6 +9,7 @@ copyright = "2026, the sphinx-vcr developers"
 extensions = ["sphinx_vcr", "sphinxcontrib.bibtex"]
 
 bibtex_bibfiles = ["refs.bib"]
+vcr_cjk_join = True  # the chapter's hard-wrapped Chinese lines join with no stray space
 exclude_patterns = ["_build"]
 html_title = "sphinx-vcr"
 html_theme = "furo"

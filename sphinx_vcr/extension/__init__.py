@@ -11,7 +11,19 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import assets, builder, config, directives, domain, i18n, prefetch, report, summary
+from . import (
+    assets,
+    builder,
+    cjk,
+    config,
+    directives,
+    domain,
+    i18n,
+    language,
+    prefetch,
+    report,
+    summary,
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -20,6 +32,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config.setup_config(app)
     domain.setup_domain(app)
     directives.setup_directives(app)
+    language.setup_language(app)
+    cjk.setup_cjk(app)
     assets.setup_assets(app)
     summary.setup_summary(app)
     prefetch.setup_prefetch(app)

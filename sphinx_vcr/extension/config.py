@@ -47,6 +47,9 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
     ("vcr_cache", True, (bool,),
      "Keep outcomes in the build directory (beside the doctrees), keyed by directive "
      "text, settings and library versions, so unchanged directives are not recomputed."),
+    ("vcr_cjk_join", False, (bool,),
+     "Drop the line break (and the spaces around it) between two CJK characters of "
+     "hard-wrapped text, which would otherwise show as a stray space."),
 )
 
 #: Values that change no outcome, only what is written at the end of the build.
@@ -100,14 +103,20 @@ def validate(app: Sphinx, config: Config) -> None:
             config[name] = _DEFAULTS[name]
 
 
-def settings(config: Config) -> Settings:
-    """The core's :class:`Settings` from the configuration."""
+def settings(config: Config, language: str | None = None) -> Settings:
+    """The core's :class:`Settings` from the configuration, its words in ``language``
+    (a page's own, see :mod:`.language`) or else in the project's."""
     return Settings(samples=config.vcr_samples, sizes=tuple(config.vcr_sizes),
                     seed=config.vcr_seed, rtol=float(config.vcr_rtol),
                     atol=float(config.vcr_atol), timeout=float(config.vcr_timeout),
                     memory=config.vcr_memory, layout=config.vcr_layout,
-                    # Messages and badges are in the project's language: part of the key.
-                    language=config.language or "en")
+                    # The outcome's words are in this language: part of the key.
+                    language=language or project_language(config))
+
+
+def project_language(config: Config) -> str:
+    """The project's ``language``, English if it sets none."""
+    return config.language or "en"
 
 
 def outcome_cache(config: Config, doctreedir: str | Path) -> OutcomeCache | None:

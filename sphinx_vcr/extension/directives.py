@@ -24,10 +24,10 @@ from ..core.language.block import BlockError, Parts, check_steps, split_rst
 from ..core.language.problem import KINDS
 from ..core.outcome import ERROR, FAILED, SKIPPED, Outcome
 from ..core.running.verify import check
-from ..core.words import speaking
 from . import config
 from .domain import Record, get_domain
-from .i18n import _
+from .i18n import _, current_language, speaking
+from .language import of_page
 from .myst import split_myst
 from .nearmiss import NearMisses
 from .nodes import result_nodes
@@ -50,24 +50,27 @@ class VcrDirective(SphinxDirective):
     option_spec = None
 
     def run(self) -> list[nodes.Node]:
-        try:
-            return self._run()
-        except SphinxWarning:
-            raise  # -W turning our own message into an exception: Sphinx handles it
-        except Exception as err:  # a bug of ours: still a counted error, never a vanishing
-            outcome = Outcome(ERROR, "internal", _(
-                "internal error ({error}: {detail}); please report it with this directive")
-                .format(error=type(err).__name__, detail=err))
-            return self._finish(outcome, self._at(0))
-
-    def _run(self) -> list[nodes.Node]:
-        settings = config.settings(self.config)
-        parts: Parts | BlockError
-        with speaking(settings.language):  # a block's errors in the build's language
+        # Every word of the directive (its outcome, its box, its messages in the log) in
+        # the language of its page.
+        language = of_page(self.env)
+        with speaking(language):
             try:
-                parts = self._split()
-            except BlockError as err:
-                parts = err
+                return self._run(language)
+            except SphinxWarning:
+                raise  # -W turning our own message into an exception: Sphinx handles it
+            except Exception as err:  # a bug of ours: still a counted error, never lost
+                outcome = Outcome(ERROR, "internal", _(
+                    "internal error ({error}: {detail}); please report it with this "
+                    "directive").format(error=type(err).__name__, detail=err))
+                return self._finish(outcome, self._at(0))
+
+    def _run(self, language: str) -> list[nodes.Node]:
+        settings = config.settings(self.config, language)
+        parts: Parts | BlockError
+        try:
+            parts = self._split()
+        except BlockError as err:
+            parts = err
         if isinstance(parts, Parts) and "name" in parts.options:
             self.options = {"name": parts.options["name"]}  # for add_name
         if self.config.vcr_fail_fast and getattr(self.env, "vcr_stop", False):
@@ -113,7 +116,8 @@ class VcrDirective(SphinxDirective):
             status=outcome.status,
             subtype=outcome.subtype, message=outcome.message, method=_method(outcome),
             points=outcome.points, max_error=outcome.max_error,
-            claims=outcome.claims if outcome.ok else 0, seconds=outcome.seconds))
+            claims=outcome.claims if outcome.ok else 0, seconds=outcome.seconds,
+            language=current_language()))
         return [box]
 
     def _at(self, row: int) -> str:

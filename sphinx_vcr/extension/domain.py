@@ -14,6 +14,12 @@ from typing import Any, ClassVar, TypedDict
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ..core.outcome import ERROR
+from .i18n import current_language
+
+logger = logging.getLogger(__name__)
 
 
 class Record(TypedDict):
@@ -38,6 +44,8 @@ class Record(TypedDict):
     #: How long checking it took when its page was last read; 0 if the outcome was
     #: read from the disk cache (or not checked at all).
     seconds: float
+    #: The language of its message (the page's: see :mod:`.language`).
+    language: str
 
 
 class VcrDomain(Domain):
@@ -73,6 +81,19 @@ class VcrDomain(Domain):
 
 def get_domain(env: BuildEnvironment) -> VcrDomain:
     return env.domains["vcr"]  # type: ignore[return-value]
+
+
+def record_error(env: BuildEnvironment, source: str, line: int, kind: str, subtype: str,
+                 message: str) -> None:
+    """Log an error that no directive's outcome carries (a directive that never ran, a
+    field of the page) at ``source:line`` and count it, as a directive's error is."""
+    location = f"{source}:{line}"
+    logger.error("[vcr.%s] %s", kind, message, location=location, type="vcr",
+                 subtype=subtype)
+    get_domain(env).record(env.docname, Record(
+        location=location, line=line, kind=kind, status=ERROR, subtype=subtype,
+        message=message, method="", points=0, max_error=0.0, claims=0, seconds=0.0,
+        language=current_language()))
 
 
 def setup_domain(app: Sphinx) -> None:

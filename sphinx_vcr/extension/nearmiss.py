@@ -26,14 +26,11 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
-from sphinx.util import get_filetype, logging
 
 from ..core.language.scan import KINDS, suspects
-from ..core.outcome import ERROR
-from .domain import Record, get_domain
-from .i18n import _
-
-logger = logging.getLogger(__name__)
+from .domain import Record, get_domain, record_error
+from .i18n import _, speaking
+from .language import is_markdown, of_page
 
 # docutils: 'Unknown directive type "x".'; MyST: "Unknown directive type: 'x'" (quotes
 # perhaps already curled).
@@ -56,23 +53,15 @@ class NearMisses(SphinxTransform):
     default_priority = 100
 
     def apply(self, **kwargs: Any) -> None:
-        # A MyST comment ("% derivative: x") is only a comment, never a directive's typo.
-        markdown = self._markdown()
-        for node in list(self.document.findall(_candidate)):
-            found = _near_miss(node, markdown)
-            if found is not None:
-                self._record(node, *found)
-        self._unrun(markdown)
-
-    def _markdown(self) -> bool:
-        """Whether the document is Markdown (read by MyST): by the file type its suffix
-        is registered for in ``source_suffix``, not by the suffix itself."""
-        path = str(self.env.doc2path(self.env.docname))
-        try:
-            filetype = get_filetype(self.config.source_suffix, path)
-        except Exception:  # no file type known (cannot happen for a document being read)
-            return path.endswith(".md")
-        return filetype in ("markdown", "myst")
+        # The page's directives speak its language, and so do the errors in their place.
+        with speaking(of_page(self.env)):
+            # A MyST comment ("% derivative: x") is only a comment, never a typo.
+            markdown = is_markdown(self.env, self.env.docname)
+            for node in list(self.document.findall(_candidate)):
+                found = _near_miss(node, markdown)
+                if found is not None:
+                    self._record(node, *found)
+            self._unrun(markdown)
 
     def _unrun(self, markdown: bool) -> None:
         """Record each line of the source that looks like a directive of ours (or like
@@ -104,13 +93,7 @@ class NearMisses(SphinxTransform):
         self._record_at(source, line, kind, message)
 
     def _record_at(self, source: str, line: int, kind: str, message: str) -> None:
-        location = f"{source}:{line}"
-        logger.error("[vcr.%s] %s", kind, message, location=location, type="vcr",
-                     subtype="parse")
-        get_domain(self.env).record(self.env.docname, Record(
-            location=location, line=line, kind=kind, status=ERROR, subtype="parse",
-            message=message, method="", points=0, max_error=0.0, claims=0, seconds=0.0))
-
+        record_error(self.env, source, line, kind, "parse", message)
 
     def _comment_line(self, source: str, line: int, first: str) -> int:
         """The line a comment starts on: docutils gives comments the line after them."""

@@ -7,8 +7,10 @@ reading starts, the directives of the pages to be read are found in their source
 directive as soon as they are free. The outcomes land in the memo that Sphinx's own
 reading workers inherit when they are forked, and in the cache; reading then finds them
 ready. Outcomes are a pure function of a directive's text and the settings, so this
-changes when they are computed, never what they are. A timeout found here is memoised
-too, so reading reports it without paying for it again.
+changes when they are computed, never what they are. Each page's directives are
+checked in the language of its words (a page's ``:vcr-language:``, read as
+:mod:`.language` reads it when the page is read), which is part of the settings. A
+timeout found here is memoised too, so reading reports it without paying for it again.
 
 In a serial build, the same scan tells whether any directive needs computing; if one
 does, the process that will compute it (:mod:`..core.running.worker`) is forked now, while the
@@ -30,7 +32,7 @@ from ..core.language import scan
 from ..core.records import Settings
 from ..core.running import verify, worker
 from ..core.running.cache import OutcomeCache
-from . import config
+from . import config, language
 from .i18n import _
 
 logger = logging.getLogger(__name__)
@@ -42,19 +44,23 @@ def _before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> 
     _warn_if_unlimited(docnames)
     if not docnames or not worker.available():
         return
-    found = _scan(app, env, docnames)
-    settings = config.settings(app.config)
+    found = scan_pages(app, env, docnames)
     cache = config.outcome_cache(app.config, env.doctreedir)
     if app.parallel >= 2:
         if not app.config.vcr_fail_fast:
-            _prefetch(found, settings, cache, app.parallel)
-    elif verify.missing_from(found, settings, cache):
+            _prefetch(found, cache, app.parallel)
+    elif any(verify.missing_from(directives, settings, cache)
+             for settings, directives in found.items()):
         worker.start()
 
 
-def _scan(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[scan.Found]:
-    """The directives of the reStructuredText pages to be read, found in their source."""
-    found = []
+def scan_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]
+               ) -> dict[Settings, list[scan.Found]]:
+    """The directives of the reStructuredText pages to be read, found in their source,
+    by the settings they are checked with: each page's own language (read from its
+    source by the very function that reading uses, :func:`.language.read`), so that
+    reading finds the outcome under the same key."""
+    found: dict[Settings, list[scan.Found]] = {}
     for docname in docnames:
         path = Path(env.doc2path(docname))
         if path.suffix != ".rst":
@@ -63,17 +69,22 @@ def _scan(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> list[scan.
             text = path.read_text(encoding=app.config.source_encoding)
         except (OSError, UnicodeDecodeError):
             continue  # reading the page reports it
-        found += scan.directives(text)
+        page = language.read(text, False, config.project_language(app.config))
+        settings = config.settings(app.config, page.language)
+        found.setdefault(settings, []).extend(scan.directives(text))
     return found
 
 
-def _prefetch(found: list[scan.Found], settings: Settings,
-              cache: OutcomeCache | None, processes: int) -> None:
-    try:
-        count = verify.prefetch(found, settings, cache, processes)
-    except Exception as err:  # only an optimisation: reading computes whatever is missing
-        logger.debug("sphinx-vcr: prefetch stopped: %r", err)
-        return
+def _prefetch(found: dict[Settings, list[scan.Found]], cache: OutcomeCache | None,
+              processes: int) -> None:
+    count = 0
+    # One language after another: the core's prefetch checks with one set of settings.
+    for settings, directives in found.items():
+        try:
+            count += verify.prefetch(directives, settings, cache, processes)
+        except Exception as err:  # only an optimisation: reading computes what is missing
+            logger.debug("sphinx-vcr: prefetch stopped: %r", err)
+            break
     if count:
         logger.info("sphinx-vcr: " + _("checked %d directives in %d processes"), count,
                     processes)

@@ -17,7 +17,7 @@ from sphinx.util import logging
 
 from ..core.outcome import ERROR, FAILED, SKIPPED, VERIFIED
 from .domain import get_domain
-from .i18n import _
+from .i18n import _, current_language, speaking
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +39,11 @@ def _finished(app: Sphinx, exception: BaseException | None) -> None:
         counts[record["status"]] += 1
         claims += record["claims"]
         if record["status"] in (FAILED, ERROR) and docname not in fresh:
-            message = _("{message} (not re-read in this build)").format(
-                message=record["message"])
+            # In the language of the message (its page's); a record pickled before
+            # records had one is in the project's.
+            with speaking(record.get("language") or current_language()):
+                message = _("{message} (not re-read in this build)").format(
+                    message=record["message"])
             logger.error("[vcr.%s] %s", record["kind"], message,
                          location=record["location"], type="vcr", subtype=record["subtype"])
     if not counts:

@@ -12,6 +12,11 @@ wrong: the page's directive simply finds no outcome ready and is computed as usu
 directives (or like one of their options left outside the block), however docutils or
 MyST would read it, so that one the parser never ran can be reported (see
 ``extension/nearmiss.py``) instead of vanishing uncounted.
+
+:func:`file_fields` finds a page's file-wide fields (its docinfo, or a MyST page's
+front matter), so that a field such as ``:vcr-language:`` is known before the page is
+parsed: to the ``-j`` prefetch, and to the directives, which docutils runs before it
+turns the field list into the docinfo.
 """
 
 from __future__ import annotations
@@ -161,3 +166,124 @@ def _after_block(lines: list[str], index: int, match: re.Match[str]) -> int:
     while after < len(lines) and not lines[after]:
         after += 1
     return after
+
+
+class Field(NamedTuple):
+    """A file-wide field: its name and value as written (stripped), its line (1-based)."""
+
+    name: str
+    value: str
+    line: int
+
+
+# A field marker at column 0: ":name: value" (a name of one character at least; a
+# colon inside it would be escaped, and no field of ours has one).
+_FIELD = re.compile(r"^:(?P<name>[^:\s][^:]*?):(?:[ \t]+(?P<value>.*))?$")
+# What may precede the docinfo (docutils' PreBibliographic nodes): a comment, a target,
+# a substitution definition, and the meta and raw directives. Any other directive, or
+# a footnote or citation, ends the search.
+_DIRECTIVE_NAME = re.compile(r"^\.\.[ \t]+(?P<name>[\w:+.-]+)[ \t]?::")
+_BEFORE_DOCINFO = ("meta", "raw")
+_TARGET = re.compile(r"^\.\.[ \t]+_")
+_TOP_KEY = re.compile(r"^(?P<quote>[\"']?)(?P<name>[^\s#:\"'][^:\"']*?)(?P=quote):"
+                      r"(?:[ \t]+(?P<value>.*))?$")
+# A quoted scalar, and what may follow it (a comment).
+_QUOTED = re.compile(r"^(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')[ \t]*(?:#.*)?$")
+_COMMENT_START = re.compile(r"[ \t]#")
+
+
+def file_fields(text: str, markdown: bool) -> list[Field]:
+    """The file-wide fields of a page, as docutils or MyST reads them: in
+    reStructuredText the field list that becomes the docinfo (the page's first element,
+    before its title, with only comments, targets, substitution definitions, ``meta``
+    or ``raw`` before it); in MyST (``markdown``) the top-level keys of the YAML front
+    matter. Only plain values are read (a quoted or unquoted scalar on the key's line);
+    what the parser makes of anything else may differ, which the Sphinx layer checks."""
+    lines = [line.rstrip() for line in text.expandtabs(8).splitlines()]
+    return _front_matter(lines) if markdown else _docinfo(lines)
+
+
+def _docinfo(lines: list[str]) -> list[Field]:
+    index = _skip_blank(lines, 0)
+    while index < len(lines) and _before_docinfo(lines[index]):
+        index = _skip_blank(lines, _explicit_end(lines, index))
+    fields = []
+    while index < len(lines) and (match := _FIELD.match(lines[index])):
+        start = index
+        index = _skip_indented(lines, index + 1)
+        # A field's body goes on in the indented lines below it.
+        value = " ".join([match["value"] or "", *(line.strip() for line in
+                                                    lines[start + 1:index])]).strip()
+        fields.append(Field(match["name"], value, start + 1))
+        index = _skip_blank(lines, index)  # fields may be separated by blank lines
+    return fields
+
+
+def _before_docinfo(line: str) -> bool:
+    """Whether an explicit markup block starting at ``line`` may precede the docinfo."""
+    if line != ".." and not line.startswith((".. ", "..\t")):
+        return False
+    directive = _DIRECTIVE_NAME.match(line)
+    if directive:
+        return directive["name"].lower() in _BEFORE_DOCINFO
+    body = line[2:].lstrip()
+    return not body.startswith("[")  # a footnote or citation is a body element
+
+
+def _explicit_end(lines: list[str], index: int) -> int:
+    """The index after the explicit markup block that starts at ``lines[index]``.
+
+    A target ends at the first blank line, and an empty comment (``..`` and then a
+    blank line) at its own line: docutils reads an indented block after either as a
+    block quote, a body element, and then there is no docinfo. A comment or a directive
+    goes on past blank lines while lines are indented.
+    """
+    if lines[index] == ".." and lines[index + 1:index + 2] in ([], [""]):
+        return index + 1  # an empty comment
+    if not _TARGET.match(lines[index]):
+        return _skip_indented(lines, index + 1)
+    index += 1
+    while index < len(lines) and lines[index] and _indent(lines[index]) > 0:
+        index += 1
+    return index
+
+
+def _skip_blank(lines: list[str], index: int) -> int:
+    while index < len(lines) and not lines[index]:
+        index += 1
+    return index
+
+
+def _skip_indented(lines: list[str], index: int) -> int:
+    """The index after the indented (or blank) lines from ``index`` on, blank lines
+    at their end excluded."""
+    end = index
+    while index < len(lines) and (not lines[index] or _indent(lines[index]) > 0):
+        index += 1
+        if lines[index - 1]:
+            end = index
+    return end
+
+
+def _front_matter(lines: list[str]) -> list[Field]:
+    if not lines or lines[0] != "---":
+        return []
+    fields = []
+    for index in range(1, len(lines)):
+        if lines[index] in ("---", "..."):
+            return fields
+        match = _TOP_KEY.match(lines[index])
+        if match:
+            fields.append(Field(match["name"], _scalar(match["value"] or ""), index + 1))
+    return []  # no closing line: not front matter
+
+
+def _scalar(text: str) -> str:
+    """A YAML scalar written on one line: quoted, or plain up to a comment (a ``#``
+    after a space). Anything else is read as written; the Sphinx layer reports a value
+    read differently from what MyST makes of it."""
+    text = text.strip()
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return quoted["double"] if quoted["double"] is not None else quoted["single"]
+    return _COMMENT_START.split(text, maxsplit=1)[0].strip()

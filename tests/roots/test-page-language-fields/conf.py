@@ -1,0 +1,2 @@
+extensions = ["sphinx_vcr", "myst_parser"]
+vcr_report = "vcr.json"
