@@ -18,9 +18,17 @@ def result_nodes(kind: str, outcome: Outcome, docname: str, show_badge: bool
                  ) -> nodes.container:
     """A container ``div.vcr.vcr-<kind>`` with the math and the badge or failure box."""
     box = nodes.container(classes=["vcr", f"vcr-{kind}"])
-    for latex in outcome.math:
-        box += nodes.math_block(latex, latex, nowrap=False, number=None, docname=docname,
-                                label=None)
+    blocks = [nodes.math_block(latex, latex, nowrap=False, number=None, docname=docname,
+                               label=None) for latex in outcome.math]
+    if outcome.mistake:
+        # One framed box for students: a title, the wrong claim struck through beside
+        # the right one, and the reason.
+        title = nodes.paragraph("", _("As written (wrong)"), classes=["vcr-mistake-title"])
+        box += _boxed("vcr-mistake-box", title, *blocks,
+                      _badge(outcome.badge, "vcr-mistake"))
+        return box
+    for block in blocks:
+        box += block
     box += badge(outcome, show_badge)
     return box
 
@@ -50,7 +58,7 @@ def _badge(text: str, kind: str) -> nodes.paragraph:
     return paragraph
 
 
-def _boxed(box_class: str, paragraph: nodes.paragraph) -> nodes.container:
-    """``paragraph`` in a container: a framed box in LaTeX (``sphinxvcr.sty`` defines an
+def _boxed(box_class: str, *children: nodes.Element) -> nodes.container:
+    """``children`` in a container: a framed box in LaTeX (``sphinxvcr.sty`` defines an
     environment per class), where a paragraph's own classes are dropped."""
-    return nodes.container("", paragraph, classes=[box_class])
+    return nodes.container("", *children, classes=[box_class])

@@ -15,6 +15,7 @@ import sympy
 from ..errors import DomainError
 from ..language.derivation import Assumption, Step
 from ..language.problem import Problem
+from ..language.syntax import Expr
 from ..words import _
 from . import shapes
 from .evaluate import Context, Value, evaluate
@@ -65,6 +66,14 @@ class FormTable:
             self.derivatives.update(context.derivatives)
             self.forms[k, assumptions] = Form(value, list(dict.fromkeys(context.domain)))
         return self.forms[k, assumptions]
+
+    def evaluate(self, expr: Expr, k: int) -> Value:
+        """``expr`` (a ``:correct:`` form) read as step ``k`` is, under its assumptions."""
+        self.pair(k - 1, k)  # makes the context of step k's assumptions
+        scope = self.instance.scope()
+        scope.context = replace(self.contexts[self.problem.steps[k].assumptions],
+                                derivatives={}, domain=[])
+        return evaluate(expr, scope)
 
     def consecutive(self) -> list[Forms]:
         """Each step and the form right before it."""

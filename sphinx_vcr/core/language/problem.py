@@ -40,7 +40,8 @@ from .syntax import (
 )
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule", "derivation")
-OPTIONS = ("wrt", "vars", "index", "functions", "expect", "where", "layout", "mistake")
+OPTIONS = ("wrt", "vars", "index", "functions", "expect", "where", "layout", "mistake",
+           "correct", "reason")
 LAYOUTS = ("numerator", "denominator")
 
 
@@ -66,6 +67,10 @@ class Problem:
     indices: IndexInfo = field(default_factory=IndexInfo)
     #: The forms of a derivation, the first one its start (``()`` for other kinds).
     steps: tuple[Step, ...] = ()
+    #: With ``:mistake:``: the right form as the author writes it (verified), and a
+    #: one-line reason, both shown to students in the mistake's box.
+    correct: Expr | None = None
+    reason: str = ""
 
     def located(self) -> list[Located]:
         """Every expression of the directive, with its line or option."""
@@ -74,6 +79,8 @@ class Problem:
         trees += [(a.body, a.line, None) for s in self.steps for a in s.assumptions]
         if self.expect is not None:
             trees.append((self.expect, None, "expect"))
+        if self.correct is not None:
+            trees.append((self.correct, None, "correct"))
         trees += [(c, None, "where") for c in self.where]
         return trees
 
@@ -139,15 +146,34 @@ def build_problem(kind: str, argument: str, content: list[str],
                          option="where")
     with about("where"):
         conditions = parse_conditions(where, functions=functions) if where else ()
+    correct, reason = _correction(options, functions)
     problem = Problem(
         kind=kind, definitions=definitions, wrt=wrt, params=params, expect=claim,
         expect_text=" ".join((expect or "").split()), where=conditions, layout=layout,
-        mistake="mistake" in options, anonymous=anonymous, steps=steps)
+        mistake="mistake" in options, anonymous=anonymous, steps=steps, correct=correct,
+        reason=reason)
     if problem.mistake and problem.expect is None and kind != "derivation":
         raise ParseError(_(":mistake: marks a wrong :expect: claim, but there is no "
                            ":expect:"))
     _check_definitions(problem)
     return _with_indices_and_functions(problem, index, functions)
+
+
+def _correction(options: dict[str, str | None], functions: frozenset[str]
+                ) -> tuple[Expr | None, str]:
+    """``:correct:`` and ``:reason:``, which only a ``:mistake:`` takes."""
+    for option in ("correct", "reason"):
+        if option in options and "mistake" not in options:
+            raise ParseError(_(":{option}: goes with :mistake: (it says what a known "
+                               "mistake should have been)").format(option=option),
+                             option=option)
+        if option in options and not (options[option] or "").strip():
+            raise ParseError(_(":{option}: is empty").format(option=option), option=option)
+    correct = None
+    if options.get("correct"):
+        with about("correct"):
+            correct = parse_expression(options["correct"] or "", functions=functions)
+    return correct, " ".join((options.get("reason") or "").split())
 
 
 def _names_option(options: dict[str, str | None], option: str) -> tuple[str, ...]:

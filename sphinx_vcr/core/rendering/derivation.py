@@ -102,8 +102,13 @@ MAX_CORRECT = 160  # characters of LaTeX of a correct value shown beside a wrong
 
 
 def _correct(problem: Problem, case: Checked, k: int) -> str:
-    """What a crossed-out step should be: the step before it, as SymPy writes it (not
-    with abstract functions, whose stand-ins are no one's business)."""
+    """What a crossed-out step should be: the author's ``:correct:`` (for the first
+    wrong step), else the form it was compared with, as SymPy writes it (not with
+    abstract functions, whose stand-ins are no one's business)."""
+    if problem.correct is not None and k == min(
+            (s for s in case.results if not _held(case, s)), default=None):
+        printer = printer_for(case.instance, case.names)
+        return r"\quad " + text(_("(it is)")) + r"\ " + printer(problem.correct)
     if problem.functions:
         return r"\quad " + text(_("(wrong)"))
     before = case.pairs[k].before.value
@@ -126,7 +131,8 @@ def step_name(k: int) -> str:
     return _("the first form") if k == 0 else _("step {k}").format(k=k)
 
 
-def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked) -> str:
+def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked,
+                 hints: bool = True) -> str:
     """Why step ``k`` does not follow from the form it was compared with (the one before
     it, or under ``:mistake:`` the last one that held), with the values and a hint."""
     result = case.results[k]
@@ -157,9 +163,9 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
     gap = _gap(difference.gap, claimed, actual)
     if gap:
         message = _("{message} (they differ by {gap})").format(message=message, gap=gap)
-    hints = _hints(problem, checked, k, case, result)
-    if hints:
-        message = _("{message} ({hint})").format(message=message, hint=hints)
+    hint = _hints(problem, checked, k, case, result) if hints else ""
+    if hint:
+        message = _("{message} ({hint})").format(message=message, hint=hint)
     return message
 
 

@@ -97,6 +97,10 @@ def name_parts(text: str, style: str = "scalar", *, keep_case: bool = False,
     if spelled:
         body = text.replace("_", r"\_")
         return (rf"\mathbf{{{body}}}" if array else rf"\mathit{{{body}}}"), None
+    if text.endswith("_hat") and len(text) > 4:
+        # X_hat, an estimate of X: the hat accent, as the notes write it.
+        body, sub = name_parts(text[:-4], style, keep_case=keep_case, inline=inline)
+        return rf"\hat{{{body}}}", sub
     stem, sub = split_name(text)
     digits = ""
     if inline and sub and "_" not in text:

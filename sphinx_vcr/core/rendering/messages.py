@@ -29,7 +29,7 @@ def sizes_text(sizes: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sizes.items())
 
 
-def mismatch_message(problem: Problem, runs: list[Run]) -> str:
+def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True) -> str:
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
@@ -70,7 +70,7 @@ def mismatch_message(problem: Problem, runs: list[Run]) -> str:
             gap = mpmath.nstr(difference.gap if difference.gap is not None
                               else abs(claim_value - actual_value), 3)
         message = _("{message} (they differ by {gap})").format(message=message, gap=gap)
-    hint = _hint(problem, runs)
+    hint = _hint(problem, runs) if hints else ""
     if hint:
         message = _("{message} ({hint})").format(message=message, hint=hint)
     return message

@@ -210,14 +210,28 @@ def success(problem: Problem, runs: list[Run]) -> list[str]:
 def mistake(problem: Problem, run: Run) -> list[str]:
     """A known mistake: the wrong claim crossed out, and the correct value beside it."""
     names = _names(problem, run)
-    claim = _printer(run, names)(problem.expect)  # type: ignore[arg-type]
-    correct = _computed(problem, run, names)
+    printer = _printer(run, names)
+    claim = printer(problem.expect)  # type: ignore[arg-type]
     blocks = [] if problem.anonymous else [_definitions(problem, run, names)]
     lhs = _lhs(problem, run, names)
+    if problem.mistake and problem.correct is not None:
+        # For students: the claim struck through, and the right form as the author
+        # writes it (verified), not SymPy's entries at one size.
+        blocks.append(rf"{lhs} = \cancel{{{claim}}}")
+        blocks.append(rf"{lhs} = {printer(problem.correct)}{_region(problem, run, names)}")
+        return blocks
+    correct = _computed(problem, run, names)
     claimed = _("(claimed)")
     blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
     blocks.append(rf"{lhs} = {correct}{_region(problem, run, names)}")
     return blocks
+
+
+def mistake_badge(problem: Problem, detail: str) -> str:
+    """What a confirmed mistake's box says: the author's reason, or the detail (never
+    the hints, which are for authors and go to the build's messages)."""
+    return problem.reason or _("Known mistake, confirmed wrong: {message}").format(
+        message=detail)
 
 
 def failure(problem: Problem, run: Run) -> list[str]:

@@ -109,8 +109,11 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
                                       math=render.failure(problem, shown)))
             caught = Outcome(VERIFIED, mistake=True, message=message,
                              math=render.mistake(problem, shown),
-                             badge=_("Known mistake, confirmed wrong: {message}")
-                             .format(message=message))
+                             badge=render.mistake_badge(problem,
+                                                        mismatch_message(problem, runs,
+                                                                         hints=False)
+                                                        if not run.shape_error
+                                                        else message))
             break
     if not runs:
         raise DomainError(_(":where: excludes every size in vcr_sizes"), option="where")
@@ -125,10 +128,24 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
     worst = max(r.sample.max_relative_error for r in runs)
     if caught is not None:
         caught.points, caught.max_error, caught.claims = points, worst, 1
+        if problem.correct is not None:
+            _check_correction(problem, settings, key)
         return caught
     return Outcome(VERIFIED, math=render.success(problem, runs), exact=exact,
                    points=points, max_error=worst, claims=int(problem.expect is not None),
                    badge=render.badge(problem, runs, exact, points, worst))
+
+
+def _check_correction(problem: Problem, settings: Settings, key: str) -> None:
+    """``:correct:`` must hold as a claim would: the box shows it to students."""
+    corrected = dataclasses.replace(problem, expect=problem.correct, mistake=False,
+                                    correct=None, reason="")
+    try:
+        verify(corrected, settings, key + "|correct")
+    except Failure as failure:
+        raise Failure(Outcome(FAILED, "correct", _(
+            "the correction in :correct: does not hold either: {message}").format(
+            message=failure.outcome.message), option="correct")) from None
 
 
 def _display_run(problem: Problem, settings: Settings, key: str, run: Run,

@@ -39,7 +39,8 @@ from ..language.problem import Problem
 from ..outcome import FAILED, VERIFIED, Failure, Outcome
 from ..records import Settings, sample_seed
 from ..rendering import derivation as shown
-from ..rendering.messages import expression_text, fd_message
+from ..rendering import render
+from ..rendering.messages import expression_text, fd_message, sizes_text
 from ..rendering.names import Names, names_of
 from ..words import N_, _
 
@@ -86,6 +87,8 @@ class Checked:
     def pair(self, anchor: int, k: int) -> Pair:
         """Step ``k`` and form ``anchor``, with points where that form has a value (and
         the region holds), off the kinks of both."""
+        if k in self.pairs and self.pairs[k].anchor == anchor:
+            return self.pairs[k]
         before, after, conditions = self.table.pair(anchor, k)
         entries = [*entries_of(before.value), *before.domain]
         others = _symbols([*entries, *entries_of(after.value), *after.domain, *conditions],
@@ -157,9 +160,14 @@ def _prepare(problem: Problem, case: Case, settings: Settings, seed: int,
     differentiated = _check_derivatives(instance, table.derivatives, settings, seed)
     if problem.functions and repr(case.assignment) not in proofs:
         proofs[repr(case.assignment)] = _proven(problem, case)
-    return Checked(instance, names, table, settings, seed,
-                   proven=proofs.get(repr(case.assignment), set()),
-                   differentiated=differentiated)
+    checked = Checked(instance, names, table, settings, seed,
+                      proven=proofs.get(repr(case.assignment), set()),
+                      differentiated=differentiated)
+    # Each step's points now, so that a region empty for this replacement is found
+    # while another can still be tried (first_that_samples).
+    for k in range(1, len(problem.steps)):
+        checked.pair(k - 1, k)
+    return checked
 
 
 def _symbols(exprs: list[sympy.Expr], instance: Instance) -> list[sympy.Symbol]:
@@ -275,17 +283,48 @@ def _outcome(problem: Problem, checked: list[Checked],
                 "the derivation is marked :mistake: but every step follows from the one "
                 "before it: remove :mistake: or correct the text"), option="mistake"))
         k, case = wrong[0]
+        if problem.correct is not None:
+            _check_correction(problem, checked, k)
         message = shown.step_message(problem, checked, k, case)
+        detail = shown.step_message(problem, checked, k, case, hints=False)
         return Outcome(VERIFIED, mistake=True, message=message, claims=steps,
                        math=shown.display(problem, case, {s for s, _c in wrong}),
-                       badge=_("Known mistake, confirmed wrong: {message}")
-                       .format(message=message), points=points, max_error=worst,
-                       line=problem.steps[k].line)
+                       badge=render.mistake_badge(problem, detail), points=points,
+                       max_error=worst, line=problem.steps[k].line)
     exact = all(isinstance(r, Comparison) and r.exact for c in checked
                 for r in c.results.values())
     return Outcome(VERIFIED, math=shown.display(problem, shown_case, set()), exact=exact,
                    points=points, max_error=worst, claims=steps,
                    badge=shown.badge(problem, checked, exact, points, worst))
+
+
+def _check_correction(problem: Problem, checked: list[Checked], k: int) -> None:
+    """``:correct:`` is what the first wrong step should have been: it must equal the
+    form that step was compared with, in every case, as a step would."""
+    assert problem.correct is not None
+    for case in checked:
+        pair = case.pairs[k]
+        value = case.table.evaluate(problem.correct, k)
+        if not _same_shape(value, pair.before.value):
+            raise Failure(Outcome(FAILED, "correct", _(
+                "the correction in :correct: is {shape}, but step {k} should be {expected}")
+                .format(shape=shapes.describe(value.shape), k=k,
+                        expected=shapes.describe(pair.before.value.shape)),
+                option="correct"))
+        if not _holds_at(pair, _matrix(value)):
+            raise Failure(Outcome(FAILED, "correct", _(
+                "the correction in :correct: is not what step {k} should be either: it "
+                "differs from {previous}{where}").format(
+                k=k, previous=shown.step_name(pair.anchor),
+                where=(" (" + sizes_text(case.instance.case.assignment) + ")"
+                       if case.instance.case.assignment else "")), option="correct"))
+
+
+def _holds_at(pair: Pair, claim: sympy.Matrix) -> bool:
+    """Whether ``claim`` equals the form ``pair`` compares with, as a step would."""
+    actual = resolve_steps(_matrix(pair.before.value), pair.conditions)
+    return compare(claim, actual, pair.sample.symbols, pair.sample.points,
+                   probes=lambda: pair.sampler.probes([*claim, *actual])).equal
 
 
 def _display_case(checked: list[Checked]) -> Checked:
