@@ -1,11 +1,11 @@
 """Mutation test of the worked chapter: every verified result, made wrong, fails the build.
 
-Each verified ``:expect:`` of the chapter, and each step of every derivation not marked
-``:mistake:``, is changed, one per copy of the chapter, to a wrong one (its sign, a
-factor of 2, its transpose, or an offset for a zero result). All copies are built as
-one parallel Sphinx project; each copy must fail exactly once, at the changed line. A
-chapter whose claims could be changed without the build noticing would not be verified
-at all.
+Each verified ``:expect:`` of the chapter, each step of every derivation not marked
+``:mistake:``, and the ``:correct:`` form of every mistake, is changed, one per copy
+of the chapter, to a wrong one (its sign, a factor of 2, its transpose, or an offset
+for a zero result). All copies are built as one parallel Sphinx project; each copy
+must fail exactly once, at the changed line. A chapter whose claims could be changed
+without the build noticing would not be verified at all.
 
 A copy keeps the chapter's text line for line, but every sphinx-vcr directive other
 than the mutated one is turned into an empty comment: the copies stay cheap to build,
@@ -54,11 +54,14 @@ def _options(lines: list[str], first: int, end: int) -> list[str]:
 def verified_claims(lines: list[str]) -> list[int]:
     """0-based lines of the ``:expect:`` options and derivation steps to mutate.
 
-    Directives marked ``:mistake:`` are left out: they are meant to be wrong.
+    Directives marked ``:mistake:`` are meant to be wrong: of them, only the
+    ``:correct:`` form shown to students is mutated, since it is verified too.
     """
     found = []
     for first, end in directives(lines):
         if any(option.startswith(":mistake:") for option in _options(lines, first, end)):
+            found += [index for index in range(first + 1, end)
+                      if lines[index].strip().startswith(":correct:")]
             continue
         derivation = ".. derivation::" in lines[first]
         for index in range(first + 1, end):
@@ -83,9 +86,10 @@ def mutate(claim: str, kind: int) -> str:
 
 def mutated_line(line: str, kind: int) -> str:
     """``line`` (an ``:expect:`` or a step, with any remark) with its claim made wrong."""
-    if line.strip().startswith(":expect:"):
-        prefix, claim = line.split(":expect:", 1)
-        return f"{prefix}:expect: {mutate(claim.strip(), kind)}"
+    for option in (":expect:", ":correct:"):
+        if line.strip().startswith(option):
+            prefix, claim = line.split(option, 1)
+            return f"{prefix}{option} {mutate(claim.strip(), kind)}"
     prefix, rest = line.split("= ", 1)
     claim, hash_, remark = rest.partition("#")
     return f"{prefix}= {mutate(claim.strip(), kind)}   {hash_}{remark}".rstrip()
@@ -162,6 +166,7 @@ def test_a_step_is_mutated_and_its_remark_kept():
     assert mutated_line("   = 1/N * x   # the sum rule", 1) == "   = 2*(1/N * x)   # the sum rule"
     assert mutated_line("   = 0", 0) == "   = (0) + 1"
     assert mutated_line("   :expect: x.T", 2) == "   :expect: (x.T).T"
+    assert mutated_line("   :correct: diag(x)", 0) == "   :correct: -(diag(x))"
 
 
 def test_the_chapter_verifies_with_at_least_108_claims(mutated):
