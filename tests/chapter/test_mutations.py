@@ -77,8 +77,9 @@ def mutate(claim: str, kind: int) -> str:
     if claim == "0" or claim.startswith(("zeros(", "diff(0,")):
         return f"({claim}) + 1"
     # Only a row (or a product with a transpose) changes shape when transposed: a
-    # symmetric matrix such as [[a, 0], [0, b]] would not.
-    row = claim.startswith("[[") and "], [" not in claim
+    # symmetric matrix such as [[a, 0], [0, b]] would not, nor a 1 x 1 product
+    # such as [[a, b]] @ [c, d].
+    row = claim.startswith("[[") and claim.endswith("]]") and "], [" not in claim
     if kind % 3 == 2 and (row or ".T" in claim):
         return f"({claim}).T"
     return f"2*({claim})" if kind % 3 == 1 else f"-({claim})"
