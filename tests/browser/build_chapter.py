@@ -24,6 +24,7 @@ def build(root: Path, base_url: str) -> SphinxTestApp:
     src.mkdir(parents=True)
     shutil.copy(CHAPTER, src / "index.rst")
     shutil.copy(DOCS / "refs.bib", src / "refs.bib")
+    shutil.copytree(DOCS / "_static", src / "_static")  # the chapter's figure
     (src / "conf.py").write_text('project = "sphinx-vcr"\n'
                                  'extensions = ["sphinx_vcr", "sphinxcontrib.bibtex"]\n'
                                  'bibtex_bibfiles = ["refs.bib"]\n'
