@@ -287,4 +287,5 @@ def badge(problem: Problem, checked: list[Checked], exact: bool, points: int,
         parts.append(_("at sizes {sizes}").format(sizes=", ".join(map(str, sizes))))
     parts.append(_("{points} sample points, largest finite-difference error {error}")
                  .format(points=points, error=f"{worst:.1e}"))
-    return "; ".join(parts)
+    # TRANSLATORS: joins the parts of a badge.
+    return _("; ").join(parts)
