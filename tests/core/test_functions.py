@@ -225,7 +225,7 @@ def test_derivatives_render_as_primes_and_partials():
 def test_a_crossed_out_general_rule_shows_no_stand_in():
     outcome = derivation("diff(f(x)*g(x), x)", "= D(f)(x)*D(g)(x)", **FG, mistake=None)
     assert outcome.status == "verified" and outcome.mistake
-    assert r"\cancel{f'\left(x\right) g'\left(x\right)}\quad \text{(wrong)}" in (
+    assert r"\cancel{f'\left(x\right) g'\left(x\right)} \\ & \quad \text{(wrong)}" in (
         outcome.math[0])
 
 
