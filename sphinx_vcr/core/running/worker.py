@@ -449,6 +449,7 @@ def _bound(megabytes: int, seconds: float) -> Callable[[], None]:
         return lambda: None
     saved = []
     if _MEMORY is not None and 0 < megabytes < MAX_MEGABYTES:
+        _trim()
         used = _data_size()
         if used is not None:
             saved.append((_MEMORY, _tighten(_MEMORY, used + (int(megabytes) << 20))))
@@ -470,6 +471,29 @@ def _tighten(which: int, soft: int) -> tuple[int, int]:
         soft = min(soft, hard)
     resource.setrlimit(which, (soft, hard))
     return before
+
+
+def _libc() -> object | None:
+    try:
+        import ctypes
+        import ctypes.util
+
+        library = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return library if hasattr(library, "malloc_trim") else None
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()
+
+
+def _trim() -> None:
+    """Give freed heap back to the system before the data segment is measured: glibc
+    keeps it mapped, and a worker forked from a large process (a test session, a build
+    that read many pages) would otherwise be allowed ``vcr_memory`` on top of memory it
+    only once used, and an allocation past the bound could succeed in it."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)  # type: ignore[attr-defined]
 
 
 def _data_size() -> int | None:
