@@ -30,13 +30,26 @@ class _RealAbs(sympy.Function):
         return sympy.sign(self.args[0])
 
 
+class _LogAbs(sympy.Function):
+    """``log|u|``, whose derivative is du / u: SymPy's sign(u) du / |u| is the same
+    for real u but cannot be cancelled against a claim such as ``trace(inv(X) @ B)``
+    (d logdet(X)), so such claims were only compared numerically."""
+
+    def fdiff(self, argindex: int = 1) -> sympy.Expr:
+        return 1 / self.args[0]
+
+
 def real_diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
-    """``d expr / d symbol`` with the real rule for ``abs`` (see :class:`_RealAbs`)."""
+    """``d expr / d symbol`` with the real rules for ``abs`` (see :class:`_RealAbs`)
+    and ``log|u|`` (see :class:`_LogAbs`)."""
+    logs = [g for g in expr.atoms(sympy.log) if isinstance(g.args[0], sympy.Abs)]
+    expr = expr.xreplace({g: _LogAbs(g.args[0].args[0]) for g in logs}) if logs else expr
     unsure = [a for a in expr.atoms(sympy.Abs) if not a.args[0].is_extended_real]
-    if not unsure:
-        return sympy.diff(expr, symbol)
     swapped = expr.xreplace({a: _RealAbs(a.args[0]) for a in unsure})
-    return sympy.diff(swapped, symbol).replace(_RealAbs, sympy.Abs)
+    result = sympy.diff(swapped, symbol)
+    if unsure:
+        result = result.replace(_RealAbs, sympy.Abs)
+    return result.replace(_LogAbs, lambda u: sympy.log(sympy.Abs(u))) if logs else result
 
 
 def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Matrix:

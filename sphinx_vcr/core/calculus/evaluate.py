@@ -437,6 +437,10 @@ def _call(node: Call, scope: Scope) -> Value:
         return _elementwise(func, args[0], args[1], scope)
     if func == "where":
         return _where(args, scope)
+    # Imported here: the matrix functions are built on this module's Value and Scope.
+    from .matrices import MATRIX_FUNCTIONS
+    if func in MATRIX_FUNCTIONS:
+        return MATRIX_FUNCTIONS[func](*args, scope)
     return _reduction(func, args, scope)
 
 

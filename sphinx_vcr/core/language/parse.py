@@ -39,11 +39,16 @@ FUNCTIONS: dict[str, tuple[int, ...]] = {
     "max": (2,), "min": (2,), "sum": (1, 2), "mean": (1,), "dot": (2,), "norm": (1,),
     "diag": (1,), "eye": (1,), "ones": (1,), "zeros": (1, 2), "where": (3,),
     "diff": (2,), "vector": (2,), "row": (2,), "matrix": (3,), "delta": (2,),
+    "trace": (1,), "tr": (1,), "det": (1,), "inv": (1,), "logdet": (1,), "vec": (1,),
+    "kron": (2,), "outer": (2,), "softmax": (1,), "logsumexp": (1,),
 }
 #: Functions whose names stay free for authors' own names where they are not called
 #: (``delta`` is a Greek letter, ``row`` a fine name): added with derivations, they
 #: must not break a document that used them as names.
-SOFT = ("diff", "vector", "row", "matrix", "delta")
+SOFT = ("diff", "vector", "row", "matrix", "delta",
+        # the matrix functions, added with matrix calculus (tr, det, vec are common names)
+        "trace", "tr", "det", "inv", "logdet", "vec", "kron", "outer", "softmax",
+        "logsumexp")
 #: The derivative operator on abstract functions, ``D(f)(x)``; a name otherwise.
 DERIVATIVE = "D"
 MAX_ORDER = 4  # D(D(D(D(f)))) at most
@@ -56,6 +61,18 @@ MAX_NAME = 32        # characters in one name
 MAX_DIGITS = 20      # digits in one number literal
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+#: Greek letters that are Python keywords (of Python's keywords, only ``lambda`` is
+#: one). Python's parser refuses them as names, so they are read under a stand-in of the
+#: same length (error columns stay right) made with a letter no author can write: a
+#: name of the language is ASCII, and text holding that letter is refused first, so
+#: the stand-in can never alias a name of the author's.
+KEYWORD_NAMES = {"lambda": "\u03bbambda"}
+_MARKER = "\u03bb"
+_ORIGINAL = {stand_in: name for name, stand_in in KEYWORD_NAMES.items()}
+#: What a Python lambda expression starts with (``lambda: 1``, ``lambda x, y: x``).
+_LAMBDA_EXPRESSION = re.compile(r"(?<!\w)lambda(?!\w)[\w\s,]*:")
+_KEYWORD = re.compile(r"(?<!\w)(" + "|".join(KEYWORD_NAMES) + r")(?!\w)")
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
            ast.MatMult: "@"}
 _CMPOPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.NotEq: "!="}
@@ -217,6 +234,9 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
         raise ParseError(_("control character {char!r} in expression").format(char=bad),
                          line=line)
     _check_no_comment(text, line)
+    if _MARKER in text:
+        raise ParseError(_("{char!r} is not part of the language: write Greek letters by "
+                           "name, such as lambda").format(char=_MARKER), line=line)
     depth = max_bracket_depth(text)
     if depth > MAX_DEPTH:
         raise LimitError(_("expression nests {depth} brackets deep; the limit is {limit}")
@@ -225,11 +245,15 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
     try:
         return ast.parse(source, mode="eval")
     except SyntaxError as err:
+        if _LAMBDA_EXPRESSION.search(text):
+            raise ParseError(_("lambdas are not part of the language (lambda is a name, the "
+                               "Greek letter): {text}").format(text=repr(text.strip()[:60])),
+                             line=line) from None
         # Python's own explanation (err.msg) stays in English: it is not ours to translate.
         message = (_("syntax error in {text!r} at column {column}: {reason}") if err.offset
                    else _("syntax error in {text!r}: {reason}"))
         raise ParseError(message.format(text=text.strip(), column=err.offset,
-                                        reason=err.msg), line=line) from None
+                                        reason=_as_written(err.msg)), line=line) from None
     except (RecursionError, MemoryError, ValueError):
         raise LimitError(_("expression {text!r} is too deeply nested")
                          .format(text=text.strip()[:40]), line=line) from None
@@ -248,12 +272,26 @@ def max_bracket_depth(text: str) -> int:
 
 
 def python_source(text: str) -> str:
-    """The text Python's parser reads: ``^`` as ``**``, on one line.
+    """The text Python's parser reads: ``^`` as ``**``, on one line, and the Greek names
+    that are Python keywords under their stand-ins (:data:`KEYWORD_NAMES`).
 
     ``^`` has no other meaning in the language, so it can be rewritten before Python's
     parser gives it XOR precedence; line breaks inside an option are just spaces.
     """
-    return " ".join(text.replace("^", "**").split())
+    source = " ".join(text.replace("^", "**").split())
+    return _KEYWORD.sub(lambda m: KEYWORD_NAMES[m.group(1)], source)
+
+
+def original_name(name: str) -> str:
+    """The author's name for a name of Python's tree (``lambda`` for its stand-in)."""
+    return _ORIGINAL.get(name, name)
+
+
+def _as_written(source: str) -> str:
+    """Python source with the stand-ins back as the author wrote them, for messages."""
+    for stand_in, name in _ORIGINAL.items():
+        source = source.replace(stand_in, name)
+    return source
 
 
 def _check_no_comment(text: str, line: int | None) -> None:
@@ -268,7 +306,7 @@ def _check_no_comment(text: str, line: int | None) -> None:
 
 def _quote(text: str, node: ast.AST) -> str:
     source = python_source(text)
-    segment = ast.get_source_segment(source, node) or type(node).__name__
+    segment = _as_written(ast.get_source_segment(source, node) or type(node).__name__)
     return repr(segment if len(segment) <= 60 else segment[:57] + "...")
 
 
@@ -305,7 +343,7 @@ class _Converter:
             case ast.Constant():
                 raise self.fail(node, _("only numbers are allowed as literals, not this"))
             case ast.Name(id=name):
-                return self._name(node, name)
+                return self._name(node, original_name(name))
             case ast.UnaryOp(op=ast.USub() | ast.UAdd() as op, operand=operand):
                 return Unary("-" if isinstance(op, ast.USub) else "+",
                              self.convert(operand))
@@ -371,15 +409,15 @@ class _Converter:
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(node, _("keyword and star arguments are not part of the "
                                     "language"))
-        if isinstance(node.func, ast.Call) or (isinstance(node.func, ast.Name)
-                                               and node.func.id in self.functions):
+        if isinstance(node.func, ast.Call) or (isinstance(node.func, ast.Name) and
+                                               original_name(node.func.id) in self.functions):
             ref = self._function(node.func)
             if not node.args:
                 raise self.fail(node, _("an abstract function takes at least one argument"))
             return Apply(ref, tuple(self.convert(a) for a in node.args))
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, _("only the functions of the language can be called"))
-        func = node.func.id
+        func = original_name(node.func.id)
         if func == DERIVATIVE:
             raise self.fail(node, _("D(f) is the derivative of an abstract function f: "
                                     "apply it to arguments, as D(f)(x)"))
@@ -405,12 +443,13 @@ class _Converter:
     def _function(self, node: ast.expr) -> FunctionRef:
         """``f`` or ``D(f)``, ``D(f, 2)``, ``D(D(f))``: a function to apply."""
         if isinstance(node, ast.Name):
-            if node.id not in self.functions:
+            name = original_name(node.id)
+            if name not in self.functions:
                 # Not self.fail: it would quote the name a second time.
                 raise ParseError(_("{name} is not declared in :functions:; declare the "
                                    "abstract functions there, as :functions: f, g")
-                                 .format(name=node.id), line=self.line)
-            return FunctionRef(node.id)
+                                 .format(name=name), line=self.line)
+            return FunctionRef(name)
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == DERIVATIVE and 1 <= len(node.args) <= 2
                 and not node.keywords):
@@ -435,9 +474,11 @@ class _Converter:
         parts = index.elts if isinstance(index, ast.Tuple) else [index]
         if not 1 <= len(parts) <= 2 or not all(isinstance(p, ast.Name) for p in parts):
             raise self.fail(node, _(_HINTS[ast.Subscript]))
+        base = original_name(base)
         if not _NAME.match(base) or len(base) > MAX_NAME:
             raise self.fail(node, _("names start with a letter (no leading underscore)"))
-        return Subscript(base, tuple(p.id for p in parts))  # type: ignore[union-attr]
+        return Subscript(base, tuple(original_name(p.id)  # type: ignore[union-attr]
+                                     for p in parts))
 
     def _compare(self, node: ast.Compare, condition: bool) -> Compare:
         if not condition:

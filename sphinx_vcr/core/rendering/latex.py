@@ -73,6 +73,9 @@ _FUNCTIONS = {
     "tan": r"\tan", "tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{ReLU}",
     "max": r"\max", "min": r"\min", "sum": r"\operatorname{sum}",
     "mean": r"\operatorname{mean}", "diag": r"\operatorname{diag}",
+    "trace": r"\operatorname{tr}", "tr": r"\operatorname{tr}",
+    "vec": r"\operatorname{vec}", "softmax": r"\operatorname{softmax}",
+    "logsumexp": r"\operatorname{logsumexp}",
 }
 _RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne"}
 
@@ -126,10 +129,12 @@ class Printer:
 
     def __init__(self, styles: dict[str, str],
                  shapes: Callable[[Expr], bool | None] | None = None,
-                 names: Names | None = None, arities: dict[str, int] | None = None
-                 ) -> None:
+                 names: Names | None = None, arities: dict[str, int] | None = None,
+                 matrices: Callable[[Expr], bool | None] | None = None) -> None:
         self.styles = styles
         self.shapes = shapes
+        #: Whether a node is a matrix (not a vector): ||X||_F is a matrix's norm.
+        self.matrices = matrices
         self.names = names
         #: How many arguments each abstract function takes (f' or ∂_1 f).
         self.arities = arities or {}
@@ -161,10 +166,34 @@ class Printer:
                 return False
             case Apply(args=args):
                 return any(self.is_array(a) for a in args)
-            case Call(func="sum" | "mean" | "dot" | "norm"):
+            case Call(func="sum" | "mean" | "dot" | "norm" | "trace" | "tr" | "det"
+                      | "logdet" | "logsumexp"):
                 return False
+            case Call(func="vec" | "kron" | "outer" | "inv" | "softmax"):
+                return True
             case Call(args=args):
                 return any(self.is_array(a) for a in args)
+        return False
+
+    def is_matrix(self, node: Expr) -> bool:
+        """Whether ``node`` is a matrix, not a vector: asked of ``matrices`` if given,
+        else guessed from the declared names."""
+        known = self.matrices(node) if self.matrices else None
+        if known is not None:
+            return known
+        match node:
+            case Name(id=n):
+                return self.styles.get(n) == "matrix"
+            case ArrayLit(items=items):
+                return all(isinstance(i, ArrayLit) for i in items) and len(items) > 1
+            case Transpose(operand=o) | Unary(operand=o) | Call(func="inv", args=(o,)):
+                return self.is_matrix(o)
+            case Binary(op="+" | "-" | "*" | "/", left=a, right=b):
+                return self.is_matrix(a) or self.is_matrix(b)
+            case Call(func="diag" | "eye" | "outer"):
+                return True
+            case Call(func="kron", args=(a, b)):
+                return self.is_matrix(a) or self.is_matrix(b)
         return False
 
     def is_vector(self, node: Expr) -> bool:
@@ -193,8 +222,11 @@ class Printer:
                     self.styles.get(base) == "matrix":
                 # The row X[i] transposed back: the row itself.
                 return "{" + self(Name(base)) + "}_{" + self(Name(index)) + ",:}", _PREC["atom"]
+            case Transpose(operand=Call(func="inv", args=(o,))):
+                # (A^{-1})^T as the Matrix Cookbook writes it: A^{-T}
+                return self.superscripted(o) + r"^{-\top}", _PREC["atom"]
             case Transpose(operand=o):
-                return self.wrap(o, _PREC["atom"]) + r"^{\top}", _PREC["atom"]
+                return self.superscripted(o) + r"^{\top}", _PREC["atom"]
             case Binary():
                 return self.binary(node)
             case ArrayLit():
@@ -203,6 +235,8 @@ class Printer:
                 # A product of an operator and its operand: d/dx(x^2)^2 would read as
                 # d/dx of (x^2)^2.
                 return self.call(node), _PREC["*"]
+            case Call(func="kron" | "outer"):
+                return self.product(node), _PREC["*"]
             case Call(func="sum", args=(body, index)):
                 return (rf"\sum_{{{self(index)}}} {self.wrap(body, _PREC['*'])}",
                         _PREC["+"])
@@ -222,6 +256,22 @@ class Printer:
     def wrap(self, node: Expr, minimum: int) -> str:
         text, prec = self.print(node)
         return rf"\left({text}\right)" if prec < minimum else text
+
+    def superscripted(self, node: Expr) -> str:
+        """``node`` as the base of a superscript: bracketed if loose, and braced if it
+        ends in a superscript of its own (x^{T}^{T} is not LaTeX)."""
+        text = self.wrap(node, _PREC["atom"])
+        if node_superscripted(node) or (isinstance(node, Binary) and node.op == "**"):
+            return "{" + text + "}"
+        return text
+
+    def product(self, node: Call) -> str:
+        r"""``kron(A, B)`` as A \otimes B, ``outer(a, b)`` as a b^{\top}."""
+        left, right = node.args
+        first = self.wrap(left, _PREC["*"] + 1)
+        if node.func == "kron":
+            return first + r" \otimes " + self.wrap(right, _PREC["*"] + 1)
+        return first + " " + self.superscripted(right) + r"^{\top}"
 
     def binary(self, node: Binary) -> tuple[str, int]:
         op, left, right = node.op, node.left, node.right
@@ -254,7 +304,7 @@ class Printer:
         """``x^{2}``; an array's power is element-wise, ``A^{\\circ 2}`` (A² would read
         as A A), and a power by a name written T is ``\\operatorname{pow}`` (x^{T}
         would read as a transpose)."""
-        text = self.wrap(base, _PREC["**"] + 1)
+        text = self.superscripted(base)
         power = self(exponent)
         if self.is_array(base):
             return f"{text}^{{\\circ {power}}}"
@@ -319,7 +369,16 @@ class Printer:
         if func == "abs":
             return rf"\left|{self(args[0])}\right|"
         if func == "norm":
-            return rf"\left\lVert {self(args[0])} \right\rVert"
+            # A matrix's norm is Frobenius' (the vector 2-norm of its entries).
+            frobenius = "_{F}" if self.is_matrix(args[0]) else ""
+            return rf"\left\lVert {self(args[0])} \right\rVert{frobenius}"
+        if func == "inv":
+            return self.superscripted(args[0]) + "^{-1}"
+        if func in ("det", "logdet"):
+            inner = args[0]
+            det = (r"\det " + self(inner) if isinstance(inner, Name) else
+                   rf"\det\left({self(inner)}\right)")
+            return rf"\log\left|{det}\right|" if func == "logdet" else det
         if func == "dot":
             return f"{self.wrap(args[0], 5)} \\cdot {self.wrap(args[1], 5)}"
         if func in ("eye", "ones", "zeros"):
@@ -333,6 +392,11 @@ class Printer:
         inner = ", ".join(self(a) for a in args)
         symbol = self.names.sigmoid if func == "sigmoid" and self.names else _FUNCTIONS[func]
         return rf"{symbol}\left({inner}\right)"
+
+
+def node_superscripted(node: Expr) -> bool:
+    """Whether ``node`` prints with a superscript at its end (a transpose, an inverse)."""
+    return isinstance(node, Transpose) or (isinstance(node, Call) and node.func == "inv")
 
 
 def function_latex(text: str, orders: tuple[int, ...], arity: int,
