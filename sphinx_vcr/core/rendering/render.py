@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from ..calculus.evaluate import evaluate
+from ..calculus.instance import style_of
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
 from ..words import _
@@ -46,15 +47,22 @@ def printer_for(instance: Instance, names: Names) -> Printer:
     """A printer of the expressions of ``instance``, which knows which of them are
     arrays (for ⊙ and ⊘) and how many arguments each abstract function takes."""
 
-    def is_array(node: Expr) -> bool | None:
+    def shape(node: Expr) -> tuple | None:
         try:
-            value = evaluate(node, instance.scope())
+            return evaluate(node, instance.scope()).shape
         except VcrError:
             return None
-        return not value.is_scalar
+
+    def is_array(node: Expr) -> bool | None:
+        found = shape(node)
+        return None if found is None else bool(found)
+
+    def is_matrix(node: Expr) -> bool | None:
+        found = shape(node)
+        return None if found is None else style_of(found) == "matrix"
 
     arities = {name: model.arity for name, model in instance.context.functions.items()}
-    return Printer(instance.styles, is_array, names, arities)
+    return Printer(instance.styles, is_array, names, arities, is_matrix)
 
 
 def _wrt(problem: Problem, names: Names) -> str:
