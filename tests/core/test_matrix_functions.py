@@ -302,6 +302,9 @@ def test_the_stand_in_of_lambda_cannot_be_written():
         parse_expression("\u03bbambda * x")
     with pytest.raises(ParseError, match="write Greek letters by name"):
         parse_expression("\u03bb")
+    # mathematical italic lambda, which Python's parser reads as the letter itself
+    with pytest.raises(ParseError, match="write Greek letters by name"):
+        parse_expression("\U0001d706ambda + x")
 
 
 @pytest.mark.parametrize("text, words", [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from fractions import Fraction
 
 from ..errors import LimitError, ParseError
@@ -234,7 +235,8 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
         raise ParseError(_("control character {char!r} in expression").format(char=bad),
                          line=line)
     _check_no_comment(text, line)
-    if _MARKER in text:
+    # Python reads names in NFKC form, in which mathematical italic lambda is λ too.
+    if _MARKER in unicodedata.normalize("NFKC", text):
         raise ParseError(_("{char!r} is not part of the language: write Greek letters by "
                            "name, such as lambda").format(char=_MARKER), line=line)
     depth = max_bracket_depth(text)
