@@ -74,7 +74,7 @@ _FUNCTIONS = {
     "max": r"\max", "min": r"\min", "sum": r"\operatorname{sum}",
     "mean": r"\operatorname{mean}", "diag": r"\operatorname{diag}",
 }
-_RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne"}
+_RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne", "==": "="}
 
 
 def name(text: str, style: str = "scalar", *, keep_case: bool = False,
