@@ -1,6 +1,7 @@
 """Structured parameters, equality constraints and ``:let:`` in a real build (rST and
 MyST): right claims verify, the symmetric-only claim on a general matrix, the wrong
-sign on the simplex and a misspelt structure fail the build at their own lines (the :expect: or :vars: line)."""
+sign on the simplex and a misspelt structure fail the build at their own lines (the
+:expect: or :vars: line)."""
 
 from __future__ import annotations
 
