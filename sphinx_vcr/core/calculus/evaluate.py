@@ -84,7 +84,8 @@ ELEMENTWISE: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "sigmoid": sigmoid, "relu": lambda z: sympy.Max(0, z), "abs": sympy.Abs,
 }
 _RELATIONS = {"<": sympy.StrictLessThan, "<=": sympy.LessThan,
-              ">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "!=": sympy.Ne}
+              ">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "!=": sympy.Ne,
+              "==": sympy.Eq}  # "==" only in :where: (an equality constraint)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import TypeVar
 import sympy
 
 from ..checking.replacements import REPLACEMENTS, replacement
-from ..errors import DomainError, ShapeError, SizeExcluded
+from ..errors import DomainError, ParseError, ShapeError, SizeExcluded
 from ..language.problem import Problem, about, size_assignments
 from ..language.syntax import Declaration, names_in
 from ..words import _
@@ -26,6 +26,7 @@ from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
 from .functions import Model, Undefined
 from .shapes import Shape
+from .structure import Structure, structure_of
 
 T = TypeVar("T")
 
@@ -175,6 +176,8 @@ class Instance:
     output: Value
     case: Case = field(default_factory=lambda: Case({}))
     context: Context = field(default_factory=Context)
+    #: Dependent entries (structure, equality constraints): see :mod:`.structure`.
+    structure: Structure = field(default_factory=Structure)
 
     def scope(self, values: dict[str, Value] | None = None, line: int | None = None
               ) -> Scope:
@@ -270,6 +273,10 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     values, wrt_symbols, param_symbols = declared(problem, case)
     where = context(problem, case)
     styles = {name: style_of(v.shape) for name, v in values.items()}
+    with about("let"):
+        for let in problem.lets:  # each a name for its value, in the variables
+            values[let.name] = evaluate(let.expr, Scope(values, sizes, None, where))
+            styles[let.name] = style_of(values[let.name].shape)
     local_values = dict(values)
     composed_values = dict(values)
     local, composed, placeholders = [], [], []
@@ -291,12 +298,20 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
         if name not in styles:
             styles[name] = "scalar"
     conditions = region(problem, Scope(composed_values, sizes, None, where))
+    # Structure and equality constraints: which entries depend on others (.structure).
+    with about("where"):
+        structure, conditions = structure_of((*problem.wrt, *problem.params), values,
+                                             conditions)
+    if structure and problem.kind == "derivation":
+        raise ParseError(_("a derivation cannot take structured parameters or equality "
+                           "constraints yet; check the identity with .. gradient:: or "
+                           ".. jacobian::"), option="where" if problem.where else "vars")
     # A derivation has no definitions: its forms are evaluated step by step.
     output = composed[-1] if composed else Value((), sympy.Integer(0))
     if problem.kind == "jacobian" and len(composed) > 1:
         output = _stack(problem, composed)
     return Instance(sizes, wrt_symbols, param_symbols, local, placeholders, composed,
-                    composed_values, conditions, styles, output, case, where)
+                    composed_values, conditions, styles, output, case, where, structure)
 
 
 def region(problem: Problem, scope: Scope) -> list[sympy.Basic]:

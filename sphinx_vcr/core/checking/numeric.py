@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy
@@ -28,6 +29,9 @@ from sympy.printing.numpy import NumPyPrinter
 from ..errors import DomainError
 from ..running.limits import bound_finite_differences
 from ..words import _
+
+if TYPE_CHECKING:
+    from ..calculus.structure import Structure
 
 CON = 1.4           # step shrink factor of Ridders' tableau
 NTAB = 10           # tableau size (steps h0 ... h0 / CON**9)
@@ -182,11 +186,15 @@ class Sampler:
     def __init__(self, outputs: Sequence[sympy.Expr], jacobian: sympy.Matrix,
                  wrt: Sequence[sympy.Symbol], others: Sequence[sympy.Symbol],
                  conditions: Sequence[sympy.Basic], extra: Sequence[sympy.Expr],
-                 seed: int, finite: Sequence[sympy.Expr] = ()) -> None:
+                 seed: int, finite: Sequence[sympy.Expr] = (),
+                 structure: Structure | None = None) -> None:
         """``extra`` (a claim) is kept off its kinks; ``finite`` must also have finite
         values at every point drawn (the forms of a derivation), though only
-        ``outputs`` are differentiated."""
+        ``outputs`` are differentiated. ``structure`` says which coordinates depend
+        on others and which matrices are drawn positive definite (see
+        :mod:`..calculus.structure`)."""
         self.symbols = [*wrt, *others]
+        self._structured(structure)
         self.n_wrt = len(wrt)
         self.outputs, self.conditions = list(outputs), list(conditions)
         self.accepted = np.empty((0, len(self.symbols)))  # the points :meth:`draw` chose
@@ -214,10 +222,41 @@ class Sampler:
         return (values[:outputs], values[outputs:outputs + guards],
                 values[outputs + guards:])
 
+    def _structured(self, structure: Structure | None) -> None:
+        """The columns that :meth:`restructure` sets and the positive-definite blocks
+        that :meth:`candidates` draws."""
+        self.structure = structure
+        dependent = structure.dependent if structure else {}
+        found = [s for s in dependent if s in self.symbols]
+        #: Coordinates set from the others: never varied on their own.
+        self.dependent = [self.symbols.index(s) for s in found]
+        self._fill = compile_function([dependent[s] for s in found], self.symbols)
+        self._definite = [[[self.symbols.index(s) for s in row] for row in block]
+                          for block in (structure.definite if structure else [])
+                          if all(s in self.symbols for row in block for s in row)]
+
+    def free_form(self, expr: sympy.Basic) -> sympy.Basic:
+        """``expr`` with the dependent coordinates substituted."""
+        return self.structure.apply(expr) if self.structure else expr
+
     def candidates(self, scale: float) -> np.ndarray:
         size = (BATCH, len(self.symbols))
         magnitude = self.rng.uniform(LOW * scale, HIGH * scale, size)
-        return magnitude * self.rng.choice([-1.0, 1.0], size)
+        points = magnitude * self.rng.choice([-1.0, 1.0], size)
+        for block in self._definite:
+            matrices = definite_matrices(self.rng, BATCH, len(block), scale)
+            for i, row in enumerate(block):
+                for j, column in enumerate(row):
+                    points[:, column] = matrices[:, i, j]
+        return self.restructure(points)
+
+    def restructure(self, points: np.ndarray) -> np.ndarray:
+        """``points`` with every dependent coordinate set from the free ones."""
+        if self.dependent:
+            points = points.copy()
+            with np.errstate(all="ignore"):
+                points[:, self.dependent] = self._fill(points).T
+        return points
 
     def steps(self, points: np.ndarray) -> np.ndarray:
         return STEP * np.maximum(1.0, np.abs(points[:, : self.n_wrt]))
@@ -358,6 +397,12 @@ class Sampler:
                                     "sample points ({tried}); finite differences run in "
                                     "double precision: divide out a large constant "
                                     "factor").format(tried=tried))
+            if self.structure and self.structure.constrained:
+                raise DomainError(_("no sample point on the equality constraints of "
+                                    ":where: satisfies its other conditions with finite "
+                                    "values of the function ({tried}); check that the "
+                                    "conditions can hold together").format(tried=tried),
+                                  option="where")
             if self.sizes[2]:
                 raise DomainError(_("no sample point satisfies :where: with finite values "
                                     "of the function ({tried}); check the conditions")
@@ -368,6 +413,23 @@ class Sampler:
         raise DomainError(_("only {usable} of {count} sample points were usable: the "
                             "function is not smooth or not finite at most points tried")
                           .format(usable=len(accepted), count=count))
+
+
+#: The condition number of a positive-definite sample is at most this: a near-singular
+#: matrix would make an inverse's finite differences meaningless.
+CONDITION = 4.0
+
+
+def definite_matrices(rng: np.random.Generator, count: int, size: int, scale: float
+                      ) -> np.ndarray:
+    """``count`` symmetric positive-definite ``size`` x ``size`` matrices, well
+    conditioned and unstructured otherwise: Q diag(λ) Qᵀ with Q a random orthogonal
+    matrix and λ in [1, CONDITION] times a random magnitude, so no entry is 0 or 1 and
+    none equals another by design."""
+    orthogonal, _r = np.linalg.qr(rng.standard_normal((count, size, size)))
+    eigenvalues = rng.uniform(1.0, CONDITION, (count, size))
+    eigenvalues *= rng.uniform(LOW * scale, HIGH * scale, (count, 1))
+    return (orthogonal * eigenvalues[:, None, :]) @ orthogonal.transpose(0, 2, 1)
 
 
 def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

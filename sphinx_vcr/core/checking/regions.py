@@ -63,7 +63,9 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     """Points to compare ``exprs`` (the claim and the derivative) at, inside the region
     and the domain and off every kink, and how completely they cover the pieces."""
     symbols = sampler.symbols
-    guards = boundary_guards([*exprs, *sampler.outputs], sampler.conditions)
+    # At structured points the outputs are functions of the free coordinates only.
+    guards = boundary_guards([*exprs, *map(sampler.free_form, sampler.outputs)],
+                             sampler.conditions)
     # what a point costs: its distinct formulas (a diag() claim is mostly zeros)
     budget = MAX_VALUES // max(1, len({e for e in exprs if not e.is_number}))
     # the origin first: its lines are the axes, which get the most fixed values
@@ -74,7 +76,8 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
              _spread(sampler.rng, TINY, len(symbols), -8, -3)]
     extra: list[np.ndarray] = []  # the random points inside intervals: compared last
     used = sum(len(p) for p in found)
-    for base, column in itertools.product(bases, range(len(symbols))):
+    free = [c for c in range(len(symbols)) if c not in sampler.dependent]
+    for base, column in itertools.product(bases, free):
         if used >= budget or len(lines.seen) >= MAX_LINES:
             coverage.capped = True
             break
@@ -91,6 +94,7 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
         coverage.cells += cells
     candidates = np.vstack([_smallest_first(np.vstack(found)),
                             _smallest_first(np.vstack([np.empty((0, len(symbols))), *extra]))])
+    candidates = sampler.restructure(candidates)
     coverage.points = candidates[comparable(sampler, candidates, guards)]
     coverage.window = lines.window
     return coverage

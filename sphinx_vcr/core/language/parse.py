@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from ..errors import LimitError, ParseError
 from ..words import N_, _
+from .structured import check_structure
 from .syntax import (
     Apply,
     ArrayLit,
@@ -114,6 +115,7 @@ def parse_conditions(text: str, *, line: int | None = None,
     body = tree.body
     parts = body.elts if isinstance(body, ast.Tuple) else [body]
     converter = _Converter(text, line, functions)
+    converter.equalities = parts  # "a == b" only as a condition of its own
     result = tuple(converter.convert(p, condition=True) for p in parts)
     for part, node in zip(parts, result):
         if not isinstance(node, Compare):
@@ -162,7 +164,8 @@ def _long_name(name: str) -> str:
         start=name[:MAX_NAME], limit=MAX_NAME)
 
 
-_DECL = re.compile(r"\s*([^\[\],\s]+)\s*(?:\[([^\]]*)\])?\s*")
+# A name, its sizes, and a structure word (``S[n, n] symmetric``).
+_DECL = re.compile(r"\s*([^\[\],\s]+)\s*(?:\[([^\]]*)\])?\s*(?:([^\[\],\s]+)\s*)?")
 
 
 def parse_declarations(text: str, option: str) -> tuple[Declaration, ...]:
@@ -179,7 +182,9 @@ def parse_declarations(text: str, option: str) -> tuple[Declaration, ...]:
                                "x, x[3], w[n], X[N, n]").format(option=option, rest=rest))
         name = check_name(match.group(1), None)
         dims = _parse_dims(match.group(2), name, option)
-        decls.append(Declaration(name, dims))
+        word = match.group(3)
+        decls.append(Declaration(name, dims, check_structure(name, dims, word, option)
+                                 if word else ""))
         rest = rest[match.end():]
         if rest:
             if not rest.startswith(","):
@@ -321,6 +326,8 @@ class _Converter:
         self.line = line
         self.functions = functions
         self.depth = 0
+        #: The nodes that may be an equality constraint (the parts of a :where:).
+        self.equalities: list[ast.expr] = []
 
     def fail(self, node: ast.AST, why: str) -> ParseError:
         return ParseError(_("{why}: {text}").format(why=why, text=_quote(self.text, node)),
@@ -488,6 +495,14 @@ class _Converter:
                                     "first argument of where()"))
         ops = []
         for op in node.ops:
+            if isinstance(op, ast.Eq) and len(node.ops) == 1 and any(
+                    node is part for part in self.equalities):
+                ops.append("==")
+                continue
+            if isinstance(op, ast.Eq):
+                raise self.fail(node, _("== is an equality constraint: write it as a "
+                                        "condition of its own in :where:, such as "
+                                        "sum(y) == 1"))
             if type(op) not in _CMPOPS:
                 raise self.fail(node, _("{op} is not one of the comparisons, which are "
                                         "< <= > >= !=").format(

@@ -18,6 +18,7 @@ from ..errors import ParseError, ShapeError, VcrError
 from ..words import _
 from .derivation import Step, parse_steps
 from .indices import IndexInfo, Located, analyse
+from .lets import Let, check_lets, parse_lets
 from .parse import (
     DERIVATIVE,
     FUNCTIONS,
@@ -41,7 +42,7 @@ from .syntax import (
 
 KINDS = ("derivative", "gradient", "jacobian", "chain-rule", "derivation")
 OPTIONS = ("wrt", "vars", "index", "functions", "expect", "where", "layout", "mistake",
-           "correct", "reason")
+           "correct", "reason", "let")
 LAYOUTS = ("numerator", "denominator")
 
 
@@ -71,6 +72,8 @@ class Problem:
     #: one-line reason, both shown to students in the mistake's box.
     correct: Expr | None = None
     reason: str = ""
+    #: The named sub-expressions of ``:let:``, in order.
+    lets: tuple[Let, ...] = ()
 
     def located(self) -> list[Located]:
         """Every expression of the directive, with its line or option."""
@@ -82,6 +85,7 @@ class Problem:
         if self.correct is not None:
             trees.append((self.correct, None, "correct"))
         trees += [(c, None, "where") for c in self.where]
+        trees += [(let.expr, None, "let") for let in self.lets]
         return trees
 
     @property
@@ -156,7 +160,19 @@ def build_problem(kind: str, argument: str, content: list[str],
         raise ParseError(_(":mistake: marks a wrong :expect: claim, but there is no "
                            ":expect:"))
     _check_definitions(problem)
+    if "let" in options:
+        problem = _with_lets(problem, options["let"] or "", functions)
     return _with_indices_and_functions(problem, index, functions)
+
+
+def _with_lets(problem: Problem, text: str, functions: frozenset[str]) -> Problem:
+    """``problem`` with the named sub-expressions of ``:let:`` (see :mod:`.lets`)."""
+    with about("let"):
+        lets = parse_lets(text, functions)
+    declared = {d.name for d in (*problem.wrt, *problem.params)} | set(problem.size_names)
+    check_lets(lets, declared | functions, {d.name for d in problem.definitions},
+               [tree for tree, _line, _option in problem.located()])
+    return dataclasses.replace(problem, lets=lets)
 
 
 def _correction(options: dict[str, str | None], functions: frozenset[str]

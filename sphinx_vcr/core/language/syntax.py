@@ -125,10 +125,12 @@ class Definition:
 
 @dataclass(frozen=True)
 class Declaration:
-    """One entry of ``:wrt:`` or ``:vars:``: ``x``, ``x[3]``, ``w[n]``, ``X[N, n]``."""
+    """One entry of ``:wrt:`` or ``:vars:``: ``x``, ``x[3]``, ``w[n]``, ``X[N, n]``,
+    and a square matrix's structure, ``S[n, n] symmetric`` (``""``: none)."""
 
     name: str
     dims: tuple[int | str, ...]
+    structure: str = ""
 
 
 def walk(node: Expr):

@@ -77,7 +77,7 @@ _FUNCTIONS = {
     "vec": r"\operatorname{vec}", "softmax": r"\operatorname{softmax}",
     "logsumexp": r"\operatorname{logsumexp}",
 }
-_RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne"}
+_RELATIONS = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge", "!=": r"\ne", "==": "="}
 
 
 def name(text: str, style: str = "scalar", *, keep_case: bool = False,

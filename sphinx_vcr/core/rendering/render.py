@@ -17,7 +17,7 @@ from ..calculus.evaluate import evaluate
 from ..calculus.instance import style_of
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
-from ..words import _
+from ..words import N_, _
 from .latex import Printer, sympy_latex, wrt_latex
 from .names import Names, names_of
 
@@ -75,6 +75,23 @@ def _definitions(problem: Problem, run: Run, names: Names) -> str:
     printer = _printer(run, names)
     lines = [f"{names(d.name)} &= {printer(d.expr)}" for d in problem.definitions]
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+#: How a structure of ``:vars:``/``:wrt:`` is stated under the math.
+_STRUCTURE_WORDS = {"symmetric": N_("symmetric"), "spd": N_("symmetric positive definite"),
+                    "diagonal": N_("diagonal")}
+
+
+def _lets(problem: Problem, run: Run, names: Names) -> list[str]:
+    """The definitions of ``:let:`` and the structures of the declared matrices, stated
+    once under the math that uses their names."""
+    printer = _printer(run, names)
+    parts = [f"{names(let.name)} = {printer(let.expr)}" for let in problem.lets]
+    parts += [names(d.name) + r"\ \text{" + _(_STRUCTURE_WORDS[d.structure]) + "}"
+              for d in (*problem.wrt, *problem.params) if d.structure]
+    if not parts:
+        return []
+    return [r"\text{" + _("where") + r" }" + r",\quad ".join(parts)]
 
 
 def _lhs(problem: Problem, run: Run, names: Names) -> str:
@@ -212,7 +229,7 @@ def success(problem: Problem, runs: list[Run]) -> list[str]:
         blocks.append(f"{top} = {_chain(problem, run, names)}{region}")
     else:
         blocks.append(f"{_lhs(problem, run, names)} = {_result(problem, run, names)}{region}")
-    return blocks
+    return blocks + _lets(problem, run, names)
 
 
 def mistake(problem: Problem, run: Run) -> list[str]:
@@ -227,12 +244,12 @@ def mistake(problem: Problem, run: Run) -> list[str]:
         # writes it (verified), not SymPy's entries at one size.
         blocks.append(rf"{lhs} = \cancel{{{claim}}}")
         blocks.append(rf"{lhs} = {printer(problem.correct)}{_region(problem, run, names)}")
-        return blocks
+        return blocks + _lets(problem, run, names)
     correct = _computed(problem, run, names)
     claimed = _("(claimed)")
     blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
     blocks.append(rf"{lhs} = {correct}{_region(problem, run, names)}")
-    return blocks
+    return blocks + _lets(problem, run, names)
 
 
 def mistake_badge(problem: Problem, detail: str) -> str:

@@ -200,15 +200,20 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)
     sampler = Sampler(outputs, numerator, instance.wrt_symbols, others,
-                      instance.conditions, extra, sample_seed(settings, key, sizes))
+                      instance.conditions, extra, sample_seed(settings, key, sizes),
+                      structure=instance.structure)
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
     _check_claim_has_values([*extra, *claim_domain], sample, problem)
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
     region = instance.conditions
+    # Compared where the structure and the constraints hold: dependent entries
+    # substituted (the derivative itself treats every entry as free).
+    result, numerator = instance.structure.apply(result), instance.structure.apply(numerator)
+    claim = None if claim is None else instance.structure.apply(claim)
     if factorisation is not None:
-        check = compare(resolve_steps(factorisation.value, region),
+        check = compare(resolve_steps(instance.structure.apply(factorisation.value), region),
                         resolve_steps(numerator, region), sample.symbols, sample.points,
                         prove=False)
         if not check.equal:

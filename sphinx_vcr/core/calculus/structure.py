@@ -1,0 +1,127 @@
+"""Structured parameters and equality constraints: where a problem is evaluated.
+
+A derivative is always taken with every entry of a matrix independent: the Matrix
+Cookbook's convention for its unstructured derivatives. (Its section 2.8 warns that the
+"symmetric derivative", which treats S_12 and S_21 as one variable, is another object:
+it doubles the off-diagonal entries.) Structure (``S[n, n] symmetric``, ``spd``,
+``diagonal``) and equality constraints of ``:where:`` (``sum(y) == 1``) restrict only
+*where* the derivative is evaluated and compared: some entries become dependent,
+expressions of the free ones (``S_21 -> S_12``, an off-diagonal ``D_12 -> 0``,
+``y_3 -> 1 - y_1 - y_2``). The sampler draws the free entries and sets the dependent
+ones, so finite differences still differentiate the unstructured function, at
+structured points; the claim and the derivative are compared with the dependent
+entries substituted, so an identity that holds only on the structure verifies, and one
+that does not fails. A positive-definite matrix is also kept inside its cone by
+conditions (its leading principal minors are positive), which bound every probe point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sympy
+
+from ..errors import DomainError
+from ..language.syntax import Declaration
+from ..words import _
+from .evaluate import Value
+
+
+@dataclass
+class Structure:
+    """The dependent entries of one instance and the conditions structure adds."""
+
+    #: Dependent entry -> expression of free entries only (the map is closed).
+    dependent: dict[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
+    #: Each positive-definite matrix's entries (on and above the diagonal free), by rows.
+    definite: list[list[list[sympy.Symbol]]] = field(default_factory=list)
+    #: How many entries the equality constraints of ``:where:`` made dependent.
+    constrained: int = 0
+
+    def apply(self, expr: sympy.Basic) -> sympy.Basic:
+        """``expr`` at the structured points: the dependent entries substituted."""
+        return expr.xreplace(self.dependent) if self.dependent else expr
+
+    def __bool__(self) -> bool:
+        return bool(self.dependent or self.definite)
+
+
+def structure_of(declarations: Sequence[Declaration], values: dict[str, Value],
+                 conditions: list[sympy.Basic]) -> tuple[Structure, list[sympy.Basic]]:
+    """The structure of an instance, and its ``:where:`` conditions at the structured
+    points: the equalities solved into dependent entries, the inequalities with those
+    substituted, and for each ``spd`` matrix its leading principal minors positive."""
+    structure = Structure()
+    minors: list[sympy.Basic] = []
+    for decl in declarations:
+        if decl.structure:
+            minors += _declared(structure, decl, values[decl.name].data)
+    equalities = [c for c in conditions if isinstance(c, sympy.Eq)]
+    for equality in equalities:
+        _solve(structure, equality)
+    rest = [structure.apply(c) for c in conditions if not isinstance(c, sympy.Eq)]
+    return structure, [*rest, *(structure.apply(m) for m in minors)]
+
+
+def _declared(structure: Structure, decl: Declaration, data: sympy.Matrix
+              ) -> list[sympy.Basic]:
+    """Add the dependent entries of one structured matrix; its conditions, if any."""
+    size = data.shape[0]
+    for i in range(size):
+        for j in range(i):
+            structure.dependent[data[i, j]] = (sympy.Integer(0) if decl.structure ==
+                                               "diagonal" else data[j, i])
+            if decl.structure == "diagonal":
+                structure.dependent[data[j, i]] = sympy.Integer(0)
+    if decl.structure != "spd":
+        return []
+    structure.definite.append([[data[i, j] for j in range(size)] for i in range(size)])
+    symmetric = data.xreplace(structure.dependent)
+    # Sylvester's criterion: positive definite iff every leading minor is positive.
+    return [sympy.StrictGreaterThan(symmetric[:k, :k].det(method="berkowitz").expand(),
+                                    0) for k in range(1, size + 1)]
+
+
+def _solve(structure: Structure, equality: sympy.Eq) -> None:
+    """Solve one equality for an entry it is linear in, which becomes dependent."""
+    residual = sympy.expand(structure.apply(equality.lhs - equality.rhs))
+    if residual == 0:
+        return  # it holds everywhere (or repeats an earlier constraint)
+    if residual.is_number:
+        raise DomainError(_("the equality {equality} never holds (with the structure and "
+                            "the constraints before it, it reads {residual} = 0), so no "
+                            "point can be sampled on it").format(
+            equality=_text(equality), residual=residual), option="where")
+    unknown = _linear_entry(residual)
+    if unknown is None:
+        raise DomainError(_("cannot sample on the equality {equality}: it is not linear "
+                            "in any of its entries, so none can be solved for; only "
+                            "constraints linear in some entry (sum(y) == 1, a.T @ x == "
+                            "b) can be sampled").format(equality=_text(equality)),
+                          option="where")
+    symbol, coefficient = unknown
+    value = sympy.expand(-residual.xreplace({symbol: 0}) / coefficient)
+    structure.dependent = {k: v.xreplace({symbol: value})
+                           for k, v in structure.dependent.items()}
+    structure.dependent[symbol] = value
+    structure.constrained += 1
+
+
+def _linear_entry(residual: sympy.Expr) -> tuple[sympy.Symbol, sympy.Expr] | None:
+    """An entry ``residual`` is linear in, and its coefficient: one with a constant
+    coefficient if there is one (no new pole), the last such in name order (``y_n``
+    for ``sum(y) == 1``)."""
+    found: list[tuple[bool, str, sympy.Symbol, sympy.Expr]] = []
+    for symbol in residual.free_symbols:
+        coefficient = sympy.diff(residual, symbol)
+        if coefficient != 0 and not coefficient.has(symbol):
+            found.append((bool(coefficient.is_number), str(symbol), symbol, coefficient))
+    if not found:
+        return None
+    _constant, _name, symbol, coefficient = max(found, key=lambda f: f[:2])
+    return symbol, coefficient
+
+
+def _text(equality: sympy.Eq) -> str:
+    return f"{equality.lhs} == {equality.rhs}"
