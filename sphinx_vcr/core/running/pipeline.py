@@ -303,7 +303,11 @@ def _check_kind(problem: Problem, instance: Instance) -> None:
     output = instance.output
     # A matrix by one scalar is entry-wise, a derivative as much as a Jacobian (DESIGN 9).
     entrywise = problem.kind == "derivative" and arrangement(problem, output) == "entrywise"
-    if problem.kind in ("derivative", "gradient", "hessian") and not output.is_scalar \
+    if problem.kind == "hessian" and not output.is_scalar:
+        raise ShapeError(_("the hessian directive takes a scalar function, but this one is "
+                           "{shape}; write one hessian per component").format(
+            shape=shapes.describe(output.shape)), line=problem.output.line)
+    if problem.kind in ("derivative", "gradient") and not output.is_scalar \
             and not entrywise:
         raise ShapeError(_("the {kind} directive takes a scalar function, but this one is "
                            "{shape}; use jacobian").format(kind=problem.kind,
