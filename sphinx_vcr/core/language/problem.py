@@ -341,9 +341,7 @@ def _check_hessian_wrt(wrt: tuple[Declaration, ...], index: tuple[str, ...]) -> 
     for decl in wrt:
         if len(decl.dims) > 1 and not any(d in index for d in decl.dims):
             raise ShapeError(_("{name} is a matrix; the :wrt: of a hessian takes scalars "
-                               "and vectors (for a matrix, differentiate vec({name}) "
-                               "twice with a jacobian of a gradient)").format(
-                name=decl.name), option="wrt")
+                               "and vectors").format(name=decl.name), option="wrt")
 
 
 def _check_component(decl: Declaration, vectors: dict[str, tuple[int | str, ...]],
