@@ -131,3 +131,15 @@ def test_rendered_as_second_partial_by_x_and_x_transposed():
                             r"\mathbf{x}^{\top}}\left(\mathbf{x}^{\top} \mathbf{A} "
                             r"\mathbf{x}\right) = \mathbf{A} + \mathbf{A}^{\top}"]
     assert "denominator layout" not in outcome.badge
+
+
+def test_the_scanner_finds_hessians_for_prefetch_and_near_misses():
+    from sphinx_vcr.core.language.scan import Found, directives, suspects
+
+    text = ".. hessian:: x.T @ A @ x\n   :wrt: x[n]\n   :vars: A[n, n]\n\n.. Hessian ::x\n"
+    assert directives(text) == [Found("hessian", "x.T @ A @ x", [],
+                                      {"wrt": "x[n]", "vars": "A[n, n]"})]
+    assert [(s.line, s.kind) for s in suspects(text, markdown=False)] == [
+        (1, "hessian"), (5, "hessian")]
+    fence = "```{hessian} x**2\n:wrt: x\n```\n"
+    assert [s.kind for s in suspects(fence, markdown=True)] == ["hessian"]
