@@ -32,6 +32,10 @@ RIGHT = [
     # a vector and a scalar stack, as for a gradient
     (H, "s * (x.T @ x)", [], {"wrt": "x[n], s", "expect": "[[2*s*eye(n), 2*x], [2*x.T, 0]]"}),
     (H, "x**2 * y**3", [], {"wrt": "x, y"}),
+    # at kinks: the step's derivative (SymPy's Dirac delta) is 0 off them
+    (H, "relu(w.T @ x)**2", [], {**LOGISTIC, "where": "w.T @ x > 0", "expect": "2 * x @ x.T"}),
+    (H, "abs(x)**3", [], {"wrt": "x", "expect": "6*abs(x)"}),
+    (H, "relu(w.T @ x)", [], {**LOGISTIC, "expect": "0 * x @ x.T"}),
 ]
 
 WRONG = [
@@ -45,6 +49,8 @@ WRONG = [
     (H, "x**2 * y**3", [], {"wrt": "x, y",
                             "expect": "[[2*y**3, 6*x*y**2], [6*x*y**2, 3*x**2*y]]"}),
     (H, "s * (x.T @ x)", [], {"wrt": "x[n], s", "expect": "[[2*s*eye(n), x], [x.T, 0]]"}),
+    (H, "relu(w.T @ x)**2", [], {**LOGISTIC, "expect": "2 * x @ x.T"}),  # one branch only
+    (H, "abs(x)**3", [], {"wrt": "x", "expect": "6*x"}),
 ]
 
 

@@ -198,3 +198,14 @@ def test_a_wrong_symbolic_matrix_derivative_is_caught_by_finite_differences(monk
     monkeypatch.setattr(pipeline, "flat_derivative", corrupted)
     outcome = compute(*RIGHT[0], Settings(), "key")
     assert (outcome.status, outcome.subtype) == ("failed", "numeric"), outcome.message
+
+
+@pytest.mark.parametrize("layout, claim", [("denominator", "c @ x.T"),
+                                           ("numerator", "x @ c.T")])
+def test_a_chain_claim_by_a_matrix_missing_a_factor_names_it(layout, claim):
+    # the claim has W's shape, the factors multiply to a row: compared by vec
+    outcome = check(C, "", ["z = W @ x", "a = 3 * z", "L = c.T @ a"],
+                    {"wrt": "W[m, n]", "vars": "x[n], c[m]", "layout": layout,
+                     "expect": claim})
+    assert outcome.status == "failed"
+    assert "it leaves out the factor da/dz" in outcome.message, outcome.message

@@ -133,6 +133,18 @@ def arrange(problem: Problem, instance: Instance, flat: sympy.Matrix) -> sympy.M
     return in_layout(flat, problem.layout)
 
 
+def flatten(problem: Problem, instance: Instance, matrix: sympy.Matrix) -> sympy.Matrix:
+    """The inverse of :func:`arrange`: ``matrix`` (a claim) as the flat numerator-layout
+    Jacobian, to set beside the chain-rule factors."""
+    how = arrangement(problem, instance.output)
+    if how == "matrix":
+        shaped = matrix if problem.layout == "denominator" else matrix.T
+        return sympy.Matrix([list(shaped.T)])
+    if how == "entrywise":
+        return sympy.Matrix(list(matrix.T))
+    return matrix if problem.kind == "hessian" else in_layout(matrix, problem.layout)
+
+
 def derivative(problem: Problem, instance: Instance) -> sympy.Matrix:
     """The derivative of the composed output by the ``:wrt:`` variables, as stated."""
     return arrange(problem, instance, flat_derivative(problem, instance))
