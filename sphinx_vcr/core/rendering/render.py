@@ -309,6 +309,9 @@ def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
                  "relative error {error}")
     text = text.format(how=how, points=points, sizes=", ".join(map(str, sizes)),
                        error=f"{worst:.1e}")
-    if problem.layout == "denominator":
+    # A Hessian, or a matrix by a scalar, is the same in either layout: not said.
+    same = problem.kind == "hessian" or (
+        bool(runs) and arrangement(problem, runs[-1].instance.output) == "entrywise")
+    if problem.layout == "denominator" and not same:
         text = _("{badge}; denominator layout").format(badge=text)
     return text
