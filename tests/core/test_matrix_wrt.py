@@ -50,6 +50,11 @@ RIGHT = [
     # a chain rule by a weight matrix: the factors compose as vec-Jacobians
     (C, "", LAYER, {**LAYER_OPTIONS, "expect": "2 * (W @ x + b - y) @ x.T", **DEN}),
     (C, "", LAYER, {**LAYER_OPTIONS, "expect": "2 * x @ (W @ x + b - y).T"}),
+    # a matrix inside the chain: its factors are d vec(Z) / d vec(W) too
+    (C, "", ["Z = W @ X", "L = sum(C * Z)"], {"wrt": "W[m, n]", "vars": "X[n, k], C[m, k]",
+                                              "expect": "C @ X.T", **DEN}),
+    (C, "", ["Z = t**2 * A", "Y = 3 * Z"], {"wrt": "t", "vars": "A[m, n]",
+                                            "expect": "6*t*A"}),
     # a vector by a matrix: d vec(F) / d vec(X)
     (J, "X @ a", [], {"wrt": "X[2, 2]", "vars": "a[2]", "expect": KRON_2}),
     # several variables stack: d f / d [vec(W); b]
@@ -87,6 +92,10 @@ WRONG = [
     (G, NET_BODY, [], {**NET, "vars": "W2[h, h], x[n], b1[h], b2[h], y[h]",
                        "expect": NET_RIGHT.replace("W2.T", "W2")}),
     (C, "", LAYER, {**LAYER_OPTIONS, "expect": "(W @ x + b - y) @ x.T", **DEN}),
+    (C, "", ["Z = W @ X", "L = sum(C * Z)"], {"wrt": "W[n, n]", "vars": "X[n, n], C[n, n]",
+                                              "expect": "X.T @ C", **DEN}),
+    (C, "", ["Z = t**2 * A", "Y = 3 * Z"], {"wrt": "t", "vars": "A[m, n]",
+                                            "expect": "2*t*A"}),
     # vec by rows instead of by columns
     (J, "X @ a", [], {"wrt": "X[2, 2]", "vars": "a[2]", "expect": ROW_MAJOR_2}),
     (G, "a.T @ W @ x + c.T @ b", [], {"wrt": "W[2, 2], b[2]", "vars": "a[2], x[2], c[2]",
