@@ -50,6 +50,7 @@ WRONG = [
                             "expect": "[[2*y**3, 6*x*y**2], [6*x*y**2, 3*x**2*y]]"}),
     (H, "s * (x.T @ x)", [], {"wrt": "x[n], s", "expect": "[[2*s*eye(n), x], [x.T, 0]]"}),
     (H, "relu(w.T @ x)**2", [], {**LOGISTIC, "expect": "2 * x @ x.T"}),  # one branch only
+    (H, "x.T @ A @ x", [], {**QUADRATIC, "expect": "A + A.T + 10**-30 * eye(n)"}),
     (H, "abs(x)**3", [], {"wrt": "x", "expect": "6*x"}),
 ]
 

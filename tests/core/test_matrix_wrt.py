@@ -78,6 +78,9 @@ WRONG = [
                             **DEN}),
     (G, "a.T @ X.T @ b", [], {"wrt": "X[n, n]", "vars": "a[n], b[n]", "expect": "a @ b.T",
                               **DEN}),
+    # off by a tiny constant: wrong, not close enough
+    (G, "a.T @ X @ b", [], {"wrt": "X[m, n]", "vars": "a[m], b[n]",
+                            "expect": "a @ b.T + 10**-30 * ones(m) @ ones(n).T", **DEN}),
     # the ones matrix is the identity at n = 1 only
     (G, "sum(X[i, i], i)", [], {"wrt": "X[n, n]", "index": "i",
                                 "expect": "ones(n) @ ones(n).T", **DEN}),
@@ -190,7 +193,7 @@ def test_chain_rule_by_a_matrix_shows_its_factors_but_not_a_row_equal_to_a_matri
 
 
 def test_points_name_the_matrix_entries_by_row_and_column():
-    outcome = check(*WRONG[4])
+    outcome = check(*WRONG[5])
     assert "X_11=" in outcome.message and "w_1=" in outcome.message
 
 
