@@ -345,12 +345,13 @@ def _check_claim_shape(problem: Problem, instance: Instance, claim: Value,
     other = "denominator" if problem.layout == "numerator" else "numerator"
     message = template.format(claim=shapes.describe(claim.shape), layout=layout,
                               expected=shapes.describe(expected), other=other)
-    explained = _by_matrix_note(problem, instance, how)
-    raise ShapeError(f"{message} ({explained})" if explained else message,
-                     option="expect")
+    explained = _by_matrix_note(problem, how)
+    if explained:
+        message = _("{message} ({hint})").format(message=message, hint=explained)
+    raise ShapeError(message, option="expect")
 
 
-def _by_matrix_note(problem: Problem, instance: Instance, how: str) -> str:
+def _by_matrix_note(problem: Problem, how: str) -> str:
     """What a derivative by a matrix is, beside a claim of the wrong shape: the
     convention is the likeliest thing to have been missed."""
     matrices = [d for d in problem.wrt if len(d.dims) == 2 and d not in problem.components]
