@@ -1,5 +1,5 @@
-"""The ``derivative``, ``gradient``, ``jacobian``, ``chain-rule`` and ``derivation``
-directives.
+"""The ``derivative``, ``gradient``, ``jacobian``, ``chain-rule``, ``derivation`` and
+``hessian`` directives (one per kind of :data:`..core.language.problem.KINDS`).
 
 Each one splits its block into argument, options and content itself
 (:mod:`..core.language.block`, :mod:`.myst`), asks the core to verify them, records the outcome

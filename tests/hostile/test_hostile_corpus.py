@@ -104,7 +104,7 @@ CORPUS: list[tuple[str, str, dict[str, str], list[str], str, str, str]] = [
      "element-wise * needs operands of one shape", "directive"),
     ("claim-shape", "w @ x", {"wrt": "w[n]", "vars": "x[n]", "expect": "x"}, [], "shape",
      "transpose the claim with .T", "option:expect"),
-    ("matrix-wrt", "sum(X)", {"wrt": "X[2, 2]"}, [], "shape", "tensor", "directive"),
+    ("matrix-wrt", "sum(X)", {"wrt": "X[2, 2]"}, [], "shape", "X is a matrix", "option:wrt"),
     ("definition-order", "", {}, ["y = sin(u)", "u = x**2"], "parse",
      "define from the inside out", "content:1"),
     ("duplicate-definition", "", {}, ["u = x**2", "u = sin(x)"], "parse",
@@ -117,7 +117,7 @@ CORPUS: list[tuple[str, str, dict[str, str], list[str], str, str, str]] = [
 ]
 KINDS = {"definition-order": "chain-rule", "duplicate-definition": "chain-rule",
          "bad-content-line": "chain-rule", "element-shapes": "jacobian",
-         "claim-shape": "gradient", "matrix-wrt": "gradient", "absurd-size": "gradient",
+         "claim-shape": "gradient", "matrix-wrt": "hessian", "absurd-size": "gradient",
          "zero-size": "gradient", "negative-size": "gradient", "absurd-eye": "jacobian",
          "ragged-matrix": "jacobian"}
 

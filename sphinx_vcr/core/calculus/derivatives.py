@@ -3,7 +3,9 @@
 Everything is flattened to the scalar case, as the chain rule of the chapter does:
 outputs become a list of entries, the ``:wrt:`` variables a list of scalar symbols, and
 the derivative is SymPy's Jacobian of one by the other (numerator layout: one row per
-output). The layout is applied last, by transposing.
+output). Matrices are flattened by vec (column by column), so a derivative by a matrix
+is d vec(F) / d vec(X); :func:`arrange` then gives it the shape the directive states
+(a scalar by a matrix has the matrix's shape, see DESIGN 9). The layout is applied last.
 """
 
 from __future__ import annotations
@@ -12,46 +14,81 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..errors import ShapeError
 from ..language.problem import Problem
-from ..words import N_, _
+from ..language.syntax import Declaration
 from . import shapes
 from .differentiate import jacobian
 from .evaluate import Value
-from .instance import Instance
+from .instance import Instance, vec_entries
 from .shapes import Shape
 
 
-def entries(value: Value, what: str = N_("the function")) -> list[sympy.Expr]:
-    """The entries of a scalar or vector value, in order; ``what`` names it in a
-    message (an English phrase marked with :func:`.words.N_`)."""
-    if value.is_scalar:
-        return [value.data]
-    rows, cols = value.shape
-    if not (shapes.same_dim(rows, 1) or shapes.same_dim(cols, 1)):
-        raise ShapeError(_("{what} is {shape}; derivatives of matrices are not supported "
-                           "(they are tensors)").format(what=_(what),
-                                                        shape=shapes.describe(value.shape)))
-    return list(value.data)
+def entries(value: Value) -> list[sympy.Expr]:
+    """The entries of a value in vec order (a matrix column by column)."""
+    return vec_entries(value)
 
 
 def output_dim(value: Value) -> shapes.Dim:
-    """How many outputs a scalar or vector value has, as a dimension."""
+    """How many entries a value has, as a dimension."""
     if value.is_scalar:
         return sympy.Integer(1)
     rows, cols = value.shape
-    return cols if shapes.same_dim(rows, 1) else rows
+    return sympy.expand(rows * cols)
+
+
+def is_matrix(shape: Shape) -> bool:
+    """Whether ``shape`` is a matrix's (neither scalar nor vector) at generic sizes."""
+    return bool(shape) and not (shapes.same_dim(shape[0], 1) or shapes.same_dim(shape[1], 1))
+
+
+def _by_matrix(problem: Problem) -> Declaration | None:
+    """The one matrix of ``:wrt:`` when it is alone there, else None."""
+    wrt = [d for d in problem.wrt if d not in problem.components]
+    if len(problem.wrt) == 1 and wrt and len(wrt[0].dims) == 2:
+        return wrt[0]
+    return None
+
+
+def arrangement(problem: Problem, output: Value) -> str:
+    """How the derivative is laid out (DESIGN 9):
+
+    ``"matrix"``: a scalar by one matrix X, X's shape in denominator layout (the Matrix
+    Cookbook's) and its transpose in numerator layout; ``"entrywise"``: a matrix by one
+    scalar, the matrix's shape in either layout; ``"flat"``: everything else, the
+    Jacobian d vec(F) / d [vec(X); y; ...] in the layout (a Hessian: symmetric).
+    """
+    if problem.kind == "hessian":
+        return "flat"
+    if output.is_scalar and _by_matrix(problem) is not None:
+        return "matrix"
+    if is_matrix(output.shape) and len(problem.wrt) == 1 and (
+            not problem.wrt[0].dims or problem.wrt[0] in problem.components):
+        return "entrywise"
+    return "flat"
 
 
 def wrt_dim(problem: Problem) -> shapes.Dim:
     """The number of scalar variables in ``:wrt:``, as a dimension."""
-    # A component w[j] is one scalar variable.
-    return shapes.total([shapes.dim(d.dims[0]) if d.dims and d not in problem.components
-                         else sympy.Integer(1) for d in problem.wrt])
+    # A component w[j] is one scalar variable; a matrix X[m, n] is m*n of them.
+    dims = []
+    for d in problem.wrt:
+        if not d.dims or d in problem.components:
+            dims.append(sympy.Integer(1))
+        else:
+            dims.append(sympy.Mul(*(shapes.dim(k) for k in d.dims)))
+    return sympy.expand(shapes.total(dims))
 
 
 def derivative_shape(problem: Problem, output: Value) -> Shape:
     """The shape of the derivative in the problem's layout."""
+    how = arrangement(problem, output)
+    if how == "matrix":
+        rows, cols = (shapes.dim(k) for k in _by_matrix(problem).dims)  # type: ignore
+        return (rows, cols) if problem.layout == "denominator" else (cols, rows)
+    if how == "entrywise":
+        return output.shape  # type: ignore[return-value]
+    if problem.kind == "hessian":
+        return (wrt_dim(problem), wrt_dim(problem))
     shape = (output_dim(output), wrt_dim(problem))
     return shape if problem.layout == "numerator" else (shape[1], shape[0])
 
@@ -60,10 +97,57 @@ def in_layout(matrix: sympy.Matrix, layout: str) -> sympy.Matrix:
     return matrix if layout == "numerator" else matrix.T
 
 
-def derivative(problem: Problem, instance: Instance) -> sympy.Matrix:
-    """The derivative of the composed output by the ``:wrt:`` variables, in layout."""
+def flat_derivative(problem: Problem, instance: Instance) -> sympy.Matrix:
+    """The numerator-layout Jacobian of vec(output) by the ``:wrt:`` symbols (in vec
+    order): what finite differences check. For a Hessian, the Jacobian of the function
+    and its gradient, stacked: the gradient row over the Hessian."""
     outputs = entries(instance.output)
-    return in_layout(jacobian(outputs, instance.wrt_symbols), problem.layout)
+    first = jacobian(outputs, instance.wrt_symbols)
+    if problem.kind != "hessian":
+        return first
+    return first.col_join(jacobian(list(first), instance.wrt_symbols))
+
+
+def flat_outputs(problem: Problem, instance: Instance, flat: sympy.Matrix
+                 ) -> list[sympy.Expr]:
+    """What :func:`flat_derivative` differentiated: vec(output), then for a Hessian the
+    gradient's entries (so the Hessian is checked against the gradient numerically, and
+    the gradient against the function)."""
+    outputs = entries(instance.output)
+    return outputs + (list(flat[0, :]) if problem.kind == "hessian" else [])
+
+
+def arrange(problem: Problem, instance: Instance, flat: sympy.Matrix) -> sympy.Matrix:
+    """The derivative as the directive states it, from :func:`flat_derivative`."""
+    how = arrangement(problem, instance.output)
+    if problem.kind == "hessian":
+        return flat[1:, :]
+    if how == "matrix":
+        rows, cols = instance.scope_values[_by_matrix(problem).name].data.shape  # type: ignore
+        # Column by column, as vec ordered the symbols.
+        shaped = sympy.Matrix(rows, cols, lambda i, j: flat[0, j * rows + i])
+        return shaped if problem.layout == "denominator" else shaped.T
+    if how == "entrywise":
+        rows, cols = instance.output.data.shape
+        return sympy.Matrix(rows, cols, lambda i, j: flat[j * rows + i, 0])
+    return in_layout(flat, problem.layout)
+
+
+def flatten(problem: Problem, instance: Instance, matrix: sympy.Matrix) -> sympy.Matrix:
+    """The inverse of :func:`arrange`: ``matrix`` (a claim) as the flat numerator-layout
+    Jacobian, to set beside the chain-rule factors."""
+    how = arrangement(problem, instance.output)
+    if how == "matrix":
+        shaped = matrix if problem.layout == "denominator" else matrix.T
+        return sympy.Matrix([list(shaped.T)])
+    if how == "entrywise":
+        return sympy.Matrix(list(matrix.T))
+    return matrix if problem.kind == "hessian" else in_layout(matrix, problem.layout)
+
+
+def derivative(problem: Problem, instance: Instance) -> sympy.Matrix:
+    """The derivative of the composed output by the ``:wrt:`` variables, as stated."""
+    return arrange(problem, instance, flat_derivative(problem, instance))
 
 
 @dataclass
@@ -135,7 +219,7 @@ def _compose(first: sympy.Matrix, rest: list[Factor],
 def _uses(instance: Instance, index: int) -> tuple[set[int], bool]:
     """Which earlier definitions, and whether any variable, definition ``index`` uses."""
     free: set[sympy.Symbol] = set()
-    for entry in entries(instance.local[index], N_("a definition")):
+    for entry in entries(instance.local[index]):
         free |= entry.free_symbols
     definitions = {j for j in range(index)
                    if free & set(instance.placeholders[j])}

@@ -1,9 +1,12 @@
 """Differentiation of SymPy expressions, with the conventions of the language.
 
-Two rules differ from SymPy's defaults: relu'(0) = 0 (the step function is 0 at 0), and
-d|u| = sign(u) du for any argument, since the language is real. Everything that
-differentiates (a directive's derivative, ``diff()`` inside an expression, the
-derivatives of abstract functions' replacements) goes through here, so they agree.
+Three rules differ from SymPy's defaults: relu'(0) = 0 (the step function is 0 at 0),
+d|u| = sign(u) du for any argument, since the language is real, and the derivative of a
+step (a second derivative at a kink, in a Hessian) is 0: SymPy's Dirac delta is 0
+wherever it has a value, and the sample points keep off the kinks, where none exists.
+Everything that differentiates (a directive's derivative, ``diff()`` inside an
+expression, the derivatives of abstract functions' replacements) goes through here, so
+they agree.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Ma
     """Numerator-layout Jacobian: one row per output, one column per symbol."""
     matrix = sympy.Matrix(len(outputs), len(symbols),
                           lambda i, j: real_diff(outputs[i], symbols[j]))
+    if matrix.has(sympy.DiracDelta):
+        # The kink's own guard (the step's argument) keeps every sample point off it.
+        matrix = matrix.replace(sympy.DiracDelta, lambda *_args: sympy.Integer(0))
     return matrix.applyfunc(fix_relu_convention) if matrix.has(sympy.Heaviside) else matrix
 
 

@@ -191,8 +191,7 @@ class Instance:
         """Placeholder symbol -> composed expression, for every definition."""
         subs: dict[sympy.Symbol, sympy.Expr] = {}
         for symbols, value in zip(self.placeholders, self.composed):
-            entries = [value.data] if value.is_scalar else list(value.data)
-            subs.update(zip(symbols, entries))
+            subs.update(zip(symbols, vec_entries(value)))
         return subs
 
 
@@ -222,7 +221,9 @@ def _placeholder(name: str, value: Value) -> tuple[Value, list[sympy.Symbol]]:
     else:
         symbols = [sympy.Symbol(f"{name}_{i + 1}{j + 1}", real=True)
                    for i in range(rows) for j in range(cols)]
-    return Value(value.shape, sympy.Matrix(rows, cols, symbols)), symbols
+    placeholder = Value(value.shape, sympy.Matrix(rows, cols, symbols))
+    # In vec order, as the chain-rule factors differentiate by them.
+    return placeholder, vec_entries(placeholder)
 
 
 def style_of(shape: Shape) -> str:
@@ -244,7 +245,7 @@ def declared(problem: Problem, case: Case
     param_symbols: list[sympy.Symbol] = []
     for decl in problem.params:
         values[decl.name] = variable(decl, sizes)
-        param_symbols.extend(_entries(values[decl.name]))
+        param_symbols.extend(vec_entries(values[decl.name]))
     wrt_symbols: list[sympy.Symbol] = []
     components = problem.components
     # In the order of :wrt:, which is the order of the derivative's columns.
@@ -257,12 +258,17 @@ def declared(problem: Problem, case: Case
             param_symbols.remove(symbol)
         else:
             values[decl.name] = variable(decl, sizes)
-            wrt_symbols.extend(_entries(values[decl.name]))
+            wrt_symbols.extend(vec_entries(values[decl.name]))
     return values, wrt_symbols, param_symbols
 
 
-def _entries(value: Value) -> list[sympy.Symbol]:
-    return [value.data] if value.is_scalar else list(value.data)
+def vec_entries(value: Value) -> list[sympy.Expr]:
+    """The entries of a value in vec order: a matrix column by column (DESIGN 9, the
+    Cookbook's vec), so that a derivative by a matrix is d vec(F) / d vec(X)."""
+    if value.is_scalar:
+        return [value.data]
+    # SymPy flattens by rows; the transpose's rows are the columns.
+    return list(value.data.T)
 
 
 def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:

@@ -40,7 +40,7 @@ from .syntax import (
     walk,
 )
 
-KINDS = ("derivative", "gradient", "jacobian", "chain-rule", "derivation")
+KINDS = ("derivative", "gradient", "jacobian", "chain-rule", "derivation", "hessian")
 OPTIONS = ("wrt", "vars", "index", "functions", "expect", "where", "layout", "mistake",
            "correct", "reason", "let")
 LAYOUTS = ("numerator", "denominator")
@@ -129,6 +129,8 @@ def build_problem(kind: str, argument: str, content: list[str],
     with about("vars"):
         params = parse_declarations(options["vars"], "vars") if options.get("vars") else ()
     _check_declarations(wrt, params, index, functions)
+    if kind == "hessian":
+        _check_hessian_wrt(wrt, index)
     definitions, anonymous, steps = (((), False, _steps(argument, content, functions))
                                      if kind == "derivation" else
                                      (*_body(kind, argument, content, functions), ()))
@@ -333,10 +335,6 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
         if decl.dims and any(d in index for d in decl.dims):
             _check_component(decl, vectors, index)
             continue
-        if len(decl.dims) > 1:
-            raise ShapeError(_("{name} is a matrix; :wrt: takes scalars and vectors "
-                               "(differentiating by a matrix gives a tensor)")
-                             .format(name=decl.name))
     sizes = {d for decl in (*wrt, *params) for d in decl.dims
              if isinstance(d, str) and d not in index}
     variables = wrt_names | {d.name for d in params}
@@ -352,6 +350,14 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
     if set(index) & functions:
         raise ParseError(_("{name!r} is both an index and a function").format(
             name=sorted(set(index) & functions)[0]), option="index")
+
+
+def _check_hessian_wrt(wrt: tuple[Declaration, ...], index: tuple[str, ...]) -> None:
+    """A Hessian by a matrix would need a layout of four indices: refused, by name."""
+    for decl in wrt:
+        if len(decl.dims) > 1 and not any(d in index for d in decl.dims):
+            raise ShapeError(_("{name} is a matrix; the :wrt: of a hessian takes scalars "
+                               "and vectors").format(name=decl.name), option="wrt")
 
 
 def _check_component(decl: Declaration, vectors: dict[str, tuple[int | str, ...]],

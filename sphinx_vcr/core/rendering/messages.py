@@ -14,6 +14,7 @@ import mpmath
 import sympy
 from sympy.printing.str import StrPrinter
 
+from ..calculus.derivatives import flatten
 from ..checking.compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
 from ..checking.numeric import Sample, format_point
 from ..checking.replacements import REPLACEMENTS
@@ -195,7 +196,7 @@ def _missing_term(problem: Problem, run: Run) -> str:
                 symbol = (f"d{factor.top}/d({below})" if "," in below
                           else f"d{factor.top}/d{below}")
                 candidates.append((product, _("the factor {factor}").format(factor=symbol)))
-    numerator = claim if problem.layout == "numerator" else claim.T
+    numerator = flatten(problem, run.instance, claim)
     for value, what in candidates:
         if value is not None and value.shape == numerator.shape and agrees(
                 numerator, value, run.sample):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from ..calculus.derivatives import arrangement
 from ..calculus.evaluate import evaluate
 from ..calculus.instance import style_of
 from ..checking.compare import resolve_steps
@@ -100,6 +101,11 @@ def _lhs(problem: Problem, run: Run, names: Names) -> str:
     body = _printer(run, names)(problem.output.expr)
     if problem.kind == "derivative" and not problem.components:
         return rf"\frac{{\mathrm{{d}}}}{{\mathrm{{d}} {wrt}}}\left({body}\right)"
+    if problem.kind == "hessian":
+        # ∂²f/∂x∂xᵀ rather than ∇²f: it names the variables, and ∇² is also the
+        # Laplacian (the Hessian's trace) in many texts.
+        return (rf"\frac{{\partial^{{2}}}}{{\partial {wrt}\, \partial {wrt}^{{\top}}}}"
+                rf"\left({body}\right)")
     if problem.anonymous:
         return rf"\frac{{\partial}}{{\partial {wrt}}}\left({body}\right)"
     if problem.kind == "jacobian" and len(problem.definitions) > 1:
@@ -211,7 +217,9 @@ def _chain(problem: Problem, run: Run, names: Names) -> str:
     many = False
 
     parts = [" + ".join(term(t, symbol) for t in factorisation.terms)]
-    if not _generic(problem):
+    # The factors multiply to d L / d vec(W), a row, while the result has W's shape:
+    # written out side by side, the two would seem to disagree.
+    if not _generic(problem) and arrangement(problem, run.instance.output) == "flat":
         parts.append(" + ".join(term(t, matrix) for t in factorisation.terms))
     return " = ".join(parts) + " = " + _result(problem, run, names)
 
@@ -326,6 +334,9 @@ def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
                  "relative error {error}")
     text = text.format(how=how, points=points, sizes=", ".join(map(str, sizes)),
                        error=f"{worst:.1e}")
-    if problem.layout == "denominator":
+    # A Hessian, or a matrix by a scalar, is the same in either layout: not said.
+    same = problem.kind == "hessian" or (
+        bool(runs) and arrangement(problem, runs[-1].instance.output) == "entrywise")
+    if problem.layout == "denominator" and not same:
         text = _("{badge}; denominator layout").format(badge=text)
     return text

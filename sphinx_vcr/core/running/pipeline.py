@@ -11,7 +11,15 @@ import dataclasses
 import sympy
 
 from ..calculus import shapes
-from ..calculus.derivatives import chain, derivative, derivative_shape, entries, in_layout
+from ..calculus.derivatives import (
+    arrange,
+    arrangement,
+    chain,
+    derivative,
+    derivative_shape,
+    flat_derivative,
+    flat_outputs,
+)
 from ..calculus.evaluate import MAX_RESULT_DIGITS, Value
 from ..calculus.instance import (
     Case,
@@ -175,22 +183,23 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     # Before any work: a page must never show two names alike, even beside a failure.
     names = names_of(problem, instance)
     _check_kind(problem, instance)
-    result = derivative(problem, instance)
+    flat = flat_derivative(problem, instance)
+    result = arrange(problem, instance, flat)
     expected = derivative_shape(problem, instance.output)
     claim, shape_error = None, None
     claim_domain: list[sympy.Expr] = []
     if problem.expect is not None:
         value = claim_value(problem, instance, expected, claim_domain)
         try:
-            _check_claim_shape(problem, value, expected)
+            _check_claim_shape(problem, instance, value, expected)
             claim = _as_matrix(value, result.shape)
         except ShapeError as err:
             # A known mistake may be one of shape (a column where a row belongs).
             if not problem.mistake:
                 raise
             shape_error = err.message
-    numerator = in_layout(result, problem.layout)
-    outputs = entries(instance.output)
+    # Finite differences check the flat Jacobian (for a Hessian, the gradient too).
+    outputs = flat_outputs(problem, instance, flat)
     extra = list(claim) if claim is not None else []
     check_defined(outputs, N_("the function"))
     check_defined(extra, N_("the claim"), option="expect")
@@ -199,7 +208,7 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
         free |= expr.free_symbols
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)
-    sampler = Sampler(outputs, numerator, instance.wrt_symbols, others,
+    sampler = Sampler(outputs, flat, instance.wrt_symbols, others,
                       instance.conditions, extra, sample_seed(settings, key, sizes),
                       structure=instance.structure)
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
@@ -210,11 +219,12 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     region = instance.conditions
     # Compared where the structure and the constraints hold: dependent entries
     # substituted (the derivative itself treats every entry as free).
-    result, numerator = instance.structure.apply(result), instance.structure.apply(numerator)
+    result, flat = instance.structure.apply(result), instance.structure.apply(flat)
     claim = None if claim is None else instance.structure.apply(claim)
     if factorisation is not None:
         check = compare(resolve_steps(instance.structure.apply(factorisation.value), region),
-                        resolve_steps(numerator, region), sample.symbols, sample.points,
+                        resolve_steps(flat, region),
+                        sample.symbols, sample.points,
                         prove=False)
         if not check.equal:
             message = (_("the product of the chain-rule factors does not equal the "
@@ -297,7 +307,14 @@ def _general_rule_proven(problem: Problem, symbolic: tuple[Instance, sympy.Matri
 
 def _check_kind(problem: Problem, instance: Instance) -> None:
     output = instance.output
-    if problem.kind in ("derivative", "gradient") and not output.is_scalar:
+    # A matrix by one scalar is entry-wise, a derivative as much as a Jacobian (DESIGN 9).
+    entrywise = problem.kind == "derivative" and arrangement(problem, output) == "entrywise"
+    if problem.kind == "hessian" and not output.is_scalar:
+        raise ShapeError(_("the hessian directive takes a scalar function, but this one is "
+                           "{shape}; write one hessian per component").format(
+            shape=shapes.describe(output.shape)), line=problem.output.line)
+    if problem.kind in ("derivative", "gradient") and not output.is_scalar \
+            and not entrywise:
         raise ShapeError(_("the {kind} directive takes a scalar function, but this one is "
                            "{shape}; use jacobian").format(kind=problem.kind,
                                                            shape=shapes.describe(output.shape)),
@@ -308,7 +325,8 @@ def _check_kind(problem: Problem, instance: Instance) -> None:
                            "gradient or jacobian for vectors and several variables"))
 
 
-def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -> None:
+def _check_claim_shape(problem: Problem, instance: Instance, claim: Value,
+                       expected: shapes.Shape) -> None:
     if shapes.is_one_by_one(expected) and claim.is_scalar:
         return
     if claim.shape and shapes.same_shape(claim.shape, expected):
@@ -322,12 +340,38 @@ def _check_claim_shape(problem: Problem, claim: Value, expected: shapes.Shape) -
                      "a scalar claim fits only a 1 x 1 derivative")
     else:
         template = _("the claim is {claim}, but the derivative in {layout} is {expected}")
+    how = arrangement(problem, instance.output)
+    if how == "entrywise" or problem.kind == "hessian":
+        # The layout changes neither: no hint at .T or at :layout:.
+        template = (_("the claim is {claim}, but the derivative (entry by entry) is "
+                      "{expected}") if how == "entrywise" else
+                    _("the claim is {claim}, but the Hessian is {expected}"))
     layout = (_("numerator layout") if problem.layout == "numerator"
               else _("denominator layout"))
     other = "denominator" if problem.layout == "numerator" else "numerator"
-    raise ShapeError(template.format(claim=shapes.describe(claim.shape), layout=layout,
-                                     expected=shapes.describe(expected), other=other),
-                     option="expect")
+    message = template.format(claim=shapes.describe(claim.shape), layout=layout,
+                              expected=shapes.describe(expected), other=other)
+    explained = _by_matrix_note(problem, how)
+    if explained:
+        message = _("{message} ({hint})").format(message=message, hint=explained)
+    raise ShapeError(message, option="expect")
+
+
+def _by_matrix_note(problem: Problem, how: str) -> str:
+    """What a derivative by a matrix is, beside a claim of the wrong shape: the
+    convention is the likeliest thing to have been missed."""
+    matrices = [d for d in problem.wrt if len(d.dims) == 2 and d not in problem.components]
+    if how == "matrix":
+        name, (rows, cols) = matrices[0].name, matrices[0].dims
+        return _("a scalar by the {rows} x {cols} matrix {name} has {name}'s shape in "
+                 "denominator layout, the Matrix Cookbook's convention, and its transpose "
+                 "({cols} x {rows}) in numerator layout").format(name=name, rows=rows,
+                                                                   cols=cols)
+    if matrices and how == "flat":
+        return _("by a matrix, the derivative is d vec(F) / d vec({name}), vec stacking "
+                 "the columns, and several variables stack as [vec({name}); ...]: write "
+                 "the claim with vec() and array literals").format(name=matrices[0].name)
+    return ""
 
 
 def _as_matrix(value: Value, shape: tuple[int, int]) -> sympy.Matrix:
