@@ -1,4 +1,5 @@
-"""Shared fixtures: Sphinx's testing fixtures, with our tiny projects under roots/."""
+"""Shared fixtures: Sphinx's testing fixtures, with our tiny projects under roots/; and how
+the suite is spread over processes (tests/distribution.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["sphinx.testing.fixtures"]
+pytest_plugins = ["sphinx.testing.fixtures", "tests.distribution"]
 
 ROOTS = Path(__file__).parent / "roots"
 

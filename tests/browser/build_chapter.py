@@ -1,4 +1,4 @@
-"""Build the worked chapter as a one-page project that loads MathJax from ``base_url``.
+"""The worked chapter as a one-page project in Chinese, for a browser to open.
 
 Also a script: ``python -m tests.browser.build_chapter PNG`` writes a screenshot of the
 rendered chapter (the one kept in the docs and shown in the README).
@@ -9,17 +9,15 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from io import StringIO
 from pathlib import Path
-
-from sphinx.testing.util import SphinxTestApp
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 CHAPTER = DOCS / "chapter" / "vector-chain-rule.zh.rst"
 
 
-def build(root: Path, base_url: str) -> SphinxTestApp:
-    """Build the chapter into ``root / "site"``; MathJax is expected at ``base_url``."""
+def source(root: Path) -> Path:
+    """The project at ``root / "src"``: the chapter as its index, with its references and
+    figure, the furo theme and ``language = "zh_CN"``."""
     src = root / "src"
     src.mkdir(parents=True)
     shutil.copy(CHAPTER, src / "index.rst")
@@ -30,30 +28,15 @@ def build(root: Path, base_url: str) -> SphinxTestApp:
                                  'bibtex_bibfiles = ["refs.bib"]\n'
                                  'html_theme = "furo"\n'
                                  'language = "zh_CN"\n', encoding="utf8")
-    app = SphinxTestApp("html", srcdir=src, builddir=root / "build", freshenv=True,
-                        status=StringIO(), warning=StringIO(),
-                        confoverrides={"mathjax_path": f"{base_url}/mathjax/tex-chtml.js"})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    site = root / "site"
-    shutil.copytree(app.outdir, site)
-    return app
+    return src
 
 
 def main(target: str) -> None:
-    from . import chromium
+    from .served import site
 
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "www").mkdir()
-        (root / "www" / "mathjax").symlink_to(chromium.mathjax())
-        with chromium.serve(root / "www") as url:
-            build(root, url)
-            (root / "www" / "chapter").symlink_to(root / "site")
-            chromium.screenshot(f"{url}/chapter/index.html", Path(target).resolve(),
-                                root / "profile", size="1000,1500")
+    with tempfile.TemporaryDirectory() as tmp, site(Path(tmp)) as served:
+        served.build(source(Path(tmp)), "chapter")
+        served.screenshot("chapter/index.html", Path(target).resolve(), size="1000,1500")
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
+from ..building import build
 from ..conftest import ROOTS
 from .chromium import mathjax4
 from .offline import (
@@ -104,13 +103,7 @@ def _build_long_page(root: Path, name: str, **overrides: object) -> Path:
     """tests/roots/test-long-formula built into ``root / name``."""
     src = root / "src" / name
     shutil.copytree(ROOTS / "test-long-formula", src)
-    app = SphinxTestApp("html", srcdir=src, builddir=root / "build" / name, freshenv=True,
-                        status=StringIO(), warning=StringIO(),
-                        confoverrides={"vcr_fail_build": False, **overrides})
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build(src, root / "build" / name, vcr_fail_build=False, **overrides)
     shutil.copytree(app.outdir, root / name)
     return root / name
 

@@ -6,24 +6,20 @@ import re
 
 import pytest
 
-from . import chromium
-from .build_chapter import build
+from .build_chapter import source
+from .served import site
 
 
 @pytest.fixture(scope="module")
 def page(browser, tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    www = root / "www"
-    www.mkdir()
-    (www / "mathjax").symlink_to(chromium.mathjax())
-    with chromium.serve(www) as url:
-        app = build(root, url)
-        (www / "chapter").symlink_to(root / "site")
-        dom = chromium.rendered_dom(f"{url}/chapter/index.html", root / "profile")
+    with site(root) as served:
+        app = served.build(source(root), "chapter")
+        dom = served.dom("chapter/index.html")
         shot = root / "chapter.png"
-        chromium.screenshot(f"{url}/chapter/index.html", shot, root / "profile")
-    source = (root / "site" / "index.html").read_text(encoding="utf8")
-    return app, source, dom, shot
+        served.screenshot("chapter/index.html", shot)
+    source_html = (app.outdir / "index.html").read_text(encoding="utf8")
+    return app, source_html, dom, shot
 
 
 def test_the_chapter_builds_clean(page):

@@ -5,32 +5,19 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
-
-from sphinx.testing.util import SphinxTestApp
 
 from ..conftest import ROOTS
-from . import chromium
+from .served import site
 
 
 def test_derivations_typeset_with_their_crossed_out_step(browser, tmp_path):
-    www = tmp_path / "www"
-    www.mkdir()
-    (www / "mathjax").symlink_to(chromium.mathjax())
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-derivation-latex", src)
-    with chromium.serve(www) as url:
-        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", freshenv=True,
-                            status=StringIO(), warning=StringIO(),
-                            confoverrides={"mathjax_path": f"{url}/mathjax/tex-chtml.js"})
-        try:
-            app.build()
-        finally:
-            app.cleanup()
+    with site(tmp_path) as served:
+        app = served.build(src, "site")
         assert app.statuscode == 0, app.warning.getvalue()
-        (www / "site").symlink_to(app.outdir)
         source = (app.outdir / "index.html").read_text(encoding="utf8")
-        dom = chromium.rendered_dom(f"{url}/site/index.html", tmp_path / "profile")
+        dom = served.dom("site/index.html")
     assert source.count(r"\cancel{") == 1
     formulas = len(re.findall(r'class="math notranslate nohighlight"', source))
     assert formulas == 2

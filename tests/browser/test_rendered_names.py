@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from io import StringIO
-
-from sphinx.testing.util import SphinxTestApp
 
 from ..conftest import ROOTS
-from . import chromium
+from .served import site
 
 PAGE = """Forms
 =====
@@ -32,26 +29,16 @@ PAGE = """Forms
 
 
 def test_every_form_of_a_name_typesets(browser, tmp_path):
-    www = tmp_path / "www"
-    www.mkdir()
-    (www / "mathjax").symlink_to(chromium.mathjax())
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-names", src)
     (src / "forms.rst").write_text(PAGE, encoding="utf8")
     (src / "index.rst").write_text((src / "index.rst").read_text(encoding="utf8")
                                    + "\n.. toctree::\n\n   forms\n", encoding="utf8")
-    with chromium.serve(www) as url:
-        app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "build", freshenv=True,
-                            status=StringIO(), warning=StringIO(),
-                            confoverrides={"mathjax_path": f"{url}/mathjax/tex-chtml.js"})
-        try:
-            app.build()
-        finally:
-            app.cleanup()
-        (www / "site").symlink_to(app.outdir)
+    with site(tmp_path) as served:
+        app = served.build(src, "site")
         for page in ("index", "forms"):
             source = (app.outdir / f"{page}.html").read_text(encoding="utf8")
-            dom = chromium.rendered_dom(f"{url}/site/{page}.html", tmp_path / "profile")
+            dom = served.dom(f"site/{page}.html")
             formulas = len(re.findall(r'class="math notranslate nohighlight"', source))
             assert formulas >= 4
             assert len(re.findall(r"<mjx-container", dom)) == formulas, page

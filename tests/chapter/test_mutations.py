@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
+
+from .mutants import build_documents, errors, misplaced, summary
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 CHAPTER = DOCS / "chapter" / "vector-chain-rule.zh.rst"
@@ -133,18 +133,11 @@ def mutated(tmp_path_factory):
         (src / "chapter" / f"{name}.rst").write_text(_document("\n".join(copy), name),
                                                      encoding="utf8")
         expected[name] = index + 1
-    (src / "index.rst").write_text("Mutations\n=========\n\n.. toctree::\n\n" + "".join(
-        f"   chapter/{name}\n" for name in ["original", *expected]), encoding="utf8")
     (src / "conf.py").write_text('extensions = ["sphinx_vcr", "sphinxcontrib.bibtex"]\n'
                                  'bibtex_bibfiles = ["refs.bib"]\n'
                                  'vcr_report = "report.json"\n'
                                  'suppress_warnings = ["bibtex.duplicate_citation"]\n')
-    app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=2,
-                        status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_documents(src, [f"chapter/{name}" for name in ["original", *expected]])
     report = json.loads((app.outdir / "report.json").read_text(encoding="utf8"))
     return app, expected, report
 
@@ -182,15 +175,7 @@ def test_the_chapter_verifies_with_at_least_108_claims(mutated):
 def test_every_mutation_fails_the_build_at_its_line(mutated):
     app, expected, _report = mutated
     assert app.statuscode == 1
-    errors = [line for line in app.warning.getvalue().splitlines() if "ERROR" in line]
-    wrong = {}
-    for name, line in expected.items():
-        mine = [e for e in errors if f"{name}.rst:" in e]
-        if len(mine) != 1 or f"{name}.rst:{line}: ERROR: [vcr." not in mine[0]:
-            wrong[name] = (line, mine)
-    assert not wrong
-    assert not [e for e in errors if "original.rst" in e]
-    summary = re.search(r"sphinx-vcr: (\d+) verified \(\d+ claims?\), (\d+) failed, (\d+) errors",
-                        app.status.getvalue())
-    assert summary is not None
-    assert int(summary.group(2)) + int(summary.group(3)) == len(expected)
+    assert not misplaced(app, expected)
+    assert not [e for e in errors(app) if "original.rst" in e]
+    _verified, failed, errored = summary(app)
+    assert failed + errored == len(expected)

@@ -10,12 +10,11 @@ the build goes on past every bad one.
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
+from ..building import build
 from ..conftest import shown_type
 
 CANARY = "vcr-canary-file"
@@ -159,12 +158,7 @@ def built(tmp_path_factory):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["sphinx_vcr"]\nvcr_timeout = 2\n')
     expected = write_corpus(src / "index.rst")
-    app = SphinxTestApp("html", srcdir=src, freshenv=True, status=StringIO(),
-                        warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build(src)
     return app, expected, src
 
 

@@ -1,0 +1,84 @@
+"""The suite's spread over worker processes (tests/distribution.py): tests that read one
+build made by a shared fixture are one unit of work, every other test a unit of its own."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from .distribution import SharedFixtureScheduling, pytest_xdist_auto_num_workers, shared_group
+
+HERE = "tests/test_distribution.py"
+
+
+@pytest.fixture(scope="module")
+def one_build() -> str:
+    return "built once for the module"
+
+
+@pytest.fixture
+def per_test(one_build: str) -> str:
+    return one_build  # a function-scoped fixture that needs the shared one
+
+
+def _item(request: pytest.FixtureRequest, name: str) -> pytest.Item:
+    """The test ``name`` of this module, collected anew (``-k`` may have left it out)."""
+    return next(item for item in request.node.parent.collect() if item.name == name)
+
+
+def test_reads_the_shared_build(one_build: str) -> None:
+    assert one_build
+
+
+def test_reads_it_through_another_fixture(per_test: str) -> None:
+    assert per_test
+
+
+def test_needs_no_build(tmp_path: Path) -> None:
+    assert tmp_path.is_dir()
+
+
+@pytest.mark.xdist_group("own")
+def test_marked_by_hand() -> None:
+    pass
+
+
+def test_each_test_gets_the_group_its_fixtures_ask_for(request: pytest.FixtureRequest) -> None:
+    group = {name: shared_group(_item(request, name)) for name in (
+        "test_reads_the_shared_build", "test_reads_it_through_another_fixture",
+        "test_needs_no_build", "test_marked_by_hand")}
+    assert group == {"test_reads_the_shared_build": HERE,
+                     "test_reads_it_through_another_fixture": HERE,
+                     "test_needs_no_build": None,  # tmp_path_factory is pytest's, per session
+                     "test_marked_by_hand": "own"}
+    # Sphinx's module-scoped autouse fixture is a plugin's: it groups nothing.
+    assert "_shared_result_cache" in _item(request, "test_needs_no_build").fixturenames
+
+
+def test_the_scheduler_makes_one_unit_of_a_group(request: pytest.FixtureRequest,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setattr(request.config.option, "tx", ["popen", "popen"])  # two workers
+    (tmp_path / "gw0.json").write_text(json.dumps({"a.py::one": "a.py", "a.py::two": "a.py"}))
+    scheduler = SharedFixtureScheduling(request.config, None, tmp_path)
+    scopes = [scheduler._split_scope(nodeid) for nodeid in ("a.py::one", "a.py::two",
+                                                            "a.py::three", "b.py::one")]
+    assert scopes[0] == scopes[1] != scopes[2] != scopes[3]
+    assert scopes[2:] == ["a.py::three", "b.py::one"]
+
+
+@pytest.mark.parametrize(("args", "workers"), [
+    ([HERE], 0), ([f"{HERE}::test_needs_no_build"], 0), (["tests"], None),
+    ([HERE, "tests/core"], None)])
+def test_naming_only_files_starts_no_workers(request: pytest.FixtureRequest,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             args: list[str], workers: int | None) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    monkeypatch.setattr(request.config, "args", args)
+    monkeypatch.setattr(request.config, "invocation_params",
+                        dataclasses.replace(request.config.invocation_params,
+                                            dir=request.config.rootpath))
+    assert pytest_xdist_auto_num_workers(request.config) == workers
