@@ -18,6 +18,7 @@ from ..calculus.evaluate import evaluate
 from ..calculus.instance import style_of
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
+from ..language.syntax import names_in
 from ..words import N_, _
 from .latex import Printer, sympy_latex, wrt_latex
 from .names import Names, names_of
@@ -127,6 +128,19 @@ def _total_d(problem: Problem, run: Run) -> bool:
     return _one_scalar(problem) or (run.chain is not None and run.chain.form == "total")
 
 
+def _of_one_scalar(problem: Problem, run: Run, factor: Factor) -> bool:
+    """Whether a factor between intermediates is an ordinary derivative: a scalar
+    defined from that one scalar alone (``y = log(u)``: dy/du, not ∂y/∂u)."""
+    styles = run.instance.styles
+    if styles.get(factor.top) != "scalar" or styles.get(factor.bottom) != "scalar":
+        return False
+    definition = next((d for d in problem.definitions if d.name == factor.top), None)
+    if definition is None:
+        return False
+    varying = {d.name for d in problem.definitions} | {w.name for w in problem.wrt}
+    return names_in(definition.expr) & varying == {factor.bottom}
+
+
 def _region(problem: Problem, run: Run, names: Names) -> str:
     if not problem.where:
         return ""
@@ -194,7 +208,8 @@ def _chain(problem: Problem, run: Run, names: Names) -> str:
     def symbol(factor: Factor) -> str:
         top = names(factor.top)
         below = wrt if factor.bottom is None else names(factor.bottom)
-        total = factor.bottom is None and not factor.partial
+        total = not factor.partial and (factor.bottom is None
+                                        or _of_one_scalar(problem, run, factor))
         d = r"\mathrm{d}" if total and _total_d(problem, run) else r"\partial"
         return rf"\frac{{{d} {top}}}{{{d} {below}}}"
 
