@@ -58,12 +58,13 @@ def powers(product: Product) -> Product:
             base, k = _split_power(item)
             exponents[base] = exponents.get(base, 0) + sign * k
 
-    def power(base: Expr, k: int) -> Expr:
-        return base if k == 1 else Binary("**", base, Num(Fraction(k)))
-
     return replace(product,
-                   scalars=tuple(power(b, k) for b, k in exponents.items() if k > 0),
-                   divisors=tuple(power(b, -k) for b, k in exponents.items() if k < 0))
+                   scalars=tuple(_power(b, k) for b, k in exponents.items() if k > 0),
+                   divisors=tuple(_power(b, -k) for b, k in exponents.items() if k < 0))
+
+
+def _power(base: Expr, k: int) -> Expr:
+    return base if k == 1 else Binary("**", base, Num(Fraction(k)))
 
 
 def _unfold(node: Expr) -> list[Expr]:
@@ -204,6 +205,10 @@ class Algebra:
         bottom: list[Expr] = ([Num(Fraction(size.denominator))]
                               if size.denominator != 1 else []) + divisors
         coefficient: Expr | None = None
+        if bottom and not scalars and size.numerator == 1 and chain:
+            # x.T / norm(x) rather than 1/norm(x) * x.T
+            head = Unary("-", chain[0]) if product.coeff < 0 else chain[0]
+            return Binary("/", _left_fold("@", [head, *chain[1:]]), _left_fold("*", bottom))
         if bottom:
             coefficient = Binary("/", _left_fold("*", top) if top else Num(Fraction(1)),
                                  _left_fold("*", bottom))
@@ -251,27 +256,75 @@ class Algebra:
                 combined[key] = replace(combined[key], coeff=combined[key].coeff + p.coeff)
             else:
                 combined[key] = p
-        terms = [p for p in combined.values() if p.coeff != 0]
+        terms = [powers(p) for p in combined.values() if p.coeff != 0]
         if not terms:
             return None
         if len(terms) > 1:
-            collected = self._collect(terms)
-            if collected is not None:
-                return collected
+            common = self._common_scalars(terms)
+            if common is not None:
+                return common
+            terms = self._collect(terms)
+            if len(terms) == 1:
+                return self.write(terms[0])
         return self._write_sum(terms)
 
-    def _collect(self, terms: list[Product]) -> Expr | None:
-        """``L @ a + L @ b`` as ``L @ (a + b)``, and the same on the right."""
-        if not all(len(t.chain) >= 2 for t in terms):
+    def _common_scalars(self, terms: list[Product]) -> Expr | None:
+        """``a / s + b / s`` as ``(a + b) / s``: scalar factors and divisors that every
+        term has, taken out once."""
+        def exponents(items: tuple[Expr, ...]) -> dict[Expr, int]:
+            found: dict[Expr, int] = {}
+            for item in items:
+                base, k = _split_power(item)
+                found[base] = found.get(base, 0) + k
+            return found
+
+        def shared(field: str) -> dict[Expr, int]:
+            maps = [exponents(getattr(t, field)) for t in terms]
+            return {b: min(m[b] for m in maps) for b in maps[0]
+                    if all(b in m for m in maps)}
+
+        scalars, divisors = shared("scalars"), shared("divisors")
+        if not scalars and not divisors:
             return None
-        first, last = terms[0].chain[0], terms[0].chain[-1]
-        if all(t.chain[0] == first for t in terms):
-            inner = self._sum([replace(t, chain=t.chain[1:]) for t in terms])
-            return None if inner is None else self.matmul(first, inner)
-        if all(t.chain[-1] == last for t in terms):
-            inner = self._sum([replace(t, chain=t.chain[:-1]) for t in terms])
-            return None if inner is None else self.matmul(inner, last)
-        return None
+
+        def without(items: tuple[Expr, ...], common: dict[Expr, int]) -> tuple[Expr, ...]:
+            rest = exponents(items)
+            for base, k in common.items():
+                rest[base] -= k
+            return tuple(_power(b, k) for b, k in rest.items() if k)
+
+        inner = self._sum([replace(t, scalars=without(t.scalars, scalars),
+                                   divisors=without(t.divisors, divisors)) for t in terms])
+        if inner is None:
+            return None
+        part = (Product(Fraction(1), scalars=(inner,)) if self.scalar(inner)
+                else Product(Fraction(1), chain=(inner,)))
+        return self.write(Product(Fraction(1), tuple(_power(b, k) for b, k in scalars.items()),
+                                  tuple(_power(b, k) for b, k in divisors.items())).times(part))
+
+    def _collect(self, terms: list[Product]) -> list[Product]:
+        """``L @ a + L @ b`` as ``L @ (a + b)``, and the same on the right, for every
+        group of terms that share a first (or last) factor."""
+        for side in (0, -1):
+            for k, term in enumerate(terms):
+                if len(term.chain) < 2:
+                    continue
+                shared = term.chain[side]
+                group = [t for t in terms if len(t.chain) >= 2 and t.chain[side] == shared]
+                if len(group) < 2:
+                    continue
+                rests = [replace(t, chain=t.chain[1:] if side == 0 else t.chain[:-1])
+                         for t in group]
+                inner = self._sum(rests)
+                collected = (None if inner is None else
+                             self.matmul(shared, inner) if side == 0 else
+                             self.matmul(inner, shared))
+                others = [t for t in terms if t not in group]
+                if collected is None:
+                    return self._collect(others) if others else []
+                others.insert(min(k, len(others)), self.factor(collected))
+                return self._collect(others) if len(others) > 1 else others
+        return terms
 
     def _write_sum(self, terms: list[Product]) -> Expr:
         written = [(t, self.write(t)) for t in terms]
@@ -340,13 +393,17 @@ class Algebra:
         match node:
             case Transpose(operand=operand):
                 return operand
-            case Binary(op="+" | "-") | Unary():
+            case Unary(op=op, operand=operand):
+                inner = self.transpose(operand)
+                return self.neg(inner) if op == "-" else inner
+            case Binary(op="+" | "-"):
                 products: list[Product] = []
                 self._terms(node, 1, products)
                 pushed = self.add(*[self._transposed(p) for p in products])
-                # (X @ w - y).T stays whole; (A.T + B).T is A + B.T.
-                if pushed is None or transposes(pushed) <= transposes(node) + 1 - (
-                        isinstance(node, Unary)):
+                # (X @ w - y).T stays whole (the author's residual); (A.T + B).T is
+                # A + B.T, and a derived sum with transposes inside is opened.
+                if (pushed is None or transposes(node)
+                        or transposes(pushed) <= transposes(node) + 1):
                     return pushed
                 return Transpose(node)
             case Call(func="diag" | "eye"):

@@ -41,7 +41,7 @@ def marker(variable: str) -> Name:
 
 def mask(condition: Compare, yes: int = 1, no: int = 0) -> Expr:
     """``where(condition, yes, no)``: the derivative of a piece of a piecewise function."""
-    return Call("where", (condition, Num(Fraction(yes)), Num(Fraction(no))))
+    return Call("where", (condition, number(Fraction(yes)), number(Fraction(no))))
 
 
 def _gt(a: Expr, b: Expr) -> Compare:

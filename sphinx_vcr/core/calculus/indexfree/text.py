@@ -73,7 +73,7 @@ def _text(node: Expr) -> tuple[str, int]:
             level = _LEVEL[op]
             a, b = _text(left), _text(right)
             # 2/N reads as one number; a / (b + c) as a quotient.
-            space = "" if op == "/" and a[1] == b[1] == _ATOM else " "
+            space = "" if op == "/" and isinstance(left, Num) and b[1] == _ATOM else " "
             return (f"{_wrap(a, a[1] < level)}{space}{op}{space}{_wrap(b, b[1] <= level)}",
                     level)
         case Call(func=func, args=args):
