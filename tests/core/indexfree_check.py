@@ -22,6 +22,7 @@ from sympy.matrices import kronecker_product
 from sphinx_vcr.core.calculus.differentiate import jacobian, real_diff
 from sphinx_vcr.core.calculus.evaluate import Scope, Value, evaluate
 from sphinx_vcr.core.calculus.indexfree import derive, to_text
+from sphinx_vcr.core.calculus.indexfree.shape import is_vector
 from sphinx_vcr.core.calculus.instance import variable
 from sphinx_vcr.core.language.parse import FUNCTIONS, parse_declarations, parse_expression
 from sphinx_vcr.core.language.problem import Problem, size_assignments
@@ -102,7 +103,7 @@ def reference(expr: Expr, wrt: tuple[Declaration, ...], scope: Scope, layout: st
         X = variables[0].data
         grad = sympy.Matrix(X.rows, X.cols, lambda i, j: real_diff(value.data, X[i, j]))
         return grad if layout == "denominator" else grad.T
-    if len(wrt) == 1 and not wrt[0].dims and not value.is_scalar and min(value.data.shape) > 1:
+    if len(wrt) == 1 and not wrt[0].dims and not value.is_scalar and not is_vector(value.shape):
         return value.data.applyfunc(lambda e: real_diff(e, variables[0].data))
     outputs = [value.data] if value.is_scalar else list(value.data)
     symbols = [s for v in variables for s in ([v.data] if v.is_scalar else list(v.data))]
@@ -195,8 +196,8 @@ def derived(expr: str, wrt: str, params: str = "", layout: str = "numerator",
 
 
 def holds(claim: str, expr: str, wrt: str, params: str = "", layout: str = "numerator",
-          positive: bool = False) -> bool:
+          positive: bool = False, sizes: tuple[int, ...] = SIZES) -> bool:
     """Whether ``claim`` (text) is the derivative, by the same check."""
     return mismatch(parse(claim), parse(expr),
                     declarations(wrt, "wrt"), declarations(params, "vars"), layout,
-                    positive) is None
+                    positive, sizes) is None
