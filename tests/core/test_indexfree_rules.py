@@ -124,9 +124,9 @@ def test_the_check_rejects_the_wrong_twins(claim, expr, wrt, params, layout):
 
 
 def test_wrong_twin_that_holds_at_size_one_is_still_rejected():
-    # At n = 1, A = A.T: the missing symmetric part is only visible from n = 2.
-    assert holds("x.T @ A", "x.T @ A @ x", "x[n]", "A[n, n]", sizes=(1,))
-    assert not holds("x.T @ A", "x.T @ A @ x", "x[n]", "A[n, n]")
+    # At n = 1, A + A.T is 2 * A: the wrong symmetric form is only visible from n = 2.
+    assert holds("2 * x.T @ A", "x.T @ A @ x", "x[n]", "A[n, n]", sizes=(1,))
+    assert not holds("2 * x.T @ A", "x.T @ A @ x", "x[n]", "A[n, n]")
 
 
 @pytest.mark.parametrize(("expr", "wrt", "params"), [
