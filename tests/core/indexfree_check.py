@@ -124,7 +124,7 @@ def _equal(a: sympy.Expr, b: sympy.Expr, rng: random.Random, positive: bool) -> 
     if difference.is_polynomial():
         return sympy.expand(difference) == 0
     for _ in range(POINTS):
-        point = _point(difference.free_symbols, rng, positive)
+        point = _point(a.free_symbols | b.free_symbols, rng, positive)
         left = sympy.N(a.xreplace(point), DIGITS)
         right = sympy.N(b.xreplace(point), DIGITS)
         if not (left.is_number and right.is_number):

@@ -363,6 +363,9 @@ class Algebra:
             return b
         if is_call(b, "ones"):
             return a
+        for x, y in ((a, b), (b, a)):  # u * (1 / v) is u / v
+            if isinstance(y, Binary) and y.op == "/" and y.left == Num(Fraction(1)):
+                return Binary("/", x, y.right)
         return self.write(self.factor(Binary("*", a, b)))
 
     def div(self, a: Expr | None, b: Expr) -> Expr | None:
