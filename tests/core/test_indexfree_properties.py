@@ -92,3 +92,29 @@ def test_vector_by_vector(text, layout):
 @SETTINGS
 def test_scalar_by_matrix(text, layout):
     _check(text, "X[n, n]", "x[n], y[n], A[n, n]", layout)
+
+
+# Ill-shaped and odd inputs too: the engine answers with a form or None, never raises.
+PIECES = st.sampled_from(["x", "y", "A", "X", "c", "2", "n", "x.T", "A.T", "ones(n)",
+                          "eye(n)", "zeros(n, n)", "[x, y]", "[[c, 1]]", "pi", "0"])
+ODD = st.recursive(PIECES, lambda inner: st.one_of(
+    st.builds("({} {} {})".format, inner, st.sampled_from(["+", "-", "*", "/", "@", "**"]),
+              inner),
+    st.builds("{}({})".format, st.sampled_from(
+        ["exp", "log", "sqrt", "abs", "relu", "sum", "mean", "norm", "diag", "trace",
+         "det", "inv", "logdet", "softmax", "logsumexp", "vec"]), inner),
+    st.builds("{}({}, {})".format, st.sampled_from(["max", "min", "dot", "outer", "kron"]),
+              inner, inner),
+    st.builds("where({} > 0, {}, {})".format, inner, inner, inner),
+    st.builds("-{}".format, inner)), max_leaves=8)
+
+
+@given(ODD, st.sampled_from(["x[n]", "X[n, n]", "c", "x[n], c"]), LAYOUTS)
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+def test_the_engine_never_raises(text, wrt, layout):
+    decls = parse_declarations(wrt, "wrt")
+    params = [d for d in parse_declarations("x[n], y[n], A[n, n], X[n, n], c", "vars")
+              if d.name not in {w.name for w in decls}]
+    result = derive(parse(text), decls, params, layout)
+    assert result is None or parse(to_text(result)) == result

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from ...errors import VcrError
 from ...language.syntax import (
     ArrayLit,
     Binary,
@@ -59,7 +60,9 @@ def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration]
         if not shapes.same_shape(env.of(result), expected_shape(output, wrt, layout)):
             return None
         return result
-    except (Unsupported, RecursionError, ZeroDivisionError):
+    except (Unsupported, VcrError, RecursionError, ZeroDivisionError, ValueError,
+            TypeError):
+        # No index-free form: the caller says so and shows the entries.
         return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ...language.syntax import (
+    BINDERS,
     ArrayLit,
     Binary,
     Call,
@@ -148,6 +149,8 @@ class Differential:
             return None
         if func in ("max", "min", "where"):
             return self._piecewise(node)
+        if func in BINDERS and len(args) > 1:
+            raise Unsupported("sums and arrays over indices")
         if func in ("sum", "mean", "diag", "trace", "tr", "vec"):
             inner = self.d(args[0])
             if inner is None:

@@ -49,14 +49,26 @@ class Shapes:
 
     def __init__(self, declarations: Iterable[Declaration]) -> None:
         self.names: dict[str, Shape] = {}
+        # By identity, holding the node: trees are asked again and again as they grow,
+        # and hashing a frozen tree walks all of it.
+        self._known: dict[int, tuple[Expr, Shape]] = {}
         for decl in declarations:
             self.declare(decl.name, declared_shape(decl))
 
     def declare(self, name: str, shape: Shape) -> None:
         self.names[name] = shape
+        self._known.clear()
 
     def of(self, node: Expr) -> Shape:
         """The shape of ``node``; :class:`Unsupported` if it has none."""
+        known = self._known.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        shape = self._of(node)
+        self._known[id(node)] = (node, shape)
+        return shape
+
+    def _of(self, node: Expr) -> Shape:
         match node:
             case Num() | Const():
                 return ()
