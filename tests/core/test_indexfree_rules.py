@@ -144,3 +144,16 @@ def test_forms_outside_the_rules_give_none_not_a_guess(expr, wrt, params):
     decls = parse_declarations(wrt, "wrt")
     others = parse_declarations(params, "vars") if params else ()
     assert derive(tree, decls, others) is None
+
+
+def test_definitions_are_inlined_before_deriving():
+    # A chain-rule body: z = w @ x + b, a = max(0, z), differentiated by w and b.
+    from sphinx_vcr.core.calculus.indexfree import derive, to_text
+    from sphinx_vcr.core.language.parse import parse_declarations, parse_expression
+
+    definitions = {"z": parse_expression("w @ x + b")}
+    result = derive(parse_expression("max(0, z)"), parse_declarations("w[n], b", "wrt"),
+                    parse_declarations("x[n]", "vars"), definitions=definitions)
+    assert result is not None
+    assert to_text(result) == "[[where(w @ x + b > 0, 1, 0) * x.T, where(w @ x + b > 0, 1, 0)]]"
+    assert holds(to_text(result), "max(0, w @ x + b)", "w[n], b", "x[n]")
