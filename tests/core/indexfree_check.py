@@ -99,6 +99,10 @@ def reference(expr: Expr, wrt: tuple[Declaration, ...], scope: Scope, layout: st
     """SymPy's derivative of ``expr``, per entry, in ``layout``."""
     value = evaluate_tree(expr, scope)
     variables = [scope.values[d.name] for d in wrt]
+    if len(wrt) == 1 and len(wrt[0].dims) == 2 and not value.is_scalar:
+        # d vec(F) / d vec(X), column-stacking: the entries of F.T in SymPy's order
+        matrix = jacobian(list(value.data.T), list(variables[0].data.T))
+        return matrix if layout == "numerator" else matrix.T
     if len(wrt) == 1 and len(wrt[0].dims) == 2:
         X = variables[0].data
         grad = sympy.Matrix(X.rows, X.cols, lambda i, j: real_diff(value.data, X[i, j]))

@@ -100,6 +100,8 @@ CORPUS: list[tuple[str, str, str, str, str, str]] = [
      "W1[h, n], x[n], y[k]", D, "matrix"),
     ("matrix times a vector, by the matrix", "X @ w", "X[m, n]", "w[n]", N, "matrix"),
     ("matrix product, by the matrix", "X @ A", "X[m, n]", "A[n, k]", N, "matrix"),
+    ("transposed matrix times a vector, by the matrix", "X.T @ w", "X[m, n]", "w[m]", N,
+     "matrix"),
 ]
 
 

@@ -86,6 +86,12 @@ RULES = [
     ("softmax(z)", "z[n]", "", "numerator", "diag(softmax(z)) - softmax(z) @ softmax(z).T"),
     ("logsumexp(z) - y.T @ z", "z[n]", "y[n]", "denominator", "softmax(z) - y"),
     ("outer(x, a) @ b", "x[n]", "a[n], b[n]", "numerator", "a.T @ b * eye(n)"),
+    # arrays by a matrix: d vec(F) / d vec(X), column-stacking
+    ("X @ w", "X[m, n]", "w[n]", "numerator", "kron(w.T, eye(m))"),
+    ("w.T @ X", "X[m, n]", "w[m]", "numerator", "kron(eye(n), w.T)"),
+    ("A @ X @ B", "X[m, n]", "A[k, m], B[n, l]", "numerator", "kron(B.T, A)"),
+    ("A @ X", "X[m, n]", "A[k, m]", "denominator", "kron(eye(n), A.T)"),
+    ("2 * X - X @ B", "X[m, n]", "B[n, n]", "numerator", "2 * eye(m * n) - kron(B.T, eye(m))"),
 ]
 
 
@@ -130,8 +136,8 @@ def test_wrong_twin_that_holds_at_size_one_is_still_rejected():
 
 
 @pytest.mark.parametrize(("expr", "wrt", "params"), [
-    ("X @ w", "X[m, n]", "w[n]"),        # a vector by a matrix: vec / kron, not handled
-    ("A @ X", "X[n, n]", "A[n, n]"),     # a matrix by a matrix
+    ("X.T @ w", "X[m, n]", "w[m]"),      # needs the commutation matrix
+    ("X * X", "X[m, n]", ""),            # an entry-wise product by a matrix
     ("f(x)", "x", ""),                   # abstract functions are not the engine's
     ("[x**2, 3*x]", "x", ""),             # an array literal that depends on x
     ("x1 + g1", "x", "g[2]"),             # a component of a vector is not a scalar

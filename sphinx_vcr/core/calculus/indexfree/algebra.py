@@ -180,6 +180,10 @@ class Algebra:
                 if is_call(a, "diag") and is_call(b, "ones") and is_column(
                         self.shapes.of(a.args[0])):  # type: ignore[union-attr]
                     items[k:k + 2] = [a.args[0]]  # type: ignore[union-attr]
+                elif is_call(a, "kron") and is_call(b, "kron") and self._mixed(a, b):
+                    # kron(A, B) @ kron(C, D) = kron(A @ C, B @ D)
+                    (p, q), (r, t) = a.args, b.args  # type: ignore[union-attr]
+                    items[k:k + 2] = [Call("kron", (self.matmul(p, r), self.matmul(q, t)))]  # type: ignore[arg-type]
                 elif (isinstance(a, Transpose) and is_call(a.operand, "ones")
                       and is_call(b, "diag") and is_column(self.shapes.of(b.args[0]))):  # type: ignore[union-attr]
                     items[k:k + 2] = [Transpose(b.args[0])]  # type: ignore[union-attr]
@@ -188,6 +192,13 @@ class Algebra:
                 changed = True
                 break
         return tuple(items)
+
+    def _mixed(self, a: Call, b: Call) -> bool:
+        """Whether ``a @ b`` of two Kronecker products multiplies factor by factor."""
+        (p, q), (r, t) = a.args, b.args
+        sp, sq, sr, st = (self.shapes.of(x) for x in (p, q, r, t))
+        return bool(sp and sq and sr and st) and (sp[1] - sr[0]).is_zero and (
+            sq[1] - st[0]).is_zero
 
     def write(self, product: Product) -> Expr | None:
         """``product`` as a tree, the way the parser would read it back."""
@@ -411,6 +422,8 @@ class Algebra:
                 return Transpose(node)
             case Call(func="diag" | "eye"):
                 return node
+            case Call(func="kron", args=(a, b)):
+                return Call("kron", (self.transpose(a), self.transpose(b)))  # type: ignore[arg-type]
         product = self.factor(node)
         if product.chain and (len(product.chain) > 1 or product.chain[0] != node):
             return self._transposed(product)

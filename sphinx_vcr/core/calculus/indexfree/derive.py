@@ -74,8 +74,11 @@ def expected_shape(output: Shape, wrt: Sequence[Declaration], layout: str) -> Sh
             return output  # a matrix by a scalar: entry by entry
         numerator = (output and (vector_length(output), one)) or ()
         return numerator if layout == "numerator" or not numerator else (one, numerator[0])
-    if len(wrt) == 1 and len(wrt[0].dims) == 2 and not output:
+    if len(wrt) == 1 and len(wrt[0].dims) == 2:
         rows, cols = declared_shape(wrt[0])
+        if output:  # d vec(F) / d vec(X)
+            shape = (output[0] * output[1], rows * cols)
+            return shape if layout == "numerator" else (shape[1], shape[0])
         return (rows, cols) if layout == "denominator" else (cols, rows)
     width = shapes.total([vector_length(declared_shape(d)) if d.dims else one for d in wrt])
     height = vector_length(output) if output else one
@@ -137,8 +140,13 @@ def _part(alg: Algebra, body: Expr, output: Shape, decl: Declaration, layout: st
         if gradient is None:
             return alg.zero(expected_shape(output, [decl], layout))
         return gradient if layout == "denominator" else alg.transpose(gradient)  # type: ignore[return-value]
-    if not (is_vector(output) and is_vector(variable)):
-        raise Unsupported("derivatives of vectors by matrices, and of matrices")
+    if not is_vector(variable):  # d vec(F) / d vec(X)
+        jacobian = readoff.vec_jacobian(d)
+        if jacobian is None:
+            return alg.zero(expected_shape(output, [decl], layout))
+        return jacobian if layout == "numerator" else alg.transpose(jacobian)  # type: ignore[return-value]
+    if not is_vector(output):
+        raise Unsupported("a matrix by a vector is a tensor")
     jacobian = readoff.jacobian(d)
     if jacobian is None:
         return alg.zero(expected_shape(output, [decl], layout))

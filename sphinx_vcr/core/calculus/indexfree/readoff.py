@@ -187,6 +187,49 @@ class Readoff:
                 return alg.div(total, dim_tree(count(inner_shape))) if func == "mean" else total
         raise Unsupported(f"Jacobian of {type(node).__name__}")
 
+    # Arrays by a matrix: vec(dF) = J @ vec(dX) ---------------------------------------
+
+    def vec_jacobian(self, node: Expr) -> Expr | None:
+        """``J`` with ``vec(node) = J @ vec(dX)`` (column-stacking), by the rules
+        ``vec(A @ D @ B) = kron(B.T, A) @ vec(D)``; transposes of ``dX`` (which need the
+        commutation matrix) are not handled."""
+        alg = self.alg
+        shape = alg.shapes.of(node)
+        match node:
+            case Name() if node == self.dx:
+                return Call("eye", (dim_tree(count(shape)),))
+            case Unary(op=op, operand=operand):
+                inner = self.vec_jacobian(operand)
+                return alg.neg(inner) if op == "-" else inner
+            case Binary(op="+", left=left, right=right):
+                return alg.add(self.vec_jacobian(left), self.vec_jacobian(right))
+            case Binary(op="-", left=left, right=right):
+                return alg.sub(self.vec_jacobian(left), self.vec_jacobian(right))
+            case Binary(op="*", left=left, right=right):
+                inner, other, _left = self._split(left, right)
+                if alg.scalar(other) and not alg.scalar(inner):
+                    return alg.mul(other, self.vec_jacobian(inner))
+            case Binary(op="@", left=left, right=right) if not self._numpy(node):
+                inner, other, on_left = self._split(left, right)
+                rows, cols = alg.shapes.of(inner) or (None, None)
+                if rows is None:
+                    raise Unsupported("a scalar differential in a product")
+                if on_left:  # vec(D @ B) = kron(B.T, I) vec(D)
+                    factor = self._kron(alg.transpose(other), Call("eye", (dim_tree(rows),)))
+                else:        # vec(A @ D) = kron(I, A) vec(D)
+                    factor = self._kron(Call("eye", (dim_tree(cols),)), other)
+                return alg.matmul(factor, self.vec_jacobian(inner))
+        raise Unsupported(f"vec-Jacobian of {type(node).__name__}")
+
+    def _kron(self, a: Expr | None, b: Expr) -> Expr:
+        """``kron(a, b)``, with ``kron(eye(1), b)`` as ``b``."""
+        one = Call("eye", (Num1,))
+        if a == one:
+            return b
+        if b == one:
+            return a  # type: ignore[return-value]
+        return Call("kron", (a, b))  # type: ignore[arg-type]
+
     def _times(self, other: Expr, inner: Expr) -> Expr | None:
         """The Jacobian of ``other * inner`` (entry-wise or broadcast)."""
         alg = self.alg
