@@ -163,3 +163,18 @@ def test_definitions_are_inlined_before_deriving():
     assert result is not None
     assert to_text(result) == "[[where(w @ x + b > 0, 1, 0) * x.T, where(w @ x + b > 0, 1, 0)]]"
     assert holds(to_text(result), "max(0, w @ x + b)", "w[n], b", "x[n]")
+
+
+def test_let_names_are_reused_in_the_result():
+    from sphinx_vcr.core.calculus.indexfree import derive, to_text
+    from sphinx_vcr.core.language.parse import parse_declarations, parse_expression
+
+    definitions = {"z": parse_expression("w @ x + b"), "r": parse_expression("X @ w - y")}
+    wrt, params = parse_declarations("w[n]", "wrt"), parse_declarations(
+        "x[n], X[N, n], y[N]", "vars")
+    relu = derive(parse_expression("max(0, z)"), wrt, params, definitions=definitions,
+                  reuse_names=True)
+    assert relu is not None and to_text(relu) == "where(z > 0, 1, 0) * x.T"
+    loss = derive(parse_expression("1/N * norm(r)**2"), wrt, params,
+                  definitions=definitions, reuse_names=True)
+    assert loss is not None and to_text(loss) == "2/N * r.T @ X"

@@ -40,12 +40,13 @@ LAYOUTS = ("numerator", "denominator")
 
 
 def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration] = (),
-           layout: str = "numerator", definitions: Mapping[str, Expr] | None = None
-           ) -> Expr | None:
+           layout: str = "numerator", definitions: Mapping[str, Expr] | None = None,
+           reuse_names: bool = False) -> Expr | None:
     """The derivative of ``expr`` by ``wrt`` in ``layout``, index-free, or ``None``.
 
     ``definitions`` are earlier ``name = expr`` lines (or ``:let:`` names) that
-    ``expr`` may use; they are substituted first.
+    ``expr`` may use; they are substituted first. With ``reuse_names``, a part of the
+    result that is one of them is written as its name again (``where(z > 0, 1, 0)``).
     """
     if layout not in LAYOUTS or not wrt:
         return None
@@ -59,6 +60,8 @@ def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration]
         result = simplify(result, alg)
         if not shapes.same_shape(env.of(result), expected_shape(output, wrt, layout)):
             return None
+        if reuse_names and definitions:
+            result = _named(result, definitions, alg)
         return result
     except (Unsupported, VcrError, RecursionError, ZeroDivisionError, ValueError,
             TypeError):
@@ -114,6 +117,17 @@ def inline(expr: Expr, definitions: Mapping[str, Expr], env: Shapes) -> Expr:
     return visit(expr)
 
 
+def _named(result: Expr, definitions: Mapping[str, Expr], alg: Algebra) -> Expr:
+    """``result`` with each subtree equal to a (simplified) definition replaced by its
+    name, the latest definitions first (they contain the earlier ones)."""
+    for name in reversed(list(definitions)):
+        body = simplify(inline(definitions[name], definitions, alg.shapes), alg)
+        if isinstance(body, Name | Num):
+            continue  # a renaming or a number: nothing worth a name
+        result = _substitute(result, body, Name(name))
+    return result
+
+
 def _component(name: str, definitions: Mapping[str, Expr], env: Shapes) -> bool:
     split = component_of(name)
     return split is not None and (split[0] in definitions or bool(env.names.get(split[0])))
@@ -163,10 +177,10 @@ def _blocks(alg: Algebra, parts: list[Expr], layout: str) -> Expr:
     return ArrayLit(tuple(parts))
 
 
-def _substitute(node: Expr, old: Name, new: Expr) -> Expr:
+def _substitute(node: Expr, old: Expr, new: Expr) -> Expr:
+    if node == old:
+        return new
     match node:
-        case Name() if node == old:
-            return new
         case Unary(op=op, operand=operand):
             return Unary(op, _substitute(operand, old, new))
         case Transpose(operand=operand):
