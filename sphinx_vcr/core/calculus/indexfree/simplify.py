@@ -1,0 +1,58 @@
+"""Simplification of a whole tree: rebuilt bottom-up through the smart constructors.
+
+:class:`.algebra.Algebra` simplifies what it builds; :func:`simplify` rebuilds every
+node of a tree with it, until nothing changes (so that ``simplify(simplify(t)) ==
+simplify(t)``, a property the tests check).
+"""
+
+from __future__ import annotations
+
+from ...language.syntax import ArrayLit, Binary, Call, Compare, Expr, Transpose, Unary
+from .algebra import Algebra
+
+MAX_ROUNDS = 6
+
+
+def simplify(node: Expr, alg: Algebra) -> Expr:
+    """``node`` simplified, to a fixed point of the rules."""
+    for _round in range(MAX_ROUNDS):
+        simpler = once(node, alg)
+        if simpler == node:
+            break
+        node = simpler
+    return node
+
+
+def once(node: Expr, alg: Algebra) -> Expr:
+    """One bottom-up rebuild of ``node``."""
+    result = _rebuild(node, alg)
+    return alg.zero(alg.shapes.of(node)) if result is None else result
+
+
+def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
+    match node:
+        case Unary(op=op, operand=operand):
+            inner = _rebuild(operand, alg)
+            return alg.neg(inner) if op == "-" else inner
+        case Transpose(operand=operand):
+            return alg.transpose(_rebuild(operand, alg))
+        case Binary(op=op, left=left, right=right):
+            a, b = once(left, alg), once(right, alg)
+            if op == "+":
+                return alg.add(a, b)
+            if op == "-":
+                return alg.sub(a, b)
+            if op == "*":
+                return alg.mul(a, b)
+            if op == "/":
+                return alg.div(a, b)
+            if op == "@":
+                return alg.matmul(a, b)
+            return alg.power(a, b)
+        case Call(func=func, args=args):
+            return Call(func, tuple(once(a, alg) for a in args))
+        case ArrayLit(items=items):
+            return ArrayLit(tuple(once(i, alg) for i in items))
+        case Compare(ops=ops, operands=operands):
+            return Compare(ops, tuple(once(o, alg) for o in operands))
+    return node

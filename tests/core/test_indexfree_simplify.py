@@ -1,0 +1,79 @@
+"""Simplification and printing of the index-free engine's trees.
+
+The rules are the ones a person applies (collect ``A + A.T``, move transposes inward,
+drop identities, fold ``diag(v) @ ones(n)``, combine like terms); simplifying twice
+changes nothing; and every printed form re-parses to the very same tree, so a message
+can offer it as a claim to paste.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_vcr.core.calculus.indexfree import to_text
+from sphinx_vcr.core.calculus.indexfree.algebra import Algebra
+from sphinx_vcr.core.calculus.indexfree.shape import Shapes
+from sphinx_vcr.core.calculus.indexfree.simplify import simplify
+from sphinx_vcr.core.language.parse import parse_declarations
+
+from .indexfree_check import parse
+from .test_indexfree_rules import RULES
+
+DECLS = "x[n], y[n], v[n], w[n], A[n, n], B[n, n], X[N, n], Y[N, n], r[N], M[m, n]"
+
+
+def algebra() -> Algebra:
+    return Algebra(Shapes(parse_declarations(DECLS, "vars")))
+
+
+def simplified(text: str) -> str:
+    return to_text(simplify(parse(text), algebra()))
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("A @ x + A.T @ x", "(A + A.T) @ x"),            # collect on the right
+    ("x.T @ A + x.T @ A.T", "x.T @ (A + A.T)"),        # ... and on the left
+    ("A.T + A", "A + A.T"),                            # A before A.T
+    ("(A @ B).T", "B.T @ A.T"),                        # transposes inward
+    ("(A.T).T", "A"),
+    ("(A.T @ x).T", "x.T @ A"),
+    ("(X @ w - r).T", "(X @ w - r).T"),                 # the author's residual stays whole
+    ("(A + B.T).T", "A.T + B"),
+    ("eye(n) @ A @ eye(n)", "A"),                      # identities dropped
+    ("diag(v) @ ones(n)", "v"),                        # diag(v) @ ones(n) is v
+    ("ones(n).T @ diag(v)", "v.T"),
+    ("ones(n) * v", "v"),
+    ("2 * x + 3 * x", "5 * x"),                        # like terms
+    ("2 * x.T @ A - x.T @ A", "x.T @ A"),
+    ("x - x", "zeros(n, 1)"),
+    ("2 * (3 * (A @ x))", "6 * A @ x"),                # numbers folded
+    ("1/2 * x + 1/2 * x", "x"),
+    ("-(-x)", "x"),
+    ("-(A @ x)", "-A @ x"),
+    ("c * c / c**3", "1/c"),                           # powers merged
+    ("x / c + y / c", "(x + y) / c"),                  # a shared divisor taken out
+    ("2/N * r.T @ X", "2/N * r.T @ X"),
+])
+def test_rule(before, after):
+    assert simplified(before) == after
+
+
+@pytest.mark.parametrize(("wrt", "params", "form"), [(r[1], r[2], r[4]) for r in RULES])
+def test_simplifying_a_derived_form_again_changes_nothing(wrt, params, form):
+    decls = parse_declarations(", ".join(p for p in (wrt, params) if p), "vars")
+    alg = Algebra(Shapes(decls))
+    once = simplify(parse(form), alg)
+    assert to_text(once) == form
+    assert simplify(once, alg) == once
+
+
+@pytest.mark.parametrize("text", [
+    "-x**2", "(-x)**2", "2**-x", "a - (b - c)", "a - b - c", "a / (b * c)", "a / b * c",
+    "(a + b).T", "x.T @ (A + A.T)", "2/N * (X @ w - y).T @ X", "where(x > 0, 1, -1)",
+    "0.5 * x", "1e-3 + x", "-(a + b) @ x", "a ** b ** c", "(a ** b) ** c", "-2/N * x",
+    "[[x.T, 1]]", "[x, y]", "diag(sigmoid(z) * (1 - sigmoid(z)))", "x @ x.T / n**3",
+    "where(w @ x + b > 0, 1, 0) * x.T", "--x", "pi * x", "(x + 1).T",
+])
+def test_printed_text_reparses_to_the_same_tree(text):
+    tree = parse(text)
+    assert parse(to_text(tree)) == tree
