@@ -26,7 +26,7 @@ CORPUS: list[tuple[str, str, dict[str, str], list[str], str, str, str]] = [
     ("dunder-attribute", "x.__class__.__mro__", {}, [], "parse", "the only attribute is .T",
      "directive"),
     ("subscript", "x[0]", {}, [], "parse", "a subscript is an index declared", "directive"),
-    ("lambda", "(lambda: 1)()", {}, [], "parse", "only the functions of the language",
+    ("lambda", "(lambda: 1)()", {}, [], "parse", "lambdas are not part of the language",
      "directive"),
     ("list-comprehension", "[i for i in x]", {}, [], "parse", "ListComp", "directive"),
     ("generator", "sum(i for i in x)", {}, [], "parse", "GeneratorExp", "directive"),
