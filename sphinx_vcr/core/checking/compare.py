@@ -35,7 +35,7 @@ import numpy as np
 import sympy
 
 from ..running.limits import clock, remaining, soft_limit
-from . import certified
+from . import certified, rational
 from .numeric import Probes, guard_expressions
 
 DIGITS = 50
@@ -294,7 +294,12 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     difference could only be a bug (a chain rule against the composition).
     """
     differences = _differences(claim, actual)
-    cells = list(differences)
+    # Rational differences (determinants, inverses, quadratic forms) are decided by
+    # polynomial arithmetic first: the entries it proves equal need no points at all,
+    # the costliest part of a large identity; what it proves wrong is still located
+    # at a point below.
+    decided = exact_verdicts(claim, actual, list(differences))
+    cells = [cell for cell in differences if decided.get(cell) is not True]
     if not cells:
         return Comparison(True, True)
     found = _differ_at(claim, actual, differences, cells, symbols, points)
@@ -306,7 +311,8 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # a wrong one from being found; then simplification, entry by entry, each within
     # a budget: it can take seconds on a true identity, and what it has not settled
     # in time is left to the points, so a true claim never times out here.
-    verdicts = {cell: quick_verdict(claim[cell] - actual[cell]) for cell in cells}
+    verdicts = {cell: False if decided.get(cell) is False else
+                quick_verdict(claim[cell] - actual[cell]) for cell in cells}
     _simplify(verdicts, claim, actual)
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
@@ -328,6 +334,26 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
             return Comparison(False, False, found, partial=True)
         return Comparison(True, False, coverage=coverage)
     return Comparison(True, False)
+
+
+#: Of polynomial arithmetic (:mod:`.rational`) for all the entries of a comparison.
+RATIONAL_SECONDS = 1.0
+
+
+def exact_verdicts(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell]
+                   ) -> dict[Cell, bool | None]:
+    """What polynomial arithmetic decides of each entry's difference (see
+    :mod:`.rational`), within ``RATIONAL_SECONDS`` and a share of the time left;
+    entries it has not decided when that is spent are left out."""
+    verdicts: dict[Cell, bool | None] = {}
+    if not cells:
+        return verdicts
+    with soft_limit(min(RATIONAL_SECONDS, EXACT_SHARE * remaining())):
+        differences = {cell: claim[cell] - actual[cell] for cell in cells}
+        forms = rational.Rational(differences.values())
+        for cell, difference in differences.items():
+            verdicts[cell] = forms.zero(difference)
+    return verdicts
 
 
 def _simplify(verdicts: dict[Cell, bool | None], claim: sympy.Matrix,
