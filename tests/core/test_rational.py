@@ -80,3 +80,12 @@ def test_common_parts_are_converted_once():
     forms = Rational(entries)
     assert [forms.zero(e) for e in entries] == [False] * 4
     assert sum(1 for node in forms.memo if node == det) == 1
+
+
+def test_many_generators_shrink_the_budget():
+    entries = sympy.symbols("e0:1000", real=True)
+    assert Rational([sum(entries)]).zero(sum(entries)) is None  # beyond MAX_GENERATORS
+    wide = sympy.symbols("w0:300", real=True)
+    forms = Rational([sum(wide)])
+    assert forms.max_terms < rational.MAX_TERMS
+    assert forms.max_terms * 300 <= rational.MAX_EXPONENTS_STORED

@@ -38,6 +38,12 @@ from sympy.polys.rings import PolyElement, ring
 MAX_TERMS = 20_000
 #: ... nor may a product take more multiplications of terms than this.
 MAX_PRODUCT = 400_000
+#: Every monomial holds an exponent per generator, so with many generators (a fixed
+#: 40 x 40 matrix) the budgets shrink to keep the memory (exponents stored) and the
+#: work (exponents added) bounded; beyond MAX_GENERATORS nothing is tried.
+MAX_EXPONENTS_STORED = 2_000_000
+MAX_EXPONENTS_ADDED = 20_000_000
+MAX_GENERATORS = 400
 #: Exponents beyond this (``x**1000``) are left undecided: their powers are large.
 MAX_EXPONENT = 64
 
@@ -66,7 +72,13 @@ class Rational:
         except _TooLarge:
             self.ring = None
             return
+        if len(generators) > MAX_GENERATORS:
+            self.ring = None
+            return
         order = sorted(generators, key=sympy.default_sort_key)
+        width = max(len(order), 1)
+        self.max_terms = min(MAX_TERMS, MAX_EXPONENTS_STORED // width)
+        self.max_product = min(MAX_PRODUCT, MAX_EXPONENTS_ADDED // width)
         self.ring = ring(order, QQ)[0] if order else ring([sympy.Dummy()], QQ)[0]
         self.gens = dict(zip(order, self.ring.gens))
         self.memo: dict[sympy.Basic, Fraction] = {}
@@ -190,12 +202,11 @@ class Rational:
         return poly
 
     def _times(self, a: PolyElement, b: PolyElement) -> PolyElement:
-        if len(a) * len(b) > MAX_PRODUCT:
+        if len(a) * len(b) > self.max_product:
             raise _TooLarge
         return self._checked(a * b)
 
-    @staticmethod
-    def _checked(poly: PolyElement) -> PolyElement:
-        if len(poly) > MAX_TERMS:
+    def _checked(self, poly: PolyElement) -> PolyElement:
+        if len(poly) > self.max_terms:
             raise _TooLarge
         return poly
