@@ -293,13 +293,15 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     Without ``prove``, only stage 1 runs: enough where agreement is a theorem and a
     difference could only be a bug (a chain rule against the composition).
     """
-    differences = _differences(claim, actual)
     # Rational differences (determinants, inverses, quadratic forms) are decided by
-    # polynomial arithmetic first: the entries it proves equal need no points at all,
-    # the costliest part of a large identity; what it proves wrong is still located
-    # at a point below.
-    decided = exact_verdicts(claim, actual, list(differences))
-    cells = [cell for cell in differences if decided.get(cell) is not True]
+    # polynomial arithmetic first: the entries it proves equal need neither SymPy's
+    # expansion nor points, the costliest parts of a large identity; what it proves
+    # wrong is still located at a point below.
+    every = [(i, j) for i in range(claim.rows) for j in range(claim.cols)]
+    decided = exact_verdicts(claim, actual, every)
+    differences = _differences(claim, actual,
+                               [cell for cell in every if decided.get(cell) is not True])
+    cells = list(differences)
     if not cells:
         return Comparison(True, True)
     found = _differ_at(claim, actual, differences, cells, symbols, points)
@@ -372,21 +374,20 @@ def _simplify(verdicts: dict[Cell, bool | None], claim: sympy.Matrix,
             verdicts[cell] = simplified_verdict(claim[cell] - actual[cell])
 
 
-def _differences(claim: sympy.Matrix, actual: sympy.Matrix
-                 ) -> dict[tuple[int, int], sympy.Expr]:
-    """Claim minus derivative for each entry where they are not equal once expanded:
-    expanded (where that is cheap) so that equal terms have cancelled exactly, and only
-    a real difference is left to evaluate."""
+def _differences(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell]
+                 ) -> dict[Cell, sympy.Expr]:
+    """Claim minus derivative for each of ``cells`` where they are not equal once
+    expanded: expanded (where that is cheap) so that equal terms have cancelled
+    exactly, and only a real difference is left to evaluate."""
     differences = {}
-    for i in range(claim.rows):
-        for j in range(claim.cols):
-            # Folded first, so that the subtraction reaches into where() branches and
-            # 2*x cancels inside them too (a branch off by 10**-200 is then enclosed as
-            # 10**-200, not as the rounding of 2*x).
-            difference = _fold(claim[i, j] - actual[i, j])
-            expanded = cheap_expand(difference)
-            if expanded != 0:
-                differences[i, j] = difference if expanded is None else expanded
+    for i, j in cells:
+        # Folded first, so that the subtraction reaches into where() branches and 2*x
+        # cancels inside them too (a branch off by 10**-200 is then enclosed as
+        # 10**-200, not as the rounding of 2*x).
+        difference = _fold(claim[i, j] - actual[i, j])
+        expanded = cheap_expand(difference)
+        if expanded != 0:
+            differences[i, j] = difference if expanded is None else expanded
     return differences
 
 
