@@ -89,3 +89,9 @@ def test_many_generators_shrink_the_budget():
     forms = Rational([sum(wide)])
     assert forms.max_terms < rational.MAX_TERMS
     assert forms.max_terms * 300 <= rational.MAX_EXPONENTS_STORED
+
+
+def test_long_numbers_are_left_to_the_other_stages():
+    huge = sympy.Integer(10) ** 5000
+    assert decide(huge * x**60 - huge * x**60 + (huge * x + 1) ** 60) is None
+    assert decide(sympy.Integer(10) ** 200 * x - x) is False  # short enough: decided

@@ -44,6 +44,9 @@ MAX_PRODUCT = 400_000
 MAX_EXPONENTS_STORED = 2_000_000
 MAX_EXPONENTS_ADDED = 20_000_000
 MAX_GENERATORS = 400
+#: Numbers longer than this (about 300 digits) are left to the other stages: their
+#: products are big-integer arithmetic that no signal can interrupt.
+MAX_COEFFICIENT_BITS = 1000
 #: Exponents beyond this (``x**1000``) are left undecided: their powers are large.
 MAX_EXPONENT = 64
 
@@ -92,6 +95,8 @@ class Rational:
                 continue
             seen.add(node)
             if node.is_Rational:
+                if max(abs(node.p), node.q).bit_length() > MAX_COEFFICIENT_BITS:
+                    raise _TooLarge  # its powers would be one long call into C
                 continue
             if node.is_Float or (node.is_Atom and node.is_number
                                  and node not in (sympy.pi, sympy.E)):
