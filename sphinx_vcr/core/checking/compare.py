@@ -1,5 +1,10 @@
 """Compare a claimed derivative with the computed one: at points, exactly, then widely.
 
+0. Differences that are rational functions of the entries (determinants, inverses,
+   quadratic forms) are decided first by polynomial arithmetic on a common
+   denominator (:mod:`.rational`), within a budget: an entry proven equal needs no
+   expansion and no points (the costliest part of a 3 x 3 identity); one proven
+   different is still located at a point by the next stage.
 1. Every entry of the difference is evaluated at the sample points in 50-digit
    arithmetic, where any real difference stands far above the rounding. Most wrong
    claims stop here, without paying for simplification. Values are compared relative
