@@ -1,5 +1,10 @@
 """Compare a claimed derivative with the computed one: at points, exactly, then widely.
 
+0. Differences that are rational functions of the entries (determinants, inverses,
+   quadratic forms) are decided first by polynomial arithmetic on a common
+   denominator (:mod:`.rational`), within a budget: an entry proven equal needs no
+   expansion and no points (the costliest part of a 3 x 3 identity); one proven
+   different is still located at a point by the next stage.
 1. Every entry of the difference is evaluated at the sample points in 50-digit
    arithmetic, where any real difference stands far above the rounding. Most wrong
    claims stop here, without paying for simplification. Values are compared relative
@@ -35,7 +40,7 @@ import numpy as np
 import sympy
 
 from ..running.limits import clock, remaining, soft_limit
-from . import certified
+from . import certified, rational
 from .numeric import Probes, guard_expressions
 
 DIGITS = 50
@@ -293,7 +298,14 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     Without ``prove``, only stage 1 runs: enough where agreement is a theorem and a
     difference could only be a bug (a chain rule against the composition).
     """
-    differences = _differences(claim, actual)
+    # Rational differences (determinants, inverses, quadratic forms) are decided by
+    # polynomial arithmetic first: the entries it proves equal need neither SymPy's
+    # expansion nor points, the costliest parts of a large identity; what it proves
+    # wrong is still located at a point below.
+    every = [(i, j) for i in range(claim.rows) for j in range(claim.cols)]
+    decided = exact_verdicts(claim, actual, every)
+    differences = _differences(claim, actual,
+                               [cell for cell in every if decided.get(cell) is not True])
     cells = list(differences)
     if not cells:
         return Comparison(True, True)
@@ -306,7 +318,8 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # a wrong one from being found; then simplification, entry by entry, each within
     # a budget: it can take seconds on a true identity, and what it has not settled
     # in time is left to the points, so a true claim never times out here.
-    verdicts = {cell: quick_verdict(claim[cell] - actual[cell]) for cell in cells}
+    verdicts = {cell: False if decided.get(cell) is False else
+                quick_verdict(claim[cell] - actual[cell]) for cell in cells}
     _simplify(verdicts, claim, actual)
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
@@ -330,6 +343,26 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     return Comparison(True, False)
 
 
+#: Of polynomial arithmetic (:mod:`.rational`) for all the entries of a comparison.
+RATIONAL_SECONDS = 1.0
+
+
+def exact_verdicts(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell]
+                   ) -> dict[Cell, bool | None]:
+    """What polynomial arithmetic decides of each entry's difference (see
+    :mod:`.rational`), within ``RATIONAL_SECONDS`` and a share of the time left;
+    entries it has not decided when that is spent are left out."""
+    verdicts: dict[Cell, bool | None] = {}
+    if not cells:
+        return verdicts
+    with soft_limit(min(RATIONAL_SECONDS, EXACT_SHARE * remaining())):
+        differences = {cell: claim[cell] - actual[cell] for cell in cells}
+        forms = rational.Rational(differences.values())
+        for cell, difference in differences.items():
+            verdicts[cell] = forms.zero(difference)
+    return verdicts
+
+
 def _simplify(verdicts: dict[Cell, bool | None], claim: sympy.Matrix,
               actual: sympy.Matrix) -> None:
     """Fill in the undecided ``verdicts`` by simplification, each entry within
@@ -346,21 +379,20 @@ def _simplify(verdicts: dict[Cell, bool | None], claim: sympy.Matrix,
             verdicts[cell] = simplified_verdict(claim[cell] - actual[cell])
 
 
-def _differences(claim: sympy.Matrix, actual: sympy.Matrix
-                 ) -> dict[tuple[int, int], sympy.Expr]:
-    """Claim minus derivative for each entry where they are not equal once expanded:
-    expanded (where that is cheap) so that equal terms have cancelled exactly, and only
-    a real difference is left to evaluate."""
+def _differences(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell]
+                 ) -> dict[Cell, sympy.Expr]:
+    """Claim minus derivative for each of ``cells`` where they are not equal once
+    expanded: expanded (where that is cheap) so that equal terms have cancelled
+    exactly, and only a real difference is left to evaluate."""
     differences = {}
-    for i in range(claim.rows):
-        for j in range(claim.cols):
-            # Folded first, so that the subtraction reaches into where() branches and
-            # 2*x cancels inside them too (a branch off by 10**-200 is then enclosed as
-            # 10**-200, not as the rounding of 2*x).
-            difference = _fold(claim[i, j] - actual[i, j])
-            expanded = cheap_expand(difference)
-            if expanded != 0:
-                differences[i, j] = difference if expanded is None else expanded
+    for i, j in cells:
+        # Folded first, so that the subtraction reaches into where() branches and 2*x
+        # cancels inside them too (a branch off by 10**-200 is then enclosed as
+        # 10**-200, not as the rounding of 2*x).
+        difference = _fold(claim[i, j] - actual[i, j])
+        expanded = cheap_expand(difference)
+        if expanded != 0:
+            differences[i, j] = difference if expanded is None else expanded
     return differences
 
 

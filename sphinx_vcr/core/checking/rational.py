@@ -1,0 +1,217 @@
+"""Exact decisions on differences that are rational functions, by polynomial arithmetic.
+
+A claim about a determinant or an inverse at n = 3 differs from its derivative by a
+rational function of the entries with a few thousand terms once expanded: too many for
+``expand``/``cancel`` on SymPy trees within a budget, a few milliseconds for SymPy's
+sparse polynomials (:mod:`sympy.polys.rings`). Each difference is brought to one
+numerator over a product of powers of polynomials, never dividing by a greatest common
+divisor: the denominators are kept *factored* (each base as it occurs in the tree,
+made monic), so the powers of ``det(X)`` that every entry of ``inv(X)`` brings stay
+one base with an exponent, and the work is a few multiplications per node.
+
+Every node that is not a sum, product, integer power, symbol or rational (``exp(z)``,
+``log|x|``, ``Abs``, a ``where()``) is an *opaque* generator of its own, and so is
+``b**(1/q)`` for a fractional power ``b**(p/q)`` (as ``(b**(1/q))**p``). Identical
+nodes are one generator. That is sound for a proof: a numerator that is the zero
+polynomial in independent generators is zero at every value of them, so the
+difference is zero wherever it is defined (every base it divides by is non-zero
+there). A non-zero numerator is a proof that the claim is wrong only without opaque
+generators (relations among them, such as ``exp(a)*exp(b) = exp(a + b)``, are not
+known here); with them the answer is "undecided", for :mod:`.compare`'s other stages.
+
+The work is bounded by its real size: every polynomial made (:data:`MAX_TERMS`) and
+every product before it is formed (:data:`MAX_PRODUCT`); beyond them the answer is
+"undecided". The caller bounds the time (:func:`..running.limits.soft_limit`), which
+interrupts this pure-Python arithmetic between any two operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy
+from sympy.polys.domains import QQ
+from sympy.polys.rings import PolyElement, ring
+
+#: No polynomial made may have more terms than this (the largest of the Cookbook
+#: identities at n = 3 makes 1040, and 2016 multiplications of terms) ...
+MAX_TERMS = 20_000
+#: ... nor may a product take more multiplications of terms than this.
+MAX_PRODUCT = 400_000
+#: Every monomial holds an exponent per generator, so with many generators (a fixed
+#: 40 x 40 matrix) the budgets shrink to keep the memory (exponents stored) and the
+#: work (exponents added) bounded; beyond MAX_GENERATORS nothing is tried.
+MAX_EXPONENTS_STORED = 2_000_000
+MAX_EXPONENTS_ADDED = 20_000_000
+MAX_GENERATORS = 400
+#: Numbers longer than this (about 300 digits) are left to the other stages: their
+#: products are big-integer arithmetic that no signal can interrupt.
+MAX_COEFFICIENT_BITS = 1000
+#: Exponents beyond this (``x**1000``) are left undecided: their powers are large.
+MAX_EXPONENT = 64
+
+#: A fraction: the numerator and the powers of the (monic) bases it is divided by.
+Fraction = tuple[PolyElement, dict[PolyElement, int]]
+
+
+class _TooLarge(Exception):
+    """The work would exceed the budget, or a node cannot be represented exactly."""
+
+
+class Rational:
+    """Decides differences over one set of expressions, sharing their common parts.
+
+    Built once for all the entries of a comparison: the determinant and the adjugate
+    that every entry of ``inv(X)`` shares are converted once (the memo is by node).
+    """
+
+    def __init__(self, exprs: Iterable[sympy.Expr]) -> None:
+        self.opaque: set[sympy.Basic] = set()
+        generators: dict[sympy.Basic, None] = {}
+        seen: set[sympy.Basic] = set()
+        try:
+            for expr in exprs:
+                self._collect(expr, generators, seen)
+        except _TooLarge:
+            self.ring = None
+            return
+        if len(generators) > MAX_GENERATORS:
+            self.ring = None
+            return
+        order = sorted(generators, key=sympy.default_sort_key)
+        width = max(len(order), 1)
+        self.max_terms = min(MAX_TERMS, MAX_EXPONENTS_STORED // width)
+        self.max_product = min(MAX_PRODUCT, MAX_EXPONENTS_ADDED // width)
+        self.ring = ring(order, QQ)[0] if order else ring([sympy.Dummy()], QQ)[0]
+        self.gens = dict(zip(order, self.ring.gens))
+        self.memo: dict[sympy.Basic, Fraction] = {}
+
+    def _collect(self, expr: sympy.Basic, generators: dict, seen: set) -> None:
+        """The generators of ``expr``: its symbols and its opaque nodes."""
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node.is_Rational:
+                if max(abs(node.p), node.q).bit_length() > MAX_COEFFICIENT_BITS:
+                    raise _TooLarge  # its powers would be one long call into C
+                continue
+            if node.is_Float or (node.is_Atom and node.is_number
+                                 and node not in (sympy.pi, sympy.E)):
+                raise _TooLarge  # inexact, infinite, nan or imaginary: not decided here
+            if node.is_Add or node.is_Mul:
+                stack.extend(node.args)
+            elif node.is_Pow and node.exp.is_Rational:
+                if abs(node.exp.p) > MAX_EXPONENT:
+                    raise _TooLarge
+                if node.exp.is_Integer:
+                    stack.append(node.base)
+                else:
+                    root = sympy.Pow(node.base, sympy.Rational(1, node.exp.q))
+                    generators[root] = None
+                    self.opaque.add(root)
+            else:
+                generators[node] = None
+                if not node.is_Symbol:
+                    self.opaque.add(node)
+
+    def zero(self, expr: sympy.Expr) -> bool | None:
+        """True if ``expr`` is identically zero (wherever it is defined); False if it
+        is a rational function of the symbols alone that is not; None if undecided
+        (too large, or opaque parts that might be related)."""
+        if self.ring is None:
+            return None
+        try:
+            numerator, bases = self._fraction(expr)
+        except (_TooLarge, RecursionError):  # (a tree nested too deeply to walk)
+            return None
+        if not numerator:
+            return True
+        return None if self._uses_opaque([numerator, *bases]) else False
+
+    def _uses_opaque(self, polys: list[PolyElement]) -> bool:
+        """Whether an opaque generator occurs in any of ``polys``."""
+        indices = [k for k, node in enumerate(self.gens) if node in self.opaque]
+        return any(monomial[k] for poly in polys for monomial in poly.itermonoms()
+                   for k in indices)
+
+    # The conversion, node by node, memoised.
+
+    def _fraction(self, expr: sympy.Basic) -> Fraction:
+        known = self.memo.get(expr)
+        if known is not None:
+            return known
+        if expr.is_Rational:
+            result: Fraction = (self.ring(QQ(expr.p, expr.q)), {})
+        elif expr in self.gens:
+            result = (self.gens[expr], {})
+        elif expr.is_Add:
+            result = self._sum([self._fraction(a) for a in expr.args])
+        elif expr.is_Mul:
+            result = self._product([self._fraction(a) for a in expr.args])
+        elif expr.is_Pow and expr.exp.is_Integer:
+            result = self._power(self._fraction(expr.base), int(expr.exp))
+        elif expr.is_Pow and expr.exp.is_Rational:
+            root = self.gens[sympy.Pow(expr.base, sympy.Rational(1, expr.exp.q))]
+            result = self._power((root, {}), int(expr.exp.p))
+        else:
+            raise _TooLarge  # (not reached: every other node is a generator)
+        self.memo[expr] = result
+        return result
+
+    def _sum(self, parts: list[Fraction]) -> Fraction:
+        common: dict[PolyElement, int] = {}
+        for _, bases in parts:
+            for base, power in bases.items():
+                common[base] = max(common.get(base, 0), power)
+        total = self.ring.zero
+        for numerator, bases in parts:
+            for base, power in common.items():
+                numerator = self._times_power(numerator, base, power - bases.get(base, 0))
+            total = self._checked(total + numerator)
+        return total, common
+
+    def _product(self, parts: list[Fraction]) -> Fraction:
+        numerator, bases = self.ring.one, {}
+        for part, divisors in parts:
+            numerator = self._times(numerator, part)
+            for base, power in divisors.items():
+                bases[base] = bases.get(base, 0) + power
+        return numerator, bases
+
+    def _power(self, fraction: Fraction, exponent: int) -> Fraction:
+        numerator, bases = fraction
+        if exponent >= 0:
+            result = self.ring.one
+            for _ in range(exponent):
+                result = self._times(result, numerator)
+            return result, {b: p * exponent for b, p in bases.items()}
+        if not numerator:
+            raise _TooLarge  # a division by zero: no value anywhere, nothing to decide
+        # (n / prod b**p)**-k = prod b**(p*k) / n**k, with n = c * monic(n)
+        k = -exponent
+        result = self.ring.one
+        for base, power in bases.items():
+            result = self._times_power(result, base, power * k)
+        scale = numerator.LC
+        result = self._checked(result.quo_ground(scale**k))
+        if numerator.is_ground:
+            return result, {}
+        return result, {numerator.quo_ground(scale): k}
+
+    def _times_power(self, poly: PolyElement, base: PolyElement, power: int) -> PolyElement:
+        for _ in range(power):
+            poly = self._times(poly, base)
+        return poly
+
+    def _times(self, a: PolyElement, b: PolyElement) -> PolyElement:
+        if len(a) * len(b) > self.max_product:
+            raise _TooLarge
+        return self._checked(a * b)
+
+    def _checked(self, poly: PolyElement) -> PolyElement:
+        if len(poly) > self.max_terms:
+            raise _TooLarge
+        return poly
