@@ -154,6 +154,12 @@ def _check_correction(problem: Problem, settings: Settings, key: str) -> None:
         raise Failure(Outcome(FAILED, "correct", _(
             "the correction in :correct: does not hold either: {message}").format(
             message=failure.outcome.message), option="correct")) from None
+    except VcrError as error:
+        # The correction was checked as the claim, so its shape error names :expect:;
+        # the author must be sent to the :correct: line, where the mistake is.
+        if error.option == "expect":
+            error.option = "correct"
+        raise
 
 
 def _display_run(problem: Problem, settings: Settings, key: str, run: Run,
