@@ -107,6 +107,28 @@ def test_a_derivative_by_a_matrix_in_numerator_layout_says_so():
     assert "numerator" in result.badge + " ".join(result.math), (result.math, result.badge)
 
 
+@pytest.mark.parametrize("expect", [None, "sum(y)*ones(11).T"])
+def test_a_matrix_definition_of_a_chain_rule_at_size_11(expect):
+    """A definition's entries were named U_{i}{j} at every size: at 11 x 11, U_111 is
+    both entry (1, 11) and entry (11, 1), one SymPy symbol, so the factors' product
+    "did not equal the derivative" and a correct chain rule failed (at size 10 it
+    verifies)."""
+    options = {"wrt": "x[11]", "vars": "y[11]"}
+    if expect:
+        options["expect"] = expect
+    result = run("chain-rule", "", ("U = outer(x, y)", "v = sum(U)"), **options)
+    assert result.status == "verified", result.message
+
+
+def test_twice_the_gradient_on_a_symmetric_matrix_is_not_called_a_transpose():
+    """At a positive-definite point inv(P) is symmetric: a claim twice the derivative
+    there was diagnosed "it is the transpose of the derivative: check the layout"."""
+    result = gradient("logdet(P)", wrt="P[2, 2] spd",
+                      expect="where(det(P) > 0.1*trace(P)**2, inv(P), 2*inv(P))")
+    assert result.status == "failed", result.message
+    assert "transpose" not in result.message, result.message
+
+
 # --- Guards: attacks that failed ------------------------------------------------------
 
 #: (argument, options, status): each a wrong claim failing, or its correct twin
