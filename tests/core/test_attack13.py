@@ -129,6 +129,18 @@ def test_twice_the_gradient_on_a_symmetric_matrix_is_not_called_a_transpose():
     assert "transpose" not in result.message, result.message
 
 
+@pytest.mark.parametrize(("where", "written"), [
+    ("sum(x) == 1, sum(x) == 2", "sum(x) == 2"),
+    ("norm(x) == 1", "norm(x) == 1"),
+])
+def test_a_constraint_that_cannot_be_sampled_is_quoted_as_written(where, written):
+    """The message quoted one instance in SymPy's notation ("the equality x_1 == 2
+    never holds", "Abs(x_1) == 1"), at n = 1, not the author's text."""
+    result = gradient("x @ x", wrt="x[n]", where=where, expect="2*x")
+    assert result.status == "error", result.message
+    assert written in result.message, result.message
+
+
 # --- Guards: attacks that failed ------------------------------------------------------
 
 #: (argument, options, status): each a wrong claim failing, or its correct twin
