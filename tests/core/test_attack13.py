@@ -191,8 +191,10 @@ GUARDED = [
                      "where": "sum(y) == 1", "expect": "p - y + 10**-12"}, "failed"),
     ("sum(y**2)", {"wrt": "y[n]", "where": "sum(y) == 1", "expect": "2*y"}, "verified"),
     ("sum(y**2)", {"wrt": "y[n]", "where": "sum(y) == 1", "expect": "2*y + 1"}, "failed"),
+    # No entry of w @ x has a constant coefficient: solving would divide by x_n, which
+    # may vanish on the constraint, so it is an error rather than one branch sampled.
     ("(w @ x)**2", {"wrt": "w[n]", "vars": "x[n]", "where": "w @ x == 0",
-                    "expect": "x"}, "failed"),
+                    "expect": "x"}, "error"),
     ("x.T @ A @ x", {"wrt": "x[n]", "vars": "A[n, n]", "where": "sum(A - A.T) == 0",
                      "expect": "2*A @ x"}, "failed"),
     # spd with a trace constraint stays positive definite (|det| = det there)

@@ -196,8 +196,9 @@ def test_chain_rule_steps_and_their_entries():
     # old: d y/d u_1 * d u_1/d u_1 * d u_1/d x, two different steps written alike
     shown = math("", kind="chain-rule", wrt="x",
                  content=("u1 = x**2", "u_1 = 3*u1", "y = sin(u_1)"))
-    assert r"\frac{\partial y}{\partial u_{1}} \frac{\partial u_{1}}{\partial \mathit{u1}} " \
-           r"\frac{\mathrm{d} \mathit{u1}}{\mathrm{d} x}" in shown
+    # (each step a function of one scalar: written with d)
+    assert r"\frac{\mathrm{d} y}{\mathrm{d} u_{1}} \frac{\mathrm{d} u_{1}}{\mathrm{d} " \
+           r"\mathit{u1}} \frac{\mathrm{d} \mathit{u1}}{\mathrm{d} x}" in shown
     assert r"\mathit{u1} &= x^{2}" in shown
     # a vector step's entries follow its name: u_{1,1}, u_{1,2} beside the scalar u_{1}
     shown = math("", kind="chain-rule", wrt="x",

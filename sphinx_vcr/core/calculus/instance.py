@@ -25,6 +25,7 @@ from ..words import _
 from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
 from .functions import Model, Undefined
+from .indexfree.text import to_text
 from .shapes import Shape
 from .structure import Structure, structure_of
 
@@ -206,9 +207,15 @@ def variable(decl: Declaration, sizes: dict[str, int]) -> Value:
             f"{decl.name}_{i + 1}", real=True))
         return Value((dims[0], sympy.Integer(1)), data)
     data = sympy.Matrix(counts[0], counts[1], lambda i, j: sympy.Symbol(
-        f"{decl.name}_{i + 1}{j + 1}" if max(counts) < 10 else f"{decl.name}_{i + 1},{j + 1}",
-        real=True))
+        entry_name(decl.name, i, j, max(counts)), real=True))
     return Value((dims[0], dims[1]), data)
+
+
+def entry_name(name: str, i: int, j: int, size: int) -> str:
+    """The symbol of entry (i, j) (0-based) of a matrix whose largest size is ``size``:
+    ``X_12``, or ``X_1,12`` from size 10 on, where ``X_111`` would be both (1, 11) and
+    (11, 1)."""
+    return f"{name}_{i + 1}{j + 1}" if size < 10 else f"{name}_{i + 1},{j + 1}"
 
 
 def _placeholder(name: str, value: Value) -> tuple[Value, list[sympy.Symbol]]:
@@ -219,7 +226,7 @@ def _placeholder(name: str, value: Value) -> tuple[Value, list[sympy.Symbol]]:
     if cols == 1 or rows == 1:
         symbols = [sympy.Symbol(f"{name}_{i + 1}", real=True) for i in range(rows * cols)]
     else:
-        symbols = [sympy.Symbol(f"{name}_{i + 1}{j + 1}", real=True)
+        symbols = [sympy.Symbol(entry_name(name, i, j, max(rows, cols)), real=True)
                    for i in range(rows) for j in range(cols)]
     placeholder = Value(value.shape, sympy.Matrix(rows, cols, symbols))
     # In vec order, as the chain-rule factors differentiate by them.
@@ -303,11 +310,12 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     for name in local_values:
         if name not in styles:
             styles[name] = "scalar"
-    conditions = region(problem, Scope(composed_values, sizes, None, where))
+    sources: dict[sympy.Basic, str] = {}
+    conditions = region(problem, Scope(composed_values, sizes, None, where), sources)
     # Structure and equality constraints: which entries depend on others (.structure).
     with about("where"):
         structure, conditions = structure_of((*problem.wrt, *problem.params), values,
-                                             conditions)
+                                             conditions, sources)
     if structure and problem.kind == "derivation":
         raise ParseError(_("a derivation cannot take structured parameters or equality "
                            "constraints yet; check the identity with .. gradient:: or "
@@ -320,9 +328,12 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
                     composed_values, conditions, styles, output, case, where, structure)
 
 
-def region(problem: Problem, scope: Scope) -> list[sympy.Basic]:
+def region(problem: Problem, scope: Scope, sources: dict[sympy.Basic, str] | None = None
+           ) -> list[sympy.Basic]:
     """The ``:where:`` conditions in ``scope``, one relation per entry (raises
-    :class:`SizeExcluded` where they exclude the sizes themselves)."""
+    :class:`SizeExcluded` where they exclude the sizes themselves). ``sources``, if
+    given, receives the author's text of the condition each relation comes from, so
+    that messages quote what was written rather than one instance of it."""
     conditions: list[sympy.Basic] = []
     with about("where"):
         for condition in problem.where:
@@ -332,7 +343,10 @@ def region(problem: Problem, scope: Scope) -> list[sympy.Basic]:
                     raise SizeExcluded(_("{sizes} is outside :where:").format(
                         sizes=scope.sizes))
                 raise DomainError(_(":where: condition never holds"))
-            conditions.extend(e for e in entries if e is not sympy.true)
+            kept = [e for e in entries if e is not sympy.true]
+            conditions.extend(kept)
+            if sources is not None:
+                sources.update((e, to_text(condition)) for e in kept)
     return conditions
 
 

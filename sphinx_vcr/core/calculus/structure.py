@@ -48,10 +48,12 @@ class Structure:
 
 
 def structure_of(declarations: Sequence[Declaration], values: dict[str, Value],
-                 conditions: list[sympy.Basic]) -> tuple[Structure, list[sympy.Basic]]:
+                 conditions: list[sympy.Basic], sources: dict[sympy.Basic, str] | None = None
+                 ) -> tuple[Structure, list[sympy.Basic]]:
     """The structure of an instance, and its ``:where:`` conditions at the structured
     points: the equalities solved into dependent entries, the inequalities with those
-    substituted, and for each ``spd`` matrix its leading principal minors positive."""
+    substituted, and for each ``spd`` matrix its leading principal minors positive.
+    ``sources`` gives the author's text of each condition, for messages."""
     structure = Structure()
     minors: list[sympy.Basic] = []
     for decl in declarations:
@@ -59,7 +61,7 @@ def structure_of(declarations: Sequence[Declaration], values: dict[str, Value],
             minors += _declared(structure, decl, values[decl.name].data)
     equalities = [c for c in conditions if isinstance(c, sympy.Eq)]
     for equality in equalities:
-        _solve(structure, equality)
+        _solve(structure, equality, (sources or {}).get(equality))
     rest = [structure.apply(c) for c in conditions if not isinstance(c, sympy.Eq)]
     return structure, [*rest, *(structure.apply(m) for m in minors)]
 
@@ -83,8 +85,9 @@ def _declared(structure: Structure, decl: Declaration, data: sympy.Matrix
                                     0) for k in range(1, size + 1)]
 
 
-def _solve(structure: Structure, equality: sympy.Eq) -> None:
-    """Solve one equality for an entry it is linear in, which becomes dependent."""
+def _solve(structure: Structure, equality: sympy.Eq, written: str | None = None) -> None:
+    """Solve one equality for an entry it is linear in, which becomes dependent;
+    ``written`` is the condition as the author wrote it (else SymPy's form is quoted)."""
     residual = sympy.expand(structure.apply(equality.lhs - equality.rhs))
     if residual == 0:
         return  # it holds everywhere (or repeats an earlier constraint)
@@ -92,16 +95,28 @@ def _solve(structure: Structure, equality: sympy.Eq) -> None:
         raise DomainError(_("the equality {equality} never holds (with the structure and "
                             "the constraints before it, it reads {residual} = 0), so no "
                             "point can be sampled on it").format(
-            equality=_text(equality), residual=residual), option="where")
+            equality=written or _text(equality), residual=residual), option="where")
     unknown = _linear_entry(residual)
     if unknown is None:
         raise DomainError(_("cannot sample on the equality {equality}: it is not linear "
                             "in any of its entries, so none can be solved for; only "
                             "constraints linear in some entry (sum(y) == 1, a.T @ x == "
-                            "b) can be sampled").format(equality=_text(equality)),
+                            "b) can be sampled").format(equality=written or _text(equality)),
                           option="where")
+    rest = residual.xreplace({unknown[0]: 0})
+    if not unknown[1].is_number and not (rest.is_number and rest != 0):
+        # Dividing by a coefficient that can vanish (a*(x - 1) == 0 solved for x) would
+        # sample one branch of the constraint only (x = 1, never a = 0), and a claim
+        # wrong on the other branch would verify. With a constant nonzero remainder
+        # (x*y == 1) the coefficient cannot vanish on the constraint.
+        raise DomainError(_("cannot sample on the equality {equality}: no entry in it has "
+                            "a constant coefficient, and solving for {entry} would divide "
+                            "by {coefficient}, which may be zero on the constraint (its "
+                            "points there would never be sampled)").format(
+            equality=written or _text(equality), entry=unknown[0], coefficient=unknown[1]),
+            option="where")
     symbol, coefficient = unknown
-    value = sympy.expand(-residual.xreplace({symbol: 0}) / coefficient)
+    value = sympy.expand(-rest / coefficient)
     structure.dependent = {k: v.xreplace({symbol: value})
                            for k, v in structure.dependent.items()}
     structure.dependent[symbol] = value
@@ -110,8 +125,8 @@ def _solve(structure: Structure, equality: sympy.Eq) -> None:
 
 def _linear_entry(residual: sympy.Expr) -> tuple[sympy.Symbol, sympy.Expr] | None:
     """An entry ``residual`` is linear in, and its coefficient: one with a constant
-    coefficient if there is one (no new pole), the last such in name order (``y_n``
-    for ``sum(y) == 1``)."""
+    coefficient if there is one (the only kind :func:`_solve` accepts), the last such
+    in name order (``y_n`` for ``sum(y) == 1``)."""
     found: list[tuple[bool, str, sympy.Symbol, sympy.Expr]] = []
     for symbol in residual.free_symbols:
         coefficient = sympy.diff(residual, symbol)

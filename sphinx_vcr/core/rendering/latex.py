@@ -130,9 +130,13 @@ class Printer:
     def __init__(self, styles: dict[str, str],
                  shapes: Callable[[Expr], bool | None] | None = None,
                  names: Names | None = None, arities: dict[str, int] | None = None,
-                 matrices: Callable[[Expr], bool | None] | None = None) -> None:
+                 matrices: Callable[[Expr], bool | None] | None = None,
+                 columns: Callable[[Expr], tuple | None] | None = None) -> None:
         self.styles = styles
         self.shapes = shapes
+        #: A node's shape, if known: a column vector on the left of @ acts as a row
+        #: (NumPy), which the math writes with a transpose.
+        self.columns = columns
         #: Whether a node is a matrix (not a vector): ||X||_F is a matrix's norm.
         self.matrices = matrices
         self.names = names
@@ -203,6 +207,31 @@ class Printer:
             return self.styles.get(node.id) == "vector"
         return isinstance(node, Subscript) and len(node.indices) == 1 \
             and self.styles.get(node.base) == "matrix"
+
+    def column(self, node: Expr) -> bool:
+        """Whether ``node`` is known to be a column vector (n x 1, n not 1)."""
+        shape = self.columns(node) if self.columns else None
+        return bool(shape) and len(shape) == 2 and str(shape[1]) == "1" \
+            and str(shape[0]) != "1"
+
+    def row(self, node: Expr) -> bool:
+        """Whether ``node`` is known to be a row (1 x n): a column times it is an outer
+        product, not a dot product."""
+        shape = self.columns(node) if self.columns else None
+        return bool(shape) and len(shape) == 2 and str(shape[0]) == "1"
+
+    def row_like(self, node: Expr) -> bool:
+        """Whether ``node``, though a column in the language, is written as a row: a
+        product with a column on the left (``x @ A``, shown x^T A), or one negated,
+        or sums of them."""
+        match node:
+            case Binary(op="@", left=left, right=right):
+                return self.column(left) and not self.row(right)
+            case Unary(operand=o):
+                return self.row_like(o)
+            case Binary(op="+" | "-", left=a, right=b):
+                return self.row_like(a) or self.row_like(b)
+        return False
 
     def print(self, node: Expr) -> tuple[str, int]:
         """LaTeX of ``node`` and its precedence."""
@@ -288,6 +317,13 @@ class Printer:
         if op == "@":
             vectors = self.is_vector(left) and self.is_vector(right)
             joiner = r" \cdot " if vectors or dotted else " "
+            if not vectors and self.column(left) and not self.row(right) \
+                    and not self.row_like(left):
+                # y @ (W x + b) is the row y^T times a column: y (W x + b) would read
+                # as a column times a column.
+                sign, column = (left.op, left.operand) if isinstance(left, Unary) \
+                    else ("", left)
+                first = sign + self.superscripted(column) + r"^{\top}"
             return first + joiner + self.wrap(right, prec + 1), prec
         symbol = {"+": " + ", "-": " - ", "*": r" \odot " if arrays else " ",
                   "/": r" \oslash "}[op]

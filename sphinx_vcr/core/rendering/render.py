@@ -64,7 +64,7 @@ def printer_for(instance: Instance, names: Names) -> Printer:
         return None if found is None else style_of(found) == "matrix"
 
     arities = {name: model.arity for name, model in instance.context.functions.items()}
-    return Printer(instance.styles, is_array, names, arities, is_matrix)
+    return Printer(instance.styles, is_array, names, arities, is_matrix, shape)
 
 
 def _wrt(problem: Problem, names: Names) -> str:
@@ -350,8 +350,13 @@ def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
     text = text.format(how=how, points=points, sizes=", ".join(map(str, sizes)),
                        error=f"{worst:.1e}")
     # A Hessian, or a matrix by a scalar, is the same in either layout: not said.
-    same = problem.kind == "hessian" or (
-        bool(runs) and arrangement(problem, runs[-1].instance.output) == "entrywise")
+    arranged = arrangement(problem, runs[-1].instance.output) if runs else "flat"
+    same = problem.kind == "hessian" or arranged == "entrywise"
     if problem.layout == "denominator" and not same:
         text = _("{badge}; denominator layout").format(badge=text)
+    elif arranged == "matrix":
+        # The Matrix Cookbook, and most readers, take d/dX to have X's shape: say when
+        # the page shows the transpose.
+        text = _("{badge}; numerator layout (the transpose of the Matrix Cookbook's, "
+                 "which has the matrix's shape)").format(badge=text)
     return text
