@@ -18,8 +18,7 @@ lines and keeps SciPy, a large dependency, out of every docs build.)
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,11 +73,7 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
     printer.names = {s: f"{PRIVATE_PREFIX}{k}" for k, s in enumerate(symbols)}
     arguments = [sympy.Symbol(name) for name in printer.names.values()]
     try:
-        # Common subexpressions once (every entry of inv(X) shares its determinant):
-        # the code is printed and run a third of the time, with the same values.
-        fn = sympy.lambdify([arguments], list(exprs), modules="numpy", printer=printer,
-                            cse=lambda e: sympy.cse(e, symbols=_temporaries(printer),
-                                                    order="none"))
+        fn = sympy.lambdify([arguments], list(exprs), modules="numpy", printer=printer)
     except (KeyError, NameError, TypeError, SyntaxError) as err:
         # KeyError: a symbol that is not an argument (it has no column of the points).
         raise DomainError(_("cannot be evaluated numerically ({error})")
@@ -94,14 +89,6 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
             return np.array([_real(c, points.shape[0]) for c in columns]).reshape(
                 len(exprs), points.shape[0])
     return run
-
-
-def _temporaries(printer: PrivateNamesPrinter) -> Iterator[sympy.Dummy]:
-    """Fresh symbols for common subexpressions, with private names in ``printer``."""
-    for k in itertools.count():
-        temporary = sympy.Dummy()
-        printer.names[temporary] = f"{PRIVATE_PREFIX}t{k}"
-        yield temporary
 
 
 #: Generated code names its arguments this way. The language's names start with a
