@@ -225,9 +225,9 @@ STYLES = {"A": "matrix", "B": "matrix", "X": "matrix", "a": "vector", "b": "vect
 @pytest.mark.parametrize("text, latex", [
     ("trace(A @ X)", r"\operatorname{tr}\left(\mathbf{A} \mathbf{X}\right)"),
     ("tr(A)", r"\operatorname{tr}\left(\mathbf{A}\right)"),
-    ("det(X)", r"\det \mathbf{X}"),
+    ("det(X)", r"\det\left(\mathbf{X}\right)"),
     ("det(A + B)", r"\det\left(\mathbf{A} + \mathbf{B}\right)"),
-    ("logdet(X)", r"\log\left|\det \mathbf{X}\right|"),
+    ("logdet(X)", r"\log\left|\det\left(\mathbf{X}\right)\right|"),
     ("inv(X)", r"\mathbf{X}^{-1}"),
     ("inv(A + B)", r"\left(\mathbf{A} + \mathbf{B}\right)^{-1}"),
     ("inv(X).T", r"\mathbf{X}^{-\top}"),

@@ -21,7 +21,7 @@ NOTATION = (
     r"\operatorname{logsumexp}\left(\mathbf{z}\right) + \lambda \left\lVert \mathbf{X} "
     r"\right\rVert_{F}^{2}",
     r"\operatorname{vec}\left(\mathbf{B} \otimes \mathbf{X}\right)",
-    r"\log\left|\det \mathbf{X}\right|\right) &= \mathbf{X}^{-\top}",
+    r"\log\left|\det\left(\mathbf{X}\right)\right|\right) &= \mathbf{X}^{-\top}",
 )
 
 

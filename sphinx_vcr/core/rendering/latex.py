@@ -412,8 +412,8 @@ class Printer:
             return self.superscripted(args[0]) + "^{-1}"
         if func in ("det", "logdet"):
             inner = args[0]
-            det = (r"\det " + self(inner) if isinstance(inner, Name) else
-                   rf"\det\left({self(inner)}\right)")
+            # Always bracketed: \det X X^{-T} would read as det(X X^{-T}).
+            det = rf"\det\left({self(inner)}\right)"
             return rf"\log\left|{det}\right|" if func == "logdet" else det
         if func == "dot":
             return f"{self.wrap(args[0], 5)} \\cdot {self.wrap(args[1], 5)}"
