@@ -33,7 +33,7 @@ def test_myst_directives_verify_and_fail_at_their_lines(app):
     html = (app.outdir / "index.html").read_text(encoding="utf8")
     assert html.count("vcr-badge vcr-verified") == 3
     assert html.count("vcr-badge vcr-mistake") == 1
-    assert r"\frac{\partial y}{\partial u} \frac{\mathrm{d} u}{\mathrm{d} x}" in html
+    assert r"\frac{\mathrm{d} y}{\mathrm{d} u} \frac{\mathrm{d} u}{\mathrm{d} x}" in html
     assert r"\operatorname{diag}\left(\mathbf{x}\right)" in html
     assert 'id="elementwise"' in html and 'href="#elementwise"' in html
 

@@ -31,7 +31,7 @@ def test_names_render_distinctly_and_a_clash_is_a_located_error(app):
         r"\left(\mathit{xabs} \cdot x\right) = \mathit{xabs}",               # SymPy wrote |x|
         r"\theta \operatorname{step}\left(x\right)",                   # not theta theta(x)
         r"\sigma \operatorname{sigmoid}\left(x\right)",
-        r"\frac{\partial u_{1}}{\partial \mathit{u1}}",                # two chain-rule steps
+        r"\frac{\mathrm{d} u_{1}}{\mathrm{d} \mathit{u1}}",              # two chain-rule steps
         r"\mathit{X\_1\_2}",                       # not X_{1,2}, entry (1, 2) of X (old: error)
         r"\mathit{xy} + x \cdot y\right) = y",     # not xy + xy = y
         r"\left(\mathit{w\_n}\right) = \mathbf{0}",  # not w_n, the n-th entry of w

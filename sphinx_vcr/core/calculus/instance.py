@@ -9,6 +9,8 @@ SymPy relations. The calculus and the numeric checks work on the result.
 
 from __future__ import annotations
 
+import contextlib
+
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
@@ -346,7 +348,9 @@ def region(problem: Problem, scope: Scope, sources: dict[sympy.Basic, str] | Non
             kept = [e for e in entries if e is not sympy.true]
             conditions.extend(kept)
             if sources is not None:
-                sources.update((e, to_text(condition)) for e in kept)
+                # No author's syntax for some (an abstract function): SymPy's form then.
+                with contextlib.suppress(ValueError):
+                    sources.update((e, to_text(condition)) for e in kept)
     return conditions
 
 
