@@ -10,7 +10,6 @@ SymPy relations. The calculus and the numeric checks work on the result.
 from __future__ import annotations
 
 import contextlib
-
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
