@@ -17,6 +17,19 @@ from ..building import build
 SUMMARY = re.compile(r"sphinx-vcr: (\d+) verified \(\d+ claims?\), (\d+) failed, (\d+) errors")
 
 
+def directives(lines: list[str], pattern: re.Pattern[str]) -> list[tuple[int, list[str]]]:
+    """Each directive of a page that ``pattern`` matches at its first line: the 0-based
+    index of that line, and the directive's lines (its indented block)."""
+    found = []
+    for index, line in enumerate(lines):
+        if pattern.match(line):
+            end = index + 1
+            while end < len(lines) and (not lines[end] or lines[end].startswith("   ")):
+                end += 1
+            found.append((index, lines[index:end]))
+    return found
+
+
 def build_documents(src: Path, documents: list[str]) -> SphinxTestApp:
     """``src`` (its conf.py and ``documents`` written) built with an index listing them."""
     (src / "index.rst").write_text("Mutations\n=========\n\n.. toctree::\n\n" + "".join(

@@ -13,12 +13,12 @@ as one parallel Sphinx project, and each must fail exactly once, at the changed 
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
+from .mutants import build_documents, misplaced, summary
+from .mutants import directives as page_directives
 from .test_tour_mutations import mutations
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "matrix-calculus.rst"
@@ -42,14 +42,7 @@ SYMMETRIC = {
 
 def directives(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Each directive of the page: the 0-based index of its first line, and its lines."""
-    found = []
-    for index, line in enumerate(lines):
-        if DIRECTIVE.match(line):
-            end = index + 1
-            while end < len(lines) and (not lines[end] or lines[end].startswith("   ")):
-                end += 1
-            found.append((index, lines[index:end]))
-    return found
+    return page_directives(lines, DIRECTIVE)
 
 
 def transposed(block: list[str]) -> list[tuple[int, str]]:
@@ -83,15 +76,8 @@ def mutated(tmp_path_factory):
     for name, (block, offset) in changes(PAGE.read_text(encoding="utf8").splitlines()).items():
         (src / f"{name}.rst").write_text("\n".join(head + block) + "\n", encoding="utf8")
         expected[name] = len(head) + offset + 1
-    (src / "index.rst").write_text("Mutations\n=========\n\n.. toctree::\n\n" + "".join(
-        f"   {name}\n" for name in expected), encoding="utf8")
     (src / "conf.py").write_text('extensions = ["sphinx_vcr"]\n')
-    app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=2,
-                        status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_documents(src, list(expected))
     return app, expected
 
 
@@ -110,16 +96,8 @@ def test_the_page_checks_the_cookbook_and_its_mistakes():
 def test_every_mutation_fails_the_build_at_its_line(mutated):
     app, expected = mutated
     assert app.statuscode == 1
-    errors = [line for line in app.warning.getvalue().splitlines() if "ERROR" in line]
     # every document's errors, so one run names every mutation that slipped through
-    wrong = {}
-    for name, line in expected.items():
-        mine = [e for e in errors if f"{name}.rst:" in e]
-        if len(mine) != 1 or f"{name}.rst:{line}: ERROR: [vcr." not in mine[0]:
-            wrong[name] = mine
-    assert wrong == {}
-    summary = re.search(r"sphinx-vcr: (\d+) verified \(\d+ claims?\), (\d+) failed, (\d+) errors",
-                        app.status.getvalue())
-    assert summary is not None
-    assert int(summary.group(1)) == 0
-    assert int(summary.group(2)) + int(summary.group(3)) == len(expected)
+    assert not misplaced(app, expected)
+    verified, failed, errored = summary(app)
+    assert verified == 0
+    assert failed + errored == len(expected)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from .mutants import build_documents, misplaced, summary
+from .mutants import directives as page_directives
 
 TOUR = Path(__file__).resolve().parents[2] / "docs" / "tour.rst"
 DIRECTIVE = re.compile(r"^\.\. (derivation|derivative|gradient|jacobian|chain-rule)::")
@@ -26,14 +27,7 @@ ZERO = re.compile(r"0|zeros\(.*\)")
 
 def directives(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Each directive of the tour: the 0-based index of its first line, and its lines."""
-    found = []
-    for index, line in enumerate(lines):
-        if DIRECTIVE.match(line):
-            end = index + 1
-            while end < len(lines) and (not lines[end] or lines[end].startswith("   ")):
-                end += 1
-            found.append((index, lines[index:end]))
-    return found
+    return page_directives(lines, DIRECTIVE)
 
 
 def wrong(claim: str, kind: int) -> str:

@@ -21,7 +21,7 @@ import sympy
 from ..checking.replacements import REPLACEMENTS, replacement
 from ..errors import DomainError, ParseError, ShapeError, SizeExcluded
 from ..language.problem import Problem, about, size_assignments
-from ..language.syntax import Declaration, names_in
+from ..language.syntax import Compare, Declaration, names_in
 from ..words import _
 from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
@@ -346,7 +346,8 @@ def region(problem: Problem, scope: Scope, sources: dict[sympy.Basic, str] | Non
                 raise DomainError(_(":where: condition never holds"))
             kept = [e for e in entries if e is not sympy.true]
             conditions.extend(kept)
-            if sources is not None:
+            if sources is not None and isinstance(condition, Compare) \
+                    and "==" in condition.ops:
                 # No author's syntax for some (an abstract function): SymPy's form then.
                 with contextlib.suppress(ValueError):
                     sources.update((e, to_text(condition)) for e in kept)

@@ -20,6 +20,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
+from ..calculus.shapes import same_dim
 from ..language.syntax import (
     Apply,
     ArrayLit,
@@ -211,14 +212,14 @@ class Printer:
     def column(self, node: Expr) -> bool:
         """Whether ``node`` is known to be a column vector (n x 1, n not 1)."""
         shape = self.columns(node) if self.columns else None
-        return bool(shape) and len(shape) == 2 and str(shape[1]) == "1" \
-            and str(shape[0]) != "1"
+        return bool(shape) and len(shape) == 2 and same_dim(shape[1], 1) \
+            and not same_dim(shape[0], 1)
 
     def row(self, node: Expr) -> bool:
         """Whether ``node`` is known to be a row (1 x n): a column times it is an outer
         product, not a dot product."""
         shape = self.columns(node) if self.columns else None
-        return bool(shape) and len(shape) == 2 and str(shape[0]) == "1"
+        return bool(shape) and len(shape) == 2 and same_dim(shape[0], 1)
 
     def row_like(self, node: Expr) -> bool:
         """Whether ``node``, though a column in the language, is written as a row: a

@@ -49,11 +49,17 @@ def printer_for(instance: Instance, names: Names) -> Printer:
     """A printer of the expressions of ``instance``, which knows which of them are
     arrays (for ⊙ and ⊘) and how many arguments each abstract function takes."""
 
+    known: dict[Expr, tuple | None] = {}
+
     def shape(node: Expr) -> tuple | None:
-        try:
-            return evaluate(node, instance.scope()).shape
-        except VcrError:
-            return None
+        # Asked of one node several times (is it an array, a matrix, a column?): each
+        # answer evaluates the node at the instance's sizes, so it is evaluated once.
+        if node not in known:
+            try:
+                known[node] = evaluate(node, instance.scope()).shape
+            except VcrError:
+                known[node] = None
+        return known[node]
 
     def is_array(node: Expr) -> bool | None:
         found = shape(node)
