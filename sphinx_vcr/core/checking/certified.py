@@ -170,7 +170,10 @@ def evaluate(exprs: Sequence[sympy.Basic], point: dict[sympy.Symbol, float], dig
              arithmetic: Arithmetic = PLAIN) -> list[Number | None]:
     """The values of ``exprs`` at ``point`` (None where one has no value)."""
     with arithmetic.digits(digits):
-        walker = _Walker(arithmetic, {s: arithmetic.point(float(v)) for s, v in point.items()})
+        # The point's coordinates are converted as the walker meets them: a guard or a
+        # condition uses a few of a point's many symbols, and converting all of them for
+        # each was most of the cost of checking probe points against guards.
+        walker = _Walker(arithmetic, point, convert=True)
         return [walker.value_or_none(e) for e in exprs]
 
 
@@ -213,9 +216,13 @@ def bound(ball: Number) -> mpmath.mpf:
 class _Walker:
     """Evaluates nodes at one point, each distinct sub-expression once."""
 
-    def __init__(self, arithmetic: Arithmetic, point: dict[sympy.Symbol, Number]) -> None:
+    def __init__(self, arithmetic: Arithmetic, point: dict[sympy.Symbol, Number | float],
+                 convert: bool = False) -> None:
         self.a = arithmetic
         self.point = point
+        #: Whether ``point`` holds plain floats, converted when a symbol is first met
+        #: (in the arithmetic's precision; :meth:`value` keeps each one).
+        self.convert = convert
         self.memo: dict[sympy.Basic, Number] = {}
 
     def value_or_none(self, expr: sympy.Basic) -> Number | None:
@@ -237,7 +244,8 @@ class _Walker:
     def symbol(self, expr: sympy.Symbol) -> Number:
         if expr not in self.point:
             raise _NoValue
-        return self.point[expr]
+        value = self.point[expr]
+        return self.a.point(float(value)) if self.convert else value
 
     def rational(self, expr: sympy.Rational) -> Number:
         return self.a.number(expr)
