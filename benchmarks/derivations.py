@@ -11,16 +11,13 @@ table and writes it to ``benchmarks/DERIVATIONS.md``.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import statistics
 import time
-from pathlib import Path
 
+from benchmarks.command import table_command
 from sphinx_vcr.core.records import Settings
 from sphinx_vcr.core.running.pipeline import compute
-
-HERE = Path(__file__).resolve().parent
 
 #: name -> (derivation options, its lines, the directive kind, its options, the body)
 CASES = {
@@ -95,12 +92,7 @@ def report(rows: list[tuple[str, float, float, float]], rounds: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    text = report(measure(args.rounds), args.rounds)
-    print(text)
-    (HERE / "DERIVATIONS.md").write_text(text, encoding="utf8")
+    table_command(__doc__, measure, report, "DERIVATIONS.md", rounds=5)
 
 
 if __name__ == "__main__":

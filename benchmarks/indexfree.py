@@ -12,21 +12,19 @@ the rounds, alternating within each round; it prints a table and writes
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import statistics
 import time
-from pathlib import Path
 
 from sympy.core.cache import clear_cache
 
+from benchmarks.command import table_command
 from sphinx_vcr.core.calculus.evaluate import Scope
 from sphinx_vcr.core.calculus.indexfree import derive
 from sphinx_vcr.core.calculus.instance import variable
 from tests.core.indexfree_check import declarations, parse, reference
 from tests.core.indexfree_corpus import CORPUS
 
-HERE = Path(__file__).resolve().parent
 SIZES = (1, 2, 3)
 
 
@@ -81,12 +79,7 @@ def report(rows: list[tuple[str, float, float]], rounds: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    text = report(measure(args.rounds), args.rounds)
-    print(text)
-    (HERE / "INDEXFREE.md").write_text(text, encoding="utf8")
+    table_command(__doc__, measure, report, "INDEXFREE.md", rounds=3)
 
 
 if __name__ == "__main__":
