@@ -79,7 +79,7 @@ def assert_chinese_page(html: str) -> None:
     assert "验证失败 [vcr.mismatch]：声称的结果在 x=" in html
     assert "输入错误 [vcr.parse]：未知函数 'foo'" in html
     assert "已知错误，已确认不成立：声称的结果在 x=" in html
-    assert "原稿写法（错误）" in html  # the mistake box's title
+    assert "错误的写法" in html  # the mistake box's title
     assert r"\text{（声称的结果）}" in html  # the words inside the math
     for english in ("Verified", "Verification failed", "Input error", "Known mistake",
                     "As written", "claim", "(claimed)"):
