@@ -73,7 +73,9 @@ def test_a_coefficient_that_is_zero_in_disguise_is_not_divided_by():
 def test_a_remainder_that_is_zero_in_disguise_is_not_taken_as_nonzero():
     """x*y + log(6) - log(2) - log(3) == 0 is x*y == 0: x = 0 or y = 0. Taken as
     x*y == (a nonzero constant), it was solved as y = -c/x, which samples only y = 0
-    (numerically); the claim 0 for d/dx (x*y) = y, wrong on x = 0, could pass there."""
+    (numerically); the claim 0 for d/dx (x*y) = y, wrong on x = 0, verified there
+    once compare no longer called y = -c/x wrong by mistake (on the starting branch
+    the two bugs met in a domain error)."""
     outcome = run("derivative", "x*y", wrt="x", vars="y",
                   where=f"x*y + {ZERO.strip('()')} == 0", expect="0")
     assert outcome.status == ERROR
