@@ -239,3 +239,29 @@ def test_coordinates_converted_lazily_agree_with_converting_them_first():
     # in intervals too, each coordinate is the double itself, not a rounding of it
     ball = certified.enclosure(x - sympy.Rational(1, 10), {x: 0.1}, 50)
     assert certified.excludes_zero(ball)
+
+
+# --- Guards: claims wrong only near singular (or huge) matrices -----------------------
+
+@pytest.mark.parametrize(("argument", "options"), [
+    ("logdet(X)", {"wrt": "X[2, 2]",
+                   "expect": "where(abs(det(X)) > 10**-6, inv(X).T, 0*X)"}),
+    ("logdet(X)", {"wrt": "X[2, 2]",
+                   "expect": "where(det(X)**2 > 10**-12, inv(X).T, 2*inv(X).T)"}),
+    ("logdet(P)", {"wrt": "P[2, 2] spd",
+                   "expect": "where(det(P) > 10**-6, inv(P), 2*inv(P))"}),
+    ("logdet(P)", {"wrt": "P[2, 2] spd",
+                   "expect": "where(det(P) < 10**6, inv(P), 2*inv(P))"}),
+    ("logdet(P)", {"wrt": "P[3, 3] spd",
+                   "expect": "where(det(P) > 10**-3, inv(P), 2*inv(P))"}),
+    ("trace(inv(P))", {"wrt": "P[2, 2] spd",
+                       "expect": "where(det(P) > 10**-4, -inv(P) @ inv(P), 0*P)"}),
+    ("logdet(S)", {"wrt": "S[2, 2] symmetric",
+                   "expect": "where(abs(det(S)) > 10**-6, inv(S), 0*S)"}),
+    ("logdet(P)", {"wrt": "x", "vars": "P[2, 2] spd",
+                   "expect": "where(det(P) > 10**-6, 0, 1)"}),
+])
+def test_a_claim_wrong_only_near_a_singular_matrix_fails(argument, options):
+    """The spd sampler keeps its points well conditioned; the probes of a where()
+    claim must still reach the band next to the singular matrices."""
+    assert gradient(argument, **options).status == "failed"
