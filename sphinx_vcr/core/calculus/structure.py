@@ -104,7 +104,7 @@ def _solve(structure: Structure, equality: sympy.Eq, written: str | None = None)
                             "b) can be sampled").format(equality=written or _text(equality)),
                           option="where")
     rest = residual.xreplace({unknown[0]: 0})
-    if not unknown[1].is_number and not (rest.is_number and rest != 0):
+    if not _nonzero_number(unknown[1]) and not _nonzero_number(rest):
         # Dividing by a coefficient that can vanish (a*(x - 1) == 0 solved for x) would
         # sample one branch of the constraint only (x = 1, never a = 0), and a claim
         # wrong on the other branch would verify. With a constant nonzero remainder
@@ -129,13 +129,39 @@ def _linear_entry(residual: sympy.Expr) -> tuple[sympy.Symbol, sympy.Expr] | Non
     in name order (``y_n`` for ``sum(y) == 1``)."""
     found: list[tuple[bool, str, sympy.Symbol, sympy.Expr]] = []
     for symbol in residual.free_symbols:
+        # A polynomial in the entry, not just a constant derivative: where(y > 1, y - 5,
+        # y) has derivative 1 in y, but two roots (0 and 5), and its value at y = 0 is
+        # not what it takes off it.
+        if residual.is_polynomial(symbol) is not True:
+            continue
         coefficient = sympy.diff(residual, symbol)
-        if coefficient != 0 and not coefficient.has(symbol):
-            found.append((bool(coefficient.is_number), str(symbol), symbol, coefficient))
+        if coefficient != 0 and not coefficient.has(symbol) \
+                and not _zero_number(coefficient):
+            found.append((_nonzero_number(coefficient), str(symbol), symbol, coefficient))
     if not found:
         return None
     _constant, _name, symbol, coefficient = max(found, key=lambda f: f[:2])
     return symbol, coefficient
+
+
+#: Digits to which a constant is evaluated to tell whether it is zero.
+ZERO_DIGITS = 60
+
+
+def _zero_number(value: sympy.Expr) -> bool:
+    """Whether ``value`` is a constant that may be zero: ``log(6) - log(2) - log(3)``
+    is not 0 as a tree, but dividing by it samples points off the constraint."""
+    if not value.is_number:
+        return False
+    if value.is_Rational:
+        return value == 0
+    approx = sympy.N(value, ZERO_DIGITS)
+    return not (approx.is_Number and abs(approx) > sympy.Float(10)**(10 - ZERO_DIGITS))
+
+
+def _nonzero_number(value: sympy.Expr) -> bool:
+    """Whether ``value`` is a constant that is certainly not zero."""
+    return bool(value.is_number) and not _zero_number(value)
 
 
 def _text(equality: sympy.Eq) -> str:

@@ -162,7 +162,7 @@ def simplified_verdict(expr: sympy.Expr) -> bool | None:
     """What SymPy's simplifications decide, where :func:`quick_verdict` could not."""
     if sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
         return None  # (a large rational function too: cancel can take seconds)
-    if expr.is_rational_function():
+    if _exactly_rational(expr):
         return sympy.cancel(expr) == 0
     # SymPy cannot decide piecewise expressions against each other (a where() claim
     # against a step function), and tries for seconds: leave them to the points.
@@ -192,11 +192,26 @@ def quick_verdict(expr: sympy.Expr) -> bool | None:
     expanded = cheap_expand(expr)
     if expanded is not None and expanded == 0:
         return True
-    if expr.is_rational_function():
+    if _exactly_rational(expr):
         for value in _rational_values(expr):
             if value != 0:
                 return False
     return None
+
+
+def _exactly_rational(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is a rational function of its symbols with rational
+    coefficients: only then is it zero exactly where ``cancel`` (or a rational point)
+    says so. SymPy's ``is_rational_function`` also admits constants such as
+    ``log(6) - log(2) - log(3)`` or a nested root, which are zero without looking it,
+    and a correct claim was called wrong."""
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Symbol or node.is_Rational or node.is_Add or node.is_Mul:
+            continue
+        if node.is_Pow and node.exp.is_Integer:
+            continue
+        return False
+    return True
 
 
 SYMBOLIC_SECONDS = 1.0  # to prove a general rule with the functions left undefined
