@@ -40,6 +40,8 @@ Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 #: magnitude are given up (no value): reducing such an argument would need that many
 #: bits of log(2) or pi. ``exp(-10**2000)`` is still computed.
 MAX_ARGUMENT_BITS = 1 << 16
+EXACT_BITS = 53          # a double converts exactly at this precision or more
+MAX_POINTS = 1 << 16     # coordinates kept converted (see Arithmetic.point)
 
 
 class _NoValue(Exception):
@@ -51,16 +53,32 @@ class Arithmetic:
 
     ctx = mpmath.mp
 
+    def __init__(self) -> None:
+        #: Coordinates converted so far. A double converts exactly at 53 bits or more,
+        #: whatever the precision, so its conversion can be kept: the same coordinates
+        #: recur at every point of a line and in every guard and entry of a point, and
+        #: converting them was the largest single cost of evaluating guards.
+        self._points: dict[float, Number] = {}
+
+    def number(self, value: sympy.Rational) -> Number:
+        return self.ctx.mpf(value.p) / value.q if value.q != 1 else self.ctx.mpf(value.p)
+
     @contextmanager
     def digits(self, digits: int) -> Iterator[None]:
         with mpmath.workdps(digits):
             yield
 
-    def number(self, value: sympy.Rational) -> Number:
-        return self.ctx.mpf(value.p) / value.q if value.q != 1 else self.ctx.mpf(value.p)
-
     def point(self, value: float) -> Number:
-        return self.ctx.mpf(value)  # a binary double is exact in mpmath
+        """A double, exactly (at the working precision if that is below 53 bits)."""
+        number = self._points.get(value)
+        if number is not None and self.ctx.prec >= EXACT_BITS:
+            return number
+        number = self.ctx.mpf(value)
+        if self.ctx.prec >= EXACT_BITS:
+            if len(self._points) >= MAX_POINTS:
+                self._points.clear()
+            self._points[value] = number
+        return number
 
     def exact(self, raw: tuple) -> Number:
         """The number whose raw mpmath form is ``raw``, unrounded."""
@@ -170,11 +188,32 @@ def evaluate(exprs: Sequence[sympy.Basic], point: dict[sympy.Symbol, float], dig
              arithmetic: Arithmetic = PLAIN) -> list[Number | None]:
     """The values of ``exprs`` at ``point`` (None where one has no value)."""
     with arithmetic.digits(digits):
-        # The point's coordinates are converted as the walker meets them: a guard or a
-        # condition uses a few of a point's many symbols, and converting all of them for
-        # each was most of the cost of checking probe points against guards.
-        walker = _Walker(arithmetic, point, convert=True)
+        walker = _walker_at(arithmetic, point, digits)
         return [walker.value_or_none(e) for e in exprs]
+
+
+#: The walker of the last point evaluated, by arithmetic and digits (see _walker_at).
+_LAST: dict[tuple[int, int], _Walker] = {}
+
+
+def _walker_at(arithmetic: Arithmetic, point: dict[sympy.Symbol, float], digits: int
+               ) -> _Walker:
+    """A walker at ``point``: the one of the previous call if that was at an equal
+    point, in the same arithmetic and digits, so that the values it found are reused.
+    A probe point is evaluated by many calls (the guards of each entry's difference,
+    one entry at a time), which share most sub-expressions; a value depends only on
+    the expression, the point, the arithmetic and the precision, so reuse changes no
+    result. The point is compared by value and copied: a caller's dict may change."""
+    key = (id(arithmetic), digits)
+    last = _LAST.get(key)
+    if last is not None and last.point == point:
+        return last
+    # The point's coordinates are converted as the walker meets them: a guard or a
+    # condition uses a few of a point's many symbols, and converting all of them for
+    # each was most of the cost of checking probe points against guards.
+    walker = _Walker(arithmetic, dict(point), convert=True)
+    _LAST[key] = walker
+    return walker
 
 
 def central_difference(expr: sympy.Basic, point: dict[sympy.Symbol, float],

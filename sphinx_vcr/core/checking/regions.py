@@ -275,10 +275,50 @@ def _valued(sampler: Sampler, points: np.ndarray) -> np.ndarray:
 
 def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:
     """Whether each point is inside the region and off every guard, in 50 digits."""
+    clear = ~_on_smooth_guard(sampler.symbols, points, guards)
+    kept = np.flatnonzero(clear)
+    clear[kept] = _clear_in_digits(sampler, points[kept], guards)
+    return clear
+
+
+def _on_smooth_guard(symbols: Sequence[sympy.Symbol], points: np.ndarray,
+                     guards: list[sympy.Expr]) -> np.ndarray:
+    """Mask of points where a guard without kinks is exactly zero because of the
+    coordinates that are exactly zero there (every probe on an axis, where ``W @ x + b``
+    vanishes whatever the one coordinate that is not zero).
+
+    Such a point is on a kink or has no value (where the guard has none), and is never
+    compared; the proof is exact: the guard with those coordinates replaced by 0 is 0
+    as SymPy writes it, and SymPy's automatic simplifications (``0*y``, ``sin(0)``) are
+    identities wherever the guard has a value. It is decided once per pattern of zero
+    coordinates, not once per point in 50 digits."""
+    smooth = [(g, sorted(symbols.index(s) for s in g.free_symbols if s in symbols))
+              for g in guards if not g.has(*boundaries.KINKS)]
+    vanishes: dict[tuple, bool] = {}
+    on = np.zeros(len(points), dtype=bool)
+    zero = points == 0
+    for i in np.flatnonzero(zero.any(axis=1)):
+        for k, (guard, columns) in enumerate(smooth):
+            pattern = (k, *(c for c in columns if zero[i, c]))
+            if len(pattern) == 1:
+                continue
+            if pattern not in vanishes:
+                vanishes[pattern] = guard.xreplace(
+                    {symbols[c]: sympy.Integer(0) for c in pattern[1:]}) == 0
+            if vanishes[pattern]:
+                on[i] = True
+                break
+    return on
+
+
+def _clear_in_digits(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
+                     ) -> np.ndarray:
+    """Whether each point is inside the region and off every guard, in 50 digits."""
     regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
     rows = values_at([*guards, *regions], sampler.symbols, points, DIGITS)
     clear = np.array([all(v is not None for v in row)
-                      and all(v == 1 for v in row[len(guards):]) for row in rows])
+                      and all(v == 1 for v in row[len(guards):]) for row in rows],
+                     dtype=bool)
     # (point, guard) pairs where the guard is zero: a kink, unless it is flat there
     zero = [(i, k) for i, row in enumerate(rows) if clear[i]
             for k, v in enumerate(row[:len(guards)])
