@@ -32,7 +32,7 @@ from typing import Any
 
 import mpmath
 import sympy
-from mpmath.libmp import ComplexResult, fzero, mpf_lt
+from mpmath.libmp import ComplexResult, fzero, mpf_add, mpf_lt, mpf_mul
 
 Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 
@@ -84,6 +84,24 @@ class Arithmetic:
         """The number whose raw mpmath form is ``raw``, unrounded."""
         return self.ctx.make_mpf(raw)
 
+    # A sum or product is folded left to right on mpmath's raw numbers, each step
+    # rounded exactly as mpmath's own + and * round it (the same calls mpf.__add__
+    # and __mul__ make): the same values, without an object for every step.
+
+    def total(self, values: Sequence[Number]) -> Number:
+        prec, rounding = self.ctx._prec_rounding
+        raw = values[0]._mpf_
+        for value in values[1:]:
+            raw = mpf_add(raw, value._mpf_, prec, rounding)
+        return self.ctx.make_mpf(raw)
+
+    def product(self, values: Sequence[Number]) -> Number:
+        prec, rounding = self.ctx._prec_rounding
+        raw = values[0]._mpf_
+        for value in values[1:]:
+            raw = mpf_mul(raw, value._mpf_, prec, rounding)
+        return self.ctx.make_mpf(raw)
+
     def sign(self, value: Number) -> int | None:
         """1, -1 or 0 if that is certain, else None."""
         return 1 if value > 0 else -1 if value < 0 else 0
@@ -124,6 +142,18 @@ class Balls(Arithmetic):
 
     def exact(self, raw: tuple) -> Number:
         return self.ctx.make_mpf((raw, raw))
+
+    def total(self, values: Sequence[Number]) -> Number:
+        result = values[0]
+        for value in values[1:]:
+            result = result + value  # rounded outwards
+        return result
+
+    def product(self, values: Sequence[Number]) -> Number:
+        result = values[0]
+        for value in values[1:]:
+            result = result * value
+        return result
 
     def number(self, value: sympy.Rational) -> Number:
         if value.q == 1:
@@ -274,8 +304,9 @@ class _Walker:
     def value(self, expr: sympy.Basic) -> Number:
         result = self.memo.get(expr)
         if result is None:
-            result = _handler(type(expr))(self, expr)
-            if not self.a.finite(result):
+            kind = type(expr)
+            result = _handler(kind)(self, expr)
+            if kind not in _CLOSED and not self.a.finite(result):
                 raise _NoValue
             self.memo[expr] = result
         return result
@@ -306,16 +337,10 @@ class _Walker:
     # Sums, products and powers.
 
     def add(self, expr: sympy.Add) -> Number:
-        total = self.value(expr.args[0])
-        for arg in expr.args[1:]:
-            total = total + self.value(arg)
-        return total
+        return self.a.total([self.value(arg) for arg in expr.args])
 
     def mul(self, expr: sympy.Mul) -> Number:
-        product = self.value(expr.args[0])
-        for arg in expr.args[1:]:
-            product = product * self.value(arg)
-        return product
+        return self.a.product([self.value(arg) for arg in expr.args])
 
     def pow(self, expr: sympy.Pow) -> Number:
         base, exponent = expr.args
@@ -444,6 +469,11 @@ _RELATIONS: dict[type, tuple[int, ...]] = {
     sympy.StrictLessThan: (-1,), sympy.LessThan: (-1, 0),
     sympy.Ne: (-1, 1), sympy.Eq: (0,),
 }
+
+#: Nodes whose value is finite when their arguments' are (mpmath's exponents are
+#: unbounded: a sum or product of finite numbers never overflows), so not checked.
+_CLOSED = frozenset({sympy.Add, sympy.Mul})
+
 
 @functools.cache
 def _handler(kind: type) -> Callable[[_Walker, Any], Number]:
