@@ -151,3 +151,20 @@ def test_periods_within_periods_are_counted_together():
     # 32 values of 100*sin(x), each with some 600 zeros of sin(x) over the window
     with pytest.raises(boundaries.TooMany):
         boundaries.zeros(sympy.sin(100 * sympy.sin(x)) - R(1, 2), line())
+
+
+@pytest.mark.parametrize("expr", [
+    3 * x + 1, x, -x, x / 7 - R(2, 3), sympy.pi * x + 1, sympy.sqrt(2) * x,
+    R(1, 10**30) * x - R(1, 10**31), 2 * x**2 + x, x * (x + 1), (x - 1) * (x + 1)])
+def test_linear_guards_give_the_zeros_a_poly_would(expr):
+    """The shortcut for ``a*x + b`` (no ``Poly``) finds the same zeros as the general
+    route, and leaves every other polynomial to it."""
+    found = boundaries.zeros(expr, line())
+    coefficients = [boundaries._exact(c) for c in sympy.Poly(expr, x).all_coeffs()]
+    linear = boundaries._linear(expr, x)
+    assert linear == (coefficients if len(coefficients) == 2 else None)
+    roots = sorted(float(r) for r in sympy.real_roots(sympy.Poly(coefficients, x,
+                                                                 domain="QQ")))
+    assert len(found) == len(roots)
+    for (lo, hi), root in zip(found, roots):
+        assert lo - 1e-12 * abs(root) <= root <= hi + 1e-12 * abs(root)

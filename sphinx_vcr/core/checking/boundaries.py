@@ -139,7 +139,8 @@ def _anywhere(found: list[tuple[sympy.Rational, sympy.Rational]], line: Line) ->
 
 
 def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
-    coefficients = [_exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
+    coefficients = _linear(poly, line.t) or [
+        _exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
     while coefficients and coefficients[0] == 0:
         coefficients.pop(0)
     if len(coefficients) < 2:
@@ -151,6 +152,18 @@ def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
     # arithmetic, so no zero of a tangent pair (a band of any width) is lost; all of
     # them, far outside the window too.
     return _anywhere([(a, b) for (a, b), _ in exact.intervals(eps=EPS)], line)
+
+
+def _linear(poly: sympy.Expr, t: sympy.Symbol) -> list[sympy.Rational] | None:
+    """The coefficients of ``a*t + b`` (exact, as :func:`_polynomial` takes them from
+    ``Poly``), or None for any other form. Most guards are linear along a coordinate
+    line (``W @ x + b`` along any entry), and building a ``Poly`` for each line was
+    most of the cost of finding their zeros."""
+    constant, rest = poly.as_independent(t, as_Add=True)
+    factor, base = rest.as_independent(t, as_Add=False)
+    if base != t or factor.has(t) or constant.has(t):
+        return None
+    return [_exact(factor), _exact(constant)]
 
 
 def _isolated(expr: sympy.Expr, line: Line) -> Zeros:
