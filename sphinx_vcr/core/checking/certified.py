@@ -217,9 +217,16 @@ BALLS = Balls()
 def evaluate(exprs: Sequence[sympy.Basic], point: dict[sympy.Symbol, float], digits: int,
              arithmetic: Arithmetic = PLAIN) -> list[Number | None]:
     """The values of ``exprs`` at ``point`` (None where one has no value)."""
-    with arithmetic.digits(digits):
+    # What digits() does, without a context manager: this runs once per guard set and
+    # entry of every probe point, and entering one cost more than the cached values.
+    ctx = arithmetic.ctx
+    saved = ctx.prec
+    ctx.dps = digits
+    try:
         walker = _walker_at(arithmetic, point, digits)
         return [walker.value_or_none(e) for e in exprs]
+    finally:
+        ctx.prec = saved
 
 
 #: The walker of the last point evaluated, by arithmetic and digits (see _walker_at).

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -135,6 +136,7 @@ class _Lines:
         #: (isolated or periodic); None while every zero was found in closed form
         self.window: float | None = None
         self.windowed = False  # the zeros of the current line were
+        self.linear: dict[tuple[int, int], boundaries.Linear | None] = {}
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
 
@@ -207,6 +209,12 @@ class _Lines:
         """Guard ``k`` on the line, the other coordinates exactly as in ``base``; and
         whether its zeros were searched in the window only."""
         t = self.symbols[column]
+        linear = self._linear(k, column)
+        if linear is not None:
+            known = linear.zeros({self.symbols[c]: Fraction(float(base[c]))
+                                  for c in self.columns[k] - {column}})
+            if known is not None:
+                return known
         fixed = {self.symbols[c]: sympy.Rational(float(base[c]))
                  for c in self.columns[k] - {column}}
         line = boundaries.Line(t, lo, hi, self.budget)
@@ -214,6 +222,15 @@ class _Lines:
             return boundaries.zeros(self.guards[k].xreplace(fixed), line), line.windowed
         except boundaries.Unsolved:
             return None, line.windowed
+
+
+    def _linear(self, k: int, column: int) -> boundaries.Linear | None:
+        """Guard ``k`` as ``a*t + b`` along ``column``, found once (see
+        :class:`.boundaries.Linear`)."""
+        key = (k, column)
+        if key not in self.linear:
+            self.linear[key] = boundaries.Linear.of(self.guards[k], self.symbols[column])
+        return self.linear[key]
 
 
 def _on_line(base: np.ndarray, column: int, values: np.ndarray) -> np.ndarray:
