@@ -5,9 +5,10 @@ verify, and that SymPy prove it exactly wherever it can. Each case is one direct
 our syntax: the identities of the Cookbook (Petersen & Pedersen, November 2012) by
 equation number, as listed in the issue's acceptance set, and the issue's own examples
 (the ratio of quadratic forms, softmax cross-entropy on the simplex, the two-layer
-network by ``W1``). Each is checked by the core directly (no Sphinx, no cache), at the
-default sizes 1, 2, 3, each without SymPy's cache of earlier checks; the figure is the
-median CPU time over the rounds, after a warm-up. It
+network by ``W1``), and the tour's network without ``:where:``, where the probes cover
+both sides of every hidden unit's kink. Each is checked by the core directly (no
+Sphinx, no cache), at the default sizes 1, 2, 3, each without SymPy's cache of earlier
+checks; the figure is the median CPU time over the rounds, after a warm-up. It
 prints a table (seconds, whether the proof was exact) and, with ``--profile``, a
 cProfile of the named cases; it writes nothing unless ``--write`` names a file.
 """
@@ -51,6 +52,9 @@ def _d(body: str, wrt: str, vars_: str, expect: str, **more: str) -> tuple:
 QUADRATIC_RATIO = ("((A + A.T) @ x * (x.T @ B @ x) - (x.T @ A @ x) * (B + B.T) @ x)"
                    " / (x.T @ B @ x)**2")
 SOFTMAX = "exp(z) / sum(exp(z))"
+TOUR_LET = "z = W1 @ x + b1, a = relu(z), e = W2 @ a + b2 - y"
+TOUR_VARS_W1 = "x[n], b1[h], W2[k, h], b2[k], y[k]"
+TOUR_W1 = "2 * ((W2.T @ e) * where(z > 0, 1, 0)) @ x.T"
 NET_BODY = "norm(W2 @ relu(W1 @ x + b1) + b2 - y)**2"
 
 #: name -> (kind, body, options); a name starting with "(" is a Cookbook equation.
@@ -159,6 +163,15 @@ CASES: dict[str, tuple] = {
     "two-layer network by W1": _g(NET_BODY, "W1[h, n]", "W2[k, h], x[n], b1[h], b2[k], y[k]",
                                   "2 * (W2.T @ (W2 @ (W1 @ x + b1) + b2 - y)) @ x.T",
                                   where="W1 @ x + b1 > 0"),
+    # the tour's network without :where: (docs/tour.rst): every unit's kink is probed
+    "tour: network by W1, kinks": _g("norm(e)**2", "W1[h, n]", TOUR_VARS_W1, TOUR_W1,
+                                     let=TOUR_LET),
+    "tour: network by b1, kinks": _g("norm(e)**2", "b1[h]",
+                                     "x[n], W1[h, n], W2[k, h], b2[k], y[k]",
+                                     "2 * (W2.T @ e) * where(z > 0, 1, 0)", let=TOUR_LET),
+    "tour: network by W1, :mistake:": _g("norm(e)**2", "W1[h, n]", TOUR_VARS_W1,
+                                         "2 * (W2.T @ e) @ x.T", let=TOUR_LET, mistake="",
+                                         correct=TOUR_W1, reason="no ReLU derivative"),
     "d/dt logdet(A + t B)": _d("logdet(A + t*B)", "t", SQ, "trace(inv(A + t*B) @ B)"),
     "d/dt logdet(P + t B), P spd": _d("logdet(P + t*B)", "t", "P[n, n] spd, B[n, n]",
                                       "trace(inv(P + t*B) @ B)"),

@@ -151,3 +151,57 @@ def test_periods_within_periods_are_counted_together():
     # 32 values of 100*sin(x), each with some 600 zeros of sin(x) over the window
     with pytest.raises(boundaries.TooMany):
         boundaries.zeros(sympy.sin(100 * sympy.sin(x)) - R(1, 2), line())
+
+
+@pytest.mark.parametrize("expr", [
+    3 * x + 1, x, -x, x / 7 - R(2, 3), sympy.pi * x + 1, sympy.sqrt(2) * x,
+    R(1, 10**30) * x - R(1, 10**31), 2 * x**2 + x, x * (x + 1), (x - 1) * (x + 1)])
+def test_linear_guards_give_the_zeros_a_poly_would(expr):
+    """The shortcut for ``a*x + b`` (no ``Poly``) finds the same zeros as the general
+    route, and leaves every other polynomial to it."""
+    found = boundaries.zeros(expr, line())
+    coefficients = [boundaries._exact(c) for c in sympy.Poly(expr, x).all_coeffs()]
+    linear = boundaries._linear(expr, x)
+    assert linear == (coefficients if len(coefficients) == 2 else None)
+    roots = sorted(float(r) for r in sympy.real_roots(sympy.Poly(coefficients, x,
+                                                                 domain="QQ")))
+    assert len(found) == len(roots)
+    for (lo, hi), root in zip(found, roots):
+        assert lo - 1e-12 * abs(root) <= root <= hi + 1e-12 * abs(root)
+
+
+W, V, B = sympy.symbols("w v b", real=True)
+LINEAR_GUARDS = [W * x + B, 3 * W * x - V * x + B**2 / 7, x / W + B, x + R(1, 3),
+                 W * V * x - B * V + 1]
+
+
+@pytest.mark.parametrize("guard", LINEAR_GUARDS)
+def test_a_linear_guard_has_the_zero_the_general_route_finds(guard):
+    """:class:`boundaries.Linear` (exact fractions, no SymPy per line) gives on each
+    line the zero of the guard with the line's coordinates substituted."""
+    from fractions import Fraction
+
+    form = boundaries.Linear.of(guard, x)
+    assert form is not None
+    rng = np.random.default_rng(5)
+    for base in [*rng.uniform(-3, 3, (20, 3)), (0.0, 0.5, 0.0), (1e-300, 3.0, 1e300)]:
+        values = dict(zip((W, V, B), map(float, base)))
+        found = form.zeros({s: Fraction(v) for s, v in values.items()})
+        if found is None:  # no value of a coefficient here (w = 0 in x/w): the
+            assert values[W] == 0 and guard.has(1 / W)  # general route decides
+            continue
+        fixed = {s: R(v) for s, v in values.items()}
+        assert found[0] == boundaries.zeros(guard.xreplace(fixed), line())
+
+
+def test_a_zero_too_far_out_is_left_out_and_said_so():
+    form = boundaries.Linear.of(W * x + B, x)
+    assert form.zeros({W: 1e-300, B: 1e300}) == ([], True)
+    assert form.zeros({W: 0.0, B: 1.0}) == ([], False)  # constant on this line
+
+
+@pytest.mark.parametrize("guard", [sympy.pi * x + 1, sympy.sqrt(W) * x + B, 0.5 * x + B,
+                                   W * (x + B), x**2 + W * x, sympy.sin(x) + W,
+                                   sympy.exp(W) * x, B + W])
+def test_other_forms_are_left_to_the_general_route(guard):
+    assert boundaries.Linear.of(guard, x) is None

@@ -139,3 +139,31 @@ def test_symbols_are_looked_up_by_identity_not_by_name():
     values = certified.evaluate([e, e + sympy.E, mpf / 2], {e: 0.5, mpf: 3.0}, 30)
     assert values[0] == 0.5 and values[2] == 1.5
     assert abs(values[1] - (0.5 + mpmath.e)) < 1e-14
+
+
+def test_a_point_evaluated_again_reuses_nothing_stale():
+    """Values are reused from the previous call at an equal point only: a caller's dict
+    changed in place, another precision or the other arithmetic gets its own values."""
+    point = {x: 0.5, y: 2.0}
+    assert certified.evaluate([x * y], point, 30) == [1]
+    point[y] = 3.0  # the same dict, changed
+    assert certified.evaluate([x * y, y], point, 30) == [1.5, 3]
+    assert certified.evaluate([x * y], {x: 0.5, y: 3.0}, 30) == [1.5]
+    third = certified.evaluate([x / 3], {x: 1.0}, 40)[0]
+    coarser = certified.evaluate([x / 3], {x: 1.0}, 30)[0]  # not the 40-digit value
+    with mpmath.workdps(40):
+        assert third == mpmath.mpf(1) / 3 != coarser
+    with mpmath.workdps(30):
+        assert coarser == mpmath.mpf(1) / 3
+    ball = certified.enclosure(x / 3, {x: 1.0}, 30)
+    with mpmath.workdps(60):
+        assert certified.excludes_zero(ball) and mpmath.mpf(1) / 3 in ball
+
+
+def test_coordinates_below_double_precision_are_rounded():
+    """A coordinate kept converted at many digits is not handed to a walk in fewer than
+    a double's 53 bits, where the working precision rounds it."""
+    certified.evaluate([x], {x: 0.1}, 50)
+    with mpmath.workdps(5):
+        rounded = mpmath.mpf(0.1)
+    assert certified.evaluate([x], {x: 0.1}, 5)[0] == rounded != mpmath.mpf(0.1)

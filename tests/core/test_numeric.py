@@ -85,3 +85,30 @@ def test_empty_region_is_a_domain_error():
 def test_regions_outside_the_usual_range_are_found():
     xs = sampler(x**2, conditions=[x > 5]).draw(5, 1e-6, 1e-9).points[:, 0]
     assert np.all(xs > 5)
+
+
+def test_printing_each_sub_expression_once_prints_the_same_code():
+    """The code printer's memo (numeric.PrivateNamesPrinter._print) changes no text:
+    every expression prints as without it, shared parts and brackets included."""
+    from sphinx_vcr.core.checking import numeric
+
+    class Forgetful(dict):
+        def __setitem__(self, key, value):
+            pass  # nothing kept: every node printed afresh
+
+    x, y, z = sympy.symbols("x y z", real=True)
+    d = x * y - z**2
+    exprs = [x / d, -(y / d) ** 2, sympy.Piecewise((d, x > 0), (-d, True)) * sympy.sin(d),
+             sympy.Max(0, d) + sympy.Abs(d) * sympy.exp(-d), (d**2 + 1) ** sympy.Rational(3, 2)]
+    texts = []
+    for memo in (True, False):
+        printer = numeric.code_printer(numeric.PrivateNamesPrinter)
+        printer.names = {s: f"_vcr_{k}" for k, s in enumerate((x, y, z))}
+        if not memo:
+            printer._printed = Forgetful()
+        texts.append([printer.doprint(e) for e in exprs])
+    assert texts[0] == texts[1]
+    fn = numeric.compile_function(exprs, [x, y, z])
+    point = np.array([[0.7, -1.3, 0.4]])
+    expected = [float(e.subs({x: 0.7, y: -1.3, z: 0.4})) for e in exprs]
+    assert np.allclose(fn(point)[:, 0], expected)

@@ -130,3 +130,28 @@ def test_too_many_boundaries_are_capped_and_say_so():
     assert "(too many: capped)" in outcome.badge
     wrong = check(D, "x**2", [], {"wrt": "x", "expect": "where(cos(x**2) > 0.99, 0, 2*x)"})
     assert wrong.status == "failed"
+
+
+def test_zero_coordinates_put_a_point_on_a_smooth_guard_exactly():
+    """The shortcut of regions._clear: a guard without kinks that the exactly-zero
+    coordinates of a point make 0 (``w*x + b`` on the axes) puts the point on a kink;
+    a guard that is merely 0 there in value (``x + y`` at x = 1, y = -1), a guard with
+    a kink, and a point where the zero coordinates leave the guard alone are left to
+    the 50-digit decision."""
+    import numpy as np
+    import sympy
+
+    from sphinx_vcr.core.checking.regions import _on_smooth_guard
+
+    w, x, b, y = sympy.symbols("w x b y", real=True)
+    symbols = [w, x, b, y]
+    points = np.array([[3.0, 0.0, 0.0, 1.0],    # w*x + b = 0 by x = b = 0
+                       [3.0, 0.0, 1.0, 0.0],    # b = 1: not zero
+                       [0.0, 2.0, 0.0, -2.0],   # w = b = 0: zero
+                       [1.0, 1.0, -1.0, 5.0],   # zero in value only
+                       [0.0, 0.0, 0.0, 0.0]])
+    found = _on_smooth_guard(symbols, points, [w * x + b])
+    assert found.tolist() == [True, False, True, False, True]
+    assert _on_smooth_guard(symbols, points, [sympy.Abs(w * x + b)]).tolist() == [False] * 5
+    assert _on_smooth_guard(symbols, points, [x + y]).tolist() == [False, True, False,
+                                                                   False, True]

@@ -57,11 +57,72 @@ def real_diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
 
 def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Matrix:
     """Numerator-layout Jacobian: one row per output, one column per symbol."""
-    matrix = sympy.Matrix(len(outputs), len(symbols),
-                          lambda i, j: real_diff(outputs[i], symbols[j]))
+    found = _Shared(outputs)
+    columns = [found.by(symbol) for symbol in symbols]
+    matrix = sympy.Matrix(len(outputs), len(symbols), lambda i, j: columns[j][i])
     if matrix.has(sympy.DiracDelta):
         # The kink's own guard (the step's argument) keeps every sample point off it.
         matrix = matrix.replace(sympy.DiracDelta, lambda *_args: sympy.Integer(0))
     return matrix.applyfunc(fix_relu_convention) if matrix.has(sympy.Heaviside) else matrix
 
 
+
+
+class _Shared:
+    """The derivatives of ``outputs`` by one symbol at a time, each distinct
+    sub-expression differentiated once per symbol.
+
+    An inverse's entries share one determinant (``adj(X)[i, j] * det(X)**-1``), and
+    SymPy's ``diff`` differentiates it again in every entry, and in every term of a
+    trace or product that holds one; at n = 3 that was half the time of a Cookbook
+    identity such as tr(A inv(X) B). Here sums, products and powers with a constant
+    exponent are differentiated by their rules (the same forms SymPy's own rules give),
+    with a memo; every other node (functions, ``abs``, ``where``, steps) by
+    :func:`real_diff`, so the language's conventions hold as before.
+    """
+
+    def __init__(self, outputs: list[sympy.Expr]) -> None:
+        self.outputs = outputs
+        #: free symbols of each sub-expression met (SymPy recomputes them on each call)
+        self.free: dict[sympy.Basic, frozenset] = {}
+
+    def by(self, symbol: sympy.Symbol) -> list[sympy.Expr]:
+        memo: dict[sympy.Basic, sympy.Expr] = {}
+        return [self._diff(e, symbol, memo) for e in self.outputs]
+
+    def _symbols(self, expr: sympy.Basic) -> frozenset:
+        found = self.free.get(expr)
+        if found is None:
+            if expr.is_Add or expr.is_Mul or expr.is_Pow:
+                found = frozenset().union(*(self._symbols(a) for a in expr.args))
+            else:
+                found = frozenset(expr.free_symbols)
+            self.free[expr] = found
+        return found
+
+    def _diff(self, expr: sympy.Expr, symbol: sympy.Symbol,
+              memo: dict[sympy.Basic, sympy.Expr]) -> sympy.Expr:
+        result = memo.get(expr)
+        if result is not None:
+            return result
+        if symbol not in self._symbols(expr):
+            result = sympy.S.Zero
+        elif expr == symbol:
+            result = sympy.S.One
+        elif expr.is_Add:
+            result = sympy.Add(*[self._diff(a, symbol, memo) for a in expr.args])
+        elif expr.is_Mul:
+            args = expr.args
+            terms = []
+            for k, arg in enumerate(args):
+                inner = self._diff(arg, symbol, memo)
+                if inner != 0:  # the product rule, term by term
+                    terms.append(sympy.Mul(*args[:k], inner, *args[k + 1:]))
+            result = sympy.Add(*terms)
+        elif expr.is_Pow and symbol not in self._symbols(expr.exp):
+            base, exponent = expr.args
+            result = exponent * base ** (exponent - 1) * self._diff(base, symbol, memo)
+        else:
+            result = real_diff(expr, symbol)
+        memo[expr] = result
+        return result

@@ -24,8 +24,9 @@ is known to be covered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import sympy
@@ -101,6 +102,81 @@ def _preimage(expr: sympy.Expr, target: sympy.Rational, line: Line) -> Zeros:
     return _isolated(expr - target, line)
 
 
+class Linear:
+    """A guard that is ``a*t + b`` along a coordinate ``t`` for every value of the
+    other coordinates, ``a`` and ``b`` polynomials (or ratios of them) with rational
+    coefficients: its zero on each line is ``-b/a`` at that line's coordinates.
+
+    It is computed in exact rational arithmetic (a double is an exact fraction) and
+    rounded to the nearest double once, as the general route does after substituting
+    the line's coordinates into the guard and building a polynomial: the same zero,
+    without building SymPy expressions for every line (``W @ x + b`` has one such zero
+    on every line along an entry of ``W``, ``x`` or ``b``).
+    """
+
+    def __init__(self, slope: sympy.Expr, offset: sympy.Expr) -> None:
+        self.slope, self.offset = slope, offset
+
+    @classmethod
+    def of(cls, guard: sympy.Expr, t: sympy.Symbol) -> Linear | None:
+        """The form of ``guard`` along ``t``, or None if it is not one."""
+        # Term by term, not by Poly: a Poly over the other coordinates' polynomial
+        # ring cost more than the lines it saved. Any other form is left to the
+        # general route (as is a guard written unexpanded, like w*(x + t)).
+        offset, rest = guard.as_independent(t, as_Add=True)
+        slopes = []
+        for term in sympy.Add.make_args(rest):
+            factor, variable = term.as_independent(t, as_Add=False)
+            if variable != t:
+                return None
+            slopes.append(factor)
+        slope = sympy.Add(*slopes)
+        if not slopes or not (_plain(slope) and _plain(offset)):
+            return None
+        return cls(slope, offset)
+
+    def zeros(self, values: Mapping[sympy.Symbol, Fraction]) -> tuple[Zeros, bool] | None:
+        """The zero on the line where the other coordinates have ``values`` (none if
+        the guard is constant there), and whether one was left out beyond
+        :data:`MAX_ROOT`; None where ``a`` or ``b`` has no value (the general route
+        decides those)."""
+        try:
+            slope, offset = _fraction(self.slope, values), _fraction(self.offset, values)
+        except (ZeroDivisionError, KeyError):
+            return None
+        if slope == 0:
+            return [], False
+        root = -offset / slope
+        if not -MAX_ROOT <= root <= MAX_ROOT:
+            return [], True
+        return [(float(root), float(root))], False
+
+
+def _plain(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is made of symbols and rationals by sums, products and integer
+    powers only (what :func:`_fraction` evaluates exactly)."""
+    if expr.is_Symbol or expr.is_Rational:
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(_plain(a) for a in expr.args)
+    return bool(expr.is_Pow and expr.exp.is_Integer and _plain(expr.base))
+
+
+def _fraction(expr: sympy.Expr, values: Mapping[sympy.Symbol, Fraction]) -> Fraction:
+    if expr.is_Symbol:
+        return values[expr]
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    if expr.is_Add:
+        return sum((_fraction(a, values) for a in expr.args), Fraction(0))
+    if expr.is_Mul:
+        product = Fraction(1)
+        for a in expr.args:
+            product *= _fraction(a, values)
+        return product
+    return _fraction(expr.base, values) ** int(expr.exp)  # (a Pow: see _plain)
+
+
 def _folded(expr: sympy.Expr) -> sympy.Piecewise | None:
     """A sum or product with kinks (``abs(x) - x``) as one ``where`` of smooth pieces,
     or None. Isolation cannot settle a guard that is zero on a whole piece; its pieces
@@ -139,7 +215,8 @@ def _anywhere(found: list[tuple[sympy.Rational, sympy.Rational]], line: Line) ->
 
 
 def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
-    coefficients = [_exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
+    coefficients = _linear(poly, line.t) or [
+        _exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
     while coefficients and coefficients[0] == 0:
         coefficients.pop(0)
     if len(coefficients) < 2:
@@ -151,6 +228,18 @@ def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
     # arithmetic, so no zero of a tangent pair (a band of any width) is lost; all of
     # them, far outside the window too.
     return _anywhere([(a, b) for (a, b), _ in exact.intervals(eps=EPS)], line)
+
+
+def _linear(poly: sympy.Expr, t: sympy.Symbol) -> list[sympy.Rational] | None:
+    """The coefficients of ``a*t + b`` (exact, as :func:`_polynomial` takes them from
+    ``Poly``), or None for any other form. Most guards are linear along a coordinate
+    line (``W @ x + b`` along any entry), and building a ``Poly`` for each line was
+    most of the cost of finding their zeros."""
+    constant, rest = poly.as_independent(t, as_Add=True)
+    factor, base = rest.as_independent(t, as_Add=False)
+    if base != t or factor.has(t) or constant.has(t):
+        return None
+    return [_exact(factor), _exact(constant)]
 
 
 def _isolated(expr: sympy.Expr, line: Line) -> Zeros:

@@ -32,7 +32,7 @@ from typing import Any
 
 import mpmath
 import sympy
-from mpmath.libmp import ComplexResult, fzero, mpf_lt
+from mpmath.libmp import ComplexResult, fzero, mpf_add, mpf_lt, mpf_mul
 
 Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 
@@ -40,6 +40,8 @@ Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 #: magnitude are given up (no value): reducing such an argument would need that many
 #: bits of log(2) or pi. ``exp(-10**2000)`` is still computed.
 MAX_ARGUMENT_BITS = 1 << 16
+EXACT_BITS = 53          # a double converts exactly at this precision or more
+MAX_POINTS = 1 << 16     # coordinates kept converted (see Arithmetic.point)
 
 
 class _NoValue(Exception):
@@ -51,19 +53,53 @@ class Arithmetic:
 
     ctx = mpmath.mp
 
+    def __init__(self) -> None:
+        #: Coordinates converted so far. A double converts exactly at 53 bits or more,
+        #: whatever the precision, so its conversion can be kept: the same coordinates
+        #: recur at every point of a line and in every guard and entry of a point, and
+        #: converting them was the largest single cost of evaluating guards.
+        self._points: dict[float, Number] = {}
+
+    def number(self, value: sympy.Rational) -> Number:
+        return self.ctx.mpf(value.p) / value.q if value.q != 1 else self.ctx.mpf(value.p)
+
     @contextmanager
     def digits(self, digits: int) -> Iterator[None]:
         with mpmath.workdps(digits):
             yield
 
-    def number(self, value: sympy.Rational) -> Number:
-        return self.ctx.mpf(value.p) / value.q if value.q != 1 else self.ctx.mpf(value.p)
-
     def point(self, value: float) -> Number:
-        return self.ctx.mpf(value)  # a binary double is exact in mpmath
+        """A double, exactly (at the working precision if that is below 53 bits)."""
+        number = self._points.get(value)
+        if number is not None and self.ctx.prec >= EXACT_BITS:
+            return number
+        number = self.ctx.mpf(value)
+        if self.ctx.prec >= EXACT_BITS:
+            if len(self._points) >= MAX_POINTS:
+                self._points.clear()
+            self._points[value] = number
+        return number
 
     def exact(self, raw: tuple) -> Number:
         """The number whose raw mpmath form is ``raw``, unrounded."""
+        return self.ctx.make_mpf(raw)
+
+    # A sum or product is folded left to right on mpmath's raw numbers, each step
+    # rounded exactly as mpmath's own + and * round it (the same calls mpf.__add__
+    # and __mul__ make): the same values, without an object for every step.
+
+    def total(self, values: Sequence[Number]) -> Number:
+        prec, rounding = self.ctx._prec_rounding
+        raw = values[0]._mpf_
+        for value in values[1:]:
+            raw = mpf_add(raw, value._mpf_, prec, rounding)
+        return self.ctx.make_mpf(raw)
+
+    def product(self, values: Sequence[Number]) -> Number:
+        prec, rounding = self.ctx._prec_rounding
+        raw = values[0]._mpf_
+        for value in values[1:]:
+            raw = mpf_mul(raw, value._mpf_, prec, rounding)
         return self.ctx.make_mpf(raw)
 
     def sign(self, value: Number) -> int | None:
@@ -106,6 +142,18 @@ class Balls(Arithmetic):
 
     def exact(self, raw: tuple) -> Number:
         return self.ctx.make_mpf((raw, raw))
+
+    def total(self, values: Sequence[Number]) -> Number:
+        result = values[0]
+        for value in values[1:]:
+            result = result + value  # rounded outwards
+        return result
+
+    def product(self, values: Sequence[Number]) -> Number:
+        result = values[0]
+        for value in values[1:]:
+            result = result * value
+        return result
 
     def number(self, value: sympy.Rational) -> Number:
         if value.q == 1:
@@ -169,12 +217,40 @@ BALLS = Balls()
 def evaluate(exprs: Sequence[sympy.Basic], point: dict[sympy.Symbol, float], digits: int,
              arithmetic: Arithmetic = PLAIN) -> list[Number | None]:
     """The values of ``exprs`` at ``point`` (None where one has no value)."""
-    with arithmetic.digits(digits):
-        # The point's coordinates are converted as the walker meets them: a guard or a
-        # condition uses a few of a point's many symbols, and converting all of them for
-        # each was most of the cost of checking probe points against guards.
-        walker = _Walker(arithmetic, point, convert=True)
+    # What digits() does, without a context manager: this runs once per guard set and
+    # entry of every probe point, and entering one cost more than the cached values.
+    ctx = arithmetic.ctx
+    saved = ctx.prec
+    ctx.dps = digits
+    try:
+        walker = _walker_at(arithmetic, point, digits)
         return [walker.value_or_none(e) for e in exprs]
+    finally:
+        ctx.prec = saved
+
+
+#: The walker of the last point evaluated, by arithmetic and digits (see _walker_at).
+_LAST: dict[tuple[int, int], _Walker] = {}
+
+
+def _walker_at(arithmetic: Arithmetic, point: dict[sympy.Symbol, float], digits: int
+               ) -> _Walker:
+    """A walker at ``point``: the one of the previous call if that was at an equal
+    point, in the same arithmetic and digits, so that the values it found are reused.
+    A probe point is evaluated by many calls (the guards of each entry's difference,
+    one entry at a time), which share most sub-expressions; a value depends only on
+    the expression, the point, the arithmetic and the precision, so reuse changes no
+    result. The point is compared by value and copied: a caller's dict may change."""
+    key = (id(arithmetic), digits)
+    last = _LAST.get(key)
+    if last is not None and last.point == point:
+        return last
+    # The point's coordinates are converted as the walker meets them: a guard or a
+    # condition uses a few of a point's many symbols, and converting all of them for
+    # each was most of the cost of checking probe points against guards.
+    walker = _Walker(arithmetic, dict(point), convert=True)
+    _LAST[key] = walker
+    return walker
 
 
 def central_difference(expr: sympy.Basic, point: dict[sympy.Symbol, float],
@@ -235,8 +311,9 @@ class _Walker:
     def value(self, expr: sympy.Basic) -> Number:
         result = self.memo.get(expr)
         if result is None:
-            result = _handler(type(expr))(self, expr)
-            if not self.a.finite(result):
+            kind = type(expr)
+            result = _handler(kind)(self, expr)
+            if kind not in _CLOSED and not self.a.finite(result):
                 raise _NoValue
             self.memo[expr] = result
         return result
@@ -267,16 +344,10 @@ class _Walker:
     # Sums, products and powers.
 
     def add(self, expr: sympy.Add) -> Number:
-        total = self.value(expr.args[0])
-        for arg in expr.args[1:]:
-            total = total + self.value(arg)
-        return total
+        return self.a.total([self.value(arg) for arg in expr.args])
 
     def mul(self, expr: sympy.Mul) -> Number:
-        product = self.value(expr.args[0])
-        for arg in expr.args[1:]:
-            product = product * self.value(arg)
-        return product
+        return self.a.product([self.value(arg) for arg in expr.args])
 
     def pow(self, expr: sympy.Pow) -> Number:
         base, exponent = expr.args
@@ -405,6 +476,11 @@ _RELATIONS: dict[type, tuple[int, ...]] = {
     sympy.StrictLessThan: (-1,), sympy.LessThan: (-1, 0),
     sympy.Ne: (-1, 1), sympy.Eq: (0,),
 }
+
+#: Nodes whose value is finite when their arguments' are (mpmath's exponents are
+#: unbounded: a sum or product of finite numbers never overflows), so not checked.
+_CLOSED = frozenset({sympy.Add, sympy.Mul})
+
 
 @functools.cache
 def _handler(kind: type) -> Callable[[_Walker, Any], Number]:

@@ -104,6 +104,20 @@ class PrivateNamesPrinter(NumPyPrinter):
     def __init__(self, settings: dict | None = None) -> None:
         super().__init__(settings)
         self.names: dict[sympy.Symbol, str] = {}
+        self._printed: dict[sympy.Basic, str] = {}
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        # Each distinct sub-expression is printed once: the entries of an inverse share
+        # one determinant, and printing it again in every entry was most of the time
+        # of compiling a Jacobian. The text of a node depends only on the node (a
+        # parent adds its own brackets), and the only state printing leaves behind is
+        # the modules it names, recorded the first time.
+        if kwargs or not isinstance(expr, sympy.Basic):
+            return super()._print(expr, **kwargs)
+        text = self._printed.get(expr)
+        if text is None:
+            text = self._printed[expr] = super()._print(expr)
+        return text
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
         return self.names[expr]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -135,6 +136,7 @@ class _Lines:
         #: (isolated or periodic); None while every zero was found in closed form
         self.window: float | None = None
         self.windowed = False  # the zeros of the current line were
+        self.linear: dict[tuple[int, int], boundaries.Linear | None] = {}
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
 
@@ -207,6 +209,12 @@ class _Lines:
         """Guard ``k`` on the line, the other coordinates exactly as in ``base``; and
         whether its zeros were searched in the window only."""
         t = self.symbols[column]
+        linear = self._linear(k, column)
+        if linear is not None:
+            known = linear.zeros({self.symbols[c]: Fraction(float(base[c]))
+                                  for c in self.columns[k] - {column}})
+            if known is not None:
+                return known
         fixed = {self.symbols[c]: sympy.Rational(float(base[c]))
                  for c in self.columns[k] - {column}}
         line = boundaries.Line(t, lo, hi, self.budget)
@@ -214,6 +222,15 @@ class _Lines:
             return boundaries.zeros(self.guards[k].xreplace(fixed), line), line.windowed
         except boundaries.Unsolved:
             return None, line.windowed
+
+
+    def _linear(self, k: int, column: int) -> boundaries.Linear | None:
+        """Guard ``k`` as ``a*t + b`` along ``column``, found once (see
+        :class:`.boundaries.Linear`)."""
+        key = (k, column)
+        if key not in self.linear:
+            self.linear[key] = boundaries.Linear.of(self.guards[k], self.symbols[column])
+        return self.linear[key]
 
 
 def _on_line(base: np.ndarray, column: int, values: np.ndarray) -> np.ndarray:
@@ -275,10 +292,50 @@ def _valued(sampler: Sampler, points: np.ndarray) -> np.ndarray:
 
 def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:
     """Whether each point is inside the region and off every guard, in 50 digits."""
+    clear = ~_on_smooth_guard(sampler.symbols, points, guards)
+    kept = np.flatnonzero(clear)
+    clear[kept] = _clear_in_digits(sampler, points[kept], guards)
+    return clear
+
+
+def _on_smooth_guard(symbols: Sequence[sympy.Symbol], points: np.ndarray,
+                     guards: list[sympy.Expr]) -> np.ndarray:
+    """Mask of points where a guard without kinks is exactly zero because of the
+    coordinates that are exactly zero there (every probe on an axis, where ``W @ x + b``
+    vanishes whatever the one coordinate that is not zero).
+
+    Such a point is on a kink or has no value (where the guard has none), and is never
+    compared; the proof is exact: the guard with those coordinates replaced by 0 is 0
+    as SymPy writes it, and SymPy's automatic simplifications (``0*y``, ``sin(0)``) are
+    identities wherever the guard has a value. It is decided once per pattern of zero
+    coordinates, not once per point in 50 digits."""
+    smooth = [(g, sorted(symbols.index(s) for s in g.free_symbols if s in symbols))
+              for g in guards if not g.has(*boundaries.KINKS)]
+    vanishes: dict[tuple, bool] = {}
+    on = np.zeros(len(points), dtype=bool)
+    zero = points == 0
+    for i in np.flatnonzero(zero.any(axis=1)):
+        for k, (guard, columns) in enumerate(smooth):
+            pattern = (k, *(c for c in columns if zero[i, c]))
+            if len(pattern) == 1:
+                continue
+            if pattern not in vanishes:
+                vanishes[pattern] = guard.xreplace(
+                    {symbols[c]: sympy.Integer(0) for c in pattern[1:]}) == 0
+            if vanishes[pattern]:
+                on[i] = True
+                break
+    return on
+
+
+def _clear_in_digits(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
+                     ) -> np.ndarray:
+    """Whether each point is inside the region and off every guard, in 50 digits."""
     regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
     rows = values_at([*guards, *regions], sampler.symbols, points, DIGITS)
     clear = np.array([all(v is not None for v in row)
-                      and all(v == 1 for v in row[len(guards):]) for row in rows])
+                      and all(v == 1 for v in row[len(guards):]) for row in rows],
+                     dtype=bool)
     # (point, guard) pairs where the guard is zero: a kink, unless it is flat there
     zero = [(i, k) for i, row in enumerate(rows) if clear[i]
             for k, v in enumerate(row[:len(guards)])
