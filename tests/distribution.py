@@ -11,6 +11,12 @@ id; pytest 9.2 keeps node ids elsewhere, and the groups are silently lost
 (pytest-dev/pytest-xdist#1386). So the workers, which collect the tests and see their
 fixtures, write the groups to a file the controller named, and the scheduler here reads
 them when it splits the tests into units.
+
+The units are handed out longest first (:func:`longest_first`), by the seconds each test
+took in an earlier run (``durations.json``, written by ``python -m tests.distribution
+JUNIT_XML`` from a run's ``--junitxml``): a long build started last would keep one worker
+busy while the other sits idle. A test it does not know is taken as quick; the file only
+orders the work, so a stale one costs time, never a test.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +36,9 @@ import pytest
 FOLDER = "vcr_groups"
 #: That folder, in the controller's config.
 _folder = pytest.StashKey[Path]()
+#: Seconds per test id, from an earlier run; tests that took under :data:`NOTED` are left out.
+DURATIONS = Path(__file__).with_name("durations.json")
+NOTED = 2.0
 
 try:
     from xdist.scheduler import LoadScopeScheduling
@@ -68,22 +79,63 @@ def pytest_configure_node(node: Any) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getoption("dist") == "loadgroup" and _folder in config.stash:
+        # Keep the order the workers collected in (longest first), not xdist's by size.
+        config.option.loadscopereorder = False
         return SharedFixtureScheduling(config, log, config.stash[_folder])
     return None
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a worker: write each grouped test's group, by node id (after deselection)."""
+    """In a worker: order the tests longest unit first, and write each grouped test's
+    group, by node id (after deselection). Every worker orders them alike."""
     folder = getattr(config, "workerinput", {}).get(FOLDER)
     if folder is None:
         return
     groups = {item.nodeid: group for item in items if (group := shared_group(item))}
+    items[:] = longest_first(items, groups, durations())
     # Written aside and renamed: the controller must never read half a file.
     target = Path(folder) / f"{config.workerinput['workerid']}.json"
     partial = target.with_suffix(".partial")
     partial.write_text(json.dumps(groups), encoding="utf8")
     os.replace(partial, target)
+
+
+def durations() -> dict[str, float]:
+    """Seconds per test id from :data:`DURATIONS` (none if it is missing or unreadable)."""
+    try:
+        noted = json.loads(DURATIONS.read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return {}
+    return noted if isinstance(noted, dict) else {}
+
+
+def longest_first(items: list[Any], groups: dict[str, str],
+                  seconds: dict[str, float]) -> list[Any]:
+    """``items`` with each unit (the tests of a group, or one test) kept together and in
+    order, the units by their ``seconds`` added up, longest first; ties keep their order."""
+    units: dict[str, list[Any]] = {}
+    for item in items:
+        units.setdefault(groups.get(item.nodeid, item.nodeid), []).append(item)
+    cost = {unit: sum(float(seconds.get(item.nodeid, 0)) for item in members)
+            for unit, members in units.items()}
+    order = sorted(units, key=lambda unit: -cost[unit])  # sorted is stable
+    return [item for unit in order for item in units[unit]]
+
+
+def noted_durations(junit: Path, root: Path) -> dict[str, float]:
+    """The seconds of each test of a ``--junitxml`` report that took at least
+    :data:`NOTED`, by node id (the report names a test by its module and class)."""
+    found = {}
+    for case in ElementTree.parse(junit).iter("testcase"):
+        seconds = float(case.get("time", 0))
+        parts = case.get("classname", "").split(".")
+        for cut in range(len(parts), 0, -1):
+            module = "/".join(parts[:cut]) + ".py"
+            if seconds >= NOTED and (root / module).is_file():
+                found["::".join([module, *parts[cut:], case.get("name", "")])] = round(seconds, 1)
+                break
+    return dict(sorted(found.items()))
 
 
 def shared_group(item: pytest.Item) -> str | None:
@@ -127,3 +179,8 @@ if LoadScopeScheduling is not None:
             group = self.groups.get(nodeid)
             return nodeid if group is None else f"group:{group}"
 
+
+if __name__ == "__main__":
+    # python -m tests.distribution JUNIT_XML: note its durations for the next runs' order
+    noted = noted_durations(Path(sys.argv[1]), Path(__file__).resolve().parents[1])
+    DURATIONS.write_text(json.dumps(noted, indent=0) + "\n", encoding="utf8")

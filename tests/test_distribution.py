@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from .distribution import SharedFixtureScheduling, pytest_xdist_auto_num_workers, shared_group
+from .distribution import (
+    DURATIONS,
+    SharedFixtureScheduling,
+    durations,
+    longest_first,
+    noted_durations,
+    pytest_xdist_auto_num_workers,
+    shared_group,
+)
 
 HERE = "tests/test_distribution.py"
 
@@ -82,3 +90,41 @@ def test_naming_only_files_starts_no_workers(request: pytest.FixtureRequest,
                         dataclasses.replace(request.config.invocation_params,
                                             dir=request.config.rootpath))
     assert pytest_xdist_auto_num_workers(request.config) == workers
+
+
+@dataclasses.dataclass
+class _Named:
+    nodeid: str
+
+
+def test_units_go_longest_first_and_stay_together() -> None:
+    items = [_Named(nodeid) for nodeid in ("a::1", "a::2", "b::1", "c::1", "d::1", "a::3")]
+    groups = {"a::1": "a", "a::2": "a", "a::3": "a"}
+    seconds = {"a::1": 5, "a::3": 4, "b::1": 1, "c::1": 20}
+    order = [item.nodeid for item in longest_first(items, groups, seconds)]
+    # c (20 s), the group a (9 s, its tests in their order), b (1 s), d (unknown: quick)
+    assert order == ["c::1", "a::1", "a::2", "a::3", "b::1", "d::1"]
+    assert longest_first(items, groups, {}) == [items[i] for i in (0, 1, 5, 2, 3, 4)]
+
+
+def test_durations_are_read_from_a_junit_report(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("")
+    (tmp_path / "report.xml").write_text(
+        '<testsuites><testsuite>'
+        '<testcase classname="tests.test_x" name="test_slow[a-1]" time="12.34"/>'
+        '<testcase classname="tests.test_x.TestThings" name="test_slow" time="3"/>'
+        '<testcase classname="tests.test_x" name="test_quick" time="0.5"/>'
+        '</testsuite></testsuites>')
+    assert noted_durations(tmp_path / "report.xml", tmp_path) == {
+        "tests/test_x.py::TestThings::test_slow": 3.0, "tests/test_x.py::test_slow[a-1]": 12.3}
+
+
+def test_the_noted_durations_name_tests_of_this_suite(request: pytest.FixtureRequest) -> None:
+    """A renamed test is only ordered as a quick one; but a file of only stale names
+    would order nothing, so most of the names must still be tests."""
+    noted = durations()
+    assert noted, f"{DURATIONS} is missing or empty"
+    here = {item.nodeid for item in request.session.items}
+    if len(here) > 1000:  # the whole suite was collected (not one file)
+        assert len(set(noted) & here) >= 0.8 * len(noted)

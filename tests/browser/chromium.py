@@ -97,36 +97,3 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-def _run(args: list[str], profile: Path, timeout: float = 90) -> str:
-    # The flags keep Chromium off the network (which is closed here) and make it
-    # wait, in virtual time, until MathJax has typeset the page. Each run gets a
-    # profile folder of its own: a second Chromium on a profile still locked by the
-    # first can wait forever. A run that hangs anyway is tried once more.
-    for attempt in range(2):
-        profile.mkdir(parents=True, exist_ok=True)
-        folder = tempfile.mkdtemp(dir=profile)
-        command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-                   "--disable-quic", "--no-first-run", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync",
-                   "--disable-dev-shm-usage", f"--user-data-dir={folder}",
-                   "--virtual-time-budget=30000", *args]
-        try:
-            return subprocess.run(command, capture_output=True, text=True,
-                                  timeout=timeout).stdout
-        except subprocess.TimeoutExpired:
-            if attempt:
-                raise
-    return ""
-
-
-def rendered_dom(url: str, profile: Path) -> str:
-    """The page's DOM after its scripts ran."""
-    return _run(["--dump-dom", url], profile)
-
-
-def screenshot(url: str, path: Path, profile: Path, size: str = "1100,2600") -> None:
-    """A PNG of the page as the browser shows it."""
-    _run([f"--screenshot={path}", f"--window-size={size}", "--hide-scrollbars", url],
-         profile)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from . import devtools
 from .chromium import BrowserUnavailable, chromium, mathjax, mathjax4
 
 
@@ -30,3 +31,10 @@ def browser():
 def browser4():
     """Chromium and MathJax 4 (with its font) from npm."""
     return _available(chromium, mathjax4)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_chromium():
+    """The browser the offline tests share (tests/browser/devtools.py), closed at the end."""
+    yield
+    devtools.close_shared()

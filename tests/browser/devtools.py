@@ -11,6 +11,11 @@ loopback server, from a folder standing in for a CDN, or refused and written dow
 :attr:`Page.refused`. Chromium's own traffic (update checks, sign-in) is not the page's:
 it goes to a closed proxy and to a host resolver that knows no names, so it reaches
 nothing either, and is not counted against the page.
+
+One Chromium serves every page of a test process (:func:`shared`): starting one costs
+seconds, and on a loaded machine many. Each page gets a browser context of its own (a
+fresh profile in memory: no cache, no cookies, no storage from an earlier page), so no
+request of a page is answered from what another page loaded, unseen by the checks here.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import json
 import mimetypes
 import os
 import select
+import shutil
 import subprocess
 import tempfile
 import time
@@ -43,10 +49,18 @@ class DevToolsError(Exception):
 
 @dataclass
 class Page:
-    """One tab: what it asked for, and a way to run JavaScript in it."""
+    """One tab: what it may reach, what it asked for, and a way to run JavaScript in it.
+
+    ``local`` is the loopback server's base URL; requests to it are let through, except
+    those whose path starts with one of ``broken`` (answered 404, as a wrong path would
+    be). ``stand_ins`` maps a URL prefix (of a CDN, say) to a folder that answers for it.
+    """
 
     browser: Browser
     session: str
+    local: str
+    broken: tuple[str, ...] = ()
+    stand_ins: dict[str, Path] = field(default_factory=dict)
     #: URLs the page asked for that were refused (anything not served by the test).
     refused: list[str] = field(default_factory=list)
     #: URLs answered from the loopback server or a stand-in folder.
@@ -56,33 +70,30 @@ class Page:
 
     def evaluate(self, expression: str) -> Any:
         """The value of ``expression`` (a promise is awaited), as JSON."""
-        reply = self.browser.command("Runtime.evaluate", self.session, expression=expression,
-                                     awaitPromise=True, returnByValue=True)
+        reply = self.command("Runtime.evaluate", expression=expression, awaitPromise=True,
+                             returnByValue=True)
         if "exceptionDetails" in reply:
             raise DevToolsError(json.dumps(reply["exceptionDetails"])[:2000])
         return reply["result"].get("value")
 
 
-    def screenshot(self, path: Path) -> None:
-        """A PNG of the whole page (for a person looking into a failure)."""
-        reply = self.browser.command("Page.captureScreenshot", self.session, format="png",
-                                     captureBeyondViewport=True)
+    def command(self, method: str, **params: Any) -> Any:
+        """One command to this tab (see :meth:`Browser.command`)."""
+        return self.browser.command(method, self.session, **params)
+
+    def screenshot(self, path: Path, *, whole: bool = True) -> None:
+        """A PNG of the whole page, or (``whole=False``) of what the window shows."""
+        reply = self.command("Page.captureScreenshot", format="png",
+                             captureBeyondViewport=whole)
         path.write_bytes(base64.b64decode(reply["data"]))
 
 
 class Browser:
-    """A headless Chromium whose pages can reach only ``local`` and the ``stand_ins``.
+    """A headless Chromium whose pages can each reach only what :meth:`open` allows."""
 
-    ``local`` is the loopback server's base URL; requests to it are let through, except
-    those whose path starts with one of ``broken`` (answered 404, as a wrong path would
-    be). ``stand_ins`` maps a URL prefix (of a CDN, say) to a folder that answers for it.
-    """
-
-    def __init__(self, profile: Path, local: str, *, broken: tuple[str, ...] = (),
-                 stand_ins: dict[str, Path] | None = None) -> None:
-        self.local = local
-        self.broken = broken
-        self.stand_ins = stand_ins or {}
+    def __init__(self, profile: Path) -> None:
+        #: Chromium's user data folder (its log is written there too).
+        self.profile = profile
         self._pages: dict[str, Page] = {}
         self._next = 0
         self._buffer = b""
@@ -90,8 +101,7 @@ class Browser:
         self._replies, replies_write = os.pipe()
         commands_read, replies_write = _above_4(commands_read), _above_4(replies_write)
         profile.mkdir(parents=True, exist_ok=True)
-        folder = tempfile.mkdtemp(dir=profile)
-        self._log = Path(folder + ".log")
+        self._log = profile / "chromium.log"
         # bash puts the pipes where Chromium expects them (fds 3 and 4); dash, the usual
         # /bin/sh, cannot name a descriptor above 9.
         self._process = subprocess.Popen(
@@ -103,7 +113,7 @@ class Browser:
              # Chromium's own traffic: a proxy nobody listens on, and no names resolved.
              "--proxy-server=http://127.0.0.1:9",
              "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-             f"--user-data-dir={folder}", "about:blank"],
+             f"--user-data-dir={profile}", "about:blank"],
             pass_fds=(commands_read, replies_write), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=self._log.open("wb"))
         os.close(commands_read)
@@ -120,12 +130,33 @@ class Browser:
         os.close(self._commands)
         os.close(self._replies)
 
-    def open(self, url: str, width: int = 1000, height: int = 1500) -> Page:
-        """A new tab showing ``url`` at the given size, after its load event."""
-        target = self.command("Target.createTarget", url="about:blank")["targetId"]
-        session = self.command("Target.attachToTarget", targetId=target,
-                               flatten=True)["sessionId"]
-        page = self._pages[session] = Page(self, session)
+    def exited(self) -> bool:
+        """Has Chromium ended (or been closed)?"""
+        return self._process.poll() is not None
+
+    @contextlib.contextmanager
+    def open(self, url: str, local: str, *, width: int = 1000, height: int = 1500,
+             broken: tuple[str, ...] = (),
+             stand_ins: dict[str, Path] | None = None) -> Iterator[Page]:
+        """A new tab, in a browser context of its own, showing ``url`` at the given size
+        after its load event; it may reach ``local`` and ``stand_ins`` (see :class:`Page`).
+        The tab and its context are thrown away on the way out."""
+        context = self.command("Target.createBrowserContext")["browserContextId"]
+        page = Page(self, "", local, broken, stand_ins or {})
+        try:
+            yield self._open(url, page, context, width, height)
+        finally:
+            self.command("Target.disposeBrowserContext", browserContextId=context)
+            # what the page's workers still send now is no page's any more
+            self._pages = {key: value for key, value in self._pages.items() if value is not page}
+
+    def _open(self, url: str, page: Page, context: str, width: int, height: int) -> Page:
+        target = self.command("Target.createTarget", url="about:blank",
+                              browserContextId=context)["targetId"]
+        page.session = self.command("Target.attachToTarget", targetId=target,
+                                    flatten=True)["sessionId"]
+        session = page.session
+        self._pages[session] = page
         self.command("Fetch.enable", session, patterns=[{"urlPattern": "*"}])
         self.command("Target.setAutoAttach", session, autoAttach=True,
                      waitForDebuggerOnStart=True, flatten=True)
@@ -182,21 +213,23 @@ class Browser:
         inside the wait of another command would nest without end on a busy page.
         """
         session = event["sessionId"]
-        page = self._pages[session]
+        page = self._pages.get(session)
+        if page is None:  # a request of a page being thrown away: it is let die
+            return
         request = event["params"]["requestId"]
         url = event["params"]["request"]["url"]
         if url.startswith(("data:", "blob:", "about:")):
             self._send("Fetch.continueRequest", session, requestId=request)
             return
-        if url.startswith(self.local + "/"):
+        if url.startswith(page.local + "/"):
             page.served.append(url)
-            if urlsplit(url).path.startswith(self.broken):
+            if urlsplit(url).path.startswith(page.broken):
                 self._send("Fetch.fulfillRequest", session, requestId=request,
                            responseCode=404, body="")
             else:
                 self._send("Fetch.continueRequest", session, requestId=request)
             return
-        for prefix, folder in self.stand_ins.items():
+        for prefix, folder in page.stand_ins.items():
             if url.startswith(prefix):
                 page.served.append(url)
                 self._fulfil(page, session, request, folder, url[len(prefix):])
@@ -208,7 +241,9 @@ class Browser:
     def _attached(self, event: dict[str, Any]) -> None:
         """A worker of a page (MathJax 4 starts one for speech): its requests are the
         page's, paused and answered in the same way. It waits until told to run."""
-        parent = self._pages[event["sessionId"]]
+        parent = self._pages.get(event["sessionId"])
+        if parent is None:
+            return
         session = event["params"]["sessionId"]
         self._pages[session] = parent
         self._send("Fetch.enable", session, patterns=[{"urlPattern": "*"}])
@@ -250,11 +285,34 @@ def _above_4(fd: int) -> int:
     return moved
 
 
+_shared: Browser | None = None
+
+
+def shared() -> Browser:
+    """This process's one :class:`Browser`, started on first use (its profile in a folder
+    of its own); :func:`close_shared` ends it."""
+    global _shared
+    if _shared is None or _shared.exited():
+        _shared = Browser(Path(tempfile.mkdtemp(prefix="vcr-chromium-")))
+    return _shared
+
+
 @contextlib.contextmanager
-def browser(profile: Path, local: str, **options: Any) -> Iterator[Browser]:
-    """A :class:`Browser`, closed (or killed) on the way out."""
-    instance = Browser(profile, local, **options)
+def page(url: str, local: str, **options: Any) -> Iterator[Page]:
+    """``url`` opened in the shared browser (see :meth:`Browser.open` for ``options``).
+    A browser that failed is closed, so that the next page gets a new one, not a stuck one."""
     try:
-        yield instance
-    finally:
-        instance.close()
+        with shared().open(url, local, **options) as tab:
+            yield tab
+    except DevToolsError:
+        close_shared()
+        raise
+
+
+def close_shared() -> None:
+    """Close the shared browser, if one was started, and remove its profile."""
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        shutil.rmtree(_shared.profile, ignore_errors=True)
+        _shared = None

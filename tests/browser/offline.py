@@ -70,13 +70,12 @@ class Seen:
         return [formula for formula in self.probe["formulas"] if formula["vcr"]]
 
 
-def look(site: Path, page: str, profile: Path, *, width: int, cdn: dict[str, Path] | None = None,
+def look(site: Path, page: str, *, width: int, cdn: dict[str, Path] | None = None,
          broken: tuple[str, ...] = ()) -> Seen:
     """Serve ``site``, open ``page`` at ``width`` pixels with nothing else reachable but
     ``cdn`` (stand-ins), paths under ``broken`` answered 404, and measure it."""
-    with chromium.serve(site) as url, devtools.browser(profile, url, broken=broken,
-                                                       stand_ins=cdn) as browser:
-        tab = browser.open(f"{url}/{page}", width=width)
+    with chromium.serve(site) as url, devtools.page(f"{url}/{page}", url, width=width,
+                                                    broken=broken, stand_ins=cdn) as tab:
         probe = tab.evaluate(PROBE.read_text(encoding="utf8"))
     return Seen(probe, tab.served, tab.refused, tab.missing)
 

@@ -1,7 +1,8 @@
 """Projects built by a test and opened in Chromium, with MathJax 3 from the same server.
 
 MathJax has to be at a URL the pages name when they are built, so the loopback server
-is started first; each build is then linked into the served folder under its name.
+is started first; each build is then linked into the served folder under its name. The
+pages are opened in the test process's one Chromium (:func:`.devtools.page`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from typing import Any
 from sphinx.testing.util import SphinxTestApp
 
 from ..building import build
-from . import chromium
+from . import chromium, devtools
+
+#: Evaluated in a page: its DOM once MathJax (if it loaded) has typeset it and the fonts
+#: it asked for are in, two frames later (the layout a screenshot shows).
+SETTLED = """(async () => {
+  const MJ = window.MathJax;
+  if (MJ && MJ.startup && MJ.startup.promise) await MJ.startup.promise;
+  if (document.fonts) await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return document.documentElement.outerHTML;
+})()"""
 
 
 class Site:
@@ -34,11 +45,17 @@ class Site:
 
     def dom(self, page: str) -> str:
         """The DOM of ``page`` (a path below ``www``) after MathJax ran."""
-        return chromium.rendered_dom(f"{self.url}/{page}", self.root / "profile")
+        with devtools.page(f"{self.url}/{page}", self.url) as tab:
+            return tab.evaluate(SETTLED)
 
-    def screenshot(self, page: str, path: Path, **size: str) -> None:
-        """A PNG of ``page`` as the browser shows it."""
-        chromium.screenshot(f"{self.url}/{page}", path, self.root / "profile", **size)
+    def screenshot(self, page: str, path: Path, size: str = "1100,2600") -> None:
+        """A PNG of ``page`` as a window of ``size`` (``"width,height"``) shows it."""
+        width, height = (int(number) for number in size.split(","))
+        with devtools.page(f"{self.url}/{page}", self.url, width=width,
+                           height=height) as tab:
+            tab.command("Emulation.setScrollbarsHidden", hidden=True)
+            tab.evaluate(SETTLED)
+            tab.screenshot(path, whole=False)
 
 
 @contextlib.contextmanager

@@ -67,8 +67,8 @@ def test_every_page_loads_mathjax_and_all_else_from_the_build(docs: Path) -> Non
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_chapter_typesets_offline_with_mathjax_3_from_the_build(
-        browser, docs: Path, tmp_path: Path, width: int) -> None:
-    seen = look(docs / "html", CHAPTER, tmp_path, width=width)
+        browser, docs: Path, width: int) -> None:
+    seen = look(docs / "html", CHAPTER, width=width)
     assert_offline(seen)
     assert seen.probe["mathjax"].startswith("3.")
     assert any(MATHJAX_FOLDER + "tex-chtml.js" in url for url in seen.served)
@@ -80,8 +80,8 @@ def test_the_chapter_typesets_offline_with_mathjax_3_from_the_build(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_chapter_typesets_with_sphinx_default_mathjax_4(
-        browser4, docs: Path, tmp_path: Path, width: int) -> None:
-    seen = look(docs / "html4", CHAPTER, tmp_path, width=width, cdn=mathjax4_cdn())
+        browser4, docs: Path, width: int) -> None:
+    seen = look(docs / "html4", CHAPTER, width=width, cdn=mathjax4_cdn())
     assert_offline(seen)
     assert seen.probe["mathjax"].startswith("4.")
     assert_typeset(seen, (docs / "html4" / CHAPTER).read_text(encoding="utf8"))
@@ -90,8 +90,8 @@ def test_the_chapter_typesets_with_sphinx_default_mathjax_4(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_badges_keep_off_the_raw_tex_when_mathjax_does_not_load(
-        browser, docs: Path, tmp_path: Path, width: int) -> None:
-    seen = look(docs / "html", CHAPTER, tmp_path, width=width, broken=(MATHJAX_FOLDER,))
+        browser, docs: Path, width: int) -> None:
+    seen = look(docs / "html", CHAPTER, width=width, broken=(MATHJAX_FOLDER,))
     assert_offline(seen)
     assert seen.probe["mathjax"] is None
     assert seen.ours and not any(formula["typeset"] for formula in seen.ours)
@@ -130,12 +130,12 @@ def test_the_recipe_serves_mathjax_from_the_build(long_page: Path) -> None:
     ("mathjax3", 1000, False), ("mathjax3", 420, False), ("mathjax4", 420, False),
     ("mathjax3", 1000, True), ("mathjax3", 420, True)])
 def test_long_formulas_scroll_inside_their_box_in_a_theme_without_one(
-        browser4, long_page: Path, tmp_path: Path, mathjax: str, width: int,
+        browser4, long_page: Path, mathjax: str, width: int,
         broken: bool) -> None:
     """Alabaster puts math straight in the page: only vcr.css keeps a long formula from
     running off it, and a failure box's long expression from overflowing."""
     html = (long_page / mathjax / "index.html").read_text(encoding="utf8")
-    seen = look(long_page / mathjax, "index.html", tmp_path, width=width,
+    seen = look(long_page / mathjax, "index.html", width=width,
                 cdn=mathjax4_cdn() if mathjax == "mathjax4" else None,
                 broken=(MATHJAX_FOLDER,) if broken else ())
     assert_offline(seen)
@@ -156,7 +156,7 @@ def test_the_mathjax_4_recipe_needs_no_network_either(browser4, tmp_path: Path) 
         tmp_path, "site", html_static_path=[str(mathjax4())],
         mathjax_path="mathjax/tex-mml-chtml.js",
         mathjax3_config={"loader": {"paths": {"fonts": "[mathjax]/../@mathjax"}}})
-    seen = look(site, "index.html", tmp_path / "profile", width=420)
+    seen = look(site, "index.html", width=420)
     assert_offline(seen)
     assert any("/_static/@mathjax/mathjax-newcm-font/" in url for url in seen.served)
     assert seen.probe["mathjax"].startswith("4.")
