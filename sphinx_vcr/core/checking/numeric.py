@@ -148,8 +148,11 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
             elif isinstance(node, sympy.Piecewise):
                 for _, condition in node.args:
                     guards.update(relational_sides(condition))
-            elif isinstance(node, sympy.Pow) and node.exp.is_number and (
-                    node.exp.is_negative or not node.exp.is_integer):
+            elif isinstance(node, sympy.Pow) and not (node.exp.is_number
+                                                      and node.exp.is_nonnegative
+                                                      and node.exp.is_integer):
+                # A symbolic exponent too: x**y has no real value for x < 0, and its
+                # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
                 guards.add(node.base)
             elif isinstance(node, sympy.tan):
                 guards.add(sympy.cos(node.args[0]))
