@@ -535,3 +535,29 @@ def test_kinks_and_magnitudes(argument, vars_, where, expect, verifies) -> None:
         options["where"] = where
     outcome = run("derivative", argument, **options)
     assert outcome.status == ("verified" if verifies else "failed"), outcome.message
+
+
+#: The Cookbook's inverse and determinant identities, whose Jacobians the new rules and
+#: the printer's memo were written for (an inverse's determinant shared by every
+#: entry): (wrt, vars, argument, expect); each right, and wrong by a dropped transpose,
+#: a factor 2 or a sign.
+INVERSES = [
+    ("X[n, n]", "", "det(X)", "det(X) * inv(X).T"),
+    ("X[n, n]", "A[n, n], B[n, n]", "det(A @ X @ B)", "det(A @ X @ B) * inv(X).T"),
+    ("X[n, n]", "", "logdet(X)", "inv(X).T"),
+    ("X[n, n]", "a[n], b[n]", "a.T @ inv(X) @ b", "-inv(X).T @ a @ b.T @ inv(X).T"),
+    ("X[n, n]", "", "det(inv(X))", "-det(inv(X)) * inv(X).T"),
+    ("X[n, n]", "A[n, n], B[n, n]", "trace(A @ inv(X) @ B)", "-(inv(X) @ B @ A @ inv(X)).T"),
+    ("X[n, n]", "A[n, n]", "trace(inv(X + A))", "-(inv(X + A) @ inv(X + A)).T"),
+]
+
+
+@pytest.mark.parametrize(("wrt", "vars_", "argument", "expect"), INVERSES)
+def test_inverse_identities_verify_and_their_slips_fail(wrt, vars_, argument, expect) -> None:
+    options = {"wrt": wrt, "layout": "denominator"}
+    if vars_:
+        options["vars"] = vars_
+    assert run("gradient", argument, expect=expect, **options).status == "verified"
+    for wrong in (expect.replace(".T", "", 1), f"2 * ({expect})", f"-({expect})"):
+        outcome = run("gradient", argument, expect=wrong, **options)
+        assert outcome.status == "failed", (wrong, outcome.message)
