@@ -5,9 +5,10 @@ verify, and that SymPy prove it exactly wherever it can. Each case is one direct
 our syntax: the identities of the Cookbook (Petersen & Pedersen, November 2012) by
 equation number, as listed in the issue's acceptance set, and the issue's own examples
 (the ratio of quadratic forms, softmax cross-entropy on the simplex, the two-layer
-network by ``W1``). Each is checked by the core directly (no Sphinx, no cache), at the
-default sizes 1, 2, 3, each without SymPy's cache of earlier checks; the figure is the
-median CPU time over the rounds, after a warm-up. It
+network by ``W1``), and the tour's network without ``:where:``, where the probes cover
+both sides of every hidden unit's kink. Each is checked by the core directly (no
+Sphinx, no cache), at the default sizes 1, 2, 3, each without SymPy's cache of earlier
+checks; the figure is the median CPU time over the rounds, after a warm-up. It
 prints a table (seconds, whether the proof was exact) and, with ``--profile``, a
 cProfile of the named cases; it writes nothing unless ``--write`` names a file.
 """
