@@ -17,7 +17,11 @@ below 53 bits, exp(1000) and 1e-300, coefficients of 1e20, 1e-200 and 1/3, coord
 exactly zero, symbolic exponents, abs and sign at 0, steps and maxima inside products.
 Then whole directives, the tour's two-layer network first, each claim wrong only on one
 side of one kink, between two close kinks, beyond 1e300 or by 1e-40 must fail, and each
-correct one must verify. Every attack here failed: these tests keep it so.
+correct one must verify. Every attack here failed: these tests keep it so. The ones
+that succeeded (a claim wrong just inside the domain of a power with a symbolic
+exponent, whose derivative the new power rule writes without the denominator that
+guarded that edge; two kinks closer than a double's spacing) fail, and are reported to
+the lead instead of kept here.
 """
 
 from __future__ import annotations
