@@ -19,7 +19,8 @@ a check in both backends of :mod:`sphinx_vcr.core.symbolic`, at the default size
 Every case starts without SymPy's cache (a build's directives are distinct). Within a
 round the two backends alternate case by case; each ratio is the median over rounds
 of the ratio within a round. CPU time, since the machine is shared. It prints a table
-and, with ``--write``, writes it (``benchmarks/FASTPATH.md`` holds a run).
+and, with ``--write``, writes it below the marker line of that file, keeping what
+precedes it (``benchmarks/FASTPATH.md``: the reading of a run, then the run).
 """
 
 from __future__ import annotations
@@ -230,6 +231,9 @@ def imports() -> str:
     for module in ("sympy", "symengine", "mpmath", "numpy"):
         rows.append(f"| {module} | {import_seconds(module):.3f} | "
                     f"{import_time_self(module):.3f} |")
+    # symengine imports NumPy, which the numeric checks import anyway.
+    beyond = import_seconds("numpy, symengine") - import_seconds("numpy")
+    rows.append(f"| symengine once NumPy is loaded | {beyond:.3f} | |")
     return "\n".join(rows)
 
 
@@ -248,7 +252,17 @@ def main() -> None:
         table(totals, taken), imports()])
     print(report)
     if args.write:
-        args.write.write_text(report + "\n", encoding="utf8")
+        _write(args.write, report)
+
+
+#: In the written file, what precedes this line (the reading of the figures) is kept.
+MARKER = "<!-- measured by python -m benchmarks.fastpath; below is rewritten -->"
+
+
+def _write(path: Path, report: str) -> None:
+    text = path.read_text(encoding="utf8") if path.exists() else ""
+    kept = text.split(MARKER)[0] if MARKER in text else ""
+    path.write_text(f"{kept}{MARKER}\n\n{report}\n", encoding="utf8")
 
 
 if __name__ == "__main__":

@@ -21,11 +21,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-import sympy
-
-pytest.importorskip("symengine")
-
 import symengine as se
+import sympy
 
 from benchmarks.matrix import CASES
 from sphinx_vcr.core.calculus.differentiate import jacobian
