@@ -448,10 +448,21 @@ def _call(node: Call, scope: Scope) -> Value:
     # Imported here: the matrix functions are built on this module's Value and Scope.
     from .matrices import MATRIX_FUNCTIONS
     if func in MATRIX_FUNCTIONS:
-        if backend is not SYMPY:  # .matrices builds SymPy matrices
-            raise Unsupported(f"{func}() is not on the {backend.name} path yet")
+        if backend is not SYMPY:
+            return _through_sympy(MATRIX_FUNCTIONS[func], args, scope)
         return MATRIX_FUNCTIONS[func](*args, scope)
     return _reduction(func, args, scope)
+
+
+def _through_sympy(function: Callable[..., Value], args: list[Value], scope: Scope
+                   ) -> Value:
+    """A matrix function of :mod:`.matrices` (which builds SymPy matrices) on another
+    backend's values: computed in SymPy, so that its forms, shape checks and errors are
+    the same, and converted back."""
+    backend = scope.context.backend
+    inner = Scope({}, scope.sizes, scope.line, replace(scope.context, backend=SYMPY))
+    result = function(*[Value(a.shape, backend.to_sympy(a.data)) for a in args], inner)
+    return Value(result.shape, backend.from_sympy(result.data))
 
 
 def _reduction(func: str, args: list[Value], scope: Scope) -> Value:

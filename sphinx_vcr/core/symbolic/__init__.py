@@ -7,7 +7,9 @@ faster at ``diff``, the fast path of issue 15, selectable but not yet used by th
 pipeline). Both follow the language's conventions (relu'(0) = 0, d|u| = sign(u) du, the
 derivative of a step is 0 off its kink), so their derivatives agree exactly
 (``tests/core/test_fast_path.py``); what the fast path cannot decide goes to SymPy by
-:meth:`~.backend.Backend.to_sympy`.
+:meth:`~.backend.Backend.to_sympy`. The matrix functions (:mod:`..calculus.matrices`)
+are computed in SymPy and converted back, so their forms are SymPy's on both paths;
+abstract functions raise :class:`~.backend.Unsupported` on symengine.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ Matrix = Any
 
 
 class Unsupported(Exception):
-    """What a backend cannot compute (an abstract function, a matrix function not yet
-    on the fast path): the caller falls back to SymPy."""
+    """What a backend cannot compute (an abstract function, a SymPy function it would
+    only wrap): the caller falls back to SymPy."""
 
 
 class Backend(Protocol):

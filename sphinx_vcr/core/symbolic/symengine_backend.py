@@ -16,8 +16,9 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 import symengine as se
+from symengine.lib.symengine_wrapper import FunctionSymbol
 
-from .backend import Expr, Matrix
+from .backend import Expr, Matrix, Unsupported
 from .kinks import positive_facts
 from .symengine_rules import KINKS, differentiate
 
@@ -221,9 +222,26 @@ class SymengineBackend:
     def from_sympy(self, expr: Any) -> Expr:
         import sympy
 
-        if isinstance(expr, sympy.MatrixBase):
-            return se.DenseMatrix(expr.rows, expr.cols, [se.sympify(e) for e in expr])
-        return se.sympify(expr)
+        try:
+            if isinstance(expr, sympy.MatrixBase):
+                return se.DenseMatrix(expr.rows, expr.cols, [_native(e) for e in expr])
+            return _native(expr)
+        except (se.SympifyError, NotImplementedError, TypeError) as error:
+            raise Unsupported(f"symengine cannot hold {expr}") from error
+
+
+def _native(expr: Any) -> Expr:
+    """``expr`` in symengine, refused if any part of it would be a SymPy function
+    symengine only wraps (Heaviside, an undefined function): symengine differentiates
+    those by rules of its own, not the language's, so that check stays in SymPy."""
+    converted = se.sympify(expr)
+    pending = [converted]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, FunctionSymbol):  # PyFunction too
+            raise Unsupported(f"symengine has no {type(node).__name__} of its own")
+        pending.extend(node.args)
+    return converted
 
 
 def _is_step(expr: Any) -> bool:
