@@ -2,10 +2,11 @@
 
 Each :class:`Value` has a symbolic :mod:`.shapes` shape (checked in the author's size
 names) and concrete data: a SymPy expression for a scalar, a SymPy matrix for an array,
-built at the sizes being instantiated. Arithmetic follows NumPy: element-wise between
-arrays of one shape, broadcast between a scalar and an array, ``@`` the matrix product
-(and the dot product of two vectors). A product whose shape is 1 x 1 at every size is a
-scalar.
+built at the sizes being instantiated, by the context's symbolic backend
+(:mod:`..symbolic`: SymPy unless a caller asks for the fast path). Arithmetic follows
+NumPy: element-wise between arrays of one shape, broadcast between a scalar and an
+array, ``@`` the matrix product (and the dot product of two vectors). A product whose
+shape is 1 x 1 at every size is a scalar.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from ..language.syntax import (
     Unary,
     component_of,
 )
+from ..symbolic import Backend, Unsupported
+from ..symbolic.sympy_backend import SYMPY
+from ..symbolic.sympy_backend import sigmoid as sigmoid
 from ..words import _
 from . import shapes
 from .differentiate import jacobian
@@ -70,22 +74,13 @@ class Grid:
 
 
 def scalar(expr: sympy.Expr) -> Value:
+    """A scalar value; a Python number becomes SymPy's, a backend's object stays."""
+    if isinstance(expr, sympy.Basic) or type(expr).__module__.startswith("symengine"):
+        return Value((), expr)
     return Value((), sympy.sympify(expr))
 
 
-def sigmoid(z: sympy.Expr) -> sympy.Expr:
-    """The logistic function, written out so SymPy can differentiate it."""
-    return 1 / (1 + sympy.exp(-z))
-
-
-ELEMENTWISE: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
-    "exp": sympy.exp, "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt,
-    "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh,
-    "sigmoid": sigmoid, "relu": lambda z: sympy.Max(0, z), "abs": sympy.Abs,
-}
-_RELATIONS = {"<": sympy.StrictLessThan, "<=": sympy.LessThan,
-              ">": sympy.StrictGreaterThan, ">=": sympy.GreaterThan, "!=": sympy.Ne,
-              "==": sympy.Eq}  # "==" only in :where: (an equality constraint)
+ELEMENTWISE = SYMPY.elementwise
 
 
 @dataclass(frozen=True)
@@ -107,6 +102,8 @@ class Context:
     #: square roots, logarithms, fractional powers and what diff() differentiated.
     #: The branches of where() are left out: each needs a value only where it is taken.
     domain: list[sympy.Expr] = field(default_factory=list)
+    #: The computer algebra the values are built in (see :mod:`..symbolic`).
+    backend: Backend = SYMPY
 
 
 class Scope:
@@ -141,14 +138,15 @@ class Scope:
     def lookup(self, name: str) -> Value:
         if name in self.values:
             return self.values[name]
+        backend = self.context.backend
         if name in self.sizes:
-            return scalar(sympy.Integer(self.sizes[name]))
+            return scalar(backend.rational(self.sizes[name]))
         component = _component(name, self.values)
         if component is not None:
             return component
         # Undeclared names are scalar parameters (DESIGN section 2).
         check_entry_clash(name, self.values)
-        value = scalar(sympy.Symbol(name, real=True))
+        value = scalar(backend.symbol(name))
         self.values[name] = value
         return value
 
@@ -187,9 +185,10 @@ def evaluate(node: Expr, scope: Scope) -> Value:
     """The value of ``node`` in ``scope``."""
     match node:
         case Num(value=value):
-            return scalar(sympy.Rational(value.numerator, value.denominator))
+            return scalar(scope.context.backend.rational(value.numerator,
+                                                         value.denominator))
         case Const():
-            return scalar(sympy.pi)
+            return scalar(scope.context.backend.pi)
         case Name(id=name):
             return scope.lookup(name)
         case Unary(op=op, operand=operand):
@@ -224,26 +223,28 @@ def _map(value: Value, fn: Callable[[sympy.Expr], sympy.Expr]) -> Value:
     return Value(value.shape, value.data.applyfunc(fn))
 
 
-def _power(base: sympy.Expr, exponent: sympy.Expr, line: int | None) -> sympy.Expr:
+def _power(base: sympy.Expr, exponent: sympy.Expr, line: int | None,
+           backend: Backend = SYMPY) -> sympy.Expr:
     # Huge powers of numbers are computed eagerly by SymPy (and cannot be interrupted),
     # so they are refused before they start.
-    if exponent.is_number and exponent.is_real:
-        if abs(exponent) > MAX_EXPONENT:
+    if backend.real_number(exponent):
+        if backend.abs_exceeds(exponent, MAX_EXPONENT):
             raise LimitError(_("exponent {exponent} is too large; the limit is {limit}")
                              .format(exponent=_short(exponent), limit=MAX_EXPONENT),
                              line=line)
-        if base.is_number and base.is_real and base != 0:
-            digits = abs(float(sympy.log(abs(base), 10))) * float(abs(exponent))
+        if backend.real_number(base) and base != 0:
+            digits = abs(backend.log10_abs(base)) * float(abs(exponent))
             if digits > MAX_RESULT_DIGITS:
                 raise LimitError(_("{power} has too many digits").format(
                     power=f"{_short(base)}**{_short(exponent)}"), line=line)
     return base**exponent
 
 
-def _bounded(value: sympy.Expr, line: int | None) -> sympy.Expr:
+def _bounded(value: sympy.Expr, line: int | None, backend: Backend = SYMPY) -> sympy.Expr:
     """``value``, unless it is a number too long to compute with (or to print)."""
-    if isinstance(value, sympy.Rational) and max(
-            abs(value.p).bit_length(), value.q.bit_length()) > 3.32 * MAX_RESULT_DIGITS:
+    exact = backend.exact_rational(value)
+    if exact is not None and max(abs(exact[0]).bit_length(),
+                                 exact[1].bit_length()) > 3.32 * MAX_RESULT_DIGITS:
         raise LimitError(_("a number in this expression has more than {limit} digits")
                          .format(limit=MAX_RESULT_DIGITS), line=line)
     return value
@@ -256,21 +257,25 @@ def _short(expr: sympy.Expr) -> str:
 
 _BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
     "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b, "max": sympy.Max, "min": sympy.Min,
+    "/": lambda a, b: a / b,
 }
 
 
 def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
+    backend = scope.context.backend
+
     def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        result = _power(a, b, scope.line)
-        if not (b.is_integer or a.is_nonnegative) and result.is_extended_real is not True:
+        result = _power(a, b, scope.line, backend)
+        if not (backend.is_integer(b) or backend.is_nonnegative(a)) \
+                and backend.is_real(result) is not True:
             scope.context.domain.append(result)  # x**(1/2): see Context.domain
         return result
 
-    operation = power if op == "**" else _BINARY[op]
+    extremum = {"max": backend.maximum, "min": backend.minimum}
+    operation = power if op == "**" else extremum.get(op) or _BINARY[op]
 
     def fn(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        return _bounded(operation(a, b), scope.line)
+        return _bounded(operation(a, b), scope.line, backend)
     if left.is_scalar and right.is_scalar:
         return scalar(fn(left.data, right.data))
     if left.is_scalar:
@@ -285,7 +290,7 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
             op=symbol, left=shapes.describe(left.shape), right=shapes.describe(right.shape),
             transpose=_transpose_hint(left.shape, right.shape)))
     rows, cols = left.data.shape
-    data = sympy.Matrix(rows, cols, lambda i, j: fn(left.data[i, j], right.data[i, j]))
+    data = backend.matrix(rows, cols, lambda i, j: fn(left.data[i, j], right.data[i, j]))
     return Value(left.shape, data)
 
 
@@ -300,7 +305,7 @@ def _matmul(left: Value, right: Value, scope: Scope) -> Value:
     products square their digits as surely)."""
     product = _unbounded_matmul(left, right, scope)
     for entry in [product.data] if product.is_scalar else product.data:
-        _bounded(entry, scope.line)
+        _bounded(entry, scope.line, scope.context.backend)
     return product
 
 
@@ -344,14 +349,15 @@ def _array(node: ArrayLit, scope: Scope) -> Value:
     return _vstack([evaluate(i, scope) for i in node.items], scope, what="entries")
 
 
-def _as_block(value: Value) -> Value:
+def _as_block(value: Value, backend: Backend) -> Value:
     if value.is_scalar:
-        return Value((sympy.Integer(1), sympy.Integer(1)), sympy.Matrix([[value.data]]))
+        return Value((sympy.Integer(1), sympy.Integer(1)),
+                     backend.matrix(1, 1, lambda _i, _j: value.data))
     return value
 
 
 def _hstack(items: list[Value], scope: Scope) -> Value:
-    blocks = [_as_block(v) for v in items]
+    blocks = [_as_block(v, scope.context.backend) for v in items]
     height = blocks[0].shape[0]
     for block in blocks[1:]:
         if not shapes.same_dim(block.shape[0], height):
@@ -359,11 +365,11 @@ def _hstack(items: list[Value], scope: Scope) -> Value:
                 _("ragged matrix: entries of one row have {height} and {other} rows")
                 .format(height=height, other=block.shape[0]))
     width = shapes.total([b.shape[1] for b in blocks])
-    return Value((height, width), sympy.Matrix.hstack(*[b.data for b in blocks]))
+    return Value((height, width), scope.context.backend.hstack([b.data for b in blocks]))
 
 
 def _vstack(items: list[Value], scope: Scope, what: str) -> Value:
-    blocks = [_as_block(v) for v in items]
+    blocks = [_as_block(v, scope.context.backend) for v in items]
     width = blocks[0].shape[1]
     for block in blocks[1:]:
         if not shapes.same_dim(block.shape[1], width):
@@ -372,7 +378,7 @@ def _vstack(items: list[Value], scope: Scope, what: str) -> Value:
                        _("ragged matrix: entries have {width} and {other} columns"))
             raise scope.shape_error(message.format(width=width, other=block.shape[1]))
     height = shapes.total([b.shape[0] for b in blocks])
-    return Value((height, width), sympy.Matrix.vstack(*[b.data for b in blocks]))
+    return Value((height, width), scope.context.backend.vstack([b.data for b in blocks]))
 
 
 def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]:
@@ -404,22 +410,23 @@ def _note_domain(value: Value, scope: Scope) -> None:
     """Note ``value``'s entries as needing a real value (see :attr:`Context.domain`),
     unless SymPy knows they have one."""
     for entry in [value.data] if value.is_scalar else list(value.data):
-        if entry.is_extended_real is not True:
+        if scope.context.backend.is_real(entry) is not True:
             scope.context.domain.append(entry)
 
 
 def _call(node: Call, scope: Scope) -> Value:
     func = node.func
+    backend = scope.context.backend
     if func in ("eye", "ones", "zeros"):
         dims = [_dim_argument(a, scope, func) for a in node.args]
         if func == "eye":
             (s, v), = dims
-            return Value((s, s), sympy.eye(v))
+            return Value((s, s), backend.eye(v))
         if func == "ones":
             (s, v), = dims
-            return Value((s, sympy.Integer(1)), sympy.ones(v, 1))
+            return Value((s, sympy.Integer(1)), backend.ones(v, 1))
         rows, cols = dims if len(dims) == 2 else (dims[0], (sympy.Integer(1), 1))
-        return Value((rows[0], cols[0]), sympy.zeros(rows[1], cols[1]))
+        return Value((rows[0], cols[0]), backend.zeros(rows[1], cols[1]))
     if func in _INDEXED and (func != "sum" or len(node.args) == 2):
         return _INDEXED[func](node, scope)
     if func == "where":
@@ -429,8 +436,8 @@ def _call(node: Call, scope: Scope) -> Value:
         del scope.context.domain[mark:]
         return _where(args, scope)
     args = [evaluate(a, scope) for a in node.args]
-    if func in ELEMENTWISE:
-        value = _map(args[0], ELEMENTWISE[func])
+    if func in backend.elementwise:
+        value = _map(args[0], backend.elementwise[func])
         if func in _PARTIAL:
             _note_domain(value, scope)
         return value
@@ -441,19 +448,33 @@ def _call(node: Call, scope: Scope) -> Value:
     # Imported here: the matrix functions are built on this module's Value and Scope.
     from .matrices import MATRIX_FUNCTIONS
     if func in MATRIX_FUNCTIONS:
+        if backend is not SYMPY:
+            return _through_sympy(MATRIX_FUNCTIONS[func], args, scope)
         return MATRIX_FUNCTIONS[func](*args, scope)
     return _reduction(func, args, scope)
 
 
+def _through_sympy(function: Callable[..., Value], args: list[Value], scope: Scope
+                   ) -> Value:
+    """A matrix function of :mod:`.matrices` (which builds SymPy matrices) on another
+    backend's values: computed in SymPy, so that its forms, shape checks and errors are
+    the same, and converted back."""
+    backend = scope.context.backend
+    inner = Scope({}, scope.sizes, scope.line, replace(scope.context, backend=SYMPY))
+    result = function(*[Value(a.shape, backend.to_sympy(a.data)) for a in args], inner)
+    return Value(result.shape, backend.from_sympy(result.data))
+
+
 def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
     first = args[0]
+    backend = scope.context.backend
     if func == "diag":
         if first.is_scalar or not (shapes.same_dim(first.shape[1], 1)
                                    or shapes.same_dim(first.shape[0], 1)):
             raise scope.shape_error(_("diag() takes a vector, not {shape}")
                                     .format(shape=shapes.describe(first.shape)))
         length = first.shape[0] if shapes.same_dim(first.shape[1], 1) else first.shape[1]
-        return Value((length, length), sympy.diag(*list(first.data)))
+        return Value((length, length), backend.diag(list(first.data)))
     if func == "dot":
         second = args[1]
         if first.is_scalar or second.is_scalar or not shapes.same_shape(first.shape,
@@ -461,13 +482,14 @@ def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
             raise scope.shape_error(
                 _("dot() takes two vectors of one length, not {first} and {second}").format(
                     first=shapes.describe(first.shape), second=shapes.describe(second.shape)))
-        return scalar(sum((a * b for a, b in zip(first.data, second.data)), sympy.Integer(0)))
+        return scalar(sum((a * b for a, b in zip(first.data, second.data)),
+                          backend.rational(0)))
     entries = [first.data] if first.is_scalar else list(first.data)
     if func == "sum":
-        return scalar(sympy.Add(*entries))
+        return scalar(backend.add(entries))
     if func == "mean":
-        return scalar(sympy.Add(*entries) / len(entries))
-    return scalar(sympy.sqrt(sympy.Add(*[e**2 for e in entries])))  # norm
+        return scalar(backend.add(entries) / len(entries))
+    return scalar(backend.sqrt(backend.add([e**2 for e in entries])))  # norm
 
 
 def _where(args: list[Value], scope: Scope) -> Value:
@@ -477,15 +499,16 @@ def _where(args: list[Value], scope: Scope) -> Value:
         if not value.is_scalar and not shapes.same_shape(value.shape, shape):
             raise scope.shape_error(_("where(cond, a, b) needs scalars or arrays of one "
                                       "shape"))
+    backend = scope.context.backend
     if not shape:
-        return scalar(sympy.Piecewise((yes.data, condition.data), (no.data, True)))
+        return scalar(backend.piecewise(yes.data, condition.data, no.data))
 
     def entry(value: Value, i: int, j: int) -> sympy.Expr:
         return value.data if value.is_scalar else value.data[i, j]
 
     rows, cols = next(v.data.shape for v in args if not v.is_scalar)
-    data = sympy.Matrix(rows, cols, lambda i, j: sympy.Piecewise(
-        (entry(yes, i, j), entry(condition, i, j)), (entry(no, i, j), True)))
+    data = backend.matrix(rows, cols, lambda i, j: backend.piecewise(
+        entry(yes, i, j), entry(condition, i, j), entry(no, i, j)))
     return Value(shape, data)
 
 
@@ -499,9 +522,9 @@ def _compare(node: Compare, scope: Scope) -> Value:
 
 
 def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
-    relation = _RELATIONS[op]
+    relation = scope.context.backend.relation
     if left.is_scalar and right.is_scalar:
-        return Value((), _relate(relation, left.data, right.data))
+        return Value((), relation(op, left.data, right.data))
     a, b = (Value(right.shape, right.data.applyfunc(lambda _entry: left.data))
             if left.is_scalar else left,
             Value(left.shape, left.data.applyfunc(lambda _entry: right.data))
@@ -510,25 +533,19 @@ def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
         raise scope.shape_error(_("cannot compare {left} with {right}").format(
             left=shapes.describe(a.shape), right=shapes.describe(b.shape)))
     rows, cols = a.data.shape
-    return Value(a.shape, Grid(rows, cols, lambda i, j: _relate(
-        relation, a.data[i, j], b.data[i, j])))
-
-
-def _relate(relation: type, left: sympy.Expr, right: sympy.Expr) -> sympy.Basic:
-    """A relation, decided at once when both sides are numbers (``n > 1`` at n = 2)."""
-    if left.is_number and right.is_number and left.is_real and right.is_real:
-        return sympy.true if relation(left, right) else sympy.false
-    return relation(left, right, evaluate=False)
+    return Value(a.shape, Grid(rows, cols, lambda i, j: relation(
+        op, a.data[i, j], b.data[i, j])))
 
 
 def _combine(a: Value, b: Value, scope: Scope) -> Value:
+    conjunction = scope.context.backend.conjunction
     if a.is_scalar and b.is_scalar:
-        return scalar(sympy.And(a.data, b.data))
+        return scalar(conjunction(a.data, b.data))
     if a.is_scalar or b.is_scalar or not shapes.same_shape(a.shape, b.shape):
         raise scope.shape_error(_("a chained comparison needs operands of one shape"))
     rows, cols = a.data.shape
-    return Value(a.shape, Grid(rows, cols, lambda i, j: sympy.And(a.data[i, j],
-                                                                  b.data[i, j])))
+    return Value(a.shape, Grid(rows, cols, lambda i, j: conjunction(a.data[i, j],
+                                                                    b.data[i, j])))
 
 
 def condition_entries(value: Value) -> list[sympy.Basic]:
@@ -549,7 +566,8 @@ def _subscript(node: Subscript, scope: Scope) -> Value:
         return scalar(value.data[at[0]])
     if len(at) == 2:
         return scalar(value.data[at[0], at[1]])
-    return Value((value.shape[1], sympy.Integer(1)), value.data[at[0], :].T)
+    return Value((value.shape[1], sympy.Integer(1)),
+                 scope.context.backend.row(value.data, at[0]).T)
 
 
 def _sum(node: Call, scope: Scope) -> Value:
@@ -581,20 +599,21 @@ def _build(node: Call, scope: Scope) -> Value:
         return value.data
 
     one = sympy.Integer(1)
+    matrix = scope.context.backend.matrix
     if node.func == "vector":
         (dim, count), = lengths
-        return Value((dim, one), sympy.Matrix(count, 1, lambda i, _j: entry(i)))
+        return Value((dim, one), matrix(count, 1, lambda i, _j: entry(i)))
     if node.func == "row":
         (dim, count), = lengths
-        return Value((one, dim), sympy.Matrix(1, count, lambda _i, j: entry(j)))
+        return Value((one, dim), matrix(1, count, lambda _i, j: entry(j)))
     (rdim, rows), (cdim, cols) = lengths
-    return Value((rdim, cdim), sympy.Matrix(rows, cols, entry))
+    return Value((rdim, cdim), matrix(rows, cols, entry))
 
 
 def _delta(node: Call, scope: Scope) -> Value:
     """The Kronecker delta of two indices."""
     first, second = (scope.index(a.id) for a in node.args)  # type: ignore[union-attr]
-    return scalar(sympy.Integer(int(first == second)))
+    return scalar(scope.context.backend.rational(int(first == second)))
 
 
 def _diff(node: Call, scope: Scope) -> Value:
@@ -610,7 +629,7 @@ def _diff(node: Call, scope: Scope) -> Value:
                 shape=shapes.describe(value.shape)))
         rows, cols = variable.data.shape
         scope.context.domain.append(value.data)
-        data = sympy.Matrix(rows, cols, lambda i, j: _derivative(
+        data = scope.context.backend.matrix(rows, cols, lambda i, j: _derivative(
             value.data, variable.data[i, j], scope))
         shape = variable.shape
         return Value(shape, data) if not numerator else Value((shape[1], shape[0]), data.T)
@@ -622,8 +641,8 @@ def _diff(node: Call, scope: Scope) -> Value:
         return _map(value, lambda e: _derivative(e, symbols[0], scope))
     outputs = [value.data] if value.is_scalar else list(value.data)
     scope.context.domain.extend(outputs)  # a derivative needs the function's value
-    matrix = sympy.Matrix(len(outputs), len(symbols),
-                          lambda i, j: _derivative(outputs[i], symbols[j], scope))
+    matrix = scope.context.backend.matrix(
+        len(outputs), len(symbols), lambda i, j: _derivative(outputs[i], symbols[j], scope))
     if value.is_scalar and variable.is_scalar:
         return scalar(matrix[0, 0])
     one = sympy.Integer(1)
@@ -638,7 +657,11 @@ def _derivative(entry: sympy.Expr, symbol: sympy.Symbol, scope: Scope) -> sympy.
     """d entry / d symbol, by the rules of :mod:`.differentiate`; noted in the context."""
     known = scope.context.derivatives
     if (entry, symbol) not in known:
-        known[entry, symbol] = jacobian([entry], [symbol])[0, 0]
+        backend = scope.context.backend
+        # SymPy's by this module's name for it, which a test replaces with a wrong rule
+        # to show that the finite differences catch it.
+        known[entry, symbol] = jacobian([entry], [symbol])[0, 0] if backend is SYMPY \
+            else backend.diff(entry, symbol)
     return known[entry, symbol]
 
 
@@ -654,7 +677,7 @@ def _variable(node: Expr, scope: Scope) -> Value:
     """What ``diff()`` differentiates by: a variable, a component, or a row of one."""
     value = evaluate(node, scope) if isinstance(node, Name | Subscript) else None
     entries = [] if value is None else ([value.data] if value.is_scalar else list(value.data))
-    if value is None or not all(isinstance(e, sympy.Symbol) for e in entries) \
+    if value is None or not all(scope.context.backend.is_symbol(e) for e in entries) \
             or len(set(entries)) != len(entries):
         raise scope.shape_error(_("diff(expr, v) differentiates by a variable: a declared "
                                   "name or a scalar parameter, or a component such as "
@@ -664,6 +687,9 @@ def _variable(node: Expr, scope: Scope) -> Value:
 
 def _apply(node: Apply, scope: Scope) -> Value:
     """An abstract function applied, entry by entry to arrays."""
+    if scope.context.backend is not SYMPY:  # models are SymPy's (.functions)
+        raise Unsupported(f"abstract functions are not on the {scope.context.backend.name} "
+                          "path yet")
     model = scope.context.functions[node.func.name]
     args = [evaluate(a, scope) for a in node.args]
     arrays = [a for a in args if not a.is_scalar]
