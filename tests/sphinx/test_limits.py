@@ -17,7 +17,7 @@ from sphinx_vcr.extension import prefetch
 from ..conftest import copy_root, shown_type
 
 #: Lines of the directives in roots/test-limits/index.rst
-SQUARINGS, SLOW, WRT = 15, 41, 50
+SQUARINGS, SLOW, WRT = 15, 41, 51
 
 
 def located(warnings: str, kind: str, line: int, text: str, subtype: str) -> bool:
