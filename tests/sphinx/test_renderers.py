@@ -135,7 +135,7 @@ EXPECTED = (
     r"\begin{bmatrix}6 x y & 3 x^{2} \\ 2 & 8 y^{7}\end{bmatrix}",
     r"\left(\mathbf{w} \oslash \mathbf{x}\right)",
     r"\boldsymbol{\alpha} \cdot \mathbf{x}",
-    r"\begin{cases}1 & \text{if } x > 0",
+    r"\mathbb{1}\left[x > 0\right]",  # where(x > 0, 1, 0), the indicator
     r"\text{for } x > 0,\ x < 4",
     r"\neq \sigma\left(x\right) \left(1 + \sigma\left(x\right)\right) \quad \text{(claimed)}",
 )
