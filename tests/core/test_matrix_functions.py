@@ -260,8 +260,11 @@ def test_rendered_results_and_failure_boxes():
     assert wrong.status == "failed"
     claimed, shown = wrong.math
     assert r"\neq 2 \left(\mathbf{A}^{-1} \mathbf{x}\right)^{\top}" in claimed
-    # SymPy's derivative at n = 2: a rational function over det(A), with A's entries
-    assert r"A_{11} A_{22} - A_{12} A_{21}" in shown and r"\frac" in shown
+    # the derivative index-free (verified), not SymPy's entries over det(A) at n = 2
+    assert shown.endswith(r"= \mathbf{x}^{\top} \left(\mathbf{A}^{-1} + "
+                          r"\mathbf{A}^{-\top}\right)")
+    assert wrong.message.startswith("claimed 2*(inv(A) @ x).T but the derivative is "
+                                    "x.T @ (inv(A) + inv(A).T);")
 
 
 # --- lambda ----------------------------------------------------------------------

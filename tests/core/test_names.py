@@ -21,6 +21,8 @@ from sphinx_vcr.core.language.problem import build_problem
 from sphinx_vcr.core.records import Settings
 from sphinx_vcr.core.rendering.latex import name
 from sphinx_vcr.core.rendering.names import names_of
+from sphinx_vcr.core.running import pipeline
+from sphinx_vcr.core.running.pipeline import compute
 from sphinx_vcr.core.running.verify import check
 
 FAST = Settings(samples=3, timeout=60)
@@ -29,6 +31,21 @@ FAST = Settings(samples=3, timeout=60)
 def outcome(argument: str, *, kind: str = "derivative", content: tuple[str, ...] = (),
             **options: str):
     return check(kind, argument, list(content), dict(options), FAST)
+
+
+@pytest.fixture
+def entries(monkeypatch):
+    """The math a directive shows where the index-free engine finds no form: SymPy's
+    entries, whose names these tests are about (computed in this process, with the
+    engine switched off; its forms are tested in test_indexfree_wiring)."""
+    def shown(argument: str, *, kind: str = "derivative", content: tuple[str, ...] = (),
+              **options: str) -> list[str]:
+        with monkeypatch.context() as patched:  # only here: check() keeps the engine
+            patched.setattr(pipeline, "index_free", lambda problem: None)
+            result = compute(kind, argument, list(content), dict(options), FAST, argument)
+        assert result.status == "verified", result.message
+        return result.math
+    return shown
 
 
 def problem_and_instance(argument: str, *, kind: str = "derivative", **options: str):
@@ -101,11 +118,14 @@ def test_greek_names_with_numbers():
     assert r"\alpha1 \alpha_{1}" in math("alpha1*alpha_1*t", wrt="t")
 
 
-def test_a_lower_case_matrix_keeps_its_case_beside_its_upper_case_twin():
+def test_a_lower_case_matrix_keeps_its_case_beside_its_upper_case_twin(entries):
     # old: both \mathbf{A}
     shown = math("sum(a @ x) + sum(A @ x)", kind="gradient", wrt="x[2]",
                  vars="a[2, 2], A[2, 2]")
     assert r"\mathbf{a} \mathbf{x}" in shown and r"\mathbf{A} \mathbf{x}" in shown
+    assert shown.endswith(r"= \mathbf{1}_{2}^{\top} \left(\mathbf{a} + \mathbf{A}\right)")
+    shown = " ".join(entries("sum(a @ x) + sum(A @ x)", kind="gradient", wrt="x[2]",
+                             vars="a[2, 2], A[2, 2]"))
     assert "a_{11}" in shown and "A_{11}" in shown  # entries, as before
 
 
@@ -185,10 +205,10 @@ def test_sympy_results_write_names_as_the_directive_does(text, old):
     assert result == name(text) != old
 
 
-def test_entries_in_results_match_their_arrays():
-    shown = math("loss @ x", kind="gradient", wrt="x[2]", vars="loss[2]")
+def test_entries_in_results_match_their_arrays(entries):
+    shown = entries("loss @ x", kind="gradient", wrt="x[2]", vars="loss[2]")[-1]
     assert r"\mathit{loss}_{1}" in shown  # old: loss_{1}
-    shown = math("w_a @ x", kind="gradient", wrt="x[2]", vars="w_a[2]")
+    shown = entries("w_a @ x", kind="gradient", wrt="x[2]", vars="w_a[2]")[-1]
     assert "w_{a,1}" in shown             # old: w_{a 1}, like w_{a1}
 
 
@@ -216,16 +236,22 @@ def test_sigmoid_is_not_written_as_a_name_sigma():
     assert r"\sigma\left(x\right)" in math("sigmoid(x)", wrt="x")  # alone, as before
 
 
-def test_the_step_function_is_not_written_as_a_name_theta():
+def test_the_step_function_is_not_written_as_a_name_theta(entries):
     # old: \theta \theta\left(x\right)
-    assert outcome("theta*max(0, x)", wrt="x").math[0].endswith(
+    assert entries("theta*max(0, x)", wrt="x")[0].endswith(
         r"= \theta \operatorname{step}\left(x\right)")
+    # the index-free form writes the slope as an indicator, never as theta
+    assert outcome("theta*max(0, x)", wrt="x").math[0].endswith(
+        r"= \theta \mathbb{1}\left[x > 0\right]")
 
 
-def test_eulers_number_is_not_written_as_a_name_e():
-    shown = outcome("e*exp(1)*x + exp(x)", wrt="x").math[0]
+def test_eulers_number_is_not_written_as_a_name_e(entries):
+    shown = entries("e*exp(1)*x + exp(x)", wrt="x")[0]
     assert shown.endswith(r"= \exp\left(1\right) e + \exp\left(x\right)")  # old: e e + e^{x}
-    assert outcome("exp(2*x)", wrt="x").math[0].endswith("= 2 e^{2 x}")  # alone, as before
+    assert entries("exp(2*x)", wrt="x")[0].endswith("= 2 e^{2 x}")  # alone, as before
+    # the index-free form is the author's own tree: exp(1) stays exp(1)
+    shown = outcome("e*exp(1)*x + exp(x)", wrt="x").math[0]
+    assert shown.endswith(r"= e \exp\left(1\right) + \exp\left(x\right)")
 
 
 def test_the_identity_is_not_written_as_a_name_i_n():
@@ -234,11 +260,14 @@ def test_the_identity_is_not_written_as_a_name_i_n():
     assert r"I_{2} \mathrm{I}_{2}" in shown  # old: I_{2} I_{2}
 
 
-def test_sizes_with_underscores_are_shown_as_math():
-    shown = outcome("sum(w)", kind="gradient", wrt="w[n_1]").math[0]
+def test_sizes_with_underscores_are_shown_as_math(entries):
+    shown = entries("sum(w)", kind="gradient", wrt="w[n_1]")[0]
     assert shown.endswith(r"\text{(shown for }n_{1} = 3\text{)}")
-    shown = outcome("sum(w)", kind="gradient", wrt="w[n]").math[0]
+    shown = entries("sum(w)", kind="gradient", wrt="w[n]")[0]
     assert shown.endswith(r"\text{(shown for n = 3)}")
+    # index-free, the form names the size where it is used, as math
+    shown = outcome("sum(w)", kind="gradient", wrt="w[n_1]").math[0]
+    assert shown.endswith(r"= \mathbf{1}_{n_{1}}^{\top}")
 
 
 # -- the property: distinct names are never written alike in one directive ---------------

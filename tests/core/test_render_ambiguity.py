@@ -11,6 +11,8 @@ import pytest
 from sphinx_vcr.core.errors import ParseError
 from sphinx_vcr.core.language.problem import build_problem
 from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running import pipeline
+from sphinx_vcr.core.running.pipeline import compute
 from sphinx_vcr.core.running.verify import check
 
 FAST = Settings(samples=3, timeout=60)
@@ -24,6 +26,20 @@ def math(kind: str, argument: str, **options: str) -> str:
     result = outcome(kind, argument, **options)
     assert result.status == "verified", result.message
     return " || ".join(result.math)
+
+
+@pytest.fixture
+def entries(monkeypatch):
+    """The math a directive shows where the index-free engine finds no form: SymPy's
+    entries, whose names these tests are about (computed in this process, with the
+    engine switched off; its forms are tested in test_indexfree_wiring)."""
+    def shown(kind: str, argument: str, **options: str) -> str:
+        with monkeypatch.context() as patched:  # only here: check() keeps the engine
+            patched.setattr(pipeline, "index_free", lambda problem: None)
+            result = compute(kind, argument, [], dict(options), FAST, argument)
+        assert result.status == "verified", result.message
+        return " || ".join(result.math)
+    return shown
 
 
 # -- 1. a word beside a product of letters --------------------------------------------
@@ -77,24 +93,26 @@ def test_a_letter_subscript_without_an_array_keeps_its_usual_form():
 
 # -- 3. a matrix shown upper-case, its entries, and a scalar A_12 ----------------------
 
-def test_entries_follow_the_case_a_matrix_is_shown_in():
+def test_entries_follow_the_case_a_matrix_is_shown_in(entries):
     # old: bold A with entries a_{11} ... a_{22}
-    shown = math("derivative", "sum(a)*t", wrt="t", vars="a[2, 2]")
+    shown = entries("derivative", "sum(a)*t", wrt="t", vars="a[2, 2]")
     assert r"\mathbf{A}" in shown and "A_{12}" in shown and "a_{12}" not in shown
 
 
-def test_a_scalar_like_an_entry_of_a_case_changed_matrix_keeps_them_apart():
+def test_a_scalar_like_an_entry_of_a_case_changed_matrix_keeps_them_apart(entries):
     # old: bold A (the matrix a) beside a scalar A_{12}, which read as its entry
-    shown = math("derivative", "sum(a)*t + A_12", wrt="t", vars="a[2, 2]")
+    shown = entries("derivative", "sum(a)*t + A_12", wrt="t", vars="a[2, 2]")
     assert r"\mathbf{a}" in shown and r"\mathbf{A}" not in shown
     assert "a_{12}" in shown and r"A_{12}\right)" in shown
 
 
 # -- 4. the step function and sigmoid beside every form of theta and sigma -------------
 
-def test_the_step_function_beside_a_vector_theta():
+def test_the_step_function_beside_a_vector_theta(entries):
     # old: \theta\left(\theta_{1}\right)
-    shown = math("gradient", "sum(relu(theta))", wrt="theta[2]")
+    assert math("gradient", "sum(relu(theta))", wrt="theta[2]").endswith(
+        r"= \mathbb{1}\left[\boldsymbol{\theta} > 0\right]^{\top}")
+    shown = entries("gradient", "sum(relu(theta))", wrt="theta[2]")
     assert r"\operatorname{step}\left(\theta_{1}\right)" in shown
     assert r"\theta\left(" not in shown
 
@@ -105,8 +123,8 @@ def test_sigmoid_beside_a_vector_sigma():
     assert r"\boldsymbol{\sigma} \odot \operatorname{sigmoid}\left(\mathbf{z}\right)" in shown
 
 
-def test_the_step_function_and_sigmoid_alone_keep_their_symbols():
-    assert r"\theta\left(w_{1}\right)" in math("gradient", "sum(relu(w))", wrt="w[2]")
+def test_the_step_function_and_sigmoid_alone_keep_their_symbols(entries):
+    assert r"\theta\left(w_{1}\right)" in entries("gradient", "sum(relu(w))", wrt="w[2]")
     assert r"\sigma\left(\mathbf{z}\right)" in math("jacobian", "sigmoid(z)", wrt="z[2]")
 
 
@@ -116,7 +134,11 @@ def test_a_message_tells_eulers_number_from_a_name_e():
     # old: the claim is E -> 2.71828 but the derivative is E -> 0.538288
     result = outcome("derivative", "E*x", wrt="x", expect="exp(1)")
     assert result.status == "failed"
-    assert "the claim is exp(1) -> 2.71828 but the derivative is E -> " in result.message
+    assert result.message.startswith("claimed exp(1) but the derivative is E;")
+    assert "the claim is 2.71828 there but the derivative is E -> " in result.message
+    # and Euler's number in the derivative's own entry, beside the name E
+    result = outcome("derivative", "exp(1)*x + E*x", wrt="x", expect="E")
+    assert "but the derivative is E + exp(1) -> " in result.message, result.message
 
 
 def test_a_wrong_claim_with_eulers_number_still_fails_and_the_right_one_verifies():

@@ -111,15 +111,17 @@ def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_pa
     assert r"\text{for } \mathbf{w} \cdot \mathbf{x} + b > 0" in tex
     # the wrong claim and the known mistake are both shown crossed out, with the truth
     assert tex.count(r"\neq") == 2 and tex.count(r"\text{(claimed)}") == 2
-    assert r"\text{(shown for n = 2)}" in tex
+    # the truth index-free (verified), not SymPy's entries at n = 2
+    assert r"= \operatorname{diag}\left(\mathbf{x}\right)" in tex
+    assert r"\text{(shown for n = 2)}" not in tex
 
     # Badges are ordinary escaped text: readable, and no stray LaTeX from messages.
     assert tex.count("\nVerified: claim verified symbolically") == 3
     assert re.search(r"\nVerification failed \{\[\}vcr\.mismatch\{\]\}: claim does not hold "
                      r"at x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 \\sphinxhyphen\{\}"
                      r"\\textgreater\{\} ", tex)
-    assert re.search(r"\nKnown mistake, confirmed wrong: claim does not hold at n=\d; "
-                     r"w\\_1=", tex)
+    assert re.search(r"\nKnown mistake, confirmed wrong: claimed diag\(w\) but the derivative "
+                     r"is diag\(x\); claim does not hold at n=\d; w\\_1=", tex)
     assert "\nInput error {[}vcr.parse{]}: syntax error in" in tex
     assert r"x\_\{1\} ** 2 \% 3 \& \$y" in tex
     # Failures and the mistake are framed boxes: environments of our own package.
@@ -140,11 +142,11 @@ def test_wrong_claim_mistake_and_input_error_compile_to_pdf(make_app, rootdir, t
     assert text.count("Verified: claim verified symbolically") == 3
     assert re.search(r"Verification failed \[vcr\.mismatch\]: claim does not hold at "
                      r"x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> ", text), text
-    assert "Known mistake, confirmed wrong: claim does not hold at n=" in text
+    assert "Known mistake, confirmed wrong: claimed diag(w)" in text
     assert "Input error [vcr.parse]: syntax error in" in text
     assert "x_{1} ** 2 % 3 & $y" in text
     # upright words inside the math come through as text
-    assert text.count("(claimed)") == 2 and "diag" in text and "(shown for n = 2)" in text
+    assert text.count("(claimed)") == 2 and "diag" in text
     assert typesetting_problems(tex.with_suffix(".log")) == []
 
 

@@ -123,7 +123,9 @@ def assert_badges(page: Page) -> None:
     assert all(text.startswith("Verified: ") and "checked by finite differences at" in text
                for text in verified)
     assert sum("at sizes 1, 2, 3" in text for text in verified) >= 4
-    assert mistakes[0].startswith("Known mistake, confirmed wrong: claim does not hold at x=")
+    assert mistakes[0].startswith(
+        "Known mistake, confirmed wrong: claimed sigmoid(x) * (1 + sigmoid(x)) but the "
+        "derivative is sigmoid(x) * (1 - sigmoid(x)); claim does not hold at x=")
 
 
 # A few constructs spelled out, so that a renderer test cannot pass on an empty page.
@@ -133,7 +135,7 @@ EXPECTED = (
     r"\begin{bmatrix}6 x y & 3 x^{2} \\ 2 & 8 y^{7}\end{bmatrix}",
     r"\left(\mathbf{w} \oslash \mathbf{x}\right)",
     r"\boldsymbol{\alpha} \cdot \mathbf{x}",
-    r"\begin{cases}1 & \text{if } x > 0",
+    r"\mathbb{1}\left[x > 0\right]",  # where(x > 0, 1, 0), the indicator
     r"\text{for } x > 0,\ x < 4",
     r"\neq \sigma\left(x\right) \left(1 + \sigma\left(x\right)\right) \quad \text{(claimed)}",
 )

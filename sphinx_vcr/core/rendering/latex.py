@@ -314,7 +314,8 @@ class Printer:
         dotted = self.names is not None and self.names.dotted
         # "*" and "@" share a precedence, but A ⊙ A x hides which comes first: a product
         # of one kind inside one of the other is bracketed.
-        first = self.wrap(left, prec + 1 if _mixed(op, left) else prec)
+        first = self.wrap(left, prec + 1 if _mixed(op, left) and not self.scaled(left)
+                          else prec)
         if op == "@":
             vectors = self.is_vector(left) and self.is_vector(right)
             joiner = r" \cdot " if vectors or dotted else " "
@@ -336,6 +337,14 @@ class Printer:
         if symbol == " " and (dotted or second[:1].isdigit() or second[:1] in "-+"):
             symbol = r" \cdot "
         return first + symbol + second, prec
+
+    def scaled(self, node: Expr) -> bool:
+        """Whether ``node`` is a number times (or over) an array: ``2/N r^T X`` hides
+        nothing, the scaling being the same wherever it is applied."""
+        if not (isinstance(node, Binary) and node.op in "*/"):
+            return False
+        scalars = [self.is_array(part) is False for part in (node.left, node.right)]
+        return scalars[1] if node.op == "/" else any(scalars)
 
     def power(self, base: Expr, exponent: Expr) -> str:
         """``x^{2}``; an array's power is element-wise, ``A^{\\circ 2}`` (A² would read
@@ -422,6 +431,9 @@ class Printer:
             identity = self.names.identity if self.names else "I"
             symbol = {"eye": identity, "ones": r"\mathbf{1}", "zeros": r"\mathbf{0}"}[func]
             return f"{symbol}_{{{', '.join(self(a) for a in args)}}}"
+        if func == "where" and args[1:] == (Num(1), Num(0)):
+            # where(z > 0, 1, 0), as the engine writes ReLU's slope: the indicator.
+            return rf"\mathbb{{1}}\left[{self(args[0])}\right]"
         if func == "where":
             cond, yes, no = (self(a) for a in args)
             return (r"\begin{cases}" + yes + r" & \text{" + _("if") + " } " + cond + r" \\ "

@@ -30,7 +30,12 @@ def sizes_text(sizes: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sizes.items())
 
 
-def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True) -> str:
+def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
+                     derivative: str = "", suggestion: str = "") -> str:
+    """Why the claim of ``runs[-1]`` fails: the first point and entry where it differs
+    from the derivative, the hints, and ``suggestion``. With ``derivative`` (the
+    index-free form, verified) the message starts with the claim as the author wrote it
+    and that form; without one, the entries are quoted as SymPy writes them."""
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
@@ -53,6 +58,19 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True) -> s
         detail = detail.format(claim=repr(problem.expect_text), claimed=shown[0],
                                value=shown[1], which=run.instance.case.replacement + 1,
                                count=REPLACEMENTS)
+    elif derivative:
+        # Beside the claim as written and the index-free form, the claim's entry is not
+        # quoted: it would be SymPy's rewriting of the claim, which the author did not
+        # write.
+        if run.derivative.shape == (1, 1):
+            detail = _("the claim is {claimed} there but the derivative is {actual} -> "
+                       "{value}")
+        else:
+            detail = _("entry ({row}, {col}) of the claim is {claimed} but the "
+                       "derivative's is {actual} -> {value}")
+        detail = detail.format(row=difference.row + 1, col=difference.col + 1,
+                               claimed=shown[0], actual=expression_text(actual),
+                               value=shown[1])
     else:
         if run.derivative.shape == (1, 1):
             detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} "
@@ -65,15 +83,22 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True) -> s
                                actual=expression_text(actual), value=shown[1])
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
+    if derivative:
+        message = _("claimed {claim} but the derivative is {derivative}; {message}").format(
+            claim=problem.expect_text, derivative=derivative, message=message)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):
             # The comparison's own (certified) gap, where 50 digits would show none.
             gap = mpmath.nstr(difference.gap if difference.gap is not None
                               else abs(claim_value - actual_value), 3)
         message = _("{message} (they differ by {gap})").format(message=message, gap=gap)
-    hint = _hint(problem, runs) if hints else ""
+    # A suggestion names the slip itself: the hint from the values would repeat it.
+    hint = _hint(problem, runs, pattern=not suggestion) if hints else ""
     if hint:
         message = _("{message} ({hint})").format(message=message, hint=hint)
+    if suggestion:
+        message = _("{message}; {suggestion}").format(message=message,
+                                                     suggestion=suggestion)
     return message
 
 
@@ -101,7 +126,7 @@ def _number(value: mpmath.mpc) -> str:
     return f"{value.real:.6g}"
 
 
-def _hint(problem: Problem, runs: list[Run]) -> str:
+def _hint(problem: Problem, runs: list[Run], pattern: bool = True) -> str:
     """The likely cause of a mismatch, told from values at the sample points.
 
     Numbers, not simplification: a hint must never cost more than the check itself.
@@ -110,9 +135,10 @@ def _hint(problem: Problem, runs: list[Run]) -> str:
     claim, actual = run.claim, run.derivative
     assert claim is not None
     hints = []
-    pattern = pattern_hint(claim, actual, run.sample, run.instance.case.assignment)
-    if pattern:
-        hints.append(pattern)
+    told = pattern_hint(claim, actual, run.sample, run.instance.case.assignment) \
+        if pattern else ""
+    if told:
+        hints.append(told)
     missing = _missing_term(problem, run)
     if missing:
         hints.append(_("it leaves out {term}").format(term=missing))
@@ -151,7 +177,7 @@ def pattern_hint(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample,
                  sizes: dict[str, int], step: bool = False) -> str:
     """A wrong sign, a transpose or a constant factor, in words (or ``""``); ``step``:
     ``claim`` is a step of a derivation and ``actual`` the form before it."""
-    pattern = _pattern(claim, actual, sample)
+    pattern = pattern_of(claim, actual, sample)
     if pattern == "sign":
         return _("the sign is wrong")
     if pattern == "transpose":
@@ -223,8 +249,9 @@ def agrees(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
                for row in rows for k in range(size))
 
 
-def _pattern(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
-    """``sign``, ``transpose``, a constant factor such as ``1/2``, or ``""``."""
+def pattern_of(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
+    """``sign``, ``transpose``, a constant factor such as ``1/2``, or ``""``: how a
+    claim relates to the derivative at the sample points."""
     square = claim.rows == claim.cols and claim.rows > 1
     size = len(claim)
     exprs = [*claim, *actual, *(claim.T if square else [])]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..language.problem import Problem
     from ..language.syntax import Expr
     from ..records import Run
+    from ..running.derived import Derived
 
 MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
 MAX_NAMED = 3              # guards named in a badge
@@ -261,8 +262,9 @@ def success(problem: Problem, runs: list[Run]) -> list[str]:
     return blocks + _lets(problem, run, names)
 
 
-def mistake(problem: Problem, run: Run) -> list[str]:
-    """A known mistake: the wrong claim crossed out, and the correct value beside it."""
+def mistake(problem: Problem, run: Run, derived: Derived | None = None) -> list[str]:
+    """A known mistake: the wrong claim crossed out, and the correct value beside it,
+    in the index-free form ``derived`` (verified) where there is one."""
     names = _names(problem, run)
     printer = _printer(run, names)
     claim = printer(problem.expect)  # type: ignore[arg-type]
@@ -274,7 +276,7 @@ def mistake(problem: Problem, run: Run) -> list[str]:
         blocks.append(rf"{lhs} = \cancel{{{claim}}}")
         blocks.append(rf"{lhs} = {printer(problem.correct)}{_region(problem, run, names)}")
         return blocks + _lets(problem, run, names)
-    correct = _computed(problem, run, names)
+    correct = _computed(problem, run, names) if derived is None else printer(derived.tree)
     claimed = _("(claimed)")
     blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
     blocks.append(rf"{lhs} = {correct}{_region(problem, run, names)}")
@@ -288,17 +290,29 @@ def mistake_badge(problem: Problem, detail: str) -> str:
         message=detail)
 
 
-def failure(problem: Problem, run: Run) -> list[str]:
+def failure(problem: Problem, run: Run, derived: Derived | None = None) -> list[str]:
     """A failed claim: what was claimed, and what the derivative is."""
-    return mistake(problem, run)
+    return mistake(problem, run, derived)
 
 
-def _how(problem: Problem, runs: list[Run], exact: bool) -> str:
+#: What :func:`badge` says of a derivative shown without the author's claim: the
+#: index-free form derived (and verified as a claim), or no such form found.
+DERIVED, NO_FORM = "derived", "no form"
+
+
+def _how(problem: Problem, runs: list[Run], exact: bool, form: str | None) -> str:
     """How the claim was verified; for a numeric verification, how completely the
     probes covered the pieces of the claim (see :mod:`.regions`)."""
+    if form == NO_FORM:
+        return _("derivative computed by SymPy (no index-free form found)")
     if problem.expect is None:
         return _("derivative computed by SymPy")
-    return how_verified([r.comparison for r in runs if r.comparison is not None], exact)
+    how = how_verified([r.comparison for r in runs if r.comparison is not None], exact)
+    if form == DERIVED:
+        # The form was checked exactly as a claim is: the badge says how, in those words.
+        return (_("index-free form derived, verified symbolically") if exact else
+                _("index-free form derived, verified as a claim ({how})").format(how=how))
+    return how
 
 
 def how_verified(comparisons: list[Comparison], exact: bool) -> str:
@@ -343,9 +357,10 @@ def how_verified(comparisons: list[Comparison], exact: bool) -> str:
 
 
 def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
-          worst: float) -> str:
-    """``verified symbolically; finite differences at 15 points (n = 1, 2, 3) ...``."""
-    how = _how(problem, runs, exact)
+          worst: float, form: str | None = None) -> str:
+    """``verified symbolically; finite differences at 15 points (n = 1, 2, 3) ...``;
+    ``form`` is :data:`DERIVED` or :data:`NO_FORM` for a directive without a claim."""
+    how = _how(problem, runs, exact, form)
     sizes = sorted({v for r in runs for v in r.instance.sizes.values()})
     if sizes:
         text = _("{how}; checked by finite differences at {points} points at sizes "

@@ -36,14 +36,18 @@ from ..checking.compare import compare, proven_equal, resolve_steps, values_at
 from ..checking.numeric import Sample, Sampler, format_point
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from ..language.problem import Problem, build_problem
+from ..language.syntax import Expr
 from ..outcome import ERROR, FAILED, VERIFIED, Failure, Outcome
 from ..records import Run, Settings, sample_seed
 from ..rendering import render
 from ..rendering.messages import expression_text, fd_message, mismatch_message, sizes_text
 from ..rendering.names import names_of
 from ..words import N_, _, speaking
+from .derived import KINDS as DERIVED_KINDS
+from .derived import Derived, as_claim, index_free
 from .limits import time_limit, timeout_outcome
 from .steps import verify_derivation
+from .suggest import layout_suggestion, suggestion
 
 
 def compute(kind: str, argument: str, content: list[str], options: dict[str, str | None],
@@ -93,9 +97,76 @@ def _internal(err: Exception) -> Outcome:
 
 
 def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
-    """Verify a parsed problem at every instantiation of its sizes."""
+    """Verify a parsed problem at every instantiation of its sizes.
+
+    Without a claim, the derivative is shown in the index-free form of
+    :mod:`.derived` when the engine finds one and it verifies as a claim would; a wrong
+    claim's message names that form and, for a near miss, the correction
+    (:mod:`.suggest`).
+    """
     if problem.kind == "derivation":
         return verify_derivation(problem, settings, key)
+    if problem.expect is None:
+        return _without_claim(problem, settings, key)
+    try:
+        return _verify(problem, settings, key)
+    except ShapeError as error:
+        if error.option == "expect" and not problem.mistake:
+            fix = layout_suggestion(problem, lambda tree: _holds(problem, tree, settings,
+                                                                  key))
+            if fix:
+                error.message = _("{message}; {suggestion}").format(
+                    message=error.message, suggestion=fix)
+        raise
+
+
+def _without_claim(problem: Problem, settings: Settings, key: str) -> Outcome:
+    """A directive without a claim: its index-free form, verified at every size like a
+    claim (same comparison, same points), else SymPy's entries."""
+    derived = index_free(problem)
+    if derived is not None:
+        try:
+            outcome = _verify(as_claim(problem, derived.tree), settings, key,
+                              explain=False, form=render.DERIVED)
+        except MemoryError:
+            raise
+        except Exception:
+            # A form that does not verify, or that breaks the check, is the engine's
+            # bug: never shown, never fatal.
+            outcome = None
+        if outcome is not None and outcome.ok:
+            outcome.claims = 0  # the author claimed nothing
+            return outcome
+    # The page says when no form was found where one could be (not for a chain rule,
+    # a Hessian or a derivation, which the engine is not asked about).
+    return _verify(problem, settings, key,
+                   form=render.NO_FORM if problem.kind in DERIVED_KINDS else None)
+
+
+def _correct_form(problem: Problem, settings: Settings, key: str) -> Derived | None:
+    """The index-free derivative beside a wrong claim, once it has verified."""
+    derived = index_free(problem)
+    if derived is None or not _holds(problem, derived.tree, settings, key):
+        return None
+    return derived
+
+
+def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:
+    """Whether ``tree`` holds as the claim of ``problem``, checked as any claim is."""
+    try:
+        return _verify(as_claim(problem, tree), settings, key, explain=False).ok
+    except MemoryError:
+        raise
+    except Exception:  # whatever stops it, it is not shown
+        return False
+
+
+def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True,
+            form: str | None = None) -> Outcome:
+    """The verification of :func:`verify`; with ``explain``, a wrong claim is told by
+    its index-free derivative and a suggestion (these are verified in turn, without).
+    ``form`` is what the badge says of a derivative shown without the author's claim
+    (see :func:`.render.badge`)."""
     runs: list[Run] = []
     caught: Outcome | None = None
     assignments = cases(problem, settings.sizes, sample_seed(settings, key, {}))
@@ -110,16 +181,27 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
         runs.append(run)
         done.append(run.instance.case)
         if run.shape_error or (run.comparison is not None and not run.comparison.equal):
-            message = run.shape_error or mismatch_message(problem, runs)
+            # A :correct: is the author's own correct form: no need to derive one.
+            derived = _correct_form(problem, settings, key) \
+                if explain and problem.correct is None else None
+            text = "" if derived is None else derived.text
             shown = _display_run(problem, settings, key, run, assignments)
             if not problem.mistake:
+                fix = suggestion(problem, derived, run, lambda tree: _holds(
+                    problem, tree, settings, key)) if explain and not run.shape_error \
+                    else ""
+                message = run.shape_error or mismatch_message(problem, runs,
+                                                              derivative=text,
+                                                              suggestion=fix)
                 raise Failure(Outcome(FAILED, "mismatch", message, option="expect",
-                                      math=render.failure(problem, shown)))
+                                      math=render.failure(problem, shown, derived)))
+            message = run.shape_error or mismatch_message(problem, runs, derivative=text)
             caught = Outcome(VERIFIED, mistake=True, message=message,
-                             math=render.mistake(problem, shown),
+                             math=render.mistake(problem, shown, derived),
                              badge=render.mistake_badge(problem,
                                                         mismatch_message(problem, runs,
-                                                                         hints=False)
+                                                                         hints=False,
+                                                                         derivative=text)
                                                         if not run.shape_error
                                                         else message))
             break
@@ -141,7 +223,7 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
         return caught
     return Outcome(VERIFIED, math=render.success(problem, runs), exact=exact,
                    points=points, max_error=worst, claims=int(problem.expect is not None),
-                   badge=render.badge(problem, runs, exact, points, worst))
+                   badge=render.badge(problem, runs, exact, points, worst, form))
 
 
 def _check_correction(problem: Problem, settings: Settings, key: str) -> None:

@@ -118,6 +118,9 @@ class Readoff:
         alg = self.alg
         inner = node.args[0]
         shape = alg.shapes.of(inner)
+        if not shape and node.func in ("trace", "tr", "sum", "mean"):
+            # Of a scalar (x.T @ A @ x is one), each is the scalar itself.
+            return self.gradient(inner, bar)
         if node.func in ("trace", "tr"):
             return self.gradient(inner, alg.mul(bar, alg.eye(shape)))  # type: ignore[arg-type]
         if node.func in ("sum", "mean"):

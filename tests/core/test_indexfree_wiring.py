@@ -1,0 +1,203 @@
+"""The index-free engine as users see it: derived forms, failure messages, suggestions.
+
+Without :expect:, a directive shows the engine's index-free form once it has verified
+as a claim would; beside a wrong claim, the message and the box name that form and, for
+a near miss, a correction that itself verifies. An engine bug (a form that does not
+verify) must never make a directive fail: the entries are shown instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_vcr.core.language.parse import parse_expression
+from sphinx_vcr.core.language.problem import build_problem
+from sphinx_vcr.core.outcome import ERROR, FAILED, VERIFIED
+from sphinx_vcr.core.records import Run, Settings
+from sphinx_vcr.core.running import pipeline
+from sphinx_vcr.core.running.derived import Derived, index_free
+from sphinx_vcr.core.running.pipeline import compute
+from sphinx_vcr.core.running.suggest import candidates
+
+QUADRATIC = {"wrt": "x[n]", "vars": "A[n, n]"}
+REGRESSION = {"wrt": "w[n]", "vars": "X[N, n], y[N]"}
+
+
+def run(kind: str, argument: str, **options: str):
+    return compute(kind, argument, [], options, Settings(), f"{kind}|{argument}|{options}")
+
+
+# --- Without a claim: the derived form, verified -----------------------------------
+
+def test_a_quadratic_form_shows_x_transposed_times_a_plus_a_transposed():
+    outcome = run("gradient", "x.T @ A @ x", **QUADRATIC)
+    assert outcome.status == VERIFIED
+    assert outcome.math[-1].endswith(
+        r"= \mathbf{x}^{\top} \left(\mathbf{A} + \mathbf{A}^{\top}\right)")
+    assert outcome.badge.startswith("index-free form derived, verified symbolically; "
+                                    "checked by finite differences at")
+    assert outcome.claims == 0  # the author claimed nothing
+    assert outcome.exact
+
+
+def test_mean_squared_error_shows_two_over_n_residual_transposed_times_x():
+    outcome = run("gradient", "1/N * norm(X @ w - y)**2", **REGRESSION)
+    assert outcome.status == VERIFIED
+    assert outcome.math[-1].endswith(
+        r"= \frac{2}{N} \left(\mathbf{X} \mathbf{w} - \mathbf{y}\right)^{\top} \mathbf{X}")
+    assert "(shown for" not in outcome.math[-1]  # index-free: no size to name
+
+
+def test_relus_slope_is_an_indicator_and_its_check_is_numeric():
+    outcome = run("jacobian", "relu(z)", wrt="z[n]")
+    assert outcome.status == VERIFIED
+    assert outcome.math[-1].endswith(
+        r"= \operatorname{diag}\left(\mathbb{1}\left[\mathbf{z} > 0\right]\right)")
+    # where() is piecewise: verified at points, and the badge says so, as for a claim
+    assert outcome.badge.startswith("index-free form derived, verified as a claim "
+                                    "(claim verified numerically at")
+
+
+def test_lets_are_reused_by_name_in_the_derived_form():
+    outcome = compute("gradient", "1/2 * norm(r)**2", [],
+                      {"wrt": "w[n]", "vars": "X[N, n], y[N]", "let": "r = X @ w - y"},
+                      Settings(), "let")
+    assert outcome.status == VERIFIED
+    assert outcome.math[0].endswith(r"= \mathbf{r}^{\top} \mathbf{X}")
+    assert outcome.math[1] == r"\text{where }\mathbf{r} = \mathbf{X} \mathbf{w} - \mathbf{y}"
+
+
+def test_no_index_free_form_falls_back_to_entries_and_says_so():
+    outcome = run("jacobian", "X.T @ w", wrt="X[m, n]", vars="w[m]")
+    assert outcome.status == VERIFIED
+    assert outcome.badge.startswith("derivative computed by SymPy (no index-free form "
+                                    "found); checked by finite differences")
+    assert "w_{1}" in outcome.math[-1]  # the entries, at one size
+
+
+def test_a_form_that_does_not_verify_is_not_shown_and_fails_nothing(monkeypatch):
+    """An engine bug: the directive verifies on SymPy's entries, never on the form."""
+    wrong = parse_expression("x.T @ A")
+    monkeypatch.setattr(pipeline, "index_free",
+                        lambda problem: Derived(wrong, "x.T @ A"))
+    outcome = run("gradient", "x.T @ A @ x", **QUADRATIC)
+    assert outcome.status == VERIFIED
+    assert "no index-free form found" in outcome.badge
+    assert r"= \mathbf{x}^{\top} \mathbf{A}" not in outcome.math[-1]
+    assert "A_{11}" in outcome.math[-1]
+
+
+def test_the_engine_is_not_asked_about_kinds_it_does_not_cover():
+    problem = build_problem("hessian", "x.T @ A @ x", [], dict(QUADRATIC))
+    assert index_free(problem) is None
+    outcome = run("hessian", "x.T @ A @ x", **QUADRATIC)
+    assert outcome.status == VERIFIED
+    assert outcome.badge.startswith("derivative computed by SymPy; checked")
+
+
+# --- A wrong claim: named by the derivative's index-free form ----------------------
+
+def test_a_wrong_claim_is_quoted_and_the_correct_form_named():
+    outcome = run("gradient", "x.T @ A @ x", expect="x.T @ A", **QUADRATIC)
+    assert outcome.status == FAILED
+    assert outcome.message.startswith("claimed x.T @ A but the derivative is "
+                                      "x.T @ (A + A.T); claim does not hold at n=1;")
+    # the box: the claim as written, struck, and the index-free form beside it
+    assert outcome.math[-2].endswith(r"\neq \mathbf{x}^{\top} \mathbf{A} \quad "
+                                     r"\text{(claimed)}")
+    assert outcome.math[-1].endswith(
+        r"= \mathbf{x}^{\top} \left(\mathbf{A} + \mathbf{A}^{\top}\right)")
+
+
+def test_the_message_quotes_sigmoid_not_sympys_exponentials():
+    outcome = run("gradient", "sum(sigmoid(z))", wrt="z[n]", layout="denominator",
+                  expect="sigmoid(z) * (1 + sigmoid(z))")
+    assert outcome.status == FAILED
+    assert outcome.message.startswith(
+        "claimed sigmoid(z) * (1 + sigmoid(z)) but the derivative is "
+        "sigmoid(z) * (1 - sigmoid(z));")
+    # the claim's entries are not quoted (SymPy would write them with exp); the
+    # derivative's entry is, after its value there
+    claimed = outcome.message.split("but the derivative")
+    assert all("exp" not in part for part in claimed[:2])
+
+
+def test_a_mistake_box_shows_the_index_free_correct_form():
+    outcome = compute("gradient", "x.T @ A @ x", [],
+                      {**QUADRATIC, "expect": "2 * A @ x", "mistake": None}, Settings(),
+                      "mistake")
+    assert outcome.status == VERIFIED and outcome.mistake
+    assert outcome.math[-1].endswith(
+        r"= \mathbf{x}^{\top} \left(\mathbf{A} + \mathbf{A}^{\top}\right)")
+
+
+# --- Near misses: the slip, and a correction that verifies -------------------------
+
+@pytest.mark.parametrize("expect, extra, told", [
+    ("-x.T @ (A + A.T)", {}, "the sign is wrong; did you mean :expect: x.T @ (A + A.T)?"),
+    ("x.T @ A", {}, "the claim takes A to be symmetric, which :vars: does not declare; "
+                    "did you mean :expect: x.T @ (A + A.T)?"),
+    ("x.T @ A", {"vars": "A[n, n] symmetric"},
+     "it is 1/2 times the derivative at n=1: check the constant factor; did you mean "
+     ":expect: 2 * x.T @ A?"),
+])
+def test_a_near_miss_gets_the_corrected_claim(expect, extra, told):
+    outcome = run("gradient", "x.T @ A @ x", expect=expect, **{**QUADRATIC, **extra})
+    assert outcome.status == FAILED
+    assert outcome.message.endswith("; " + told)
+    # the slip is named once: in the suggestion, not also in the hints
+    assert outcome.message.count("did you mean") == 1
+    assert outcome.message.count(told.split(";")[0]) == 1
+
+
+def test_a_transposed_claim_gets_its_transpose():
+    outcome = run("jacobian", "A @ x", wrt="x[n]", vars="A[n, n]", expect="A.T")
+    assert outcome.status == FAILED
+    assert outcome.message.startswith("claimed A.T but the derivative is A;")
+    assert outcome.message.endswith("; it is the transpose of the derivative: check the "
+                                    "layout; did you mean :expect: A?")
+
+
+def test_a_claim_in_the_other_layout_gets_its_transpose():
+    outcome = run("gradient", "a.T @ x", wrt="x[n]", vars="a[n]", expect="W.T @ a")
+    assert outcome.status == ERROR and outcome.option == "expect"
+    # W is not declared: a scalar, so the claim is a column, the derivative a row
+    outcome = run("gradient", "a.T @ (B @ x)", wrt="x[n]", vars="a[n], B[n, n]",
+                  expect="B.T @ a")
+    assert outcome.status == ERROR and outcome.subtype == "shape"
+    assert outcome.message.endswith("; the claim is in the other layout; did you mean "
+                                    ":expect: a.T @ B?")
+
+
+def test_a_suggestion_that_would_not_verify_is_not_shown():
+    """sqrt(2) is no fraction: the factor seen at the points (0.707107) would correct
+    the claim to a wrong one, so no suggestion, only the derivative."""
+    outcome = run("gradient", "sqrt(2) * x.T @ x", wrt="x[n]", expect="2 * x.T")
+    assert outcome.status == FAILED
+    assert outcome.message.startswith("claimed 2 * x.T but the derivative is "
+                                      "2 * sqrt(2) * x.T;")
+    assert "did you mean" not in outcome.message
+    # ... though a correction was proposed, and rejected because it does not hold
+    problem = build_problem("gradient", "sqrt(2) * x.T @ x", [],
+                            {"wrt": "x[n]", "expect": "2 * x.T"})
+    failed = _failed_run(problem)
+    proposed = candidates(problem, index_free(problem), failed)
+    assert [why for why, _fix in proposed] == [
+        "it is 0.707107 times the derivative at n=1: check the constant factor"]
+
+
+def test_a_claim_that_assumes_symmetry_gets_the_derived_form_when_scaling_fails():
+    """2 x.T A holds at n = 1 only: no constant factor fixes it, the symmetric part
+    does."""
+    outcome = run("gradient", "x.T @ A @ x", expect="2 * x.T @ A", **QUADRATIC)
+    assert outcome.message.endswith("did you mean :expect: x.T @ (A + A.T)?")
+    assert "it holds at n=1 but not at every size" in outcome.message
+
+
+def _failed_run(problem) -> Run:
+    """The first run of ``problem`` whose claim fails."""
+    for case in pipeline.cases(problem, Settings().sizes, 0):
+        found = pipeline._run(problem, case, Settings(), "k")
+        if not found.comparison.equal:
+            return found
+    raise AssertionError("the claim holds")
