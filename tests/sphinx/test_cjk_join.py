@@ -82,7 +82,7 @@ def test_breaks_between_cjk_characters_join_when_asked(on, tmp_path):
         assert kept in html, kept
     assert ("本页用 Markdown 书写，硬换行同样不留空格。" in body(app, "markdown")) is on
     # The directives are untouched either way.
-    assert "Verified: derivative computed by SymPy" in html
+    assert "Verified: index-free form derived, verified symbolically" in html
 
 
 def test_turning_it_on_rereads_every_page(tmp_path):

@@ -118,8 +118,8 @@ def test_latex_output_has_the_math_and_readable_badges(make_app, rootdir, tmp_pa
     assert re.search(r"\nVerification failed \{\[\}vcr\.mismatch\{\]\}: claim does not hold "
                      r"at x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 \\sphinxhyphen\{\}"
                      r"\\textgreater\{\} ", tex)
-    assert re.search(r"\nKnown mistake, confirmed wrong: claim does not hold at n=\d; "
-                     r"w\\_1=", tex)
+    assert re.search(r"\nKnown mistake, confirmed wrong: claimed diag\(w\) but the derivative "
+                     r"is diag\(x\); claim does not hold at n=\d; w\\_1=", tex)
     assert "\nInput error {[}vcr.parse{]}: syntax error in" in tex
     assert r"x\_\{1\} ** 2 \% 3 \& \$y" in tex
     # Failures and the mistake are framed boxes: environments of our own package.
@@ -140,7 +140,7 @@ def test_wrong_claim_mistake_and_input_error_compile_to_pdf(make_app, rootdir, t
     assert text.count("Verified: claim verified symbolically") == 3
     assert re.search(r"Verification failed \[vcr\.mismatch\]: claim does not hold at "
                      r"x=\S+, y=\S+: entry \(2, 2\) is 7\*y\*\*6 -> ", text), text
-    assert "Known mistake, confirmed wrong: claim does not hold at n=" in text
+    assert "Known mistake, confirmed wrong: claimed diag(w)" in text
     assert "Input error [vcr.parse]: syntax error in" in text
     assert "x_{1} ** 2 % 3 & $y" in text
     # upright words inside the math come through as text

@@ -14,14 +14,17 @@ from ..conftest import shown_type
 LINES = {  # file, line, what it reports
     ("hessian.md", 12): r"\[vcr\.hessian\] claim does not hold at .*it is 1/2 times the "
                         r"derivative" + ".*" + shown_type("mismatch"),
-    ("index.rst", 45): r"\[vcr\.gradient\] claim does not hold at n=\d; X_11=.*it is the "
-                       r"transpose of the derivative: check the layout",
+    ("index.rst", 45): r"\[vcr\.gradient\] claimed b @ a\.T but the derivative is a @ b\.T; "
+                       r"claim does not hold at n=\d; X_11=.*it is the transpose of the "
+                       r"derivative: check the layout; did you mean :expect: a @ b\.T\?",
     ("index.rst", 50): r"\[vcr\.gradient\] the claim is a m x n matrix, but the derivative "
                        r"in numerator layout is a n x m matrix: transpose the claim with "
                        r"\.T, or use :layout: denominator .*Matrix Cookbook"
                        + ".*" + shown_type("shape"),
     ("index.rst", 55): r"\[vcr\.hessian\] claim does not hold at n=1.*it is 1/2 times",
-    ("index.rst", 61): r"\[vcr\.gradient\] claim does not hold at .*it is 1/2 times",
+    ("index.rst", 61): r"\[vcr\.gradient\] claimed \(X @ w - y\) @ w\.T but the derivative "
+                       r"is 2 \* \(X @ w - y\) @ w\.T; claim does not hold at .*it is 1/2 "
+                       r"times.*; did you mean :expect: 2 \* \(X @ w - y\) @ w\.T\?",
     ("index.rst", 63): r"\[vcr\.hessian\] unknown directive 'hesian', so nothing in it is "
                        r"checked: did you mean hessian\?",
 }

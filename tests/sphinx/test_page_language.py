@@ -30,6 +30,9 @@ CJK = re.compile("[\u4e00-\u9fff]")
 needs_fork = pytest.mark.skipif(not worker.available(), reason="prefetch needs fork")
 
 
+#: What the wrong claim 3*x of x**3 reports in English, quoting it and the derivative.
+WRONG = "[vcr.derivative] claimed 3*x but the derivative is 3 * x**2; claim does not hold at x="
+
 def build(src: Path, builder: str = "html", cleanup: bool = True, **kwargs):
     app = SphinxTestApp(builder, srcdir=src, **kwargs)
     try:
@@ -55,19 +58,20 @@ def errors_of(warnings: str, name: str) -> list[str]:
 
 def assert_chinese_log(warnings: str) -> None:
     wrong, bad, misspelt = errors_of(warnings, "zh.rst")
-    assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] 声称的结果在 x=\S+ 处不成立："
-                     r"声称值为 3\*x -> \S+，而导数为 3\*x\*\*2 -> \S+" + shown_type("mismatch"),
-                     wrong), wrong
+    assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] 声称的结果是 3\*x，但导数是 "
+                     r"3 \* x\*\*2；声称的结果在 x=\S+ 处不成立：声称的结果在该处为 \S+，"
+                     r"而导数为 3\*x\*\*2 -> \S+" + shown_type("mismatch"), wrong), wrong
     assert "zh.rst:19: ERROR: [vcr.derivative] 未知函数 'foo'；可用的函数有" in bad, bad
     # A directive docutils never ran, reported in its page's language too.
     assert "zh.rst:27: ERROR: [vcr.derivative] 未知指令 'derivatve'" in misspelt, misspelt
     (markdown,) = errors_of(warnings, "markdown.md")
-    assert "markdown.md:9: ERROR: [vcr.derivative] 声称的结果在 x=" in markdown, markdown
+    assert "markdown.md:9: ERROR: [vcr.derivative] 声称的结果是 3*x，但导数是 3 * x**2；" \
+        "声称的结果在 x=" in markdown, markdown
 
 
 def assert_english_log(warnings: str, status: str) -> None:
     wrong, bad = errors_of(warnings, "index.rst")
-    assert "index.rst:15: ERROR: [vcr.derivative] claim does not hold at x=" in wrong
+    assert f"index.rst:15: ERROR: {WRONG}" in wrong
     assert "index.rst:22: ERROR: [vcr.derivative] unknown function 'foo'" in bad
     # The summary is the project's, in its language.
     assert "sphinx-vcr: 6 verified (6 claims), 3 failed, 3 errors" in status, status
@@ -76,9 +80,9 @@ def assert_english_log(warnings: str, status: str) -> None:
 def assert_chinese_page(html: str) -> None:
     assert "已验证：声称的结果已通过符号验证" in html
     assert "已在尺寸 1, 2, 3 下于 15 个点上做有限差分检验" in html
-    assert "验证失败 [vcr.mismatch]：声称的结果在 x=" in html
+    assert "验证失败 [vcr.mismatch]：声称的结果是 3*x，但导数是 3 * x**2；声称的结果在 x=" in html
     assert "输入错误 [vcr.parse]：未知函数 'foo'" in html
-    assert "已知错误，已确认不成立：声称的结果在 x=" in html
+    assert "已知错误，已确认不成立：声称的结果是 x，但导数是 2 * x；声称的结果在 x=" in html
     assert "原稿写法（错误）" in html  # the mistake box's title
     assert r"\text{（声称的结果）}" in html  # the words inside the math
     for english in ("Verified", "Verification failed", "Input error", "Known mistake",
@@ -88,9 +92,11 @@ def assert_chinese_page(html: str) -> None:
 
 def assert_english_page(html: str) -> None:
     assert "Verified: claim verified symbolically" in html
-    assert "Verification failed [vcr.mismatch]: claim does not hold at x=" in html
+    assert "Verification failed [vcr.mismatch]: claimed 3*x but the derivative is 3 * x**2; " \
+        "claim does not hold at x=" in html
     assert "Input error [vcr.parse]: unknown function" in html
-    assert "Known mistake, confirmed wrong: claim does not hold at x=" in html
+    assert "Known mistake, confirmed wrong: claimed x but the derivative is 2 * x; claim " \
+        "does not hold at x=" in html
     assert "As written (wrong)" in html
     assert r"\text{(claimed)}" in html
     assert not CJK.search(html)
@@ -141,7 +147,7 @@ def test_an_english_page_of_a_chinese_site(tmp_path):
     app, warnings, status = build(src, freshenv=True)
     assert_english_page(page(app, "zh"))
     assert_chinese_page(page(app, "index"))
-    assert "zh.rst:12: ERROR: [vcr.derivative] claim does not hold at x=" in warnings
+    assert f"zh.rst:12: ERROR: {WRONG}" in warnings
     assert "sphinx-vcr: 已验证 6 个（共 6 项声称的结果），失败 3 个，错误 3 个" in status
 
 
@@ -159,10 +165,10 @@ def test_a_rebuild_after_changing_the_field(tmp_path):
 
     set_field(src, None)  # only zh.rst changes: it alone is read again
     app, warnings, _ = build(src)
-    assert "zh.rst:12: ERROR: [vcr.derivative] claim does not hold at x=" in warnings
+    assert f"zh.rst:12: ERROR: {WRONG}" in warnings
     assert_english_page(page(app, "zh"))
     # A page not read again reports its failures again, in its own language.
-    assert re.search(r"index\.rst:15: ERROR: \[vcr\.derivative\] claim does not hold .*"
+    assert re.search(r"index\.rst:15: ERROR: \[vcr\.derivative\] claimed .*claim does not hold .*"
                      r" \(not re-read in this build\)", warnings), warnings
     assert re.search(r"markdown\.md:9: ERROR: \[vcr\.derivative\] 声称的结果在 .*"
                      r"（本次构建未重新读取）", warnings), warnings
@@ -179,7 +185,7 @@ def test_a_rebuild_after_changing_the_field(tmp_path):
     app, warnings, _ = build(src)
     assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] 声称的结果在 .*"
                      r"（本次构建未重新读取）", warnings), warnings
-    assert "index.rst:15: ERROR: [vcr.derivative] claim does not hold at x=" in warnings
+    assert f"index.rst:15: ERROR: {WRONG}" in warnings
 
 
 def test_the_cache_serves_each_page_its_own_language(tmp_path):
@@ -298,11 +304,11 @@ def test_each_mistake_of_the_field_is_a_counted_error_at_its_line(tmp_path):
         (name, line) for name, (line, _) in FIELD_ERRORS.items())
     assert all(row["status"] == "error" and row["subtype"] == "language" for row in rows)
     # A field that sets nothing leaves the page in the project's language.
-    assert "Verified: derivative computed by SymPy" in page(app, "unknown")
-    assert "Verified: derivative computed by SymPy" in page(app, "misplaced")
+    assert "Verified: index-free form derived, verified symbolically" in page(app, "unknown")
+    assert "Verified: index-free form derived, verified symbolically" in page(app, "misplaced")
     # The correct twin: another spelling of a known language, after a comment, a
     # target, a meta directive and another field, sets it, with no error.
-    assert "已验证：导数由 SymPy 计算" in page(app, "spelled")
+    assert "已验证：已推导出无下标形式，并通过符号验证" in page(app, "spelled")
     assert "spelled.rst" not in warnings
 
 

@@ -40,7 +40,8 @@ def test_quickstart_project_builds_and_its_wrong_claim_fails(tmp_path):
     line = marker + 1  # the directive moved up into the comment marker's line
     failed = run("-m", "sphinx", "-b", "html", str(target), str(target / "_build"))
     assert failed.returncode == 1
-    assert f"index.rst:{line + 3}: ERROR: [vcr.jacobian] claim does not hold" in failed.stderr
+    assert f"index.rst:{line + 3}: ERROR: [vcr.jacobian] claimed diag(w) but the derivative " \
+        "is diag(x); claim does not hold" in failed.stderr
 
 
 def test_quickstart_never_overwrites(tmp_path):

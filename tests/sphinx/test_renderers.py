@@ -123,7 +123,9 @@ def assert_badges(page: Page) -> None:
     assert all(text.startswith("Verified: ") and "checked by finite differences at" in text
                for text in verified)
     assert sum("at sizes 1, 2, 3" in text for text in verified) >= 4
-    assert mistakes[0].startswith("Known mistake, confirmed wrong: claim does not hold at x=")
+    assert mistakes[0].startswith(
+        "Known mistake, confirmed wrong: claimed sigmoid(x) * (1 + sigmoid(x)) but the "
+        "derivative is sigmoid(x) * (1 - sigmoid(x)); claim does not hold at x=")
 
 
 # A few constructs spelled out, so that a renderer test cannot pass on an empty page.

@@ -98,7 +98,7 @@ def test_chinese_project_gets_chinese_words(tmp_path):
     assert "已验证：声称的结果已通过符号验证；已在 5 个点上做有限差分检验" in html
     assert "验证失败 [vcr.mismatch]：声称的结果在 x=" in html
     assert "输入错误 [vcr.parse]：未知函数 'foo'" in html
-    assert "已知错误，已确认不成立：声称的结果在 x=" in html
+    assert "已知错误，已确认不成立：声称的结果是 x，但导数是 2 * x；声称的结果在 x=" in html
     assert r"\text{（声称的结果）}" in html  # words inside the math, too
     assert "claim" not in html and "Verified" not in html
 
@@ -116,7 +116,8 @@ def test_english_stays_the_default(tmp_path):
            "points, largest relative error" in html
     assert "Verification failed [vcr.mismatch]: claim does not hold at x=" in html
     assert "Input error [vcr.parse]: unknown function" in html  # (then smart quotes)
-    assert "Known mistake, confirmed wrong: claim does not hold at x=" in html
+    assert "Known mistake, confirmed wrong: claimed x but the derivative is 2 * x; claim " \
+        "does not hold at x=" in html
     assert r"\text{(claimed)}" in html
     assert not CJK.search(warnings + status + html)
 

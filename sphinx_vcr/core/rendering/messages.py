@@ -32,9 +32,10 @@ def sizes_text(sizes: dict[str, int]) -> str:
 
 def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
                      derivative: str = "", suggestion: str = "") -> str:
-    """Why the claim of ``runs[-1]`` fails: the claim as the author wrote it, the
-    derivative in index-free form (``derivative``, verified) where there is one, the
-    first entry and point where they differ, the hints, and ``suggestion``."""
+    """Why the claim of ``runs[-1]`` fails: the first point and entry where it differs
+    from the derivative, the hints, and ``suggestion``. With ``derivative`` (the
+    index-free form, verified) the message starts with the claim as the author wrote it
+    and that form; without one, the entries are quoted as SymPy writes them."""
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
@@ -57,9 +58,10 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         detail = detail.format(claim=repr(problem.expect_text), claimed=shown[0],
                                value=shown[1], which=run.instance.case.replacement + 1,
                                count=REPLACEMENTS)
-    else:
-        # The claim's entry is not quoted: it would be SymPy's rewriting of the claim,
-        # which the author did not write (the claim itself heads the message).
+    elif derivative:
+        # Beside the claim as written and the index-free form, the claim's entry is not
+        # quoted: it would be SymPy's rewriting of the claim, which the author did not
+        # write.
         if run.derivative.shape == (1, 1):
             detail = _("the claim is {claimed} there but the derivative is {actual} -> "
                        "{value}")
@@ -69,11 +71,20 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
                                claimed=shown[0], actual=expression_text(actual),
                                value=shown[1])
+    else:
+        if run.derivative.shape == (1, 1):
+            detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} "
+                       "-> {value}")
+        else:
+            detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
+                       "{actual} -> {value}")
+        detail = detail.format(row=difference.row + 1, col=difference.col + 1,
+                               claim=expression_text(difference.claim), claimed=shown[0],
+                               actual=expression_text(actual), value=shown[1])
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
-    if not problem.functions:
-        message = (_("claimed {claim} but the derivative is {derivative}; {message}")
-                   if derivative else _("claimed {claim}; {message}")).format(
+    if derivative:
+        message = _("claimed {claim} but the derivative is {derivative}; {message}").format(
             claim=problem.expect_text, derivative=derivative, message=message)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):

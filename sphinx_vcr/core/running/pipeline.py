@@ -131,7 +131,9 @@ def _without_claim(problem: Problem, settings: Settings, key: str) -> Outcome:
         except MemoryError:
             raise
         except Exception:
-            outcome = None  # the check) is the engine's bug: never shown, never fatal
+            # A form that does not verify, or that breaks the check, is the engine's
+            # bug: never shown, never fatal.
+            outcome = None
         if outcome is not None and outcome.ok:
             outcome.claims = 0  # the author claimed nothing
             return outcome
@@ -155,7 +157,7 @@ def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:
         return _verify(as_claim(problem, tree), settings, key, explain=False).ok
     except MemoryError:
         raise
-    except Exception:
+    except Exception:  # whatever stops it, it is not shown
         return False
 
 
