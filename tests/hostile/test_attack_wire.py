@@ -109,7 +109,8 @@ def test_an_injected_wrong_form_is_never_named_beside_a_wrong_claim(monkeypatch,
         claim = "7 * x"
     outcome = run(kind, argument, expect=claim, **options)
     assert outcome.status == FAILED, (why, outcome.message)
-    assert outcome.message.startswith(f"claimed {claim}; claim does not hold"), why
+    # without a verified form, the message is the entries' (no form is named)
+    assert outcome.message.startswith("claim does not hold"), (why, outcome.message)
     assert wrong not in outcome.message
     # the box shows SymPy's entries, not the injected form
     assert all(balanced(block) for block in outcome.math)
