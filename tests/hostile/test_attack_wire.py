@@ -169,6 +169,10 @@ WRONG_CLAIMS = [
                                      "expect": "-sigmoid(z) * (1 - sigmoid(z))"}),
     ("gradient", "max(x, 0)**2", {"wrt": "x", "expect": "x"}),
     ("gradient", "sqrt(2) * x.T @ x", {"wrt": "x[n]", "expect": "2 * x.T"}),
+    # an author's e beside Euler's number, an author's sign beside the function
+    ("derivative", "(e + exp(1))*sin(x)", {"wrt": "x", "vars": "e",
+                                           "expect": "2*e*cos(x)"}),
+    ("derivative", "sign*abs(x)", {"wrt": "x", "expect": "where(x > 0, 1, -1)"}),
 ]
 
 
