@@ -112,7 +112,8 @@ def test_a_chinese_page_of_an_english_site(builder, parallel, tmp_path):
     assert_english_log(warnings, status)
     if builder == "html":
         assert_chinese_page(page(app, "zh"))
-        assert "验证失败 [vcr.mismatch]：声称的结果在 x=" in page(app, "markdown")
+        assert ("验证失败 [vcr.mismatch]：声称的结果是 3*x，但导数是 3 * x**2；声称的结果在 x="
+                in page(app, "markdown"))
         assert_english_page(page(app, "index"))
         # The field is the page's metadata: it is not shown.
         assert "vcr-language" not in (app.outdir / "zh.html").read_text(encoding="utf8")
@@ -170,20 +171,23 @@ def test_a_rebuild_after_changing_the_field(tmp_path):
     # A page not read again reports its failures again, in its own language.
     assert re.search(r"index\.rst:15: ERROR: \[vcr\.derivative\] claimed .*claim does not hold .*"
                      r" \(not re-read in this build\)", warnings), warnings
-    assert re.search(r"markdown\.md:9: ERROR: \[vcr\.derivative\] 声称的结果在 .*"
+    assert re.search(r"markdown\.md:9: ERROR: \[vcr\.derivative\] "
+                     r"声称的结果是 3\*x，.*声称的结果在 .*"
                      r"（本次构建未重新读取）", warnings), warnings
 
     set_field(src, "zh_CN")
     app, warnings, _ = build(src)
     assert_chinese_page(page(app, "zh"))
-    assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] 声称的结果在 x=\S+ 处不成立",
+    assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] "
+                     r"声称的结果是 3\*x，但导数是 3 \* x\*\*2；"
+                     r"声称的结果在 x=\S+ 处不成立",
                      warnings), warnings
     assert_english_page(page(app, "index"))
 
     (src / "index.rst").write_text((src / "index.rst").read_text(encoding="utf8") + "\n",
                                    encoding="utf8")
     app, warnings, _ = build(src)
-    assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] 声称的结果在 .*"
+    assert re.search(r"zh\.rst:12: ERROR: \[vcr\.derivative\] 声称的结果是 3\*x，.*声称的结果在 .*"
                      r"（本次构建未重新读取）", warnings), warnings
     assert f"index.rst:15: ERROR: {WRONG}" in warnings
 

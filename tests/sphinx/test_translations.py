@@ -149,7 +149,8 @@ def test_parallel_build_speaks_the_projects_language(tmp_path):
     src = copy_root("parallel", tmp_path)
     (src / "conf.py").write_text('extensions = ["sphinx_vcr"]\nlanguage = "zh_CN"\n')
     app, warnings, status, _ = build(src, freshenv=True, parallel=2)
-    assert "page4.rst:6: ERROR: [vcr.derivative] 声称的结果在 x=" in warnings, warnings
+    assert ("page4.rst:6: ERROR: [vcr.derivative] 声称的结果是 3*x**2 + 1，但导数是 3 * x**2；"
+            "声称的结果在 x=") in warnings, warnings
     # Every directive of the project that verifies has one claim.
     assert re.search(r"sphinx-vcr: 已验证 (\d+) 个（共 \1 项声称的结果），失败 1 个，错误 0 个",
                      status), status

@@ -41,7 +41,7 @@ class Derived:
 def index_free(problem: Problem) -> Derived | None:
     """The engine's index-free derivative of ``problem``'s function, unverified, or
     ``None`` where the engine has no form or the directive is not one it covers."""
-    if not _covered(problem):
+    if not covered(problem):
         return None
     definitions = _definitions(problem)
     try:
@@ -81,7 +81,7 @@ def shapes_of(problem: Problem) -> Shapes:
     return env
 
 
-def _covered(problem: Problem) -> bool:
+def covered(problem: Problem) -> bool:
     """Whether the engine can be asked at all: one function of declared variables,
     without abstract functions, indices or steps (its rules know none of them)."""
     if problem.kind not in KINDS or problem.functions or problem.steps:

@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sympy
 
@@ -21,6 +23,7 @@ from ..calculus.derivatives import (
     flat_outputs,
 )
 from ..calculus.evaluate import MAX_RESULT_DIGITS, Value
+from ..calculus.indexfree import to_text
 from ..calculus.instance import (
     Case,
     Instance,
@@ -43,9 +46,8 @@ from ..rendering import render
 from ..rendering.messages import expression_text, fd_message, mismatch_message, sizes_text
 from ..rendering.names import names_of
 from ..words import N_, _, speaking
-from .derived import KINDS as DERIVED_KINDS
-from .derived import Derived, as_claim, index_free
-from .limits import time_limit, timeout_outcome
+from .derived import Derived, as_claim, covered, index_free
+from .limits import remaining, soft_limit, time_limit, timeout_outcome
 from .steps import verify_derivation
 from .suggest import layout_suggestion, suggestion
 
@@ -112,8 +114,10 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
         return _verify(problem, settings, key)
     except ShapeError as error:
         if error.option == "expect" and not problem.mistake:
-            fix = layout_suggestion(problem, lambda tree: _holds(problem, tree, settings,
-                                                                  key))
+            fix = ""
+            with _explaining(settings):
+                fix = layout_suggestion(problem, lambda tree: _holds(problem, tree,
+                                                                      settings, key))
             if fix:
                 error.message = _("{message}; {suggestion}").format(
                     message=error.message, suggestion=fix)
@@ -124,23 +128,40 @@ def _without_claim(problem: Problem, settings: Settings, key: str) -> Outcome:
     """A directive without a claim: its index-free form, verified at every size like a
     claim (same comparison, same points), else SymPy's entries."""
     derived = index_free(problem)
+    outcome = None
     if derived is not None:
-        try:
-            outcome = _verify(as_claim(problem, derived.tree), settings, key,
-                              explain=False, form=render.DERIVED)
-        except MemoryError:
-            raise
-        except Exception:
-            # A form that does not verify, or that breaks the check, is the engine's
-            # bug: never shown, never fatal.
-            outcome = None
+        with _explaining(settings):
+            try:
+                outcome = _verify(as_claim(problem, derived.tree), settings, key,
+                                  explain=False, form=render.DERIVED)
+            except MemoryError:
+                raise
+            except Exception:
+                # A form that does not verify, or that breaks the check, is the engine's
+                # bug: never shown, never fatal.
+                outcome = None
         if outcome is not None and outcome.ok:
             outcome.claims = 0  # the author claimed nothing
             return outcome
-    # The page says when no form was found where one could be (not for a chain rule,
-    # a Hessian or a derivation, which the engine is not asked about).
+    # The page says when no form was found where one was looked for (not for a chain
+    # rule, a Hessian, a derivation or abstract functions, which the engine is not
+    # asked about).
     return _verify(problem, settings, key,
-                   form=render.NO_FORM if problem.kind in DERIVED_KINDS else None)
+                   form=render.NO_FORM if covered(problem) else None)
+
+
+#: The share of vcr_timeout that showing a derived form or explaining a wrong claim
+#: may take: they are extras, and must never turn a verdict into a timeout.
+EXPLAIN_SHARE = 0.2
+
+
+@contextmanager
+def _explaining(settings: Settings) -> Iterator[None]:
+    """A soft budget for extras (a derived form, a wrong claim's correct form and
+    suggestion): running out ends them quietly, with at least half of the directive's
+    remaining time left for its own verdict."""
+    with soft_limit(min(settings.timeout * EXPLAIN_SHARE, remaining() / 2)):
+        yield
 
 
 def _correct_form(problem: Problem, settings: Settings, key: str) -> Derived | None:
@@ -149,6 +170,22 @@ def _correct_form(problem: Problem, settings: Settings, key: str) -> Derived | N
     if derived is None or not _holds(problem, derived.tree, settings, key):
         return None
     return derived
+
+
+def _explanation(problem: Problem, run: Run, settings: Settings,
+                 key: str) -> tuple[Derived | None, str]:
+    """A wrong claim's verified index-free derivative (none beside a :correct:, the
+    author's own correct form) and, for a near miss, a verified suggestion; what the
+    budget of :func:`_explaining` leaves undone is left out."""
+    derived: Derived | None = None
+    fix = ""
+    with _explaining(settings):
+        if problem.correct is None:
+            derived = _correct_form(problem, settings, key)
+        if not (problem.mistake or run.shape_error):
+            fix = suggestion(problem, derived, run,
+                             lambda tree: _holds(problem, tree, settings, key))
+    return derived, fix
 
 
 def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:
@@ -182,14 +219,11 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
         done.append(run.instance.case)
         if run.shape_error or (run.comparison is not None and not run.comparison.equal):
             # A :correct: is the author's own correct form: no need to derive one.
-            derived = _correct_form(problem, settings, key) \
-                if explain and problem.correct is None else None
+            derived, fix = _explanation(problem, run, settings, key) if explain \
+                else (None, "")
             text = "" if derived is None else derived.text
             shown = _display_run(problem, settings, key, run, assignments)
             if not problem.mistake:
-                fix = suggestion(problem, derived, run, lambda tree: _holds(
-                    problem, tree, settings, key)) if explain and not run.shape_error \
-                    else ""
                 message = run.shape_error or mismatch_message(problem, runs,
                                                               derivative=text,
                                                               suggestion=fix)
@@ -228,10 +262,13 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
 
 def _check_correction(problem: Problem, settings: Settings, key: str) -> None:
     """``:correct:`` must hold as a claim would: the box shows it to students."""
+    # Quoted as the author wrote the correction, and not explained: a suggestion for
+    # :expect: would turn the confirmed mistake into a claim that holds.
     corrected = dataclasses.replace(problem, expect=problem.correct, mistake=False,
-                                    correct=None, reason="")
+                                    correct=None, reason="",
+                                    expect_text=to_text(problem.correct))
     try:
-        verify(corrected, settings, key + "|correct")
+        _verify(corrected, settings, key + "|correct", explain=False)
     except Failure as failure:
         raise Failure(Outcome(FAILED, "correct", _(
             "the correction in :correct: does not hold either: {message}").format(

@@ -62,7 +62,10 @@ def candidates(problem: Problem, derived: Derived | None, run: Run) -> list[tupl
         if factor:
             found.append((why, tidy(problem, Binary("*", Num(1 / factor), claim))))
     if derived is not None:
-        for name in _symmetrised(derived.tree, claim):
+        # A matrix declared with a structure is symmetric by declaration: the slip, if
+        # any, is another one (the derived form is still named beside the claim).
+        structured = {d.name for d in (*problem.wrt, *problem.params) if d.structure}
+        for name in (n for n in _symmetrised(derived.tree, claim) if n not in structured):
             found.append((_("the claim takes {name} to be symmetric, which :vars: does not "
                             "declare").format(name=name), derived.tree))
             break
