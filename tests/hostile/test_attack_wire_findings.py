@@ -48,3 +48,21 @@ def test_f5_a_claimless_directive_falls_back_rather_than_timing_out():
     """main: verified in 0.6 s; i14-wire: error timeout after 2 s (3.65 s at 10 s)."""
     outcome = run("gradient", "norm(e)**2", settings=Settings(timeout=2.0), **TOUR)
     assert outcome.status == VERIFIED, outcome.message
+
+
+INDEXED = {"wrt": "w[n]", "vars": "X[N, n], y[N], b", "index": "i",
+           "expect": "2/N * sum((X[i] @ w + b - y[i]) * X[i].T, i)", "mistake": None}
+NEURONS = "1/N * sum((y[i] - max(0, X[i] @ w + b))**2, i)"
+
+
+def test_a_correction_with_subscripts_is_quoted_not_an_internal_error():
+    """The tour's per-sample ReLU regression (tour.rst): quoting its :correct: needs the
+    text of X[i]; it was an internal error once the correction was quoted as written."""
+    right = run("gradient", NEURONS, **INDEXED,
+                correct="2/N * sum(where(X[i] @ w + b > 0, X[i] @ w + b - y[i], 0)"
+                        " * X[i].T, i)")
+    assert right.status == VERIFIED and right.mistake, right.message
+    wrong = run("gradient", NEURONS, **INDEXED,
+                correct="3/N * sum(where(X[i] @ w + b > 0, X[i] @ w + b - y[i], 0)"
+                        " * X[i].T, i)")
+    assert wrong.status == FAILED and wrong.subtype == "correct", wrong.message

@@ -260,13 +260,22 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
                    badge=render.badge(problem, runs, exact, points, worst, form))
 
 
+def _quoted(tree: Expr) -> str:
+    """``tree`` in the author's syntax, or ``""`` (the message then quotes the claim's
+    value) for a node the writer has no text for (an abstract function's derivative)."""
+    try:
+        return to_text(tree)
+    except ValueError:
+        return ""
+
+
 def _check_correction(problem: Problem, settings: Settings, key: str) -> None:
     """``:correct:`` must hold as a claim would: the box shows it to students."""
     # Quoted as the author wrote the correction, and not explained: a suggestion for
     # :expect: would turn the confirmed mistake into a claim that holds.
     corrected = dataclasses.replace(problem, expect=problem.correct, mistake=False,
                                     correct=None, reason="",
-                                    expect_text=to_text(problem.correct))
+                                    expect_text=_quoted(problem.correct))
     try:
         _verify(corrected, settings, key + "|correct", explain=False)
     except Failure as failure:

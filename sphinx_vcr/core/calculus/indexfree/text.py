@@ -20,6 +20,7 @@ from ...language.syntax import (
     Expr,
     Name,
     Num,
+    Subscript,
     Transpose,
     Unary,
 )
@@ -78,6 +79,8 @@ def _text(node: Expr) -> tuple[str, int]:
                     level)
         case Call(func=func, args=args):
             return f"{func}({', '.join(to_text(a) for a in args)})", _ATOM
+        case Subscript(base=base, indices=indices):
+            return f"{base}[{', '.join(indices)}]", _ATOM
         case ArrayLit(items=items):
             return f"[{', '.join(to_text(i) for i in items)}]", _ATOM
         case Compare(ops=ops, operands=operands):
