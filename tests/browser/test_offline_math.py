@@ -145,7 +145,10 @@ def test_long_formulas_scroll_inside_their_box_in_a_theme_without_one(
         assert seen.probe["mathjax"][0] == mathjax[-1]
         assert_typeset(seen, html)
     assert_apart(seen)
-    if width < 500:
+    # Typeset, a long formula is wider than a phone in any font, so the check above
+    # really saw one scroll. Raw TeX (MathJax broken) wraps at its spaces: whether one
+    # of its words is wider than the box depends on the machine's fallback font.
+    if width < 500 and not broken:
         assert any(formula["wide"] for formula in seen.ours)
 
 
