@@ -8,7 +8,7 @@ where the language's relu'(0) = 0 differs from the resolved branch's 1.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 
@@ -28,3 +28,22 @@ def positive_facts(backend: Any, conditions: Sequence[Any]) -> set[Any]:
             smaller, larger = sides
             facts.add(backend.expand(larger - smaller))
     return facts
+
+
+def resolve_kinks(backend: Any, expr: Any, conditions: Sequence[Any],
+                  kinks: Callable[[Any], Iterable[Any]],
+                  resolved: Callable[[Any, set[Any], Sequence[Any]], Any],
+                  substitute: Callable[[Any, dict[Any, Any]], Any]) -> Any:
+    """``expr`` with every kink node (``kinks(expr)``) whose side the strict
+    ``conditions`` fix replaced by that side (``resolved`` says which, or None), in a
+    backend's own node types and substitution."""
+    facts = positive_facts(backend, conditions)
+    if not facts:
+        return expr
+    for _round in range(8):  # nested kinks resolve from the inside out
+        replace = {n: r for n in kinks(expr)
+                   if (r := resolved(n, facts, conditions)) is not None}
+        if not replace:
+            break
+        expr = substitute(expr, replace)
+    return expr

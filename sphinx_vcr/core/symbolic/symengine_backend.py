@@ -19,7 +19,7 @@ import symengine as se
 from symengine.lib.symengine_wrapper import FunctionSymbol
 
 from .backend import Expr, Matrix, Unsupported
-from .kinks import positive_facts
+from .kinks import resolve_kinks
 from .symengine_rules import KINKS, differentiate
 
 
@@ -179,16 +179,8 @@ class SymengineBackend:
     def resolve(self, expr: Expr, conditions: Sequence[Expr]) -> Expr:
         """``expr`` with every kink whose side strict ``conditions`` fix replaced by
         that side (see :mod:`.kinks`)."""
-        facts = positive_facts(self, conditions)
-        if not facts:
-            return expr
-        for _round in range(8):  # nested kinks resolve from the inside out
-            replace = {n: r for n in expr.atoms(*KINKS)
-                       if (r := _resolved(n, facts, conditions)) is not None}
-            if not replace:
-                break
-            expr = expr.subs(replace)
-        return expr
+        return resolve_kinks(self, expr, conditions, lambda e: e.atoms(*KINKS), _resolved,
+                             lambda e, replace: e.subs(replace))
 
     def compile(self, exprs: Sequence[Expr], symbols: Sequence[Expr]
                 ) -> Callable[[Sequence[float]], list[float]]:

@@ -13,7 +13,10 @@ import sympy
 
 from ..calculus.differentiate import jacobian
 from .backend import Expr, Matrix
-from .kinks import positive_facts
+from .kinks import resolve_kinks
+
+#: The nodes a strict :where: condition may resolve to one side.
+_KINKS = (sympy.Max, sympy.Min, sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Piecewise)
 
 
 def sigmoid(z: sympy.Expr) -> sympy.Expr:
@@ -146,18 +149,8 @@ class SympyBackend:
     def resolve(self, expr: Expr, conditions: Sequence[Expr]) -> Expr:
         """``expr`` with every kink whose side strict ``conditions`` fix replaced by
         that side (see :mod:`.kinks`)."""
-        facts = positive_facts(self, conditions)
-        if not facts:
-            return expr
-        for _round in range(8):  # nested kinks resolve from the inside out
-            nodes = expr.atoms(sympy.Max, sympy.Min, sympy.Abs, sympy.sign,
-                               sympy.Heaviside, sympy.Piecewise)
-            replace = {n: r for n in nodes if (r := _resolved(n, facts, conditions))
-                       is not None}
-            if not replace:
-                break
-            expr = expr.xreplace(replace)
-        return expr
+        return resolve_kinks(self, expr, conditions, lambda e: e.atoms(*_KINKS), _resolved,
+                             lambda e, replace: e.xreplace(replace))
 
     def compile(self, exprs: Sequence[Expr], symbols: Sequence[Expr]
                 ) -> Callable[[Sequence[float]], list[float]]:
