@@ -122,3 +122,28 @@ def test_definitions_and_declarations():
                          ("x y", "separate entries with commas")]:
         with pytest.raises((ParseError, LimitError), match=message.replace("*", r"\*")):
             parse_declarations(bad, "wrt")
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("ｘ**2 + x", "write 'x'"),        # fullwidth: Python's NFKC would read it as x
+    ("𝑥*x", "write 'x'"),              # mathematical italic, the same
+    ("ﬁ + x", "write 'fi'"),
+    ("x − y", "write '-'"),            # a minus sign pasted from a formula
+    ("x·y", "write '*'"),
+    ("x²", None),
+    ("é*x", None),
+])
+def test_non_ascii_names_and_operators_are_refused_not_normalised(text, hint):
+    with pytest.raises(ParseError) as err:
+        parse_expression(text)
+    assert "is not part of the language: names and operators are ASCII" in err.value.message
+    assert (hint in err.value.message) if hint else "write" not in err.value.message
+
+
+def test_non_breaking_space_is_a_space():
+    assert parse_expression("x\u00a0+ y") == Binary("+", Name("x"), Name("y"))
+
+
+def test_a_non_ascii_name_of_wrt_gets_the_same_hint():
+    with pytest.raises(ParseError, match=r"U\+FF58.*write 'x'"):
+        parse_declarations("ｘ", "wrt")

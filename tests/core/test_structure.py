@@ -184,3 +184,18 @@ def test_finite_differences_differentiate_the_unstructured_function():
     assert sympy.diff(f, s12) == x1 * x2
     assert sympy.expand(sympy.diff(instance.structure.apply(f), s12)) == 2 * x1 * x2
     assert s21 in f.free_symbols  # the function itself keeps every entry
+
+
+@pytest.mark.parametrize("structure", ["symmetric", "spd", "diagonal"])
+def test_a_structured_matrix_in_wrt_is_refused_at_vars_with_the_reason(structure):
+    result = outcome("logdet(P)", wrt="P[n, n]", vars=f"P[n, n] {structure}")
+    assert result.status == "error" and result.option == "vars"
+    assert f"a matrix declared {structure} is not supported" in result.message
+    assert ":index:" not in result.message  # not the hint about components
+
+
+@pytest.mark.parametrize("wrt, vars_", [("x, w[n]", "w"), ("x[n]", "x[n]")])
+def test_a_name_declared_twice_gets_no_hint_about_components(wrt, vars_):
+    result = outcome("x @ x" if wrt == "x[n]" else "w @ w", wrt=wrt, vars=vars_)
+    assert result.status == "error" and "is in both :wrt: and :vars:" in result.message
+    assert ":index:" not in result.message

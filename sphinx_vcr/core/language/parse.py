@@ -149,6 +149,7 @@ def check_name(name: str, line: int | None) -> str:
     """Return ``name`` if it is a valid name of the language, else raise."""
     if len(name) > MAX_NAME:
         raise LimitError(_long_name(name), line=line)
+    _check_ascii_names(name, line)
     if not _NAME.match(name):
         raise ParseError(_("{name!r} is not a valid name: use letters, digits and "
                            "underscores, starting with a letter").format(name=name),
@@ -244,6 +245,7 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
     if _MARKER in unicodedata.normalize("NFKC", text):
         raise ParseError(_("{char!r} is not part of the language: write Greek letters by "
                            "name, such as lambda").format(char=_MARKER), line=line)
+    _check_ascii_names(text, line)
     depth = max_bracket_depth(text)
     if depth > MAX_DEPTH:
         raise LimitError(_("expression nests {depth} brackets deep; the limit is {limit}")
@@ -264,6 +266,25 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
     except (RecursionError, MemoryError, ValueError):
         raise LimitError(_("expression {text!r} is too deeply nested")
                          .format(text=text.strip()[:40]), line=line) from None
+
+
+#: Typeset operators an author may paste from a formula, and what the language writes.
+_ASCII_OPERATORS = {"\u2212": "-", "\u00b7": "*", "\u00d7": "*", "\u22c5": "*"}
+
+
+def _check_ascii_names(text: str, line: int | None) -> None:
+    """Names are ASCII. Python reads names in NFKC form, in which a fullwidth or
+    mathematical-italic x is x: accepted, such a letter would silently be another spelling
+    of a variable (and :wrt: refuses it), so the text that holds one is refused."""
+    char = next((c for c in text if ord(c) > 127 and not c.isspace()), None)
+    if char is None:
+        return
+    plain = _ASCII_OPERATORS.get(char) or unicodedata.normalize("NFKC", char)
+    hint = (_("; write {plain!r}").format(plain=plain)
+            if plain.isascii() and (char in _ASCII_OPERATORS or plain.isalpha()) else "")
+    raise ParseError(_("{char!r} (U+{code:04X}) is not part of the language: names and "
+                       "operators are ASCII{hint}").format(char=char, code=ord(char),
+                                                           hint=hint), line=line)
 
 
 def max_bracket_depth(text: str) -> int:

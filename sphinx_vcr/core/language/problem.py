@@ -324,9 +324,17 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
                 index=indexed[0], name=decl.name), option="vars")
         if decl.name in wrt_names:
             component = next(d for d in wrt if d.name == decl.name).dims
+            if decl.structure:
+                raise ParseError(_("{name!r} is in both :wrt: and :vars:; a derivative by "
+                                   "a matrix declared {structure} is not supported (its "
+                                   "entries are not independent): differentiate by a "
+                                   "general {name} in :wrt: alone").format(name=decl.name,
+                                                        structure=decl.structure),
+                                 option="vars")
             # The hint fits a vector of :vars: differentiated by a component (x[n] and
-            # x[i]); a scalar of :vars: is simply declared twice.
-            if decl.dims and component and all(isinstance(d, str) for d in component):
+            # x[i]); a scalar, or the same shape, is simply declared twice.
+            if decl.dims and component != decl.dims and component \
+                    and all(isinstance(d, str) for d in component):
                 raise ParseError(_("{name!r} is in both :wrt: and :vars:; to differentiate "
                                    "by a component {name}[{index}], declare {index} in "
                                    ":index:").format(name=decl.name,
