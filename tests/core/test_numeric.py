@@ -69,6 +69,21 @@ def test_a_wrong_derivative_is_caught_numerically():
     assert s.draw(5, 1e-6, 1e-9).mismatch is not None
 
 
+@pytest.mark.parametrize("wrong", [2, -1, 0.5])
+@pytest.mark.parametrize("at", [-1.71, -1.33, 1.235])
+def test_a_step_that_cannot_tell_right_from_wrong_does_not_count(wrong, at):
+    # The derivative of sin(100 x)/10**7 is about 1e-5 here, far above vcr_atol; the
+    # first step's error estimate (~1e-5) was accepted as reliable because it was below
+    # an absolute 1e-4, and ten times it let any multiple of the derivative pass.
+    expr = sympy.sin(100 * x) / 10**7
+    point = np.array([at])
+    s = Sampler([expr], sympy.Matrix([[wrong * sympy.diff(expr, x)]]), [x], [], [], [], 1)
+    verdict = s.judge(point, 1e-6, 1e-9)
+    assert verdict is None or verdict[1] is not None
+    right = sampler(expr).judge(point, 1e-6, 1e-9)
+    assert right is not None and right[1] is None and right[0] < 1e-6
+
+
 def test_sampling_is_deterministic():
     a = sampler(x * y, wrt=(x, y), seed=42).draw(5, 1e-6, 1e-9).points
     b = sampler(x * y, wrt=(x, y), seed=42).draw(5, 1e-6, 1e-9).points

@@ -45,6 +45,7 @@ STEP = 0.05         # initial relative step h0 (times max(1, |x|))
 HUGE = 1e250         # values beyond this count as "near a singularity" (1e100 refused
                      # 10**200*x**2, whose values are far from overflowing a double)
 UNRELIABLE = 1e-4   # error estimates above this (relative) mean: try a smaller step
+DISCERN = 1e-3      # an estimate counts only if its uncertainty is this far below the value
 SHRINKS = (1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)  # first steps h0 * shrink,
 #: tried in turn while a step disagrees: down to where sin(10**9*x) is resolved
 
@@ -339,6 +340,12 @@ class Sampler:
             fd, err, roundoff = estimate
             magnitude = np.maximum(np.abs(sym), np.abs(fd))
             if np.any(err > UNRELIABLE * (1 + magnitude)):
+                continue
+            # A step whose error estimate is not far below the values (or below the
+            # rounding that no step can avoid) cannot tell a wrong derivative from a
+            # right one; at magnitudes below 1e-4 the test above is absolute and let
+            # such a step pass anything within ten times its error, so it does not count.
+            if np.any(10 * err > DISCERN * magnitude + atol + roundoff):
                 continue
             gap = np.abs(fd - sym)
             worst = float(np.max(gap / (magnitude + atol + 1e-300)))
