@@ -1,5 +1,6 @@
-"""Shared fixtures: Sphinx's testing fixtures, with our tiny projects under roots/; and how
-the suite is spread over processes (tests/distribution.py)."""
+"""Shared fixtures: Sphinx's testing fixtures, with our tiny projects under roots/; the
+builds that tests of several files read (tests/building.py); and how the suite is spread
+over processes (tests/distribution.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from .building import build, chapter_project, shared_build
 
 pytest_plugins = ["sphinx.testing.fixtures", "tests.distribution"]
 
@@ -16,6 +20,15 @@ ROOTS = Path(__file__).parent / "roots"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@shared_build
+def chapter_build(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    """The worked chapter on its own, as the docs hold it, built once per process (in
+    parallel, as the docs are), with its outcomes written to ``report.json``."""
+    src = chapter_project(tmp_path_factory.mktemp("chapter") / "src",
+                          'vcr_report = "report.json"\n')
+    return build(src, parallel=2)
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,9 @@
 Many tests read one Sphinx build made by a module- or class-scoped fixture (a hostile
 corpus, the chapter's mutants, the docs in a browser). Sent to two workers, such tests
 would make that build twice, so all the tests of a file that share such a fixture go to
-one worker, with those marked ``xdist_group(name)`` as xdist documents; every other test
-is scheduled on its own.
+one worker, with those marked ``xdist_group(name)`` as xdist documents, and those of any
+file that read one session-scoped shared build (the worked chapter, tests/building.py);
+every other test is scheduled on its own.
 
 xdist's own ``loadgroup`` learns the groups from a suffix it writes into each test's node
 id; pytest 9.2 keeps node ids elsewhere, and the groups are silently lost
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .building import SHARED
 
 #: The key of ``workerinput`` naming the folder the workers write their groups into.
 FOLDER = "vcr_groups"
@@ -139,7 +142,8 @@ def noted_durations(junit: Path, root: Path) -> dict[str, float]:
 
 
 def shared_group(item: pytest.Item) -> str | None:
-    """The group ``item`` must run in: its ``xdist_group`` mark's name, else its file's
+    """The group ``item`` must run in: its ``xdist_group`` mark's name, else the names of
+    the shared builds it reads (:func:`tests.building.shared_build`), else its file's
     (or, for a package-scoped fixture, its folder's) path if it uses a fixture of the
     suite's own that is shared wider than one test; else None, any worker will do.
     Fixtures of plugins (Sphinx's module-scoped autouse one) cost nothing and do not count.
@@ -151,6 +155,12 @@ def shared_group(item: pytest.Item) -> str | None:
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return None
+    # A session-scoped shared build (tests/building.py) is read by tests of several
+    # files: they all go where it is built, whatever else they share.
+    shared = sorted(name for name, definitions in info.name2fixturedefs.items()
+                    if definitions and getattr(definitions[-1].func, SHARED, False))
+    if shared:
+        return "build:" + "+".join(shared)
     scopes = {definitions[-1].scope for definitions in info.name2fixturedefs.values()
               if definitions and definitions[-1].baseid}
     path = Path(str(item.path)).relative_to(Path(str(item.config.rootpath)))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from .building import shared_build
 from .distribution import (
     DURATIONS,
     SharedFixtureScheduling,
@@ -25,6 +26,11 @@ HERE = "tests/test_distribution.py"
 @pytest.fixture(scope="module")
 def one_build() -> str:
     return "built once for the module"
+
+
+@shared_build
+def session_build() -> str:
+    return "built once per process, read by tests of several files"
 
 
 @pytest.fixture
@@ -45,6 +51,10 @@ def test_reads_it_through_another_fixture(per_test: str) -> None:
     assert per_test
 
 
+def test_reads_a_shared_build_too(one_build: str, session_build: str) -> None:
+    assert one_build and session_build
+
+
 def test_needs_no_build(tmp_path: Path) -> None:
     assert tmp_path.is_dir()
 
@@ -57,9 +67,11 @@ def test_marked_by_hand() -> None:
 def test_each_test_gets_the_group_its_fixtures_ask_for(request: pytest.FixtureRequest) -> None:
     group = {name: shared_group(_item(request, name)) for name in (
         "test_reads_the_shared_build", "test_reads_it_through_another_fixture",
-        "test_needs_no_build", "test_marked_by_hand")}
+        "test_reads_a_shared_build_too", "test_needs_no_build", "test_marked_by_hand")}
     assert group == {"test_reads_the_shared_build": HERE,
                      "test_reads_it_through_another_fixture": HERE,
+                     # a session's shared build goes before its file: its readers elsewhere
+                     "test_reads_a_shared_build_too": "build:session_build",
                      "test_needs_no_build": None,  # tmp_path_factory is pytest's, per session
                      "test_marked_by_hand": "own"}
     # Sphinx's module-scoped autouse fixture is a plugin's: it groups nothing.
