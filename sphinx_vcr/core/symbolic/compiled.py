@@ -31,6 +31,9 @@ import sympy
 
 from .backend import Unsupported
 
+#: Numbers whose numerator or denominator is larger are left to ``lambdify``.
+EXACT_INTEGERS = 2**53
+
 _FUNCTIONS: dict[type, Callable[..., Any]] = {
     sympy.exp: se.exp, sympy.sin: se.sin, sympy.cos: se.cos, sympy.tan: se.tan,
     sympy.tanh: se.tanh, sympy.sinh: se.sinh, sympy.cosh: se.cosh,
@@ -64,10 +67,13 @@ class _Translator:
     def _translate(self, node: sympy.Basic) -> Any:
         if node.is_Symbol:  # not an argument (see __init__): lambdify refuses it too
             raise Unsupported(f"{node} is not an argument")
-        if node.is_Integer:
-            return se.Integer(int(node))
         if node.is_Rational:
-            return se.Rational(int(node.p), int(node.q))
+            p, q = int(node.p), int(node.q)
+            if max(abs(p), q) > EXACT_INTEGERS:
+                # symengine turns p and q into doubles apart (3**2000 / 7**1130 is
+                # inf / inf), where Python's p / q in lambdify's code is rounded once.
+                raise Unsupported("a number beyond the exact integers of a double")
+            return se.Integer(p) if q == 1 else se.Rational(p, q)
         if node.is_Float:
             return se.RealDouble(float(node))
         if node is sympy.pi:
