@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import platform
 import statistics
 import subprocess
@@ -255,11 +256,54 @@ def imports() -> str:
     return "\n".join(rows)
 
 
+def pipeline(rounds: int) -> str:
+    """The whole check of each chapter directive (``pipeline.compute``) with the
+    fast path's compilation (``numeric.FAST``) and without, alternating directive by
+    directive: CPU seconds in all and the median directive, medians over rounds."""
+    from sphinx_vcr.core.checking import numeric
+    from sphinx_vcr.core.records import Settings
+    from sphinx_vcr.core.running.pipeline import compute
+
+    found = directives((DOCS / "chapter" / "vector-chain-rule.zh.rst").read_text(
+        encoding="utf8"))
+    per: dict[bool, list[list[float]]] = {True: [], False: []}
+    for k in range(rounds + 1):  # round 0 warms up (imports, first compilations)
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for kind, argument, content, options in found:
+            for fast in ((True, False) if k % 2 else (False, True)):
+                numeric.FAST = fast
+                sympy.core.cache.clear_cache()
+                seconds, _ = _cpu(functools.partial(
+                    compute, kind, argument, content, options, Settings(),
+                    f"{argument}{content}|{k}"))
+                times[fast].append(seconds)
+        if k:
+            for fast in (True, False):
+                per[fast].append(times[fast])
+    numeric.FAST = True
+    rows = ["| chapter, whole checks | SymPy lambdify | symengine Lambdify | ratio |",
+            "|---|---:|---:|---:|"]
+    for label, reduce in (("total CPU s", sum), ("median directive ms",
+                                                 lambda t: 1000 * statistics.median(t))):
+        slow = [reduce(t) for t in per[False]]
+        quick = [reduce(t) for t in per[True]]
+        ratio = statistics.median(a / b for a, b in zip(slow, quick))
+        rows.append(f"| {label} | {statistics.median(slow):.2f} | "
+                    f"{statistics.median(quick):.2f} | {ratio:.2f}x |")
+    return f"{len(found)} directives, {rounds} rounds\n\n" + "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--write", type=Path, help="also write the report to this file")
+    parser.add_argument("--pipeline", action="store_true",
+                        help="only the chapter's whole checks, with and without the fast "
+                             "path's compilation (printed, not written)")
     args = parser.parse_args()
+    if args.pipeline:
+        print(pipeline(args.rounds))
+        return
     totals, taken = measure(args.rounds)
     report = "\n\n".join([
         f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on "

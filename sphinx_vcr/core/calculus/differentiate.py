@@ -15,8 +15,15 @@ import sympy
 
 
 def fix_relu_convention(expr: sympy.Expr) -> sympy.Expr:
-    """Make the step function 0 at 0, so relu'(0) = max(0, z)'(0) = 0 (our convention)."""
-    return expr.replace(lambda e: isinstance(e, sympy.Heaviside) and len(e.args) == 1,
+    """Make the step function 0 at 0, so relu'(0) = max(0, z)'(0) = 0 (our convention).
+
+    SymPy's rule for ``Max`` writes ``Heaviside(u)``, which SymPy 1.9 and later build
+    as ``Heaviside(u, 1/2)`` (two arguments): a step with any value at 0 but 0 is
+    made 0 there (the language has no Heaviside of its own, so every step here comes
+    from a kink's derivative), as the fast path's step is (``symengine_rules.step``).
+    """
+    return expr.replace(lambda e: isinstance(e, sympy.Heaviside) and
+                        (len(e.args) == 1 or e.args[1] != 0),
                         lambda e: sympy.Heaviside(e.args[0], 0))
 
 

@@ -70,6 +70,25 @@ def compile_function(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
     """
     if not exprs:
         return lambda points: np.empty((0, points.shape[0]))
+    if FAST:
+        from ..symbolic import Unsupported
+        from ..symbolic.compiled import compile_points
+        try:
+            return compile_points(exprs, symbols)
+        except Unsupported:
+            pass  # lambdify's NumPy code below
+    return _lambdified(exprs, symbols)
+
+
+#: Whether :func:`compile_function` compiles with symengine (issue 15's fast path)
+#: before falling back to ``lambdify``; False only to compare the two
+#: (``tests/core/test_fast_outcomes.py``).
+FAST = True
+
+
+def _lambdified(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
+                ) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`compile_function` by SymPy's ``lambdify`` (NumPy code)."""
     printer = code_printer(PrivateNamesPrinter)
     printer.names = {s: f"{PRIVATE_PREFIX}{k}" for k, s in enumerate(symbols)}
     arguments = [sympy.Symbol(name) for name in printer.names.values()]

@@ -1,0 +1,61 @@
+"""symengine's compilation of the numeric checks computes what lambdify's does.
+
+:mod:`sphinx_vcr.core.symbolic.compiled` must give the same doubles (nan where a value
+is not real) or refuse (lambdify then compiles): never a different value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy
+
+from sphinx_vcr.core.checking import numeric
+from sphinx_vcr.core.symbolic import Unsupported
+from sphinx_vcr.core.symbolic.compiled import compile_points
+
+x, y = sympy.symbols("x y", real=True)
+POINTS = np.array([[-1.5, 2.0], [0.0, 1.0], [2.0, -3.0], [1e-300, 1e300]])
+EXPRS = [sympy.sqrt(x), sympy.log(x), x**sympy.Rational(1, 3), x**y,
+         sympy.Heaviside(x, 0), sympy.Heaviside(x), sympy.Max(0, x, y), sympy.Min(x, y),
+         sympy.sign(x), sympy.Abs(x), 1 / x, sympy.exp(1000 * x), sympy.tanh(x),
+         sympy.Piecewise((x, sympy.And(x > 0, y < 2)), (y, True)), sympy.Integer(3),
+         sympy.tan(x), sympy.pi * x, sympy.E**y]
+
+
+def _both(exprs, symbols):
+    saved = numeric.FAST
+    try:
+        numeric.FAST = True
+        fast = numeric.compile_function(exprs, symbols)(POINTS)
+        numeric.FAST = False
+        slow = numeric.compile_function(exprs, symbols)(POINTS)
+    finally:
+        numeric.FAST = saved
+    return fast, slow
+
+
+def test_same_values_as_lambdify():
+    compile_points(EXPRS, [x, y])  # all of them take the fast path
+    fast, slow = _both(EXPRS, [x, y])
+    np.testing.assert_allclose(fast, slow, rtol=1e-15, atol=0, equal_nan=True)
+
+
+def test_huge_exact_numbers_are_left_to_lambdify():
+    """3**2000 / 7**1130 as two doubles is inf / inf: a correct claim became an error."""
+    coefficient = sympy.Integer(3)**2000 / sympy.Integer(7)**1130
+    with pytest.raises(Unsupported):
+        compile_points([coefficient * x], [x])
+    fast, slow = _both([coefficient * x], [x, y])
+    assert np.isfinite(fast).all() and np.array_equal(fast, slow)
+
+
+def test_symbols_are_found_by_identity_not_name():
+    other = sympy.Symbol("x")  # same name, not the argument
+    with pytest.raises(Unsupported):
+        compile_points([other + x], [x])
+
+
+def test_an_unknown_function_is_refused():
+    with pytest.raises(Unsupported):
+        compile_points([sympy.Function("f")(x)], [x])
