@@ -122,9 +122,20 @@ class _Code:
         return self.printer.doprint(value)
 
 
+#: Checks already generated, by directive text: each peer's pages hold the same ones.
+_made: dict[tuple[str, Settings], Peer] = {}
+
+
 def peer(found: Found, settings: Settings = Settings()) -> Peer:
     """The check of one directive, as SymPy statements (raises for a directive the core
     cannot read: the benchmarks' pages have none)."""
+    key = (_key(*found), settings)
+    if key not in _made:
+        _made[key] = _generate(found, settings)
+    return _made[key]
+
+
+def _generate(found: Found, settings: Settings) -> Peer:
     problem = build_problem(*found, settings.layout)
     key = _key(*found)
     code = _Code()
