@@ -40,7 +40,7 @@ from sphinx_vcr.core.calculus.derivatives import (
     flat_derivative,
     flatten,
 )
-from sphinx_vcr.core.calculus.forms import FormTable, entries_of
+from sphinx_vcr.core.calculus.forms import FormTable
 from sphinx_vcr.core.calculus.instance import cases, claim_value, instantiate
 from sphinx_vcr.core.errors import ShapeError, SizeExcluded
 from sphinx_vcr.core.language.problem import Problem, build_problem
@@ -197,7 +197,9 @@ def _derivative_case(problem: Problem, instance, code: _Code, seed: int,
 
 def _derivation_case(problem: Problem, instance, code: _Code, seed: int) -> None:
     table = FormTable(problem, instance)
-    pairs = [(sympy.Matrix(entries_of(before.value)), sympy.Matrix(entries_of(after.value)))
+    # In their own shapes: a step that turns a row into a column is wrong (a :mistake:
+    # of the chapter), though its entries agree.
+    pairs = [(_shaped(before.value), _shaped(after.value))
              for before, after, _conditions in table.consecutive()]
     region = table.pair(0, 1)[2] if pairs else []
     exprs = [e for pair in pairs for m in pair for e in m] + list(region)
@@ -217,6 +219,10 @@ def _derivation_case(problem: Problem, instance, code: _Code, seed: int) -> None
     code.lines.append(
         f"checks.append((steps_hold({code.text(pairs)}, {code.text(symbols)}, "
         f"{code.text(region)}, seed={seed}), {problem.mistake}))")
+
+
+def _shaped(value) -> sympy.Matrix:
+    return sympy.Matrix([[value.data]]) if value.is_scalar else sympy.Matrix(value.data)
 
 
 # Pages -------------------------------------------------------------------------------

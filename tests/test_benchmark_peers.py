@@ -58,6 +58,9 @@ CASES = [
            index="i"),
     _found("derivation", "", ("diff(w * x, w)", "= diag(w)"), vars="w[n], x[n]",
            mistake=None),
+    # The chapter's mistake of shape: a column where numerator layout has a row.
+    _found("derivation", "", ("diff(max(0, w @ x + b), w)", "= diff(w @ x + b, w)", "= x"),
+           vars="w[n], x[n]", where="w @ x + b > 0", mistake=None),
 ]
 
 
