@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-from sphinx_vcr.core.language.scan import blocks
+from sphinx_vcr.core.language.scan import Found, blocks
 from sphinx_vcr.core.running.verify import check
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-def static_twin(text: str) -> str:
-    """``text`` with every directive replaced by the math it renders."""
+def static_twin(text: str, after: Callable[[Found, str], list[str]] | None = None) -> str:
+    """``text`` with every directive replaced by the math it renders; ``after``, if
+    given, gives lines to follow each directive's math (a peer's check), at its indent."""
     lines = text.splitlines()
     for start, end, prefix, found in reversed(blocks(text)):
         indent = " " * len(prefix)
@@ -22,6 +24,8 @@ def static_twin(text: str) -> str:
         block = []
         for latex in outcome.math:
             block += [f"{indent}.. math::", "", f"{indent}   {latex}", ""]
+        if after is not None:
+            block += after(found, indent)
         block[0] = prefix + block[0][len(indent):]  # keep a list item's bullet
         lines[start:end] = block
     return "\n".join(lines) + "\n"
