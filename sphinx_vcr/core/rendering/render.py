@@ -391,6 +391,7 @@ def _factors_note(problem: Problem, runs: list[Run], values: FactorValues) -> st
     factorisation = runs[-1].chain
     assert factorisation is not None
     wrt = ", ".join(d.name for d in problem.wrt)
+    wrt = f"({wrt})" if len(problem.wrt) > 1 else wrt
     missing = [f"∂{f.top}/∂{f.bottom or wrt}" for t, vs in zip(factorisation.terms, values)
                for f, v in zip(t, vs) if v is None]
     if not missing:
