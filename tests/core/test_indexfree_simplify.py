@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from sphinx_vcr.core.calculus.indexfree import to_text
+from sphinx_vcr.core.calculus.indexfree import derive, to_text
 from sphinx_vcr.core.calculus.indexfree.algebra import Algebra
 from sphinx_vcr.core.calculus.indexfree.shape import Shapes
 from sphinx_vcr.core.calculus.indexfree.simplify import simplify
 from sphinx_vcr.core.language.parse import parse_declarations
+from sphinx_vcr.core.language.syntax import Declaration
 
 from .indexfree_check import parse
 from .test_indexfree_rules import RULES
@@ -53,6 +54,8 @@ def simplified(text: str) -> str:
     ("c * c / c**3", "1/c"),                           # powers merged
     ("x / c + y / c", "(x + y) / c"),                  # a shared divisor taken out
     ("2/N * r.T @ X", "2/N * r.T @ X"),
+    ("c**2 * d + c * d", "c**2 * d + c * d"),         # monomials of a scalar stay apart
+    ("c * x + c * y", "c * (x + y)"),                  # ... a vector's common scalar not
 ])
 def test_rule(before, after):
     assert simplified(before) == after
@@ -77,3 +80,17 @@ def test_simplifying_a_derived_form_again_changes_nothing(wrt, params, form):
 def test_printed_text_reparses_to_the_same_tree(text):
     tree = parse(text)
     assert parse(to_text(tree)) == tree
+
+
+@pytest.mark.parametrize(("function", "derivative"), [
+    # old: x**2 * (x**6 * (9 * sin(x) + x * cos(x)) + 3), nested down
+    ("x**9 * sin(x) + x**3", "9 * x**8 * sin(x) + x**9 * cos(x) + 3 * x**2"),
+    # old: x * (3 * x + 4) + 1
+    ("x**3 + 2*x**2 + x", "3 * x**2 + 4 * x + 1"),
+    ("x**2 / c + x / c", "(2 * x + 1) / c"),           # a shared divisor still taken out
+])
+def test_a_scalar_polynomials_derivative_is_a_sum_of_monomials(function, derivative):
+    form = derive(parse(function), [Declaration("x", ())], [Declaration("c", ())])
+    assert form is not None and to_text(form) == derivative
+    assert simplify(form, Algebra(Shapes([Declaration("x", ()), Declaration("c", ())]))) \
+        == form

@@ -15,9 +15,14 @@ import sympy
 from sympy.printing.str import StrPrinter
 
 from ..calculus.derivatives import flatten
+from ..calculus.evaluate import evaluate
+from ..calculus.indexfree.text import to_text
 from ..checking.compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
 from ..checking.numeric import Sample, format_point
 from ..checking.replacements import REPLACEMENTS
+from ..errors import VcrError
+from ..language.parse import parse_expression
+from ..language.syntax import ArrayLit, Expr
 from ..words import _
 
 if TYPE_CHECKING:
@@ -49,6 +54,7 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         where = sizes_text(sizes) + "; " + where
     shown = _number(claim_value), _number(actual_value)
     actual = resolve_steps(difference.actual, run.instance.conditions)
+    written = ""
     if problem.functions:
         # The replacements' formulas mean nothing to the author: the claim as written,
         # and the values.
@@ -72,20 +78,32 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
                                claimed=shown[0], actual=expression_text(actual),
                                value=shown[1])
     else:
+        # The claim as the author wrote it (never SymPy's rewriting of it): the whole
+        # claim, or the entry of an array literal as typed.
+        written = (problem.expect_text if run.derivative.shape == (1, 1)
+                   else written_entry(problem, run, difference.row, difference.col))
         if run.derivative.shape == (1, 1):
             detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} "
                        "-> {value}")
-        else:
+        elif written:
             detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
                        "{actual} -> {value}")
+        else:
+            detail = _("entry ({row}, {col}) of the claim is {claimed} but the "
+                       "derivative's is {actual} -> {value}")
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                               claim=expression_text(difference.claim), claimed=shown[0],
+                               claim=written, claimed=shown[0],
                                actual=expression_text(actual), value=shown[1])
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
     if derivative:
         message = _("claimed {claim} but the derivative is {derivative}; {message}").format(
             claim=problem.expect_text, derivative=derivative, message=message)
+    elif not problem.functions and run.derivative.shape != (1, 1) and not written:
+        # The claim is quoted whole, and the derivative only by SymPy's entry: say why.
+        message = _("claimed {claim} (no index-free form of the derivative found: its "
+                    "entries are quoted as SymPy writes them); {message}").format(
+            claim=problem.expect_text, message=message)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):
             # The comparison's own (certified) gap, where 50 digits would show none.
@@ -100,6 +118,60 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         message = _("{message}; {suggestion}").format(message=message,
                                                      suggestion=suggestion)
     return message
+
+
+def written_entry(problem: Problem, run: Run, row: int, col: int) -> str:
+    """Entry (``row``, ``col``) of the claim as the author typed it, where the claim
+    is an array literal of scalars laid out as the derivative (``[[6*x*y, 3*x**2],
+    [2, 7*y**6]]``); ``""`` where its entries are not written one by one."""
+    claim = problem.expect
+    if not isinstance(claim, ArrayLit) or run.claim is None:
+        return ""
+    rows = [item.items if isinstance(item, ArrayLit) else (item,) for item in claim.items]
+    if (len(rows), len(rows[0])) != run.claim.shape \
+            or any(len(r) != len(rows[0]) for r in rows):
+        return ""
+    entry = rows[row][col]
+    try:
+        if evaluate(entry, run.instance.scope()).shape:
+            return ""  # a block (x.T), not one entry
+    except VcrError:
+        return ""
+    return _typed(problem.expect_text, row, col, entry) or to_text(entry)
+
+
+def _typed(text: str, row: int, col: int, entry: Expr) -> str:
+    """The text of entry (row, col) of the literal ``text``, split at its commas (the
+    language has no strings, so brackets are the only nesting); ``""`` unless it parses
+    back to ``entry`` itself."""
+    cells = _items(text)
+    if cells and all(c.startswith("[") for c in cells):
+        cells = _items(cells[row]) if row < len(cells) else []
+        index = col
+    else:
+        index = row
+    if index >= len(cells):
+        return ""
+    try:
+        return cells[index] if parse_expression(cells[index]) == entry else ""
+    except VcrError:
+        return ""
+
+
+def _items(text: str) -> list[str]:
+    """The items of one bracketed literal ``[a, b, ...]``, as typed."""
+    text = text.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return []
+    items, depth, start = [], 0, 1
+    for k, char in enumerate(text[1:-1], start=1):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            items.append(text[start:k].strip())
+            start = k + 1
+    items.append(text[start:-1].strip())
+    return items
 
 
 class _TextPrinter(StrPrinter):

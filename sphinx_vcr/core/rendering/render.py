@@ -18,7 +18,7 @@ from ..calculus.evaluate import evaluate
 from ..calculus.instance import style_of
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
-from ..language.syntax import names_in
+from ..language.syntax import Binary, Call, Unary, names_in
 from ..words import N_, _
 from .latex import Printer, sympy_latex, wrt_latex
 from .names import Names, names_of
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ..language.syntax import Expr
     from ..records import Run
     from ..running.derived import Derived
+    from ..running.factors import Values as FactorValues
 
 MAX_SIMPLIFY_ENTRIES = 16  # beyond this, show SymPy's result as it is
 MAX_NAMED = 3              # guards named in a badge
@@ -203,8 +204,10 @@ def _computed(problem: Problem, run: Run, names: Names) -> str:
         _shown_at(run, names) if _generic(problem) else "")
 
 
-def _chain(problem: Problem, run: Run, names: Names) -> str:
-    """The factorisation line of a chain rule, ending in ``= result``."""
+def _chain(problem: Problem, run: Run, names: Names,
+           values: FactorValues | None = None) -> str:
+    """The factorisation line of a chain rule, ending in ``= result``; at generic
+    sizes, with the factors' verified index-free ``values`` where there are any."""
     # With abstract functions, the factors of SymPy's undefined functions, not of the
     # replacements that checked them.
     factorisation = run.shown_chain or run.chain
@@ -233,8 +236,22 @@ def _chain(problem: Problem, run: Run, names: Names) -> str:
         ordered = list(reversed(factors)) if denominator else factors
         many = len(ordered) > 1
         # Scalars side by side would read as one number ("1 2x"): join them with a dot.
-        scalars = show is matrix and all(f.matrix.shape == (1, 1) for f in ordered)
+        scalars = show in (matrix, by_value) and all(f.matrix.shape == (1, 1)
+                                                     for f in ordered)
         return (r" \cdot " if scalars else " ").join(show(f) for f in ordered)
+
+    printer = _printer(run, names)
+    known = {id(f): v for t, vs in zip(factorisation.terms, values or [])
+             for f, v in zip(t, vs)}
+
+    def by_value(factor: Factor) -> str:
+        # A factor without a verified value keeps its symbol: nothing unverified is
+        # shown as a value.
+        tree = known.get(id(factor))
+        if tree is None:
+            return symbol(factor)
+        text = printer(tree)
+        return rf"\left({text}\right)" if many and _needs_brackets(tree) else text
 
     many = False
 
@@ -243,11 +260,23 @@ def _chain(problem: Problem, run: Run, names: Names) -> str:
     # written out side by side, the two would seem to disagree.
     if not _generic(problem) and arrangement(problem, run.instance.output) == "flat":
         parts.append(" + ".join(term(t, matrix) for t in factorisation.terms))
+    elif _generic(problem) and any(known.values()):
+        parts.append(" + ".join(term(t, by_value) for t in factorisation.terms))
     return " = ".join(parts) + " = " + _result(problem, run, names)
 
 
-def success(problem: Problem, runs: list[Run]) -> list[str]:
-    """The math blocks of a verified directive."""
+def _needs_brackets(tree: Expr) -> bool:
+    """Whether a factor's value must be bracketed beside others: a sum or a negation
+    (``-I``) or a Kronecker product (``I ⊗ X``) would otherwise read as part of its
+    neighbours."""
+    return isinstance(tree, Unary) or (isinstance(tree, Binary) and tree.op in "+-") \
+        or (isinstance(tree, Call) and tree.func == "kron")
+
+
+def success(problem: Problem, runs: list[Run],
+            values: FactorValues | None = None) -> list[str]:
+    """The math blocks of a verified directive; ``values``: a chain rule's factors by
+    their verified index-free values (see :mod:`..running.factors`)."""
     run = runs[-1]
     names = _names(problem, run)
     blocks = []
@@ -256,7 +285,7 @@ def success(problem: Problem, runs: list[Run]) -> list[str]:
     region = _region(problem, run, names)
     if problem.kind == "chain-rule":
         top = _lhs(problem, run, names)
-        blocks.append(f"{top} = {_chain(problem, run, names)}{region}")
+        blocks.append(f"{top} = {_chain(problem, run, names, values)}{region}")
     else:
         blocks.append(f"{_lhs(problem, run, names)} = {_result(problem, run, names)}{region}")
     return blocks + _lets(problem, run, names)
@@ -356,11 +385,33 @@ def how_verified(comparisons: list[Comparison], exact: bool) -> str:
     return _("claim verified numerically at {count} points").format(count=count)
 
 
+def _factors_note(problem: Problem, runs: list[Run], values: FactorValues) -> str:
+    """What the badge says of a chain rule's factors written by value: verified, or
+    which have no index-free form (those keep their symbol)."""
+    factorisation = runs[-1].chain
+    assert factorisation is not None
+    wrt = ", ".join(d.name for d in problem.wrt)
+    wrt = f"({wrt})" if len(problem.wrt) > 1 else wrt
+    missing = [f"∂{f.top}/∂{f.bottom or wrt}" for t, vs in zip(factorisation.terms, values)
+               for f, v in zip(t, vs) if v is None]
+    if not missing:
+        return _("the factors' index-free forms derived, each verified as a claim")
+    if len(missing) == sum(len(t) for t in factorisation.terms):
+        return _("no index-free form found for the factors")
+    return _("the factors' index-free forms derived and verified, but no index-free form "
+             "found for {factors}").format(factors=", ".join(missing))
+
+
 def badge(problem: Problem, runs: list[Run], exact: bool, points: int,
-          worst: float, form: str | None = None) -> str:
+          worst: float, form: str | None = None,
+          values: FactorValues | None = None) -> str:
     """``verified symbolically; finite differences at 15 points (n = 1, 2, 3) ...``;
-    ``form`` is :data:`DERIVED` or :data:`NO_FORM` for a directive without a claim."""
+    ``form`` is :data:`DERIVED` or :data:`NO_FORM` for a directive without a claim;
+    ``values``: a chain rule's factors by value, as :func:`success` shows them."""
     how = _how(problem, runs, exact, form)
+    if values is not None and runs and runs[-1].chain is not None:
+        how = _("{how}; {factors}").format(how=how,
+                                           factors=_factors_note(problem, runs, values))
     sizes = sorted({v for r in runs for v in r.instance.sizes.values()})
     if sizes:
         text = _("{how}; checked by finite differences at {points} points at sizes "

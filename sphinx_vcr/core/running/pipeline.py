@@ -46,6 +46,7 @@ from ..rendering import render
 from ..rendering.messages import expression_text, fd_message, mismatch_message, sizes_text
 from ..rendering.names import names_of
 from ..words import N_, _, speaking
+from . import factors
 from .derived import Derived, as_claim, covered, index_free
 from .limits import remaining, soft_limit, time_limit, timeout_outcome
 from .steps import verify_derivation
@@ -255,9 +256,24 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
         if problem.correct is not None:
             _check_correction(problem, settings, key)
         return caught
-    return Outcome(VERIFIED, math=render.success(problem, runs), exact=exact,
+    values = _factor_values(problem, runs[-1], settings, key) if explain else None
+    return Outcome(VERIFIED, math=render.success(problem, runs, values), exact=exact,
                    points=points, max_error=worst, claims=int(problem.expect is not None),
-                   badge=render.badge(problem, runs, exact, points, worst, form))
+                   badge=render.badge(problem, runs, exact, points, worst, form, values))
+
+
+def _factor_values(problem: Problem, run: Run, settings: Settings,
+                   key: str) -> factors.Values | None:
+    """A chain rule's factors at generic sizes, by their index-free values, each
+    verified as a claim (:mod:`.factors`); ``None`` where they are not asked for."""
+    if problem.kind != "chain-rule" or not problem.size_names or run.chain is None \
+            or problem.functions or problem.indices.ranges:
+        return None
+    found = factors.unknown(run.chain)
+    with _explaining(settings):
+        factors.fill(problem, run.chain, lambda sub, tree, name: _holds(
+            sub, tree, settings, f"{key}|{name}"), found)
+    return found
 
 
 def _quoted(tree: Expr) -> str:

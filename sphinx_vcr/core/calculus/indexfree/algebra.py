@@ -295,6 +295,10 @@ class Algebra:
                     if all(b in m for m in maps)}
 
         scalars, divisors = shared("scalars"), shared("divisors")
+        if all(not t.chain and all(self.scalar(f) for f in t.scalars) for t in terms):
+            # A sum of monomials in scalars stays one: x**9 * cos(x) + 9 * x**8 * sin(x)
+            # is what a person writes, not x**8 * (x * cos(x) + 9 * sin(x)) nested down.
+            scalars = {}
         if not scalars and not divisors:
             return None
 
