@@ -187,10 +187,13 @@ def test_finite_differences_differentiate_the_unstructured_function():
 
 
 @pytest.mark.parametrize("structure", ["symmetric", "spd", "diagonal"])
-def test_a_structured_matrix_in_wrt_is_refused_at_vars_with_the_reason(structure):
+def test_a_structured_matrix_in_both_is_sent_to_wrt(structure):
     result = outcome("logdet(P)", wrt="P[n, n]", vars=f"P[n, n] {structure}")
     assert result.status == "error" and result.option == "vars"
-    assert f"a matrix declared {structure} is not supported" in result.message
+    assert f"declare the structure in :wrt: (P[n, n] {structure})" in result.message
+    # and the advice holds: the structure in :wrt: is a derivative by that matrix
+    advised = outcome("logdet(P)", wrt=f"P[n, n] {structure}")
+    assert advised.status == "verified", advised.message
     assert ":index:" not in result.message  # not the hint about components
 
 

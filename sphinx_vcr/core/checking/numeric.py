@@ -360,11 +360,15 @@ class Sampler:
             magnitude = np.maximum(np.abs(sym), np.abs(fd))
             if np.any(err > UNRELIABLE * (1 + magnitude)):
                 continue
-            # A step whose error estimate is not far below the values (or below the
-            # rounding that no step can avoid) cannot tell a wrong derivative from a
-            # right one; at magnitudes below 1e-4 the test above is absolute and let
-            # such a step pass anything within ten times its error, so it does not count.
-            if np.any(10 * err > DISCERN * magnitude + atol + roundoff):
+            # A step whose uncertainty is not far below the values cannot tell a wrong
+            # derivative from a right one: it would pass anything within ten times its
+            # error (the test above is absolute below magnitude 1e-4), or within its
+            # rounding (the smallest steps). It does not count, except for entries
+            # within the rounding of the first steps, which no step resolves (the
+            # e**-1000 entries of softmax(1000 z)).
+            unresolved = 10 * err + roundoff > DISCERN * magnitude + atol
+            unresolvable = magnitude <= 10 * roundoff * shrink_first
+            if np.any(unresolved & ~unresolvable):
                 continue
             gap = np.abs(fd - sym)
             worst = float(np.max(gap / (magnitude + atol + 1e-300)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import ParseError
 from ..words import _
-from .parse import check_name, is_definition, parse_expression
+from .parse import check_ascii, check_name, is_definition, parse_expression
 from .syntax import Expr, names_in
 
 
@@ -36,6 +36,11 @@ def parse_lets(text: str, functions: frozenset[str] = frozenset()) -> tuple[Let,
     for part in _split(text):
         name, equals, expr = part.partition("=")
         if not equals or not is_definition(part):
+            try:
+                check_ascii(part)  # a fullwidth name fails the pattern: say which letter
+            except ParseError as error:
+                error.option = "let"
+                raise
             raise ParseError(_("each entry of :let: is 'name = expression', not {text!r}")
                              .format(text=part.strip()), option="let")
         name = check_name(name.strip(), None)

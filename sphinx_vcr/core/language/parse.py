@@ -133,6 +133,7 @@ def parse_definition(text: str, line: int, functions: frozenset[str] = frozenset
     """Parse a content line ``name = expr``."""
     match = _DEFINITION.match(text)
     if not match:
+        check_ascii(text, line)  # a fullwidth name fails the pattern: say which letter
         raise ParseError(_("expected a definition 'name = expression', got {text!r}")
                          .format(text=text.strip()), line=line)
     name = check_name(match.group(1), line)
@@ -149,7 +150,7 @@ def check_name(name: str, line: int | None) -> str:
     """Return ``name`` if it is a valid name of the language, else raise."""
     if len(name) > MAX_NAME:
         raise LimitError(_long_name(name), line=line)
-    _check_ascii_names(name, line)
+    check_ascii(name, line)
     if not _NAME.match(name):
         raise ParseError(_("{name!r} is not a valid name: use letters, digits and "
                            "underscores, starting with a letter").format(name=name),
@@ -245,7 +246,7 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
     if _MARKER in unicodedata.normalize("NFKC", text):
         raise ParseError(_("{char!r} is not part of the language: write Greek letters by "
                            "name, such as lambda").format(char=_MARKER), line=line)
-    _check_ascii_names(text, line)
+    check_ascii(text, line)
     depth = max_bracket_depth(text)
     if depth > MAX_DEPTH:
         raise LimitError(_("expression nests {depth} brackets deep; the limit is {limit}")
@@ -272,7 +273,7 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
 _ASCII_OPERATORS = {"\u2212": "-", "\u00b7": "*", "\u00d7": "*", "\u22c5": "*"}
 
 
-def _check_ascii_names(text: str, line: int | None) -> None:
+def check_ascii(text: str, line: int | None = None) -> None:
     """Names are ASCII. Python reads names in NFKC form, in which a fullwidth or
     mathematical-italic x is x: accepted, such a letter would silently be another spelling
     of a variable (and :wrt: refuses it), so the text that holds one is refused."""

@@ -71,6 +71,8 @@ class Problem:
     #: With ``:mistake:``: the right form as the author writes it (verified), and a
     #: one-line reason, both shown to students in the mistake's box.
     correct: Expr | None = None
+    #: ``:correct:`` as the author wrote it, for messages.
+    correct_text: str = ""
     reason: str = ""
     #: The named sub-expressions of ``:let:``, in order.
     lets: tuple[Let, ...] = ()
@@ -157,7 +159,7 @@ def build_problem(kind: str, argument: str, content: list[str],
         kind=kind, definitions=definitions, wrt=wrt, params=params, expect=claim,
         expect_text=" ".join((expect or "").split()), where=conditions, layout=layout,
         mistake="mistake" in options, anonymous=anonymous, steps=steps, correct=correct,
-        reason=reason)
+        correct_text=" ".join((options.get("correct") or "").split()), reason=reason)
     if problem.mistake and problem.expect is None and kind != "derivation":
         raise ParseError(_(":mistake: marks a wrong :expect: claim, but there is no "
                            ":expect:"))
@@ -325,12 +327,12 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
         if decl.name in wrt_names:
             component = next(d for d in wrt if d.name == decl.name).dims
             if decl.structure:
-                raise ParseError(_("{name!r} is in both :wrt: and :vars:; a derivative by "
-                                   "a matrix declared {structure} is not supported (its "
-                                   "entries are not independent): differentiate by a "
-                                   "general {name} in :wrt: alone").format(name=decl.name,
-                                                        structure=decl.structure),
-                                 option="vars")
+                raise ParseError(_("{name!r} is in both :wrt: and :vars:; to differentiate "
+                                   "by a {structure} matrix, declare the structure in "
+                                   ":wrt: ({name}[{dims}] {structure}) and leave {name} out "
+                                   "of :vars:").format(
+                    name=decl.name, structure=decl.structure,
+                    dims=", ".join(map(str, decl.dims))), option="vars")
             # The hint fits a vector of :vars: differentiated by a component (x[n] and
             # x[i]); a scalar, or the same shape, is simply declared twice.
             if decl.dims and component != decl.dims and component \

@@ -242,7 +242,10 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
             break
     if not runs:
         raise DomainError(_(":where: excludes every size in vcr_sizes"), option="where")
-    check_replacements(problem, done)
+    # A mistake caught with one family of stand-ins is refuted (one counterexample
+    # suffices); only a claim that holds needs several families to be a general rule.
+    if caught is None:
+        check_replacements(problem, done)
     if problem.mistake and caught is None:
         raise Failure(Outcome(FAILED, "mistake", _("the claim is marked :mistake: but it "
                                                    "holds: remove :mistake: or change the "
@@ -291,7 +294,8 @@ def _check_correction(problem: Problem, settings: Settings, key: str) -> None:
     # :expect: would turn the confirmed mistake into a claim that holds.
     corrected = dataclasses.replace(problem, expect=problem.correct, mistake=False,
                                     correct=None, reason="",
-                                    expect_text=_quoted(problem.correct))
+                                    expect_text=problem.correct_text
+                                    or _quoted(problem.correct))
     try:
         _verify(corrected, settings, key + "|correct", explain=False)
     except Failure as failure:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ...language.parse import MAX_DIGITS
 from ...language.syntax import (
     ArrayLit,
     Binary,
@@ -43,11 +44,27 @@ def _number(value: Fraction) -> str:
         while denominator % prime == 0:
             denominator //= prime
     if denominator == 1:
-        digits = 0
-        while (value * 10**digits).denominator != 1:
-            digits += 1
-        return f"{float(value):.{digits}f}" if digits < 17 else repr(value)
+        return _decimal(value)
     return f"({value.numerator}/{value.denominator})"
+
+
+def _decimal(value: Fraction) -> str:
+    """A terminating decimal as the parser reads it back to the same rational: its exact
+    digits (a float would round 123456.1234567890123), in scientific form when they are
+    more than a literal's 20 (1e-20), else as a power of ten."""
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    mantissa = abs((value * 10**places).numerator)
+    sign = "-" if value < 0 else ""
+    whole, part = divmod(mantissa, 10**places)
+    plain = f"{whole}.{part:0{places}d}"
+    if sum(c.isdigit() for c in plain) <= MAX_DIGITS:
+        return sign + plain
+    scientific = f"{mantissa}e-{places}"
+    if sum(c.isdigit() for c in scientific) <= MAX_DIGITS and places <= MAX_DIGITS:
+        return sign + scientific
+    return f"({sign}{mantissa}*10**-{places})"
 
 
 def _wrap(part: tuple[str, int], needed: bool) -> str:
