@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 import sympy
+from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
 from ..running.limits import clock, remaining, soft_limit
 from . import certified, rational
@@ -59,6 +60,7 @@ EXACT_SHARE = 0.3                 # ... and this share of the directive's time l
                                   # true 3x3 identity must leave time for the points
 MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
                                   # this (a power of a sum) is left to the points
+ROUNDING = round_nearest           # mpmath's own, for arithmetic on its raw numbers
 PER_REGION = 2                    # probe points enclosed in each region of a difference
 REGION_DIGITS = 20                # (regions are told apart in this many digits)
 
@@ -297,11 +299,19 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
               points: np.ndarray, digits: int = DIGITS) -> list[list[mpmath.mpf | None]]:
     """``exprs`` at each point in ``digits``-digit arithmetic (None where not a real number).
 
-    The trees are walked (:mod:`.certified`), not compiled: generated code would print
-    each symbol by its name among mpmath's own names, where a user's ``e`` is Euler's
-    number.
+    The trees are walked (:mod:`.certified`), not compiled to text: generated code would
+    print each symbol by its name among mpmath's own names, where a user's ``e`` is
+    Euler's number. They are laid out once for all the points (:class:`.certified.Program`).
     """
-    return [certified.evaluate(exprs, dict(zip(symbols, point)), digits) for point in points]
+    return list(_values_along(exprs, symbols, points, digits))
+
+
+def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
+                  points: np.ndarray, digits: int) -> Iterator[list[mpmath.mpf | None]]:
+    """:func:`values_at`, one point at a time (a difference found stops the rest)."""
+    program = certified.Program(exprs)
+    for point in points:
+        yield program.values(dict(zip(symbols, point)), digits)
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
@@ -443,16 +453,33 @@ class _Regions:
     def __init__(self, differences: dict[Cell, sympy.Expr], cells: list[Cell]) -> None:
         self.guards = {cell: guard_expressions([differences[cell]]) for cell in cells
                        if differences[cell].has(*_PIECEWISE)}
+        # The entries of a matrix share their guards (each unit of a layer is a guard
+        # of a whole row): every distinct guard is evaluated once per point, for all.
+        every = sorted({g for guards in self.guards.values() for g in guards},
+                       key=sympy.default_sort_key)
+        self.program = certified.Program(every)
+        place = {guard: k for k, guard in enumerate(every)}
+        self.places = {cell: [place[g] for g in guards] for cell, guards in self.guards.items()}
         self.seen: Counter[tuple] = Counter()
+        #: The signs of every guard at the last point, and that point (a copy,
+        #: compared by value: a memo must never give one point's signs for another).
+        self.last: tuple[dict[sympy.Symbol, float], list[int | None]] | None = None
 
     def __call__(self, cell: Cell, point: dict[sympy.Symbol, float]) -> bool:
-        guards = self.guards.get(cell)
-        if guards is None:
+        places = self.places.get(cell)
+        if places is None:
             return False
-        signs = tuple(None if v is None else (v > 0) - (v < 0)
-                      for v in certified.evaluate(guards, point, REGION_DIGITS))
+        every = self._signs(point)
+        signs = tuple(every[k] for k in places)
         self.seen[cell, signs] += 1
         return self.seen[cell, signs] <= PER_REGION
+
+    def _signs(self, point: dict[sympy.Symbol, float]) -> list[int | None]:
+        if self.last is None or self.last[0] != point:
+            values = self.program.values(point, REGION_DIGITS)
+            self.last = (dict(point), [None if v is None else (v > 0) - (v < 0)
+                                       for v in values])
+        return self.last[1]
 
 
 def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
@@ -467,7 +494,7 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
     judged, unjudged = False, None
-    for point, row in zip(points, values_at(exprs, symbols, points, digits)):
+    for point, row in zip(points, _values_along(exprs, symbols, points, digits)):
         at = dict(zip(symbols, point))
         for k, (i, j) in enumerate(cells):
             if row[2 * k + 1] is None:
@@ -537,8 +564,19 @@ def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE,
     """
     if x is None or y is None:
         return False
-    with mpmath.workdps(digits):
-        return bool(abs(x - y) <= tolerance * max(abs(x), abs(y)))
+    raws = [getattr(v, "_mpf_", None) for v in (x, y, tolerance)]
+    if None in raws:
+        with mpmath.workdps(digits):
+            return bool(abs(x - y) <= tolerance * max(abs(x), abs(y)))
+    # Real numbers (nearly all calls: one per entry and probe point): the same
+    # operations on mpmath's raw numbers, rounded as the context manager's precision
+    # would round them, without entering one for each comparison.
+    a, b, t = raws
+    prec = dps_to_prec(digits)
+    gap = mpf_abs(mpf_sub(a, b, prec, ROUNDING))
+    a, b = mpf_abs(a), mpf_abs(b)
+    larger = b if mpf_gt(b, a) else a  # as max() picks
+    return mpf_le(gap, mpf_mul(t, larger, prec, ROUNDING))
 
 
 def evaluate_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
