@@ -195,6 +195,16 @@ class Balls(Arithmetic):
         return self.ctx.make_mpf((low, high))
 
 
+def _coordinate(arithmetic: Arithmetic, value: object) -> Number:
+    """A point's coordinate: a double (kept converted, see :meth:`Arithmetic.point`), or
+    an mpmath number taken exactly, unrounded (a probe between two kinks closer than a
+    double's spacing, see :mod:`.regions`)."""
+    raw = getattr(value, "_mpf_", None)
+    if raw is not None:
+        return arithmetic.exact(raw)
+    return arithmetic.point(float(value))
+
+
 def _exact(raw: tuple) -> mpmath.mpf:
     """An mpmath number from its raw form, without rounding."""
     return mpmath.mp.make_mpf(raw)
@@ -322,7 +332,9 @@ class _Walker:
         if expr not in self.point:
             raise _NoValue
         value = self.point[expr]
-        return self.a.point(float(value)) if self.convert else value
+        if not self.convert:
+            return value
+        return _coordinate(self.a, value)
 
     def rational(self, expr: sympy.Rational) -> Number:
         return self.a.number(expr)
@@ -597,7 +609,7 @@ class Program:
             elif kind == _SYMBOL and node in point:
                 # What the walker's symbol() and its finiteness check give.
                 try:
-                    number = PLAIN.point(float(point[node]))
+                    number = _coordinate(PLAIN, point[node])
                 except (TypeError, ValueError, OverflowError):
                     number = None
                 slots[k] = number if number is not None and PLAIN.finite(number) else None

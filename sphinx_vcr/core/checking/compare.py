@@ -362,6 +362,14 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
         coverage = probes()
         found = _differ_at(claim, actual, differences, undecided, symbols, coverage.points,
                            fine=True, certify=_Regions(differences, undecided))
+        # Pieces narrower than a double's spacing have probes that are not doubles
+        # (regions.Coverage): few, each enclosed. Where the derivative has no value
+        # at all of them, that is no evidence (the float probes judged already).
+        exact = getattr(coverage, "exact", [])
+        found = found or (exact and _differ_at(claim, actual, differences, undecided,
+                                               symbols, exact, fine=True,
+                                               certify=lambda cell, point: True,
+                                               unjudged=False))
         if found:
             return Comparison(False, False, found, partial=True)
         return Comparison(True, False, coverage=coverage)
@@ -484,16 +492,18 @@ class _Regions:
 
 def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
                differences: dict[Cell, sympy.Expr], cells: list[Cell],
-               symbols: Sequence[sympy.Symbol], points: np.ndarray, fine: bool = False,
-               certify: Callable[[Cell, dict], bool] | None = None) -> Difference | None:
+               symbols: Sequence[sympy.Symbol], points: Sequence[np.ndarray],
+               fine: bool = False, certify: Callable[[Cell, dict], bool] | None = None,
+               unjudged: bool = True) -> Difference | None:
     """The first cell and point where claim and derivative differ in 50 digits (in 150
     digits if ``fine``); where ``certify`` says so, however little (see
-    :func:`disagreement`)."""
+    :func:`disagreement`). With ``unjudged``, a derivative without a value at every
+    point is a difference too."""
     if not len(points):
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
-    judged, unjudged = False, None
+    judged, none = False, None
     for point, row in zip(points, _values_along(exprs, symbols, points, digits)):
         at = dict(zip(symbols, point))
         for k, (i, j) in enumerate(cells):
@@ -501,15 +511,15 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
                 # The derivative has no value here (a kink, or a form the many-digit
                 # evaluation refuses): no evidence either way, least of all that a
                 # :mistake: is wrong. Only if no point has one is that a difference.
-                unjudged = unjudged or Difference(i, j, claim[i, j], actual[i, j], point,
-                                                  mpmath.mpf("nan"))
+                none = none or Difference(i, j, claim[i, j], actual[i, j], point,
+                                          mpmath.mpf("nan"))
                 continue
             judged = True
             gap = disagreement(row[2 * k], row[2 * k + 1], differences[i, j], at, digits,
                                tolerance, certify is not None and certify((i, j), at))
             if gap is not None:
                 return Difference(i, j, claim[i, j], actual[i, j], point, gap)
-    return None if judged else unjudged
+    return None if judged or not unjudged else none
 
 
 def disagreement(claimed: mpmath.mpf | None, actual: mpmath.mpf | None,
