@@ -198,3 +198,19 @@ def test_agree_on_raw_numbers_decides_as_mpmath_does() -> None:
                     _agree_reference(a, b, tolerance, digits), (a, b, tolerance, digits)
     assert compare.agree(mpmath.mpc(1, 1), mpmath.mpc(1, 1))  # not real: the slow path
     assert not compare.agree(None, mpmath.mpf(1))
+
+
+def test_signs_given_by_the_comparison_serve_that_point_only() -> None:
+    """The comparison hands each point's guard values to the regions (found with the
+    entries'); a call at another point, or at that dict changed since, finds its own."""
+    differences = {(0, 0): sympy.Heaviside(x - y) * x}
+    regions = compare._Regions(differences, list(differences))
+    assert regions.every == [x - y]
+    point = {x: 2.0, y: 1.0}
+    regions.at(point, [mpmath.mpf(-1)])  # (deliberately not the value there)
+    regions((0, 0), point)
+    assert regions.seen[(0, 0), (-1,)] == 1  # the signs given were used
+    point[x] = 3.0  # changed: not the point the signs were given for
+    regions((0, 0), point)
+    regions((0, 0), {x: 2.0, y: 1.0})  # equal to the first, but not given: found
+    assert regions.seen[(0, 0), (1,)] == 2

@@ -62,7 +62,8 @@ MAX_EXPANDED_TERMS = 400          # a difference that would expand into more ter
                                   # this (a power of a sum) is left to the points
 ROUNDING = round_nearest           # mpmath's own, for arithmetic on its raw numbers
 PER_REGION = 2                    # probe points enclosed in each region of a difference
-REGION_DIGITS = 20                # (regions are told apart in this many digits)
+REGION_DIGITS = 20                # (regions are told apart in this many digits, where
+                                  # the comparison does not give the guards' values)
 
 
 @dataclass
@@ -463,31 +464,42 @@ class _Regions:
                        if differences[cell].has(*_PIECEWISE)}
         # The entries of a matrix share their guards (each unit of a layer is a guard
         # of a whole row): every distinct guard is evaluated once per point, for all.
-        every = sorted({g for guards in self.guards.values() for g in guards},
-                       key=sympy.default_sort_key)
-        self.program = certified.Program(every)
-        place = {guard: k for k, guard in enumerate(every)}
+        self.every = sorted({g for guards in self.guards.values() for g in guards},
+                            key=sympy.default_sort_key)
+        place = {guard: k for k, guard in enumerate(self.every)}
         self.places = {cell: [place[g] for g in guards] for cell, guards in self.guards.items()}
         self.seen: Counter[tuple] = Counter()
-        #: The signs of every guard at the last point, and that point (a copy,
-        #: compared by value: a memo must never give one point's signs for another).
-        self.last: tuple[dict[sympy.Symbol, float], list[int | None]] | None = None
+        #: The point being compared, by value (a memo must never give one point's
+        #: signs for another, nor for a dict changed since), and its guards' signs.
+        self.current: tuple[tuple, list[int | None]] | None = None
+        self.program: certified.Program | None = None
+
+    def at(self, point: dict[sympy.Symbol, float], values: Sequence[mpmath.mpf | None]
+           ) -> None:
+        """The values of ``every`` guard at ``point``, the point compared next: they are
+        found with the entries' (in the same program and digits, sharing their
+        sub-expressions), not once more."""
+        self.current = (_key(point), [None if v is None else (v > 0) - (v < 0)
+                                      for v in values])
 
     def __call__(self, cell: Cell, point: dict[sympy.Symbol, float]) -> bool:
         places = self.places.get(cell)
         if places is None:
             return False
-        every = self._signs(point)
+        if self.current is None or self.current[0] != _key(point):
+            # (not given by the comparison: found here, in REGION_DIGITS)
+            if self.program is None:
+                self.program = certified.Program(self.every)
+            self.at(point, self.program.values(point, REGION_DIGITS))
+        every = self.current[1]
         signs = tuple(every[k] for k in places)
         self.seen[cell, signs] += 1
         return self.seen[cell, signs] <= PER_REGION
 
-    def _signs(self, point: dict[sympy.Symbol, float]) -> list[int | None]:
-        if self.last is None or self.last[0] != point:
-            values = self.program.values(point, REGION_DIGITS)
-            self.last = (dict(point), [None if v is None else (v > 0) - (v < 0)
-                                       for v in values])
-        return self.last[1]
+
+def _key(point: dict[sympy.Symbol, float]) -> tuple:
+    """A point by value: its coordinates' names and values, in order."""
+    return tuple(point), tuple(point.values())
 
 
 def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
@@ -503,9 +515,12 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
+    guards = certify.every if isinstance(certify, _Regions) else []
     judged, none = False, None
-    for point, row in zip(points, _values_along(exprs, symbols, points, digits)):
+    for point, row in zip(points, _values_along([*exprs, *guards], symbols, points, digits)):
         at = dict(zip(symbols, point))
+        if guards:
+            certify.at(at, row[len(exprs):])
         for k, (i, j) in enumerate(cells):
             if row[2 * k + 1] is None:
                 # The derivative has no value here (a kink, or a form the many-digit
