@@ -666,9 +666,12 @@ class _SlotWalker(_Walker):
         return found
 
     def own_value(self, expr: sympy.Basic) -> Number | None:
-        """The value of a step's node from its arguments' (None where it has none)."""
+        """The value of a step's node from its arguments' (None where it has none).
+
+        A program computes nodes a walker would not have reached (in a branch not
+        taken), so any refusal of a handler is no value there, not an error."""
         try:
             return super().value(expr)
-        except (_NoValue, ComplexResult, ZeroDivisionError, ValueError, OverflowError,
-                TypeError, RecursionError):
+        except (_NoValue, ComplexResult, ArithmeticError, ValueError, TypeError,
+                AttributeError, LookupError, RecursionError):
             return None
