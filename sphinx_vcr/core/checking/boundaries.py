@@ -24,6 +24,8 @@ is known to be covered.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -150,6 +152,49 @@ class Linear:
         if not -MAX_ROOT <= root <= MAX_ROOT:
             return [], True
         return [(float(root), float(root))], False
+
+    def root(self, values: Mapping[sympy.Symbol, Fraction]) -> Fraction | None:
+        """The zero on the line, exactly (None if there is none, or it is unknown)."""
+        try:
+            slope, offset = _fraction(self.slope, values), _fraction(self.offset, values)
+        except (ZeroDivisionError, KeyError):
+            return None
+        return None if slope == 0 else -offset / slope
+
+
+def gaps(roots: list[Fraction]) -> list[float | mpmath.mpf]:
+    """A point strictly inside every interval between consecutive ``roots`` (exact
+    zeros along a line, sorted) that the probes between zeros as doubles miss.
+
+    Zeros are rounded to doubles to place the probes between them; two zeros closer
+    than a double's spacing (``x - 1/3`` and ``x - 0.3333333333333333``) round to the
+    same double or to neighbours, and the piece between them, where a claim may be
+    wrong, gets no probe. It gets one here: the double inside it if there is one, else
+    an mpmath number that is exactly a dyadic rational inside it (a coordinate that is
+    not a double, used unrounded)."""
+    found: list[float | mpmath.mpf] = []
+    for a, b in itertools.pairwise(roots):
+        low, high = float(a), float(b)
+        if a >= b or math.nextafter(low, math.inf) < high:
+            continue  # a double lies between their doubles: probed as doubles are
+        inside = [d for d in (low, high) if math.isfinite(d) and a < Fraction(d) < b]
+        found.append(inside[0] if inside else _dyadic_between(a, b))
+    return found
+
+
+def _dyadic_between(a: Fraction, b: Fraction) -> mpmath.mpf:
+    """An mpmath number strictly between ``a < b``, exactly."""
+    middle = (a + b) / 2
+    bits = 64
+    while True:
+        # middle rounded to `bits` bits: within |middle| * 2**-bits of it
+        with mpmath.workprec(bits):
+            number = mpmath.mpf(middle.numerator) / middle.denominator
+        sign, man, exp, _ = number._mpf_
+        value = Fraction(man * (-1 if sign else 1)) * Fraction(2) ** exp
+        if a < value < b:
+            return number
+        bits *= 2
 
 
 def _plain(expr: sympy.Expr) -> bool:

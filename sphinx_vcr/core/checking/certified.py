@@ -195,6 +195,16 @@ class Balls(Arithmetic):
         return self.ctx.make_mpf((low, high))
 
 
+def _coordinate(arithmetic: Arithmetic, value: object) -> Number:
+    """A point's coordinate: a double (kept converted, see :meth:`Arithmetic.point`), or
+    an mpmath number taken exactly, unrounded (a probe between two kinks closer than a
+    double's spacing, see :mod:`.regions`)."""
+    raw = getattr(value, "_mpf_", None)
+    if raw is not None:
+        return arithmetic.exact(raw)
+    return arithmetic.point(float(value))
+
+
 def _exact(raw: tuple) -> mpmath.mpf:
     """An mpmath number from its raw form, without rounding."""
     return mpmath.mp.make_mpf(raw)
@@ -322,7 +332,9 @@ class _Walker:
         if expr not in self.point:
             raise _NoValue
         value = self.point[expr]
-        return self.a.point(float(value)) if self.convert else value
+        if not self.convert:
+            return value
+        return _coordinate(self.a, value)
 
     def rational(self, expr: sympy.Rational) -> Number:
         return self.a.number(expr)
@@ -506,3 +518,160 @@ _HANDLERS: dict[type, Callable[[_Walker, Any], Number]] = {
     sympy.Heaviside: _Walker.heaviside, sympy.DiracDelta: _Walker.dirac,
     sympy.Max: _Walker.max, sympy.Min: _Walker.min, sympy.Piecewise: _Walker.piecewise,
 }
+
+
+class Program:
+    """``exprs`` compiled once for plain values at many points: each distinct
+    sub-expression is a step of a straight-line program over the point's coordinates.
+
+    The values are bit for bit those of :func:`evaluate` in :data:`PLAIN`: sums and
+    products are folded by the same mpmath calls, every other node by the walker's
+    own handler, reading its arguments from the steps before it. What changes is the
+    cost: a walker looks each node up in its memo by the expression's hash at every
+    point; a program does that once. The steps of a branch not taken (a where(), a
+    step function) are computed too, and their values ignored, as a walker would never
+    have computed them: a value depends only on its node and the point, and a node
+    without a value is ``None`` in its step, which only the nodes that need it inherit.
+    """
+
+    def __init__(self, exprs: Sequence[sympy.Basic]) -> None:
+        self.exprs = list(exprs)
+        #: Each step: (kind, node, the steps of its arguments); in dependency order.
+        self.steps: list[tuple[int, sympy.Basic, tuple[int, ...]]] = []
+        #: node -> its step, by equality (as the walker's memo is keyed).
+        self.index: dict[sympy.Basic, int] = {}
+        self.outputs = [self._compile(e) for e in self.exprs]
+        #: The constants' values, by precision and rounding (see _template).
+        self._constants: dict[tuple, list[Any]] = {}
+
+    def _compile(self, root: sympy.Basic) -> int:
+        """The step of ``root``, adding the steps of its nodes not met before (an
+        explicit stack: a deep tree does not recurse)."""
+        stack: list[tuple[sympy.Basic, bool]] = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in self.index:
+                continue
+            children = _value_children(node)
+            if not ready:
+                stack.append((node, True))
+                stack.extend((c, False) for c in reversed(children) if c not in self.index)
+                continue
+            kind = _ADD if type(node) is sympy.Add else _MUL if type(node) is sympy.Mul \
+                else _SYMBOL if isinstance(node, sympy.Symbol) \
+                else _CONSTANT if node.is_Atom and not node.free_symbols else _OTHER
+            args = tuple(self.index[c] for c in node.args) if kind in (_ADD, _MUL) else ()
+            self.index[node] = len(self.steps)
+            self.steps.append((kind, node, args))
+        return self.index[root]
+
+    def values(self, point: dict[sympy.Symbol, float], digits: int) -> list[Number | None]:
+        """The values of the expressions at ``point`` (None where one has none)."""
+        ctx = PLAIN.ctx
+        saved = ctx.prec
+        ctx.dps = digits
+        try:
+            return self._run(point)
+        finally:
+            ctx.prec = saved
+
+    def _template(self, point: dict[sympy.Symbol, float]) -> list[Any]:
+        """The steps with the constants' values filled in: a number, ``pi`` or ``E``
+        depends only on the precision and the rounding, which key the memo."""
+        key = tuple(PLAIN.ctx._prec_rounding)
+        template = self._constants.get(key)
+        if template is None:
+            template = [_UNSET] * len(self.steps)
+            walker = _SlotWalker(PLAIN, point, self.index, template)
+            for k, (kind, node, _) in enumerate(self.steps):
+                if kind == _CONSTANT:
+                    template[k] = walker.own_value(node)
+            self._constants[key] = template
+        return list(template)
+
+    def _run(self, point: dict[sympy.Symbol, float]) -> list[Number | None]:
+        prec, rounding = PLAIN.ctx._prec_rounding
+        make = PLAIN.ctx.make_mpf
+        slots = self._template(point)
+        # (the walker lives for this call only: the caller's point is not copied)
+        walker = _SlotWalker(PLAIN, point, self.index, slots)
+        for k, (kind, node, args) in enumerate(self.steps):
+            if kind in (_ADD, _MUL):
+                fold = mpf_add if kind == _ADD else mpf_mul
+                try:
+                    raw = slots[args[0]]._mpf_
+                    for i in args[1:]:
+                        raw = fold(raw, slots[i]._mpf_, prec, rounding)
+                except AttributeError:  # an argument without a value (None)
+                    slots[k] = None
+                    continue
+                slots[k] = make(raw)
+            elif kind == _SYMBOL and node in point:
+                # What the walker's symbol() and its finiteness check give.
+                try:
+                    number = _coordinate(PLAIN, point[node])
+                except (TypeError, ValueError, OverflowError):
+                    number = None
+                slots[k] = number if number is not None and PLAIN.finite(number) else None
+            elif kind != _CONSTANT:
+                slots[k] = walker.own_value(node)
+        return [slots[k] for k in self.outputs]
+
+
+_ADD, _MUL, _SYMBOL, _CONSTANT, _OTHER = range(5)
+_UNSET = object()  # a step not computed yet (None is a step without a value)
+
+
+def _value_children(node: sympy.Basic) -> list[sympy.Basic]:
+    """The sub-expressions whose values the walker may ask for at ``node``: its
+    arguments, and of a Piecewise the branches and the sides of their conditions
+    (conditions themselves have truth values, not values)."""
+    if isinstance(node, sympy.Piecewise):
+        children: list[sympy.Basic] = []
+        for branch, condition in node.args:
+            children.append(branch)
+            children.extend(_condition_sides(condition))
+        return children
+    if node.is_Atom:
+        return []
+    return list(node.args)
+
+
+def _condition_sides(condition: sympy.Basic) -> list[sympy.Basic]:
+    if isinstance(condition, sympy.And | sympy.Or | sympy.Not):
+        return [side for c in condition.args for side in _condition_sides(c)]
+    if type(condition) in _RELATIONS:
+        return [condition.lhs, condition.rhs]
+    return []
+
+
+class _SlotWalker(_Walker):
+    """The walker of one point of a :class:`Program`: a node's arguments are read from
+    the program's steps; a node it has no step for (the constants a step function
+    returns) is walked as usual."""
+
+    def __init__(self, arithmetic: Arithmetic, point: dict[sympy.Symbol, float],
+                 index: dict[sympy.Basic, int], slots: list[Any]) -> None:
+        super().__init__(arithmetic, point, convert=True)
+        self.index = index
+        self.slots = slots
+
+    def value(self, expr: sympy.Basic) -> Number:
+        k = self.index.get(expr)
+        if k is None or self.slots[k] is _UNSET:
+            return super().value(expr)
+        found = self.slots[k]
+        if found is None:
+            raise _NoValue
+        return found
+
+    def own_value(self, expr: sympy.Basic) -> Number | None:
+        """The value of a step's node from its arguments' (None where it has none).
+
+        A program computes nodes a walker would not have reached (in a branch not
+        taken), so any refusal of a handler is no value there, not an error."""
+        try:
+            return super().value(expr)
+        except (_NoValue, ComplexResult, ArithmeticError, ValueError, TypeError,
+                AttributeError, LookupError, RecursionError):
+            return None

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 import sympy
+from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
 from ..running.limits import clock, remaining, soft_limit
 from . import certified, rational
@@ -59,8 +60,10 @@ EXACT_SHARE = 0.3                 # ... and this share of the directive's time l
                                   # true 3x3 identity must leave time for the points
 MAX_EXPANDED_TERMS = 400          # a difference that would expand into more terms than
                                   # this (a power of a sum) is left to the points
+ROUNDING = round_nearest           # mpmath's own, for arithmetic on its raw numbers
 PER_REGION = 2                    # probe points enclosed in each region of a difference
-REGION_DIGITS = 20                # (regions are told apart in this many digits)
+REGION_DIGITS = 20                # (regions are told apart in this many digits, where
+                                  # the comparison does not give the guards' values)
 
 
 @dataclass
@@ -297,11 +300,19 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
               points: np.ndarray, digits: int = DIGITS) -> list[list[mpmath.mpf | None]]:
     """``exprs`` at each point in ``digits``-digit arithmetic (None where not a real number).
 
-    The trees are walked (:mod:`.certified`), not compiled: generated code would print
-    each symbol by its name among mpmath's own names, where a user's ``e`` is Euler's
-    number.
+    The trees are walked (:mod:`.certified`), not compiled to text: generated code would
+    print each symbol by its name among mpmath's own names, where a user's ``e`` is
+    Euler's number. They are laid out once for all the points (:class:`.certified.Program`).
     """
-    return [certified.evaluate(exprs, dict(zip(symbols, point)), digits) for point in points]
+    return list(_values_along(exprs, symbols, points, digits))
+
+
+def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
+                  points: np.ndarray, digits: int) -> Iterator[list[mpmath.mpf | None]]:
+    """:func:`values_at`, one point at a time (a difference found stops the rest)."""
+    program = certified.Program(exprs)
+    for point in points:
+        yield program.values(dict(zip(symbols, point)), digits)
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
@@ -352,6 +363,14 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
         coverage = probes()
         found = _differ_at(claim, actual, differences, undecided, symbols, coverage.points,
                            fine=True, certify=_Regions(differences, undecided))
+        # Pieces narrower than a double's spacing have probes that are not doubles
+        # (regions.Coverage): few, each enclosed. Where the derivative has no value
+        # at all of them, that is no evidence (the float probes judged already).
+        exact = getattr(coverage, "exact", [])
+        found = found or (exact and _differ_at(claim, actual, differences, undecided,
+                                               symbols, exact, fine=True,
+                                               certify=lambda cell, point: True,
+                                               unjudged=False))
         if found:
             return Comparison(False, False, found, partial=True)
         return Comparison(True, False, coverage=coverage)
@@ -443,46 +462,79 @@ class _Regions:
     def __init__(self, differences: dict[Cell, sympy.Expr], cells: list[Cell]) -> None:
         self.guards = {cell: guard_expressions([differences[cell]]) for cell in cells
                        if differences[cell].has(*_PIECEWISE)}
+        # The entries of a matrix share their guards (each unit of a layer is a guard
+        # of a whole row): every distinct guard is evaluated once per point, for all.
+        self.every = sorted({g for guards in self.guards.values() for g in guards},
+                            key=sympy.default_sort_key)
+        place = {guard: k for k, guard in enumerate(self.every)}
+        self.places = {cell: [place[g] for g in guards] for cell, guards in self.guards.items()}
         self.seen: Counter[tuple] = Counter()
+        #: The point being compared, by value (a memo must never give one point's
+        #: signs for another, nor for a dict changed since), and its guards' signs.
+        self.current: tuple[tuple, list[int | None]] | None = None
+        self.program: certified.Program | None = None
+
+    def at(self, point: dict[sympy.Symbol, float], values: Sequence[mpmath.mpf | None]
+           ) -> None:
+        """The values of ``every`` guard at ``point``, the point compared next: they are
+        found with the entries' (in the same program and digits, sharing their
+        sub-expressions), not once more."""
+        self.current = (_key(point), [None if v is None else (v > 0) - (v < 0)
+                                      for v in values])
 
     def __call__(self, cell: Cell, point: dict[sympy.Symbol, float]) -> bool:
-        guards = self.guards.get(cell)
-        if guards is None:
+        places = self.places.get(cell)
+        if places is None:
             return False
-        signs = tuple(None if v is None else (v > 0) - (v < 0)
-                      for v in certified.evaluate(guards, point, REGION_DIGITS))
+        if self.current is None or self.current[0] != _key(point):
+            # (not given by the comparison: found here, in REGION_DIGITS)
+            if self.program is None:
+                self.program = certified.Program(self.every)
+            self.at(point, self.program.values(point, REGION_DIGITS))
+        every = self.current[1]
+        signs = tuple(every[k] for k in places)
         self.seen[cell, signs] += 1
         return self.seen[cell, signs] <= PER_REGION
 
 
+def _key(point: dict[sympy.Symbol, float]) -> tuple:
+    """A point by value: its coordinates' names and values, in order."""
+    return tuple(point), tuple(point.values())
+
+
 def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
                differences: dict[Cell, sympy.Expr], cells: list[Cell],
-               symbols: Sequence[sympy.Symbol], points: np.ndarray, fine: bool = False,
-               certify: Callable[[Cell, dict], bool] | None = None) -> Difference | None:
+               symbols: Sequence[sympy.Symbol], points: Sequence[np.ndarray],
+               fine: bool = False, certify: Callable[[Cell, dict], bool] | None = None,
+               unjudged: bool = True) -> Difference | None:
     """The first cell and point where claim and derivative differ in 50 digits (in 150
     digits if ``fine``); where ``certify`` says so, however little (see
-    :func:`disagreement`)."""
+    :func:`disagreement`). With ``unjudged``, a derivative without a value at every
+    point is a difference too."""
     if not len(points):
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
-    judged, unjudged = False, None
-    for point, row in zip(points, values_at(exprs, symbols, points, digits)):
+    guards = certify.every if isinstance(certify, _Regions) else []
+    judged, none = False, None
+    for point, row in zip(points, _values_along([*exprs, *guards], symbols, points, digits)):
         at = dict(zip(symbols, point))
+        if guards:
+            certify.at(at, row[len(exprs):])
         for k, (i, j) in enumerate(cells):
             if row[2 * k + 1] is None:
                 # The derivative has no value here (a kink, or a form the many-digit
                 # evaluation refuses): no evidence either way, least of all that a
                 # :mistake: is wrong. Only if no point has one is that a difference.
-                unjudged = unjudged or Difference(i, j, claim[i, j], actual[i, j], point,
-                                                  mpmath.mpf("nan"))
+                none = none or Difference(i, j, claim[i, j], actual[i, j], point,
+                                          mpmath.mpf("nan"))
                 continue
             judged = True
             gap = disagreement(row[2 * k], row[2 * k + 1], differences[i, j], at, digits,
                                tolerance, certify is not None and certify((i, j), at))
             if gap is not None:
                 return Difference(i, j, claim[i, j], actual[i, j], point, gap)
-    return None if judged else unjudged
+    return None if judged or not unjudged else none
 
 
 def disagreement(claimed: mpmath.mpf | None, actual: mpmath.mpf | None,
@@ -537,8 +589,19 @@ def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE,
     """
     if x is None or y is None:
         return False
-    with mpmath.workdps(digits):
-        return bool(abs(x - y) <= tolerance * max(abs(x), abs(y)))
+    raws = [getattr(v, "_mpf_", None) for v in (x, y, tolerance)]
+    if None in raws:
+        with mpmath.workdps(digits):
+            return bool(abs(x - y) <= tolerance * max(abs(x), abs(y)))
+    # Real numbers (nearly all calls: one per entry and probe point): the same
+    # operations on mpmath's raw numbers, rounded as the context manager's precision
+    # would round them, without entering one for each comparison.
+    a, b, t = raws
+    prec = dps_to_prec(digits)
+    gap = mpf_abs(mpf_sub(a, b, prec, ROUNDING))
+    a, b = mpf_abs(a), mpf_abs(b)
+    larger = b if mpf_gt(b, a) else a  # as max() picks
+    return mpf_le(gap, mpf_mul(t, larger, prec, ROUNDING))
 
 
 def evaluate_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],

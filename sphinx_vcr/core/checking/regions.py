@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,17 @@ from .numeric import Probes, compile_function, guard_expressions, relational_sid
 
 if TYPE_CHECKING:
     from .numeric import Sampler
+
+
+@dataclass
+class Coverage(Probes):
+    """:class:`.numeric.Probes`, and the probes that are not doubles."""
+
+    #: Points in pieces narrower than a double's spacing (between two kinks closer
+    #: than that), each an object array whose coordinate along its line is an mpmath
+    #: number, exact (see :func:`.boundaries.gaps`); inside the region and off every
+    #: guard, decided in interval arithmetic.
+    exact: list[np.ndarray] = field(default_factory=list)
 
 WINDOW = 1000.0     # each line runs over [-WINDOW, WINDOW] in its coordinate
 NARROWER = 10.0     # with too many zeros, the window shrinks around the base by this
@@ -56,6 +68,8 @@ WIDE = 48           # points with every coordinate's magnitude in [1e-8, 1e3]
 TINY = 16           # points with every coordinate's magnitude in [1e-8, 1e-3]
 NEAR = 1e-6         # a guard this small (relative) is decided in 50 digits
 DIGITS = 50
+EXACT_DIGITS = 150   # of the decisions at the exact probes (their pieces may be 1e-100 wide)
+MAX_EXACT = 64      # exact probes per claim, at most
 ZERO = 1e-30        # a guard this small in 50 digits is zero: the point is on it
 FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a kink
 
@@ -71,7 +85,7 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     budget = MAX_VALUES // max(1, len({e for e in exprs if not e.is_number}))
     # the origin first: its lines are the axes, which get the most fixed values
     bases = np.vstack([np.zeros((1, len(symbols))), sampler.accepted])
-    coverage = Probes(np.empty((0, len(symbols))), dimensions=len(symbols))
+    coverage = Coverage(np.empty((0, len(symbols))), dimensions=len(symbols))
     lines = _Lines(guards, symbols, sampler.rng)
     found = [_spread(sampler.rng, WIDE, len(symbols), -8, 3),
              _spread(sampler.rng, TINY, len(symbols), -8, -3)]
@@ -98,7 +112,35 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     candidates = sampler.restructure(candidates)
     coverage.points = candidates[comparable(sampler, candidates, guards)]
     coverage.window = lines.window
+    coverage.exact = _exact_probes(sampler, lines.gaps, guards)
+    coverage.cells += len(coverage.exact)
     return coverage
+
+
+def _exact_probes(sampler: Sampler, gaps: list[tuple[np.ndarray, int, object]],
+                  guards: list[sympy.Expr]) -> list[np.ndarray]:
+    """The points of ``gaps`` (base, column, exact coordinate) that are inside the
+    region, off every guard and where the function and its derivative have values,
+    each decided in interval arithmetic (their coordinates are not doubles: NumPy
+    cannot decide them). With dependent coordinates (a symmetric matrix) none: those
+    are set from the free ones in doubles."""
+    if sampler.dependent:
+        return []
+    regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
+    found = []
+    for base, column, value in gaps[:MAX_EXACT]:
+        point = np.array([float(v) for v in base], dtype=object)
+        point[column] = value
+        at = dict(zip(sampler.symbols, point))
+        balls = certified.evaluate([*guards, *regions], at, EXACT_DIGITS, certified.BALLS)
+        if any(b is None or not certified.excludes_zero(b) for b in balls[:len(guards)]):
+            continue  # on a guard, or too close to one to tell
+        if any(b is None or certified.BALLS.sign(b - 1) != 0 for b in balls[len(guards):]):
+            continue  # outside the region, or not certainly inside
+        exprs = [*sampler.outputs, *sampler.jacobian]
+        if all(v is not None for v in certified.evaluate(exprs, at, EXACT_DIGITS)):
+            found.append(point)
+    return found
 
 
 def _smallest_first(points: np.ndarray) -> np.ndarray:
@@ -139,6 +181,8 @@ class _Lines:
         self.linear: dict[tuple[int, int], boundaries.Linear | None] = {}
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
+        #: (base, column, exact coordinate) of the pieces too narrow for a double
+        self.gaps: list[tuple[np.ndarray, int, object]] = []
 
     def points(self, base: np.ndarray, column: int, coverage: Probes
                ) -> tuple[np.ndarray, np.ndarray, int] | None:
@@ -154,6 +198,9 @@ class _Lines:
         if on_line:
             middles, chance = self._cells(base, column, on_line, coverage)
             values = np.concatenate([values, middles])
+            narrow = self._gaps(base, column, on_line)
+            values = np.concatenate([values, [v for v in narrow if isinstance(v, float)]])
+            self.gaps += [(base, column, v) for v in narrow if not isinstance(v, float)]
         return _on_line(base, column, values), _on_line(base, column, chance), len(chance)
 
     def _fixed(self, base: np.ndarray) -> np.ndarray:
@@ -223,6 +270,21 @@ class _Lines:
         except boundaries.Unsolved:
             return None, line.windowed
 
+
+    def _gaps(self, base: np.ndarray, column: int, on_line: list[int]) -> list[object]:
+        """Points in the pieces of the line too narrow for the probes between zeros
+        rounded to doubles, between the zeros known exactly (of the guards linear along
+        it): doubles, or exact mpmath numbers (see :func:`.boundaries.gaps`)."""
+        roots = set()
+        for k in on_line:
+            linear = self._linear(k, column)
+            if linear is None:
+                continue
+            root = linear.root({self.symbols[c]: Fraction(float(base[c]))
+                                for c in self.columns[k] - {column}})
+            if root is not None:
+                roots.add(root)
+        return list(boundaries.gaps(sorted(roots))) if len(roots) > 1 else []
 
     def _linear(self, k: int, column: int) -> boundaries.Linear | None:
         """Guard ``k`` as ``a*t + b`` along ``column``, found once (see
