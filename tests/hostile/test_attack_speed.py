@@ -41,32 +41,14 @@ from sphinx_vcr.core.checking import boundaries, certified, intervals, numeric, 
 from sphinx_vcr.core.records import Settings
 from sphinx_vcr.core.running.pipeline import compute
 
+from .naive import Naive as _Naive
+
 x, y, z, w = sympy.symbols("x y z w", real=True)
 u, v = sympy.symbols("u v")  # not known to be real: abs goes through real_diff's swap
 _keys = itertools.count()
 
 
 # --- The certified walker: reuse, conversion and folding ---------------------------------
-
-class _Naive(certified.Arithmetic):
-    """The walker's plain arithmetic as it was: mpmath's own + and *, every coordinate
-    converted afresh."""
-
-    def point(self, value: float) -> mpmath.mpf:
-        return self.ctx.mpf(value)
-
-    def total(self, values: list) -> mpmath.mpf:
-        result = values[0]
-        for value in values[1:]:
-            result = result + value
-        return result
-
-    def product(self, values: list) -> mpmath.mpf:
-        result = values[0]
-        for value in values[1:]:
-            result = result * value
-        return result
-
 
 class _NaiveBalls(certified.Balls):
     def point(self, value: float) -> object:

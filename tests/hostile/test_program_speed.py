@@ -30,27 +30,9 @@ import sympy
 
 from sphinx_vcr.core.checking import certified, compare
 
+from .naive import Naive as _Naive
+
 x, y, z = sympy.symbols("x y z", real=True)
-
-
-class _Naive(certified.Arithmetic):
-    """The walker's arithmetic with mpmath's own + and *, every coordinate converted
-    afresh: nothing kept, nothing folded."""
-
-    def point(self, value: float) -> mpmath.mpf:
-        return self.ctx.mpf(value)
-
-    def total(self, values: list) -> mpmath.mpf:
-        result = values[0]
-        for value in values[1:]:
-            result = result + value
-        return result
-
-    def product(self, values: list) -> mpmath.mpf:
-        result = values[0]
-        for value in values[1:]:
-            result = result * value
-        return result
 
 
 def _reference(exprs: list, point: dict, digits: int) -> list:
