@@ -18,7 +18,7 @@ from ..calculus.evaluate import evaluate
 from ..calculus.instance import style_of
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
-from ..language.syntax import Binary, Call, Unary, names_in
+from ..language.syntax import Binary, Call, Name, Num, Unary, names_in
 from ..words import N_, _
 from .latex import Printer, sympy_latex, wrt_latex
 from .names import Names, names_of
@@ -236,11 +236,14 @@ def _chain(problem: Problem, run: Run, names: Names,
         ordered = list(reversed(factors)) if denominator else factors
         many = len(ordered) > 1
         # Scalars side by side would read as one number ("1 2x"): join them with a dot.
-        scalars = show in (matrix, by_value) and all(f.matrix.shape == (1, 1)
-                                                     for f in ordered)
+        # By value the factors are generic: 1 x 1 at a size 1 says nothing of them.
+        scalars = (show is matrix or (show is by_value and not shown_at_one)) \
+            and all(f.matrix.shape == (1, 1) for f in ordered)
         return (r" \cdot " if scalars else " ").join(show(f) for f in ordered)
 
     printer = _printer(run, names)
+    sizes = frozenset(problem.size_names)
+    shown_at_one = any(run.instance.case.sizes.get(n) == 1 for n in sizes)
     known = {id(f): v for t, vs in zip(factorisation.terms, values or [])
              for f, v in zip(t, vs)}
 
@@ -251,7 +254,7 @@ def _chain(problem: Problem, run: Run, names: Names,
         if tree is None:
             return symbol(factor)
         text = printer(tree)
-        return rf"\left({text}\right)" if many and _needs_brackets(tree) else text
+        return rf"\left({text}\right)" if many and _needs_brackets(tree, sizes) else text
 
     many = False
 
@@ -265,12 +268,25 @@ def _chain(problem: Problem, run: Run, names: Names,
     return " = ".join(parts) + " = " + _result(problem, run, names)
 
 
-def _needs_brackets(tree: Expr) -> bool:
+def _needs_brackets(tree: Expr, sizes: frozenset[str] = frozenset()) -> bool:
     """Whether a factor's value must be bracketed beside others: a sum or a negation
-    (``-I``) or a Kronecker product (``I ⊗ X``) would otherwise read as part of its
-    neighbours."""
-    return isinstance(tree, Unary) or (isinstance(tree, Binary) and tree.op in "+-") \
-        or (isinstance(tree, Call) and tree.func == "kron")
+    (``-I``), a Kronecker, Hadamard or dot product (``I ⊗ X``, ``B ⊙ C``, ``a · b``) or
+    any other product of arrays would otherwise read as part of its neighbours
+    (``B ⊙ C A`` is not ``(B ⊙ C) A``). A number times an array (``2/N vᵀ``, with
+    ``sizes`` the size names) is not."""
+    if isinstance(tree, Unary) or (isinstance(tree, Call) and tree.func == "kron"):
+        return True
+    if not isinstance(tree, Binary) or tree.op == "**":
+        return False
+    return tree.op in "+-@" or not (_is_number(tree.left, sizes)
+                                    or _is_number(tree.right, sizes))
+
+
+def _is_number(tree: Expr, sizes: frozenset[str]) -> bool:
+    if isinstance(tree, Num) or (isinstance(tree, Name) and tree.id in sizes):
+        return True
+    return isinstance(tree, Binary) and tree.op in "*/" and _is_number(tree.left, sizes) \
+        and _is_number(tree.right, sizes)
 
 
 def success(problem: Problem, runs: list[Run],

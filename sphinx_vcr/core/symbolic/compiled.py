@@ -38,7 +38,7 @@ _FUNCTIONS: dict[type, Callable[..., Any]] = {
     sympy.exp: se.exp, sympy.sin: se.sin, sympy.cos: se.cos, sympy.tan: se.tan,
     sympy.tanh: se.tanh, sympy.sinh: se.sinh, sympy.cosh: se.cosh,
     sympy.asin: se.asin, sympy.acos: se.acos, sympy.atan: se.atan,
-    sympy.Abs: se.Abs, sympy.sign: se.sign,
+    sympy.Abs: se.Abs,
 }
 _RELATIONS: dict[type, Callable[[Any, Any], Any]] = {
     sympy.StrictLessThan: se.Lt, sympy.LessThan: se.Le,
@@ -94,11 +94,17 @@ class _Translator:
             return se.log(self(args[0]))
         if kind in _FUNCTIONS:
             return _FUNCTIONS[kind](*[self(a) for a in args])
-        if kind in (sympy.Max, sympy.Min):
-            return (se.Max if kind is sympy.Max else se.Min)(*[self(a) for a in args])
+        if kind in (sympy.Max, sympy.Min, sympy.sign):
+            # symengine's compiled max, min and sign drop a nan (max(0, log(-2)) is 0,
+            # sign(nan) is 1) where NumPy's propagate it: left to lambdify.
+            raise Unsupported(f"{kind.__name__} would not propagate nan")
         if kind is sympy.Heaviside:
             return self._heaviside(node)
         if kind is sympy.Piecewise:
+            if args[-1][1] is not sympy.true:
+                # Without a default, symengine's compiled code has no value to return
+                # where no condition holds: it crashed the process (NumPy gives nan).
+                raise Unsupported("a Piecewise without a default")
             pieces = []
             for expr, condition in args:
                 pieces += [self(expr), self(condition)]
