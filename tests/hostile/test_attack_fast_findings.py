@@ -14,9 +14,12 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 import sympy
 
 from sphinx_vcr.core.checking.numeric import _lambdified, compile_function
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running.pipeline import compute
 
 x, y = sympy.symbols("x y", real=True)
 
@@ -76,3 +79,42 @@ def test_max_of_three_propagates_nan():
     fast, slow = _both(sympy.Max(x, y, 0), [np.nan, 1.0])
     assert np.isnan(slow)
     assert np.isnan(fast), fast
+
+
+# --- Wrong claims that pass (both paths, numeric.FAST on or off) --------------------
+# docs/derivations.rst: "A form has a value only where each part of it has one, even a
+# part SymPy rewrites away ... a branch of where() needs a value only where it is
+# taken. An :expect: claim is held to the same rule against the derivative." At x < 0
+# relu'(x) is 0 and the taken branch below has no value (a log or a square root of a
+# negative number), so each claim is wrong there: 'where(x > 0, 1, log(x))' and
+# 'where(x > 0, 1, sqrt(x))' do fail ('the claim has no value at x=...'), but wrapping
+# the branch in max/min or multiplying it by 0 made it verify: the sampler and the
+# probes dropped the points where a guard of the claim had no value, and where()
+# dropped what its branches need.
+
+WRONG_RELU_CLAIMS = [
+    "where(x > 0, 1, max(0, log(x)))",
+    "where(x > 0, 1, max(0, sqrt(x)))",
+    "max(0, where(x > 0, 1, log(x)))",
+    "where(x > 0, 1, max(0, log(x)) + max(0, -log(x)))",
+    "where(x > 0, 1, 0*log(x))",
+]
+
+
+@pytest.mark.parametrize("claim", WRONG_RELU_CLAIMS)
+@pytest.mark.parametrize("fast", [True, False])
+def test_claim_without_value_on_taken_branch_fails(claim, fast, monkeypatch):
+    from sphinx_vcr.core.checking import numeric
+    monkeypatch.setattr(numeric, "FAST", fast)
+    out = compute("derivative", "relu(x)", [], {"wrt": "x", "expect": claim},
+                  Settings(), "k")
+    assert out.status == "failed", (claim, out.status, out.badge)
+
+
+@pytest.mark.parametrize("step", ["= where(x > 0, 1, max(0, log(x)))",
+                                  "= where(x > 0, 1, min(0, log(x)))"])
+def test_derivation_step_without_value_does_not_follow(step):
+    """The same rule for a derivation's step: from where(x > 0, 1, 0), a step whose
+    taken branch at x < 0 is max(0, log(x)) has no value there; it verifies."""
+    out = compute("derivation", "where(x > 0, 1, 0)", [step], {}, Settings(), "k")
+    assert out.status == "failed", (step, out.status, out.badge)

@@ -430,11 +430,7 @@ def _call(node: Call, scope: Scope) -> Value:
     if func in _INDEXED and (func != "sum" or len(node.args) == 2):
         return _INDEXED[func](node, scope)
     if func == "where":
-        # What the branches need holds only where each is taken: not noted.
-        mark = len(scope.context.domain)
-        args = [evaluate(a, scope) for a in node.args]
-        del scope.context.domain[mark:]
-        return _where(args, scope)
+        return _where(_where_arguments(node, scope), scope)
     args = [evaluate(a, scope) for a in node.args]
     if func in backend.elementwise:
         value = _map(args[0], backend.elementwise[func])
@@ -490,6 +486,35 @@ def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
     if func == "mean":
         return scalar(backend.add(entries) / len(entries))
     return scalar(backend.sqrt(backend.add([e**2 for e in entries])))  # norm
+
+
+def _where_arguments(node: Call, scope: Scope) -> list[Value]:
+    """The condition and branches of ``where``. What a branch needs (a log's argument
+    above 0) holds only where it is taken: it is noted under its condition, so that
+    ``where(x > 0, 1, max(0, log(x)))`` has no value at x < 0, as the branch taken there
+    has none (noted without a condition, a correct claim would fail where the branch is
+    not taken; left out, a claim without a value passed)."""
+    domain, backend = scope.context.domain, scope.context.backend
+    mark = len(domain)
+    values, notes = [], []
+    for arg in node.args:
+        values.append(evaluate(arg, scope))
+        notes.append(domain[mark:])
+        del domain[mark:]
+    if len(values) != 3:
+        return values
+    condition = values[0]
+    conditions = [condition.data] if condition.is_scalar else list(condition.data)
+    zero = backend.rational(0)
+    for entry in notes[1]:  # needed where every entry takes the first branch
+        for c in conditions:
+            entry = backend.piecewise(entry, c, zero)
+        domain.append(entry)
+    for entry in notes[2]:  # needed where every entry takes the second
+        for c in conditions:
+            entry = backend.piecewise(zero, c, entry)
+        domain.append(entry)
+    return values
 
 
 def _where(args: list[Value], scope: Scope) -> Value:

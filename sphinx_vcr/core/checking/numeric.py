@@ -307,7 +307,10 @@ class Sampler:
             # Values past a double's range in the region: said so if no point is left.
             self.overflowed |= bool(np.any(ok & np.any(np.abs(values) >= HUGE, axis=0)))
         ok &= np.all(np.isfinite(values) & (np.abs(values) < HUGE), axis=0)
-        ok &= np.all(np.abs(guards) > 1e-9, axis=0)
+        # A guard without a value (nan: the claim's log(x) at x < 0) is not a point on
+        # it: excluding such points hid a claim with no value where the function has
+        # one (max(0, log(x)) for relu's slope); _check_claim_has_values reports it.
+        ok &= np.all((np.abs(guards) > 1e-9) | np.isnan(guards), axis=0)
         return ok
 
     def ridders(self, point: np.ndarray, shrink_first: float = 1.0
@@ -330,7 +333,8 @@ class Sampler:
         if not np.all(np.isfinite(values)):
             return None
         centre = np.sign(self.evaluate(point[None, :])[1])
-        if np.any(np.sign(guards) != centre):
+        # nan on both sides is no crossing (a claim's guard where it has no value)
+        if np.any((np.sign(guards) != centre) & ~(np.isnan(guards) & np.isnan(centre))):
             return None
         half = values.shape[1] // 2
         fp = values[:, :half].reshape(-1, NTAB, self.n_wrt)

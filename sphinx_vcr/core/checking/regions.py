@@ -336,7 +336,10 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
         return ok
     levels = compile_function(guards, sampler.symbols)(points)
     scale = np.maximum(1.0, np.max(np.abs(points), axis=1))
-    near = np.flatnonzero(ok & np.any(~np.isfinite(levels) | (np.abs(levels) < NEAR * scale),
+    # A guard without a value (nan: the claim's log(x) at x < 0) is not near: the point
+    # is compared, and a claim without a value where the derivative has one fails
+    # there (dropped, such points hid max(0, log(x)) claimed for relu's slope).
+    near = np.flatnonzero(ok & np.any(np.isinf(levels) | (np.abs(levels) < NEAR * scale),
                                       axis=0))
     if len(near):
         ok[near] = _clear(sampler, points[near], guards)
