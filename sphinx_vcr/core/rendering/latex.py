@@ -539,10 +539,13 @@ class _ResultPrinter(LatexPrinter):
         return rf"{stem}\left({', '.join(self._print(a) for a in args)}\right)"
 
     def _print_Heaviside(self, expr: sympy.Basic, exp: str | None = None) -> str:
-        if self.vcr_names.plain_theta:
-            return super()._print_Heaviside(expr, exp)
-        inner = ", ".join(map(self._print, expr.pargs))
-        tex = rf"\operatorname{{step}}\left({inner}\right)"
+        # The language's step is 0 at 0 (relu'(0) = 0): that value goes without saying.
+        args = expr.pargs
+        if len(args) > 1 and args[1] == 0:
+            args = args[:1]
+        inner = ", ".join(map(self._print, args))
+        name = r"\theta" if self.vcr_names.plain_theta else r"\operatorname{step}"
+        tex = rf"{name}\left({inner}\right)"
         return rf"\left({tex}\right)^{{{exp}}}" if exp else tex
 
 
