@@ -200,7 +200,10 @@ def main() -> None:
             except RuntimeError as err:
                 if "peer:" not in name:
                     raise
-                failed[name] = str(err).strip().splitlines()[-1][:300]
+                # its last words, not the PEAK_KB line the measuring wrapper prints
+                said = [line for line in str(err).strip().splitlines()
+                        if line.strip() and not line.startswith("PEAK_KB=")]
+                failed[name] = said[-1][:300] if said else "no output"
                 results.pop(name, None)
                 print(f"round {round_ + 1}: {name}: FAILED: {failed[name]}", flush=True)
                 continue

@@ -45,6 +45,9 @@ STEP = 0.05         # initial relative step h0 (times max(1, |x|))
 HUGE = 1e250         # values beyond this count as "near a singularity" (1e100 refused
                      # 10**200*x**2, whose values are far from overflowing a double)
 UNRELIABLE = 1e-4   # error estimates above this (relative) mean: try a smaller step
+#: Candidate points a batch decides in many digits (a guard of the function without a
+#: value there); the others are left out.
+MAX_DOUBTFUL = 32
 DISCERN = 1e-3      # an estimate counts only if its uncertainty is this far below the value
 SHRINKS = (1.0, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)  # first steps h0 * shrink,
 #: tried in turn while a step disagrees: down to where sin(10**9*x) is resolved
@@ -236,6 +239,11 @@ class Sampler:
         self.outputs, self.conditions = list(outputs), list(conditions)
         self.accepted = np.empty((0, len(self.symbols)))  # the points :meth:`draw` chose
         guards = guard_expressions([*outputs, *extra, *finite])
+        # The function's own guards: one without a value (where(log(x) > 0, ...) at
+        # x < 0) means the function has none there either, though its compiled code
+        # reads a nan condition as false; only the claim's may lack a value.
+        own = set(guard_expressions([*outputs, *finite]))
+        self.claim_only = np.array([g not in own for g in guards], dtype=bool)
         regions = [sympy.Piecewise((1, c), (0, True)) for c in conditions]
         bound_finite_differences(self.n_wrt, len(self.symbols),
                                  len(outputs) + len(guards) + len(regions))
@@ -245,6 +253,7 @@ class Sampler:
         self.sizes = (len(outputs), len(guards), len(regions))
         self.values = compile_function([*outputs, *guards, *regions], self.symbols)
         self.finite = compile_function(list(finite), self.symbols)
+        self.finite_exprs = list(finite)
         self.jac = compile_function(list(jacobian), self.symbols)
         self.jacobian = list(jacobian)  # for points where a double overflows
         self.shape = jacobian.shape
@@ -307,11 +316,31 @@ class Sampler:
             # Values past a double's range in the region: said so if no point is left.
             self.overflowed |= bool(np.any(ok & np.any(np.abs(values) >= HUGE, axis=0)))
         ok &= np.all(np.isfinite(values) & (np.abs(values) < HUGE), axis=0)
-        # A guard without a value (nan: the claim's log(x) at x < 0) is not a point on
-        # it: excluding such points hid a claim with no value where the function has
+        # A guard of the claim without a value (nan: its log(x) at x < 0) is not a point
+        # on it: excluding such points hid a claim with no value where the function has
         # one (max(0, log(x)) for relu's slope); _check_claim_has_values reports it.
         ok &= np.all((np.abs(guards) > 1e-9) | np.isnan(guards), axis=0)
+        # Where a guard of the function itself has no value, its compiled code may still
+        # give one (a nan condition reads as false): the point is kept only if the
+        # function and its derivative have values in many digits (where(x > 0,
+        # max(x, sqrt(x)), 0) at x < 0 does; where(log(x) > 0, log(x), 0) does not).
+        doubtful = np.flatnonzero(ok & np.any(np.isnan(guards)
+                                              & ~self.claim_only[:, None], axis=0))
+        if len(doubtful):
+            ok[doubtful] = False
+            kept = doubtful[:MAX_DOUBTFUL]
+            ok[kept] = self._valued(points[kept])
         return ok
+
+    def _valued(self, points: np.ndarray) -> np.ndarray:
+        """Whether the function, its derivative and the forms that must be finite have
+        real values at each point, in 50 digits."""
+        from .compare import DIGITS, values_at  # imported here: compare imports this
+
+        exprs = [*self.outputs, *self.jacobian, *self.finite_exprs]
+        return np.array([all(v is not None for v in row)
+                         for row in values_at(exprs, self.symbols, points, DIGITS)],
+                        dtype=bool)
 
     def ridders(self, point: np.ndarray, shrink_first: float = 1.0
                 ) -> tuple[np.ndarray, np.ndarray, float] | None:
