@@ -89,17 +89,16 @@ class Arithmetic:
     # and __mul__ make): the same values, without an object for every step.
 
     def total(self, values: Sequence[Number]) -> Number:
-        prec, rounding = self.ctx._prec_rounding
-        raw = values[0]._mpf_
-        for value in values[1:]:
-            raw = mpf_add(raw, value._mpf_, prec, rounding)
-        return self.ctx.make_mpf(raw)
+        return self._fold(values, mpf_add)
 
     def product(self, values: Sequence[Number]) -> Number:
+        return self._fold(values, mpf_mul)
+
+    def _fold(self, values: Sequence[Number], step: Callable) -> Number:
         prec, rounding = self.ctx._prec_rounding
         raw = values[0]._mpf_
         for value in values[1:]:
-            raw = mpf_mul(raw, value._mpf_, prec, rounding)
+            raw = step(raw, value._mpf_, prec, rounding)
         return self.ctx.make_mpf(raw)
 
     def sign(self, value: Number) -> int | None:
