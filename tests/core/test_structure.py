@@ -202,3 +202,4 @@ def test_a_name_declared_twice_gets_no_hint_about_components(wrt, vars_):
     result = outcome("x @ x" if wrt == "x[n]" else "w @ w", wrt=wrt, vars=vars_)
     assert result.status == "error" and "is in both :wrt: and :vars:" in result.message
     assert ":index:" not in result.message
+    assert result.option == "vars"  # reported at the second declaration, not the directive

@@ -342,7 +342,9 @@ def _check_declarations(wrt: tuple[Declaration, ...], params: tuple[Declaration,
                                    ":index:").format(name=decl.name,
                                                      index=", ".join(map(str, component))),
                                  option="wrt")
-            raise ParseError(_("{name!r} is in both :wrt: and :vars:").format(name=decl.name))
+            # Located at :vars:, the second place the name is declared.
+            raise ParseError(_("{name!r} is in both :wrt: and :vars:").format(name=decl.name),
+                             option="vars")
     for decl in wrt:
         if decl.dims and any(d in index for d in decl.dims):
             _check_component(decl, vectors, index)
