@@ -216,8 +216,10 @@ def test_a_mistake_of_shape_is_a_confirmed_mistake():
     outcome = check(C, "", content, {**options, "mistake": ""})
     assert outcome.status == "verified" and outcome.mistake
     assert "transpose the claim with .T" in outcome.badge
-    # the correct value is shown at a size that says something (n = 2, not n = 1)
-    assert r"\begin{bmatrix}x_{1} & x_{2}\end{bmatrix}" in outcome.math[-1]
+    # the correct value is the chain's composite, index-free (verified), not entries
+    assert outcome.math[-1].startswith(
+        r"\frac{\partial a}{\partial \mathbf{w}} = \mathbb{1}\left[z > 0\right] "
+        r"\mathbf{x}^{\top}"), outcome.math[-1]
 
 
 def test_repeated_checks_give_equal_but_independent_outcomes():

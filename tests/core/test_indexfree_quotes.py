@@ -43,27 +43,41 @@ def test_a_chain_rules_scalar_claim_keeps_sigmoid():
     result = outcome("chain-rule", ["u = x**2", "y = sigmoid(u)"], wrt="x",
                      expect="sigmoid(u) * (1 + sigmoid(u)) * 2*x")
     assert result.status == FAILED
-    assert "the claim is sigmoid(u) * (1 + sigmoid(u)) * 2*x -> " in result.message
+    # The claim as written, and the chain's composite derived index-free (verified)
+    assert result.message.startswith(
+        "claimed sigmoid(u) * (1 + sigmoid(u)) * 2*x but the derivative is "
+        "2 * sigmoid(u) * (1 - sigmoid(u)) * x; "), result.message
     # SymPy's rewriting of the claim (exponentials) is nowhere in the message
     assert "exp" not in result.message.split("but the derivative")[0]
 
 
 def test_an_index_free_claim_without_a_form_is_quoted_whole_and_the_entries_said_so():
-    result = outcome("chain-rule", ["g = A @ x", "f = B @ g"], wrt="x[n]",
+    # A chain rule whose output is a row: the engine is not asked (no composite form).
+    result = outcome("chain-rule", ["g = A @ x", "f = g.T @ B"], wrt="x[n]",
                      vars="A[n, n], B[n, n]", expect="A @ B")
     assert result.status == FAILED
     assert result.message.startswith(
         "claimed A @ B (no index-free form of the derivative found: its entries are "
         "quoted as SymPy writes them); claim does not hold at n=")
     assert ": entry (1, 1) of the claim is " in result.message
-    assert "but the derivative's is A_11*B_11 + A_21*B_12 -> " in result.message
+    assert "but the derivative's is A_11*B_11 + A_21*B_21 -> " in result.message
+
+
+def test_a_chain_rules_wrong_claim_names_the_composites_index_free_derivative():
+    result = outcome("chain-rule", ["g = A @ x", "f = B @ g"], wrt="x[n]",
+                     vars="A[n, n], B[n, n]", expect="A @ B")
+    assert result.status == FAILED
+    assert result.message.startswith("claimed A @ B but the derivative is B @ A; ")
+    # the failure box shows the same form, not SymPy's entries
+    assert result.math[-1].endswith(r"= \mathbf{B} \mathbf{A}"), result.math[-1]
 
 
 def test_a_literal_of_blocks_is_quoted_whole():
     result = outcome("chain-rule", ["z = w @ x + b", "a = max(0, z)"], wrt="w[n], b",
                      vars="x[n]", where="w @ x + b > 0", expect="[[2*x.T, 1]]")
     assert result.status == FAILED
-    assert result.message.startswith("claimed [[2*x.T, 1]] (no index-free form")
+    assert result.message.startswith("claimed [[2*x.T, 1]] but the derivative is "
+                                     "[[where(z > 0, 1, 0) * x.T, where(z > 0, 1, 0)]]")
     assert "entry (1, 1) of the claim is " in result.message
 
 

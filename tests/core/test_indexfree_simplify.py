@@ -56,6 +56,13 @@ def simplified(text: str) -> str:
     ("2/N * r.T @ X", "2/N * r.T @ X"),
     ("c**2 * d + c * d", "c**2 * d + c * d"),         # monomials of a scalar stay apart
     ("c * x + c * y", "c * (x + y)"),                  # ... a vector's common scalar not
+    # a scalar of arrays that the monomials share is taken out: (v · v)(2c + 1)
+    ("2 * c * (v @ v) + v @ v", "v @ v * (2 * c + 1)"),
+    ("c**2 * (v @ w) + c * (v @ w)", "v @ w * (c**2 + c)"),
+    ("2 * c * (v @ w)", "2 * c * (v @ w)"),           # a dot product is not unfolded
+    ("2 * c * x.T @ y", "2 * c * x.T @ y"),           # ... a row times a column is
+    ("(x @ A).T", "x.T @ A"),                          # NumPy's x @ A, transposed: a row
+    ("(A @ x + x @ A).T", "x.T @ (A + A.T)"),          # ... inside a sum too
 ])
 def test_rule(before, after):
     assert simplified(before) == after

@@ -59,8 +59,9 @@ def test_a_planted_wrong_matrix_by_vector_factor_is_not_shown(monkeypatch, wrong
     plant(monkeypatch, "outer", wrong)
     outcome = run("chain-rule", OUTER, wrt="x[n]", vars="w[m], c[m]")
     assert outcome.status == VERIFIED
-    assert r"\frac{\partial \mathbf{Z}}{\partial \mathbf{x}} = \begin{bmatrix}" \
-        in factor_line(outcome)
+    # The symbol kept among the values, then the composite's (verified) result.
+    assert r"\frac{\partial \mathbf{Z}}{\partial \mathbf{x}} = \left(\mathbf{w}^{\top} " \
+        r"\mathbf{c}\right) \mathbf{1}_{n}^{\top}" in factor_line(outcome)
     assert "no index-free form found for ∂Z/∂x" in outcome.badge
 
 
@@ -70,7 +71,8 @@ def test_a_planted_right_matrix_by_vector_factor_is_shown(monkeypatch):
     plant(monkeypatch, "outer", "kron(w, eye(n))")
     outcome = run("chain-rule", OUTER, wrt="x[n]", vars="w[m], c[m]")
     assert outcome.status == VERIFIED
-    assert r"\left(\mathbf{w} \otimes I_{n}\right) = \begin{bmatrix}" in factor_line(outcome)
+    assert r"\left(\mathbf{w} \otimes I_{n}\right) = \left(\mathbf{w}^{\top} \mathbf{c}" \
+        r"\right) \mathbf{1}_{n}^{\top}" in factor_line(outcome)
     assert "each verified as a claim" in outcome.badge
 
 
@@ -135,9 +137,8 @@ def test_a_scalar_by_several_variables_is_laid_out_as_the_chain(layout, values):
     (["u = x * s", "y = sum(u**2)"], {"vars": None, "wrt": "x[n], s"},
      r"= 2 \mathbf{u}^{\top} \begin{bmatrix}s I_{n} & \mathbf{x}\end{bmatrix} = "),
     (["z = A @ x", "u = q @ z"], {"vars": "A[n, n]", "let": "q = A.T @ x"},
-     # a product of arrays among factors is bracketed (it could be a dot product)
-     r"= \mathbf{z}^{\top} \mathbf{A}^{\top} + \left(\mathbf{x}^{\top} \mathbf{A}\right) "
-     r"\mathbf{A} = "),
+     # a matrix product among factors is not bracketed: @ is associative
+     r"= \mathbf{z}^{\top} \mathbf{A}^{\top} + \mathbf{x}^{\top} \mathbf{A} \mathbf{A} = "),
     (["z = A @ x", "y = B @ z - z"], {"vars": "A[n, n], B[n, n]"},
      r"= \left(\mathbf{B} - I_{n}\right) \mathbf{A} = "),
     (["s = w @ x", "v = (s * s) * (c * d)"], {"vars": "x[n], c[k], d[k]", "wrt": "w[n]"},

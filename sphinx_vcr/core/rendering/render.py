@@ -254,7 +254,8 @@ def _chain(problem: Problem, run: Run, names: Names,
         if tree is None:
             return symbol(factor)
         text = printer(tree)
-        return rf"\left({text}\right)" if many and _needs_brackets(tree, sizes) else text
+        return rf"\left({text}\right)" if many and _needs_brackets(tree, sizes, printer) \
+            else text
 
     many = False
 
@@ -268,18 +269,39 @@ def _chain(problem: Problem, run: Run, names: Names,
     return " = ".join(parts) + " = " + _result(problem, run, names)
 
 
-def _needs_brackets(tree: Expr, sizes: frozenset[str] = frozenset()) -> bool:
+def _needs_brackets(tree: Expr, sizes: frozenset[str] = frozenset(),
+                    printer: Printer | None = None) -> bool:
     """Whether a factor's value must be bracketed beside others: a sum or a negation
-    (``-I``), a Kronecker, Hadamard or dot product (``I ⊗ X``, ``B ⊙ C``, ``a · b``) or
-    any other product of arrays would otherwise read as part of its neighbours
-    (``B ⊙ C A`` is not ``(B ⊙ C) A``). A number times an array (``2/N vᵀ``, with
-    ``sizes`` the size names) is not."""
+    (``-I``), a Kronecker or Hadamard product (``I ⊗ X``, ``B ⊙ C A`` is not
+    ``(B ⊙ C) A``), a dot product (``a · b xᵀ``) or a matrix product that starts with
+    a sign (``C -A B``) would otherwise read as part of its neighbours. Any other
+    matrix product is not bracketed: the factors multiply by ``@`` too, which is
+    associative (``xᵀA A``). Nor is a number times an array (``2/N vᵀ``, with
+    ``sizes`` the size names)."""
     if isinstance(tree, Unary) or (isinstance(tree, Call) and tree.func == "kron"):
         return True
     if not isinstance(tree, Binary) or tree.op == "**":
         return False
-    return tree.op in "+-@" or not (_is_number(tree.left, sizes)
-                                    or _is_number(tree.right, sizes))
+    if tree.op == "@":
+        return _signed(tree) or _dotted(tree, printer)
+    return tree.op in "+-" or not (_is_number(tree.left, sizes)
+                                   or _is_number(tree.right, sizes))
+
+
+def _signed(tree: Expr) -> bool:
+    """Whether a product is printed with a sign in front (``-A B``)."""
+    while isinstance(tree, Binary) and tree.op in ("@", "*", "/"):
+        tree = tree.left
+    return isinstance(tree, Unary)
+
+
+def _dotted(tree: Binary, printer: Printer | None) -> bool:
+    """Whether ``tree``, a ``@``, is printed as a dot product of two vectors (``a · b``):
+    not associative with the matrix products beside it. Without a printer to tell,
+    every ``@`` is taken to be one."""
+    if printer is None:
+        return True
+    return printer.is_vector(tree.left) and printer.is_vector(tree.right)
 
 
 def _is_number(tree: Expr, sizes: frozenset[str]) -> bool:

@@ -6,6 +6,10 @@ directive (the form does not depend on the sizes). Nothing the engine returns is
 trusted: :func:`as_claim` turns the form into a claim of the same directive, which the
 pipeline verifies at every instantiated size with the same comparison and the same
 points as an author's ``:expect:``, before any page shows it.
+
+A chain rule's result is the derivative of its composition: :func:`composite` states it
+as a directive of its own (the last definition by ``:wrt:``, the definitions below it
+names the form may reuse), and the form is then verified as the chain rule's claim.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ..calculus.indexfree.derive import inline
 from ..calculus.indexfree.shape import Shapes, Unsupported
 from ..calculus.indexfree.simplify import simplify
 from ..errors import VcrError
+from ..language.lets import Let
 from ..language.problem import Problem
 from ..language.syntax import Expr
 
@@ -43,6 +48,8 @@ def index_free(problem: Problem) -> Derived | None:
     ``None`` where the engine has no form or the directive is not one it covers."""
     if not covered(problem):
         return None
+    if problem.kind == "chain-rule":
+        problem = composite(problem)  # type: ignore[assignment]  # covered: not None
     definitions = _definitions(problem)
     try:
         tree = derive(problem.output.expr, problem.wrt, problem.params, problem.layout,
@@ -81,15 +88,46 @@ def shapes_of(problem: Problem) -> Shapes:
     return env
 
 
+def composite(problem: Problem) -> Problem | None:
+    """A chain rule's composition as a directive of its own: its last definition by
+    ``:wrt:``, the definitions below it lets (the derivative is total, as the chain
+    rule's result is); ``None`` where the output's shape cannot be inferred or is a
+    row. Its form is only ever shown once verified as the chain rule's own claim."""
+    *below, output = problem.definitions
+    lets = (*problem.lets, *(Let(d.name, d.expr, d.text) for d in below))
+    whole = dataclasses.replace(problem, kind="gradient", definitions=(output,), lets=lets,
+                                expect=None, expect_text="", mistake=False, correct=None,
+                                correct_text="", reason="")
+    try:
+        env = shapes_of(whole)
+        shape = env.of(inline(output.expr, {}, env))
+    except _NO_FORM:
+        return None
+    if not shape:
+        scalar_by_scalar = len(problem.wrt) == 1 and not problem.wrt[0].dims
+        return dataclasses.replace(whole, kind="derivative") if scalar_by_scalar else whole
+    if shape[0] == 1 and shape[1] != 1:
+        return None  # a row's Jacobian is laid out by neither rule the engine reads off
+    return dataclasses.replace(whole, kind="jacobian")
+
+
 def covered(problem: Problem) -> bool:
     """Whether the engine can be asked at all: one function of declared variables,
-    without abstract functions, indices or steps (its rules know none of them)."""
-    if problem.kind not in KINDS or problem.functions or problem.steps:
-        return False
-    if problem.indices.ranges or problem.components:
-        return False
+    without abstract functions, indices or steps (its rules know none of them); a
+    chain rule by its :func:`composite`."""
+    if problem.kind == "chain-rule":
+        whole = composite(problem) if _plain(problem) else None
+        return whole is not None and covered(whole)
     # A Jacobian of several ``name = expr`` lines stacks them all: not one tree.
-    return not (problem.kind == "jacobian" and len(problem.definitions) > 1)
+    return _plain(problem) and not (problem.kind == "jacobian"
+                                    and len(problem.definitions) > 1)
+
+
+def _plain(problem: Problem) -> bool:
+    """Whether the directive uses none of what the engine's rules do not know."""
+    if problem.kind not in (*KINDS, "chain-rule") or problem.functions or problem.steps:
+        return False
+    return not (problem.indices.ranges or problem.components)
 
 
 def _definitions(problem: Problem) -> dict[str, Expr]:

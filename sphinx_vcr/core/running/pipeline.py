@@ -259,7 +259,9 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
         if problem.correct is not None:
             _check_correction(problem, settings, key)
         return caught
-    values = _factor_values(problem, runs[-1], settings, key) if explain else None
+    # A chain rule's derived result is shown beside its factors, by value as well.
+    values = _factor_values(problem, runs[-1], settings, key) \
+        if explain or form == render.DERIVED else None
     return Outcome(VERIFIED, math=render.success(problem, runs, values), exact=exact,
                    points=points, max_error=worst, claims=int(problem.expect is not None),
                    badge=render.badge(problem, runs, exact, points, worst, form, values))

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from ...language.syntax import Binary, Call, Expr, Num, Transpose, Unary, walk
+from ...language.syntax import Binary, Call, Expr, Name, Num, Transpose, Unary, walk
 from .shape import Shapes, Unsupported, dim_tree, is_column, is_row, vector_length
 
 
@@ -166,6 +166,24 @@ class Algebra:
         a, b = self.shapes.of(node.left), self.shapes.of(node.right)
         return is_column(a) and not is_column(b) and not (a[1] - b[0]).is_zero
 
+    def _unfolds(self, node: Expr) -> bool:
+        """Whether a scalar ``@`` is written as the tail of a product (``2 * x.T @ y``):
+        not a dot product of two columns, which a coefficient would join as
+        ``(2 * x * a) @ a``, printed (2 x a)^T a, instead of ``2 * x * (a @ a)``."""
+        if not (isinstance(node, Binary) and node.op == "@"):
+            return False
+        first = _unfold(node)[0]
+        return len(_unfold(node)) > 2 or not is_column(self.shapes.of(first))
+
+    def _of_arrays(self, node: Expr) -> bool:
+        """Whether a scalar is made of arrays (``a @ a``, ``norm(x)``, ``trace(A)``)."""
+        return any(not self.scalar(n) for n in walk(node) if isinstance(n, Name))
+
+    def _numpy_inside(self, node: Expr) -> bool:
+        """Whether a :meth:`numpy_product` is among ``node``'s terms or their factors."""
+        return any(isinstance(n, Binary) and n.op == "@" and self.numpy_product(n)
+                   for n in walk(node))
+
     def _chain(self, chain: tuple[Expr, ...]) -> Expr:
         return _left_fold("@", list(self._tidy_chain(chain)))
 
@@ -207,7 +225,7 @@ class Algebra:
         product = powers(product)
         scalars, divisors = list(product.scalars), list(product.divisors)
         chain = list(self._tidy_chain(product.chain))
-        if not chain and scalars and isinstance(scalars[-1], Binary) and scalars[-1].op == "@":
+        if not chain and scalars and self._unfolds(scalars[-1]):
             chain = _unfold(scalars.pop())  # 2 * x.T @ y rather than 2 * (x.T @ y)
         size = abs(product.coeff)
         top: list[Expr] = ([Num(Fraction(size.numerator))]
@@ -297,8 +315,10 @@ class Algebra:
         scalars, divisors = shared("scalars"), shared("divisors")
         if all(not t.chain and all(self.scalar(f) for f in t.scalars) for t in terms):
             # A sum of monomials in scalars stays one: x**9 * cos(x) + 9 * x**8 * sin(x)
-            # is what a person writes, not x**8 * (x * cos(x) + 9 * sin(x)) nested down.
-            scalars = {}
+            # is what a person writes, not x**8 * (x * cos(x) + 9 * sin(x)) nested down;
+            # but a scalar made of arrays that they share (a dot product, a norm) is
+            # taken out: (a @ a) * (2 * x + 1).
+            scalars = {b: k for b, k in scalars.items() if self._of_arrays(b)}
         if not scalars and not divisors:
             return None
 
@@ -419,8 +439,10 @@ class Algebra:
                 self._terms(node, 1, products)
                 pushed = self.add(*[self._transposed(p) for p in products])
                 # (X @ w - y).T stays whole (the author's residual); (A.T + B).T is
-                # A + B.T, and a derived sum with transposes inside is opened.
-                if (pushed is None or transposes(node)
+                # A + B.T, and a derived sum with transposes inside is opened, as is
+                # one with a NumPy product (x @ A, printed x^T A: its transpose would
+                # read as a column).
+                if (pushed is None or transposes(node) or self._numpy_inside(node)
                         or transposes(pushed) <= transposes(node) + 1):
                     return pushed
                 return Transpose(node)
@@ -428,6 +450,10 @@ class Algebra:
                 return node
             case Call(func="kron", args=(a, b)):
                 return Call("kron", (self.transpose(a), self.transpose(b)))  # type: ignore[arg-type]
+            case Binary(op="@", left=left, right=right) if self.numpy_product(node):
+                # (v @ M).T, NumPy's column M.T v, is the row v.T M: written so, since
+                # the page prints v @ M as v^T M, and (v^T M)^T would read as a column.
+                return self.matmul(self.transpose(left), right)
         product = self.factor(node)
         if product.chain and (len(product.chain) > 1 or product.chain[0] != node):
             return self._transposed(product)
