@@ -23,10 +23,9 @@ def test_factors_by_value_and_claims_as_written(app):
     assert re.search(r"index\.rst:24: ERROR: \[vcr\.jacobian\] claim does not hold at "
                      r"x=\S+, y=\S+: entry \(2, 2\) is y\*\*6\*7 -> \S+ but the derivative "
                      r"is 8\*y\*\*7 -> \S+" + shown_type("mismatch"), errors[0]), errors[0]
-    # quoted whole, and the derivative's entry said to be SymPy's
-    assert re.search(r"index\.rst:32: ERROR: \[vcr\.chain-rule\] claimed A @ B \(no "
-                     r"index-free form of the derivative found: its entries are quoted as "
-                     r"SymPy writes them\); claim does not hold at n=", errors[1]), errors[1]
+    # quoted whole, and named by the composite's index-free derivative (verified)
+    assert re.search(r"index\.rst:32: ERROR: \[vcr\.chain-rule\] claimed A @ B but the "
+                     r"derivative is B @ A; claim does not hold at n=", errors[1]), errors[1]
     assert "sphinx-vcr: 2 verified (1 claim), 2 failed, 0 errors" in app.status.getvalue()
     page = markup.unescape((app.outdir / "index.html").read_text(encoding="utf8"))
     assert (r"= \frac{2}{N} \mathbf{v}^{\top} \left(-I_{N}\right) \operatorname{diag}"
