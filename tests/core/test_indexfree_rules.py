@@ -178,3 +178,28 @@ def test_let_names_are_reused_in_the_result():
     loss = derive(parse_expression("1/N * norm(r)**2"), wrt, params,
                   definitions=definitions, reuse_names=True)
     assert loss is not None and to_text(loss) == "2/N * r.T @ X"
+
+
+
+def test_a_tree_that_doubles_with_each_definition_is_no_form():
+    """Definitions that reuse the one before double the inlined tree each line; the
+    engine walks trees, so past MAX_INLINED nodes it gives no form (eleven squarings
+    took 10 s to derive), while a short chain still has its form."""
+    from sphinx_vcr.core.calculus.indexfree.derive import MAX_INLINED, derive, inline
+    from sphinx_vcr.core.calculus.indexfree.shape import Shapes, Unsupported
+    from sphinx_vcr.core.language.parse import parse_expression
+    from sphinx_vcr.core.language.syntax import Declaration
+
+    def chain(count: int) -> dict:
+        lines = {"a0": parse_expression("x * v")}
+        for k in range(1, count + 1):
+            lines[f"a{k}"] = parse_expression(f"a{k - 1} * a{k - 1}")
+        return lines
+
+    wrt, params = [Declaration("x", ())], [Declaration("v", ("n",))]
+    assert derive(parse_expression("sum(a2)"), wrt, params, definitions=chain(2)) \
+        is not None
+    assert derive(parse_expression("sum(a12)"), wrt, params, definitions=chain(12)) is None
+    with pytest.raises(Unsupported, match="too large"):
+        inline(parse_expression("sum(a12)"), chain(12), Shapes([*wrt, *params]))
+    assert MAX_INLINED < 2 ** 12

@@ -17,7 +17,7 @@ from sphinx_vcr.extension import prefetch
 from ..conftest import copy_root, shown_type
 
 #: Lines of the directives in roots/test-limits/index.rst
-SQUARINGS, SLOW, WRT = 15, 41, 51
+SQUARINGS, SLOW, WRT = 15, 42, 49
 
 
 def located(warnings: str, kind: str, line: int, text: str, subtype: str) -> bool:
@@ -41,7 +41,7 @@ def check_limits(app: SphinxTestApp) -> None:
     warnings = app.warning.getvalue()
     assert located(warnings, "chain-rule", SQUARINGS, "a number in this expression has "
                    "more than 4000 digits", "limit"), warnings
-    assert located(warnings, "chain-rule", SLOW, "gave up after 1 s (vcr_timeout)",
+    assert located(warnings, "hessian", SLOW, "gave up after 1 s (vcr_timeout)",
                    "timeout"), warnings
     assert located(warnings, "gradient", WRT, "checking this by finite differences would "
                    "take 4201 variables", "limit"), warnings
@@ -119,7 +119,7 @@ def test_a_parallel_build_pays_a_timeout_once(tmp_path, monkeypatch):
         app.cleanup()
     warnings = app.warning.getvalue()
     assert warnings.count("gave up after 1 s (vcr_timeout)") == 1, warnings
-    assert re.search(r"slow\.rst:7: ERROR: \[vcr\.chain-rule\] gave up", warnings)
+    assert re.search(r"slow\.rst:8: ERROR: \[vcr\.hessian\] gave up", warnings)
     submitted = record.read_text().split()
     assert submitted.count("True") == 1  # the slow directive: computed once
     assert "checked" in app.status.getvalue()  # by the prefetch

@@ -128,10 +128,10 @@ def verify(problem: Problem, settings: Settings, key: str = "") -> Outcome:
 def _without_claim(problem: Problem, settings: Settings, key: str) -> Outcome:
     """A directive without a claim: its index-free form, verified at every size like a
     claim (same comparison, same points), else SymPy's entries."""
-    derived = index_free(problem)
     outcome = None
-    if derived is not None:
-        with _explaining(settings):
+    with _explaining(settings):  # deriving is an extra too: a large tree takes long
+        derived = index_free(problem)
+        if derived is not None:
             try:
                 outcome = _verify(as_claim(problem, derived.tree), settings, key,
                                   explain=False, form=render.DERIVED)
@@ -141,9 +141,9 @@ def _without_claim(problem: Problem, settings: Settings, key: str) -> Outcome:
                 # A form that does not verify, or that breaks the check, is the engine's
                 # bug: never shown, never fatal.
                 outcome = None
-        if outcome is not None and outcome.ok:
-            outcome.claims = 0  # the author claimed nothing
-            return outcome
+    if outcome is not None and outcome.ok:
+        outcome.claims = 0  # the author claimed nothing
+        return outcome
     # The page says when no form was found where one was looked for (not for a chain
     # rule, a Hessian, a derivation or abstract functions, which the engine is not
     # asked about).

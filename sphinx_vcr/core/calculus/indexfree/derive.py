@@ -91,9 +91,22 @@ def expected_shape(output: Shape, wrt: Sequence[Declaration], layout: str) -> Sh
     return shape if layout == "numerator" else (width, height)
 
 
+#: Most nodes an inlined tree may have. Definitions that reuse earlier ones
+#: (``a1 = diag(a0) @ a0``) double the tree at each line, and the engine's rules walk
+#: trees, not graphs: past this size no form a person would write comes out, and the
+#: derivation alone took seconds (a chain of eleven squarings, 10 s).
+MAX_INLINED = 2000
+
+
 def inline(expr: Expr, definitions: Mapping[str, Expr], env: Shapes) -> Expr:
-    """``expr`` with the names of ``definitions`` replaced by their trees."""
+    """``expr`` with the names of ``definitions`` replaced by their trees; Unsupported
+    past :data:`MAX_INLINED` nodes."""
+    made = [0]
+
     def visit(node: Expr) -> Expr:
+        made[0] += 1
+        if made[0] > MAX_INLINED:
+            raise Unsupported("too large a tree once its names are replaced")
         match node:
             case Name(id=name) if name in definitions:
                 return visit(definitions[name])
