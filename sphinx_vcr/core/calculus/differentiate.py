@@ -57,9 +57,23 @@ def real_diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
     unsure = [a for a in expr.atoms(sympy.Abs) if not a.args[0].is_extended_real]
     swapped = expr.xreplace({a: _RealAbs(a.args[0]) for a in unsure})
     result = sympy.diff(swapped, symbol)
+    if result.has(sympy.Derivative):
+        result = _flat_signs(result)
     if unsure:
         result = result.replace(_RealAbs, sympy.Abs)
     return result.replace(_LogAbs, lambda u: sympy.log(sympy.Abs(u))) if logs else result
+
+
+def _flat_signs(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with SymPy's unevaluated ``Derivative(sign(u), x)`` (u not a symbol: for
+    ``sign(x)`` SymPy writes ``2*DiracDelta(x)``) as 0, the rule for a step's derivative
+    (see the module's docstring): sign(u) is constant away from u = 0, and that kink
+    stays in sight of the sample points, as the guard of the sign(u) or abs(u) that was
+    differentiated (it is still in the function, or noted by diff()). Left unevaluated
+    it had no numeric value, and printing it was an internal error."""
+    return expr.replace(lambda e: isinstance(e, sympy.Derivative)
+                        and isinstance(e.expr, sympy.sign),
+                        lambda _e: sympy.S.Zero)
 
 
 def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Matrix:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy
 
-from ..errors import LimitError, ParseError, ShapeError
+from ..errors import DomainError, LimitError, ParseError, ShapeError
 from ..language.syntax import (
     Apply,
     ArrayLit,
@@ -47,12 +47,21 @@ MAX_RESULT_DIGITS = 4_000    # digits of a number computed from literals (Python
                              # integers of at most 4300 digits)
 
 
+#: What each entry of a value needs to have one: for every entry (in the order of
+#: ``list(data)``, a scalar's one), the positions in :attr:`Context.domain` of the notes
+#: raised while computing it. Empty when unknown: an operation that mixes entries (a
+#: matrix product, a sum) does not say, and then where() takes every note raised inside
+#: its branch as needed by every entry (see :func:`_where_arguments`).
+Needs = tuple[frozenset[int], ...]
+
+
 @dataclass(frozen=True)
 class Value:
     """A scalar (``shape == ()``, ``data`` an expression) or an array (a matrix)."""
 
     shape: Shape
     data: sympy.Expr | sympy.Matrix | Grid
+    needs: Needs = field(default=(), compare=False)
 
     @property
     def is_scalar(self) -> bool:
@@ -137,7 +146,9 @@ class Scope:
 
     def lookup(self, name: str) -> Value:
         if name in self.values:
-            return self.values[name]
+            value = self.values[name]
+            # Positions in another evaluation's notes (a :let:'s) mean nothing here.
+            return replace(value, needs=()) if value.needs else value
         backend = self.context.backend
         if name in self.sizes:
             return scalar(backend.rational(self.sizes[name]))
@@ -198,7 +209,10 @@ def evaluate(node: Expr, scope: Scope) -> Value:
             value = evaluate(operand, scope)
             if value.is_scalar:
                 return value
-            return Value((value.shape[1], value.shape[0]), value.data.T)
+            rows, cols = value.data.shape
+            needs = tuple(value.needs[i * cols + j] for j in range(cols)
+                          for i in range(rows)) if value.needs else ()
+            return Value((value.shape[1], value.shape[0]), value.data.T, needs)
         case Binary(op="@", left=left, right=right):
             return _matmul(evaluate(left, scope), evaluate(right, scope), scope)
         case Binary(op=op, left=left, right=right):
@@ -218,9 +232,38 @@ def evaluate(node: Expr, scope: Scope) -> Value:
 
 
 def _map(value: Value, fn: Callable[[sympy.Expr], sympy.Expr]) -> Value:
+    """``fn`` on each entry: entry k still needs what entry k needed."""
     if value.is_scalar:
-        return scalar(fn(value.data))
-    return Value(value.shape, value.data.applyfunc(fn))
+        return Value((), scalar(fn(value.data)).data, value.needs)
+    return Value(value.shape, value.data.applyfunc(fn), value.needs)
+
+
+def entry_needs(value: Value, k: int) -> frozenset[int]:
+    """What entry ``k`` of an array (broadcast: any k of a scalar) is known to need."""
+    if not value.needs:
+        return frozenset()
+    return value.needs[0] if value.is_scalar else value.needs[k]
+
+
+def _combined(count: int, operands: list[Value],
+              fresh: dict[int, frozenset[int]]) -> Needs:
+    """The needs of an entry-by-entry result of ``count`` entries: its operands' entries'
+    (a scalar's in every entry) and the notes raised computing entry k (``fresh``)."""
+    if not fresh and not any(v.needs for v in operands):
+        return ()
+    return tuple(frozenset().union(fresh.get(k, frozenset()),
+                                   *(entry_needs(v, k) for v in operands))
+                 for k in range(count))
+
+
+def _noting(domain: list, fresh: dict[int, frozenset[int]], k: int,
+            compute: Callable[[], sympy.Basic]) -> sympy.Basic:
+    """``compute()``, the notes it raises recorded as entry ``k``'s."""
+    mark = len(domain)
+    result = compute()
+    if len(domain) > mark:
+        fresh[k] = fresh.get(k, frozenset()) | frozenset(range(mark, len(domain)))
+    return result
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr, line: int | None,
@@ -271,17 +314,34 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
             scope.context.domain.append(result)  # x**(1/2): see Context.domain
         return result
 
-    extremum = {"max": backend.maximum, "min": backend.minimum}
-    operation = power if op == "**" else extremum.get(op) or _BINARY[op]
+    def extremum(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        for side in (a, b):
+            if backend.is_real(side) is False:
+                raise _nowhere_real(op, side, scope)
+        try:
+            return (backend.maximum if op == "max" else backend.minimum)(a, b)
+        except ValueError as error:  # SymPy's "not comparable": a number not real
+            raise _nowhere_real(op, a if backend.is_real(a) is not True else b,
+                                scope) from error
+    operation = power if op == "**" else extremum if op in ("max", "min") \
+        else _BINARY[op]
 
-    def fn(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        return _bounded(operation(a, b), scope.line, backend)
+    domain = scope.context.domain
+    fresh: dict[int, frozenset[int]] = {}
+
+    def fn(a: sympy.Expr, b: sympy.Expr, k: int = 0) -> sympy.Expr:
+        return _noting(domain, fresh, k,
+                       lambda: _bounded(operation(a, b), scope.line, backend))
     if left.is_scalar and right.is_scalar:
-        return scalar(fn(left.data, right.data))
-    if left.is_scalar:
-        return Value(right.shape, right.data.applyfunc(lambda e: fn(left.data, e)))
-    if right.is_scalar:
-        return Value(left.shape, left.data.applyfunc(lambda e: fn(e, right.data)))
+        data = scalar(fn(left.data, right.data)).data
+        return Value((), data, _combined(1, [left, right], fresh))
+    array = right if left.is_scalar else left
+    if left.is_scalar or right.is_scalar:
+        rows, cols = array.data.shape
+        data = backend.matrix(rows, cols, lambda i, j: fn(
+            left.data if left.is_scalar else left.data[i, j],
+            right.data if right.is_scalar else right.data[i, j], i * cols + j))
+        return Value(array.shape, data, _combined(rows * cols, [left, right], fresh))
     if not shapes.same_shape(left.shape, right.shape):
         symbol = {"**": "**", "max": "max", "min": "min"}.get(op, op)
         message = _("element-wise {op} needs operands of one shape, but they are {left} "
@@ -290,8 +350,17 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
             op=symbol, left=shapes.describe(left.shape), right=shapes.describe(right.shape),
             transpose=_transpose_hint(left.shape, right.shape)))
     rows, cols = left.data.shape
-    data = backend.matrix(rows, cols, lambda i, j: fn(left.data[i, j], right.data[i, j]))
-    return Value(left.shape, data)
+    data = backend.matrix(rows, cols, lambda i, j: fn(left.data[i, j], right.data[i, j],
+                                                      i * cols + j))
+    return Value(left.shape, data, _combined(rows * cols, [left, right], fresh))
+
+
+def _nowhere_real(op: str, side: sympy.Expr, scope: Scope) -> DomainError:
+    """max(0, log(-x**2 - 1)): SymPy knows the argument is never real (and refuses to
+    compare it), so the whole has no value anywhere; said at the form it is in."""
+    return DomainError(_("{func}() compares real numbers, but {argument} has no real "
+                         "value anywhere").format(func=op, argument=_short(side)),
+                       line=scope.line)
 
 
 def _transpose_hint(a: Shape, b: Shape) -> str:
@@ -406,12 +475,17 @@ def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]
 _PARTIAL = ("sqrt", "log", "ln")
 
 
-def _note_domain(value: Value, scope: Scope) -> None:
-    """Note ``value``'s entries as needing a real value (see :attr:`Context.domain`),
-    unless SymPy knows they have one."""
-    for entry in [value.data] if value.is_scalar else list(value.data):
+def _note_domain(value: Value, scope: Scope) -> Value:
+    """``value``, its entries noted as needing a real value (see
+    :attr:`Context.domain`), unless SymPy knows they have one."""
+    domain = scope.context.domain
+    fresh: dict[int, frozenset[int]] = {}
+    entries = [value.data] if value.is_scalar else list(value.data)
+    for k, entry in enumerate(entries):
         if scope.context.backend.is_real(entry) is not True:
-            scope.context.domain.append(entry)
+            fresh[k] = frozenset([len(domain)])
+            domain.append(entry)
+    return replace(value, needs=_combined(len(entries), [value], fresh))
 
 
 def _call(node: Call, scope: Scope) -> Value:
@@ -430,17 +504,13 @@ def _call(node: Call, scope: Scope) -> Value:
     if func in _INDEXED and (func != "sum" or len(node.args) == 2):
         return _INDEXED[func](node, scope)
     if func == "where":
-        return _where(_where_arguments(node, scope), scope)
+        return _where(*_where_arguments(node, scope), scope)
     args = [evaluate(a, scope) for a in node.args]
     if func in backend.elementwise:
         value = _map(args[0], backend.elementwise[func])
-        if func in _PARTIAL:
-            _note_domain(value, scope)
-        return value
+        return _note_domain(value, scope) if func in _PARTIAL else value
     if func in ("max", "min"):
         return _elementwise(func, args[0], args[1], scope)
-    if func == "where":
-        return _where(args, scope)
     # Imported here: the matrix functions are built on this module's Value and Scope.
     from .matrices import MATRIX_FUNCTIONS
     if func in MATRIX_FUNCTIONS:
@@ -488,13 +558,9 @@ def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
     return scalar(backend.sqrt(backend.add([e**2 for e in entries])))  # norm
 
 
-def _where_arguments(node: Call, scope: Scope) -> list[Value]:
-    """The condition and branches of ``where``. What a branch needs (a log's argument
-    above 0) holds only where it is taken: it is noted under its condition, so that
-    ``where(x > 0, 1, max(0, log(x)))`` has no value at x < 0, as the branch taken there
-    has none (noted without a condition, a correct claim would fail where the branch is
-    not taken; left out, a claim without a value passed)."""
-    domain, backend = scope.context.domain, scope.context.backend
+def _where_arguments(node: Call, scope: Scope) -> tuple[list[Value], Needs]:
+    """The condition and branches of ``where``, and what they need (see :func:`_needs`)."""
+    domain = scope.context.domain
     mark = len(domain)
     values, notes = [], []
     for arg in node.args:
@@ -502,22 +568,68 @@ def _where_arguments(node: Call, scope: Scope) -> list[Value]:
         notes.append(domain[mark:])
         del domain[mark:]
     if len(values) != 3:
-        return values
+        domain.extend(note for group in notes for note in group)
+        return values, ()
+    return values, _needs(values, notes, mark, scope)
+
+
+def _needs(values: list[Value], notes: list[list[sympy.Expr]], mark: int,
+           scope: Scope) -> Needs:
+    """Note what ``where(condition, yes, no)`` needs, entry by entry, and say which
+    entries of the result need which note.
+
+    The condition is always evaluated: what it needs is needed wherever the result's
+    entry is (``where(0*log(x) > 1, ...)`` has no value at x < 0). What a branch needs
+    (a log's argument above 0) holds only where it is taken: entry k of the result
+    needs what entry k of the branch needs, under entry k of the condition, so that
+    ``where(x > 0, 1, max(0, log(x)))`` has no value at x_k < 0, as the branch taken
+    there has none (noted without its condition, a correct claim would fail where the
+    branch is not taken; left out, a claim without a value passed). A note the
+    branch's value does not place in an entry (a sum, a matrix product mixes them) is
+    taken as needed by every entry: too much rather than too little."""
+    domain, backend = scope.context.domain, scope.context.backend
     condition = values[0]
-    conditions = [condition.data] if condition.is_scalar else list(condition.data)
+    count = next((len(list(v.data)) for v in values if not v.is_scalar), 1)
     zero = backend.rational(0)
-    for entry in notes[1]:  # needed where every entry takes the first branch
-        for c in conditions:
-            entry = backend.piecewise(entry, c, zero)
-        domain.append(entry)
-    for entry in notes[2]:  # needed where every entry takes the second
-        for c in conditions:
-            entry = backend.piecewise(zero, c, entry)
-        domain.append(entry)
-    return values
+    result: list[set[int]] = [set() for _k in range(count)]
+    placed: dict[sympy.Basic, int] = {}
+
+    def note(expr: sympy.Basic, k: int) -> None:
+        if expr not in placed:
+            placed[expr] = len(domain)
+            domain.append(expr)
+        result[k].add(placed[expr])
+
+    guards = condition_entries(condition)
+    for branch, group in enumerate(notes):
+        value = values[branch]
+        owners = _owners(value, len(group), mark)
+        for local, expr in enumerate(group):
+            for k in range(count):
+                own = 0 if value.is_scalar else k
+                if owners[local] is not None and own not in owners[local]:
+                    continue
+                guard = guards[0 if condition.is_scalar else k]
+                note(expr if branch == 0 else backend.piecewise(expr, guard, zero)
+                     if branch == 1 else backend.piecewise(zero, guard, expr), k)
+    return tuple(frozenset(r) for r in result)
 
 
-def _where(args: list[Value], scope: Scope) -> Value:
+def _owners(value: Value, count: int, mark: int) -> list[set[int] | None]:
+    """For each of the ``count`` notes raised computing ``value`` (at positions from
+    ``mark``), the entries of ``value`` known to need it; None: not known, every one."""
+    owners: list[set[int] | None] = [None] * count
+    for k, positions in enumerate(value.needs):
+        for position in positions:
+            local = position - mark
+            if 0 <= local < count:
+                if owners[local] is None:
+                    owners[local] = set()
+                owners[local].add(k)  # type: ignore[union-attr]
+    return owners
+
+
+def _where(args: list[Value], needs: Needs, scope: Scope) -> Value:
     condition, yes, no = args
     shape = next((v.shape for v in args if not v.is_scalar), ())
     for value in args:
@@ -526,7 +638,7 @@ def _where(args: list[Value], scope: Scope) -> Value:
                                       "shape"))
     backend = scope.context.backend
     if not shape:
-        return scalar(backend.piecewise(yes.data, condition.data, no.data))
+        return Value((), backend.piecewise(yes.data, condition.data, no.data), needs)
 
     def entry(value: Value, i: int, j: int) -> sympy.Expr:
         return value.data if value.is_scalar else value.data[i, j]
@@ -534,7 +646,7 @@ def _where(args: list[Value], scope: Scope) -> Value:
     rows, cols = next(v.data.shape for v in args if not v.is_scalar)
     data = backend.matrix(rows, cols, lambda i, j: backend.piecewise(
         entry(yes, i, j), entry(condition, i, j), entry(no, i, j)))
-    return Value(shape, data)
+    return Value(shape, data, needs)
 
 
 def _compare(node: Compare, scope: Scope) -> Value:
@@ -549,7 +661,8 @@ def _compare(node: Compare, scope: Scope) -> Value:
 def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
     relation = scope.context.backend.relation
     if left.is_scalar and right.is_scalar:
-        return Value((), relation(op, left.data, right.data))
+        return Value((), relation(op, left.data, right.data),
+                     _combined(1, [left, right], {}))
     a, b = (Value(right.shape, right.data.applyfunc(lambda _entry: left.data))
             if left.is_scalar else left,
             Value(left.shape, left.data.applyfunc(lambda _entry: right.data))
@@ -559,18 +672,19 @@ def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
             left=shapes.describe(a.shape), right=shapes.describe(b.shape)))
     rows, cols = a.data.shape
     return Value(a.shape, Grid(rows, cols, lambda i, j: relation(
-        op, a.data[i, j], b.data[i, j])))
+        op, a.data[i, j], b.data[i, j])), _combined(rows * cols, [left, right], {}))
 
 
 def _combine(a: Value, b: Value, scope: Scope) -> Value:
     conjunction = scope.context.backend.conjunction
     if a.is_scalar and b.is_scalar:
-        return scalar(conjunction(a.data, b.data))
+        return Value((), conjunction(a.data, b.data), _combined(1, [a, b], {}))
     if a.is_scalar or b.is_scalar or not shapes.same_shape(a.shape, b.shape):
         raise scope.shape_error(_("a chained comparison needs operands of one shape"))
     rows, cols = a.data.shape
     return Value(a.shape, Grid(rows, cols, lambda i, j: conjunction(a.data[i, j],
-                                                                    b.data[i, j])))
+                                                                    b.data[i, j])),
+                 _combined(rows * cols, [a, b], {}))
 
 
 def condition_entries(value: Value) -> list[sympy.Basic]:

@@ -147,6 +147,17 @@ class PrivateNamesPrinter(NumPyPrinter):
 
     _print_Dummy = _print_Symbol
 
+    def _print_Heaviside(self, expr: sympy.Heaviside) -> str:
+        """The step, ``nan`` where its argument is ``nan``: SymPy's NumPy code for
+        ``Heaviside(u, 0)`` is ``select([u <= 0, True], [0, 1])``, 1 at a nan."""
+        u = self._print(expr.args[0])
+        at_zero = expr.args[1] if len(expr.args) > 1 else sympy.Rational(1, 2)
+        select, less, equal, greater, nan = (self._module_format(f"numpy.{name}") for name
+                                             in ("select", "less", "equal", "greater",
+                                                 "nan"))
+        return (f"{select}([{less}({u}, 0), {equal}({u}, 0), {greater}({u}, 0)], "
+                f"[0, {self._print(at_zero)}, 1], default={nan})")
+
 
 def _real(column: object, count: int) -> np.ndarray:
     """A column of values as reals; values with an imaginary part are not finite."""
@@ -239,6 +250,7 @@ class Sampler:
         self.outputs, self.conditions = list(outputs), list(conditions)
         self.accepted = np.empty((0, len(self.symbols)))  # the points :meth:`draw` chose
         guards = guard_expressions([*outputs, *extra, *finite])
+        self.guards = guards
         # The function's own guards: one without a value (where(log(x) > 0, ...) at
         # x < 0) means the function has none there either, though its compiled code
         # reads a nan condition as false; only the claim's may lack a value.
@@ -319,7 +331,15 @@ class Sampler:
         # A guard of the claim without a value (nan: its log(x) at x < 0) is not a point
         # on it: excluding such points hid a claim with no value where the function has
         # one (max(0, log(x)) for relu's slope); _check_claim_has_values reports it.
-        ok &= np.all((np.abs(guards) > 1e-9) | np.isnan(guards), axis=0)
+        near = np.abs(guards) <= 1e-9  # (a nan is not near: see above)
+        on = ok & np.any(near, axis=0)
+        ok &= ~on
+        # A guard zero all around a point is no kink there (1 - x/abs(x) at x > 0, in
+        # max(-1, min(1, x/abs(x))): the piece chosen is the same on both sides).
+        # Dropped, such points left no sample point at all.
+        level = np.flatnonzero(on)[:MAX_DOUBTFUL]
+        if len(level):
+            ok[level] = self._in_flat_pieces(points[level], near[:, level])
         # Where a guard of the function itself has no value, its compiled code may still
         # give one (a nan condition reads as false): the point is kept only if the
         # function and its derivative have values in many digits (where(x > 0,
@@ -331,6 +351,21 @@ class Sampler:
             kept = doubtful[:MAX_DOUBTFUL]
             ok[kept] = self._valued(points[kept])
         return ok
+
+    def _in_flat_pieces(self, points: np.ndarray, near: np.ndarray) -> np.ndarray:
+        """Whether every guard (of ``near``, by rows) that is zero at each point is a
+        kink's that is zero all around it (see :func:`.regions.flat`): a smooth guard
+        zero on an open set is zero everywhere, so on it."""
+        from .boundaries import KINKS  # imported here: boundaries imports this
+        from .regions import flat
+
+        clear = np.ones(len(points), dtype=bool)
+        for k in np.flatnonzero(near.any(axis=1)):
+            at = np.flatnonzero(near[k] & clear)
+            if len(at):
+                clear[at] = flat(self, points[at], self.guards[k]) \
+                    if self.guards[k].has(*KINKS) else False
+        return clear
 
     def _valued(self, points: np.ndarray) -> np.ndarray:
         """Whether the function, its derivative and the forms that must be finite have

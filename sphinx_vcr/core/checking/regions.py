@@ -408,7 +408,7 @@ def _clear_in_digits(sampler: Sampler, points: np.ndarray, guards: list[sympy.Ex
     for k in sorted({k for _, k in zero}):
         at = [i for i, g in zero if g == k]
         # Without kinks a guard is analytic: zero around a point only if zero everywhere.
-        clear[at] &= (_flat(sampler, points[at], guards[k]) if guards[k].has(*boundaries.KINKS)
+        clear[at] &= (flat(sampler, points[at], guards[k]) if guards[k].has(*boundaries.KINKS)
                       else False)
     return clear
 
@@ -423,7 +423,7 @@ def _nonzero(guard: sympy.Expr, symbols: Sequence[sympy.Symbol], point: np.ndarr
     return ball is not None and certified.excludes_zero(ball)
 
 
-def _flat(sampler: Sampler, points: np.ndarray, guard: sympy.Expr) -> np.ndarray:
+def flat(sampler: Sampler, points: np.ndarray, guard: sympy.Expr) -> np.ndarray:
     """Whether a guard that is zero at each of ``points`` is zero all around it (the
     flat part of ``max(0, z)`` or of ``abs(x) - x``): then the point is inside a piece,
     not on a kink. Looked at a relative ``FLAT`` away along each coordinate it has."""

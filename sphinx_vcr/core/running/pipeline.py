@@ -360,7 +360,9 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     check_defined(outputs, N_("the function"))
     check_defined(extra, N_("the claim"), option="expect")
     free: set[sympy.Symbol] = set()
-    for expr in (*outputs, *extra, *instance.conditions):
+    # The claim's notes too: a name only they mention (where(y > 0, 0*log(x1), 0)) must
+    # be sampled, or what it needs is never looked at.
+    for expr in (*outputs, *extra, *claim_domain, *instance.conditions):
         free |= expr.free_symbols
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)

@@ -13,7 +13,8 @@ The SymPy tree is translated here node by node rather than by ``symengine.sympif
   symbol that is not an argument is refused, as ``lambdify`` refuses it;
 - only the nodes listed below are translated; anything else (an undefined function, a
   SymPy function symengine would only wrap) is :class:`~.backend.Unsupported`;
-- ``Heaviside(u, h)`` is written as the ``Piecewise`` it is, ``h`` at 0 included.
+- ``Heaviside(u, h)`` is written as the ``Piecewise`` it is, ``h`` at 0 included, and
+  ``nan`` where ``u`` is ``nan`` (no condition holds; a default of 0 gave a value).
 
 The semantics are those of the NumPy code it replaces: doubles, real results, and
 ``nan`` where a value is not real (the log or a fractional power of a negative
@@ -121,7 +122,7 @@ class _Translator:
         if at_zero is sympy.nan or not at_zero.is_number:
             raise Unsupported("a step without a value at 0")
         return se.Piecewise((se.Integer(1), se.Lt(0, u)), (self(at_zero), se.Eq(u, 0)),
-                            (se.Integer(0), True))
+                            (se.Integer(0), se.Lt(u, 0)), (se.nan, True))
 
 
 def compile_points(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
