@@ -26,6 +26,7 @@ import dataclasses
 import importlib.util
 import json
 import keyword
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,24 +246,104 @@ def doctest_page(text: str) -> str:
 
 
 def notebook(text: str) -> str:
-    """A notebook: the static twin in one Markdown cell, then a code cell a directive."""
+    """A notebook: the static twin as MyST (:func:`myst_page`) in one Markdown cell,
+    then a hidden code cell a directive (tagged ``remove-cell``, as the doctest peer's
+    blocks are ``:hide:``: the page shows what the static twin shows)."""
     from sphinx_vcr.core.language.scan import directives
 
-    cells = [_cell("markdown", "```{eval-rst}\n" + projects.static_twin(text) + "```\n"),
+    cells = [_cell("markdown", myst_page(projects.static_twin(text))),
              _cell("code", "from sympy import *\nfrom peer_checks import *\n")]
     for found in directives(text):
         check = peer(found)
         cells.append(_cell("code", "\n".join([*check.code, f"assert {check.result}"])))
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number}"
     return json.dumps({"cells": cells, "metadata": {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5},
         indent=1, ensure_ascii=False)
 
 
+#: A line of a section title's adornment (underline or overline).
+_ADORNMENT = re.compile(r"([=\-~^\"'`#*+.:_])\1+\s*")
+_LABEL = re.compile(r"\.\. _([^:`]+):\s*")
+_ROLE = re.compile(r":([\w:+-]+):`")
+
+
+def myst_page(rst: str) -> str:
+    """The reStructuredText page ``rst`` as MyST: its section titles as MyST headings
+    (with the labels before them as ``(label)=``) and everything between them in
+    ``{eval-rst}`` blocks.
+
+    Not the whole page in one block: MyST parses a block as a separate document and
+    registers only its top-level names in the page, so the labels of nested sections
+    were undefined (``:ref:`dot-product```) and footnote references unresolved. The
+    docinfo field list at the top (``:vcr-language:``) is left out: in a block it is no
+    docinfo but a visible field list, and the static twin has no directive whose words
+    it would set."""
+    lines = rst.splitlines()
+    styles: list[tuple[str, bool]] = []
+    out: list[str] = []
+    chunk: list[str] = []
+    labels: list[str] = []
+    i = 0
+    if lines and lines[0].startswith(":"):
+        while i < len(lines) and lines[i].startswith(":"):
+            i += 1  # the docinfo field list
+
+    def flush() -> None:
+        body = "\n".join(chunk).strip("\n")
+        if body:
+            out.extend(["````{eval-rst}", body, "````", ""])
+        chunk.clear()
+
+    while i < len(lines):
+        title = _title(lines, i)
+        if title is not None:
+            text, style, used = title
+            if style not in styles:
+                styles.append(style)
+            # labels directly before the title name its section
+            while chunk and not chunk[-1].strip():
+                chunk.pop()
+            while chunk and _LABEL.fullmatch(chunk[-1]):
+                labels.insert(0, _LABEL.fullmatch(chunk.pop()).group(1))
+                while chunk and not chunk[-1].strip():
+                    chunk.pop()
+            flush()
+            out.extend([f"({label})=" for label in labels])
+            labels.clear()
+            out.extend(["#" * (styles.index(style) + 1) + " " + _ROLE.sub(r"{\1}`", text),
+                        ""])
+            i += used
+            continue
+        chunk.append(lines[i])
+        i += 1
+    flush()
+    return "\n".join(out) + "\n"
+
+
+def _title(lines: list[str], i: int) -> tuple[str, tuple[str, bool], int] | None:
+    """The section title starting at line ``i``: its text, its adornment style (the
+    character, and whether it has an overline) and its number of lines; or None."""
+    def adornment(k: int) -> str | None:
+        found = k < len(lines) and _ADORNMENT.fullmatch(lines[k])
+        return found.group(1) if found else None
+
+    over = adornment(i)
+    if over and i + 2 < len(lines) and lines[i + 1].strip() and adornment(i + 2) == over:
+        return lines[i + 1].strip(), (over, True), 3
+    if lines[i].strip() and not over and (i == 0 or not lines[i - 1].strip()):
+        under = adornment(i + 1)
+        if under and not lines[i].startswith(" "):
+            return lines[i].strip(), (under, False), 2
+    return None
+
+
 def _cell(kind: str, source: str) -> dict:
     cell = {"cell_type": kind, "metadata": {}, "source": source}
     if kind == "code":
-        cell.update(execution_count=None, outputs=[])
+        cell.update(execution_count=None, outputs=[], metadata={"tags": ["remove-cell"]})
     return cell
 
 
