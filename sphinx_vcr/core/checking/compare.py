@@ -42,7 +42,7 @@ from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub,
 
 from ..running.limits import clock, remaining, soft_limit
 from . import certified, rational
-from .numeric import Probes, guard_expressions
+from .numeric import Probes, Sample, compile_function, guard_expressions
 
 DIGITS = 50
 TOLERANCE = mpmath.mpf("1e-40")   # relative to the values compared (never absolute): far
@@ -305,6 +305,43 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
     Euler's number. They are laid out once for all the points (:class:`.certified.Program`).
     """
     return list(_values_along(exprs, symbols, points, digits))
+
+
+#: Points without a value in double precision confirmed in many digits, at most: a nan
+#: there is a candidate (a log of a negative), not yet a proof.
+MAX_SUSPECTS = 8
+
+
+def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
+                        ) -> tuple[np.ndarray, sympy.Expr] | None:
+    """The first point of ``sample`` where one of ``exprs`` has no real value, with that
+    expression; None if there is none.
+
+    The sample points are looked at in many digits. They are few (5 by default), and a
+    claim without a value on a band of the region (``0*sqrt(x + 1.5)`` below -1.5)
+    passed for a third of the seeds: the other points of the region drawn on the way
+    (:attr:`.Sample.admitted`, hundreds) are looked at in double precision too, and a
+    nan there counts only once the same many-digit evaluation confirms it."""
+    for point, row in zip(sample.points, values_at(exprs, sample.symbols, sample.points)):
+        missing = next((e for e, v in zip(exprs, row) if v is None), None)
+        if missing is not None:
+            return point, missing
+    points = sample.admitted
+    if not len(points) or not exprs:
+        return None
+    try:
+        doubles = compile_function(list(exprs), sample.symbols)(points)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None  # not compiled: the sample points alone decide, as before
+    with np.errstate(invalid="ignore"):
+        suspects = np.flatnonzero(np.any(np.isnan(np.asarray(doubles, dtype=float)),
+                                         axis=0))[:MAX_SUSPECTS]
+    for point, row in zip(points[suspects], values_at(exprs, sample.symbols,
+                                                        points[suspects])):
+        missing = next((e for e, v in zip(exprs, row) if v is None), None)
+        if missing is not None:
+            return point, missing
+    return None
 
 
 def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],

@@ -37,6 +37,7 @@ CON = 1.4           # step shrink factor of Ridders' tableau
 NTAB = 10           # tableau size (steps h0 ... h0 / CON**9)
 SAFE = 2.0          # stop extrapolating once the error grows by this factor
 BATCH = 512         # candidate points drawn at a time
+MAX_ADMITTED = 512  # points of the region kept to look for a claim without a value
 MAX_BATCHES = 16    # then give up: the region is (nearly) empty
 LOW, HIGH = 0.2, 2.0  # coordinates are drawn with |value| in [LOW, HIGH] * scale
 SCALES = (1.0, 10.0, 100.0)  # wider ranges, tried only while no point is admissible
@@ -210,6 +211,10 @@ class Sample:
     points: np.ndarray            # (count, len(symbols))
     max_relative_error: float     # |fd - symbolic| / scale, largest over all entries
     mismatch: tuple[int, int, int, float, float] | None  # point, row, col, fd, sym
+    #: Other points of the region where the function and its derivative have values,
+    #: drawn on the way (not checked by finite differences): where a claim must have a
+    #: value too, looked at in double precision (see :func:`first_without_value`).
+    admitted: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
 
 @dataclass
@@ -480,6 +485,7 @@ class Sampler:
     def draw(self, count: int, rtol: float, atol: float) -> Sample:
         """``count`` usable points, with the finite-difference check at each."""
         accepted: list[np.ndarray] = []
+        admitted: list[np.ndarray] = []
         worst, mismatch = 0.0, None
         admissible_seen = 0
         scale = SCALES[0]
@@ -491,6 +497,8 @@ class Sampler:
             candidates = self.candidates(scale)
             mask = self.admissible(candidates)
             admissible_seen += int(mask.sum())
+            if sum(map(len, admitted)) < MAX_ADMITTED:
+                admitted.append(candidates[mask])
             for point in candidates[mask]:
                 verdict = self.judge(point, rtol, atol)
                 if verdict is None:
@@ -502,7 +510,8 @@ class Sampler:
                 accepted.append(point)
                 if len(accepted) == count:
                     self.accepted = np.array(accepted)
-                    return Sample(self.symbols, self.accepted, worst, mismatch)
+                    return Sample(self.symbols, self.accepted, worst, mismatch,
+                                  np.vstack(admitted)[:MAX_ADMITTED])
         if not admissible_seen:
             tried = _("tried {count} points with |coordinates| from {low} to {high}").format(
                 count=BATCH * MAX_BATCHES, low=LOW, high=f"{HIGH * SCALES[-1]:g}")

@@ -35,7 +35,12 @@ from ..calculus.instance import (
     first_that_samples,
     instantiate,
 )
-from ..checking.compare import compare, proven_equal, resolve_steps, values_at
+from ..checking.compare import (
+    compare,
+    first_without_value,
+    proven_equal,
+    resolve_steps,
+)
 from ..checking.numeric import Sample, Sampler, format_point
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from ..language.problem import Problem, build_problem
@@ -415,20 +420,17 @@ Symbolic = dict[str, "tuple[Instance, sympy.Matrix] | None"]
 
 def _check_claim_has_values(exprs: list[sympy.Expr], sample: Sample,
                             problem: Problem) -> None:
-    """A claim has a value wherever the derivative has one: at every sample point, it
-    and the parts SymPy may have rewritten away (``(sqrt(x) - 1)*(sqrt(x) + 1)`` is
-    ``x - 1`` once expanded, but not at x < 0)."""
-    if not exprs:
+    """A claim has a value wherever the derivative has one: at every point of the
+    region drawn, it and the parts SymPy may have rewritten away (``(sqrt(x) - 1)*
+    (sqrt(x) + 1)`` is ``x - 1`` once expanded, but not at x < 0)."""
+    found = first_without_value(exprs, sample) if exprs else None
+    if found is None or problem.mistake:
         return
-    for point, row in zip(sample.points, values_at(exprs, sample.symbols, sample.points)):
-        missing = next((e for e, v in zip(exprs, row) if v is None), None)
-        if missing is not None:
-            message = _("the claim has no value at {point}, where the derivative has one "
-                        "({expr} has none there)").format(
-                point=format_point(sample.symbols, point), expr=expression_text(missing))
-            if not problem.mistake:
-                raise Failure(Outcome(FAILED, "mismatch", message, option="expect"))
-            return
+    point, missing = found
+    message = _("the claim has no value at {point}, where the derivative has one "
+                "({expr} has none there)").format(
+        point=format_point(sample.symbols, point), expr=expression_text(missing))
+    raise Failure(Outcome(FAILED, "mismatch", message, option="expect"))
 
 
 def _symbolic(problem: Problem, case: Case, known: Symbolic

@@ -32,7 +32,13 @@ from ..calculus.instance import (
     first_that_samples,
     instantiate,
 )
-from ..checking.compare import Comparison, compare, proven_equal, resolve_steps, values_at
+from ..checking.compare import (
+    Comparison,
+    compare,
+    first_without_value,
+    proven_equal,
+    resolve_steps,
+)
 from ..checking.numeric import Sample, Sampler, format_point
 from ..errors import DomainError, SizeExcluded, VcrError
 from ..language.problem import Problem
@@ -241,17 +247,15 @@ def _without_value(pair: Pair, k: int) -> str:
     """Why step ``k`` has no value at a point where the form before it has one: it, or
     a part of it that SymPy rewrote away, has none there (``sqrt(x)**2``,
     ``diff(log(x), x)`` at x < 0)."""
-    symbols, points = pair.sample.symbols, pair.sample.points
-    parts = [*entries_of(pair.after.value), *pair.after.domain]
-    for point, row in zip(points, values_at(parts, symbols, points)):
-        for expr, value in zip(parts, row):
-            if value is None:
-                return _("step {k} has no value at {point}, where {previous} has one "
-                         "({expr} has none there): restrict the region with :where:"
-                         ).format(k=k, point=format_point(symbols, point),
-                                  previous=shown.step_name(pair.anchor),
-                                  expr=expression_text(expr))
-    return ""
+    found = first_without_value([*entries_of(pair.after.value), *pair.after.domain],
+                                pair.sample)
+    if found is None:
+        return ""
+    point, expr = found
+    return _("step {k} has no value at {point}, where {previous} has one "
+             "({expr} has none there): restrict the region with :where:"
+             ).format(k=k, point=format_point(pair.sample.symbols, point),
+                      previous=shown.step_name(pair.anchor), expr=expression_text(expr))
 
 
 def _same_shape(a: Value, b: Value) -> bool:
