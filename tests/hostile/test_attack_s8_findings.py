@@ -6,10 +6,12 @@ A. A claim without a value on part of the region passed whenever none of the 5 s
    x < -1.5) verified for 10 of 30 keys; a :vars: variable and a derivation step
    likewise. The region's other points drawn on the way are now looked at too, in
    double precision, a nan confirmed in many digits (compare.first_without_value).
-The review's findings B (a :let: drops what its value needs: ``:let: L = log(x)``
-then ``0*L`` verifies) and C (a correct claim whose untaken where() branch divides by
-an inner where()'s 0 is "undefined everywhere") are open; their tests are on branch
-attack-s8 (tests/hostile/test_attack_s8_findings.py).
+B. A :let: dropped what its value needs: ``:let: L = log(x)`` then ``0*L`` verified
+   (the let's notes went nowhere). A let's value now keeps its notes, raised in each
+   form that looks the name up (instance.let_value, Scope.lookup).
+The review's finding C (a correct claim whose untaken where() branch divides by an
+inner where()'s 0 is "undefined everywhere") is open; its test is on branch attack-s8
+(tests/hostile/test_attack_s8_findings.py).
 """
 
 from __future__ import annotations
@@ -60,3 +62,18 @@ def test_claim_without_value_on_a_band_fails_for_every_key(kind, argument, optio
                                                            content, key):
     out = run(kind, argument, options, content, key=key)
     assert out.status == "failed", (key, out.status, out.message)
+
+
+# --- B. :let: values lose their domain ------------------------------------------------
+
+@pytest.mark.parametrize("let, claim", [
+    ("L = log(x)", "where(x > 0, 1, 0) + 0*L"),
+    ("L = 0*log(x)", "where(x > 0, 1, 0) + L"),
+    ("L = where(x > 0, 0, log(x))", "where(x > 0, 1, 0) + 0*L"),
+    ("L = where(x > 0, 0, 0*log(x))", "where(x > 0, 1, 0) + L"),
+])
+@pytest.mark.parametrize("key", ["k0", "k1", "k2"])
+def test_let_value_without_value_fails(let, claim, key):
+    """Inline (no :let:) each claim fails: 'the claim has no value at x=-1.52'."""
+    out = run("derivative", "relu(x)", {"wrt": "x", "let": let, "expect": claim}, key=key)
+    assert out.status == "failed", (out.status, out.message)

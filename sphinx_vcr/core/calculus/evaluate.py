@@ -62,6 +62,9 @@ class Value:
     shape: Shape
     data: sympy.Expr | sympy.Matrix | Grid
     needs: Needs = field(default=(), compare=False)
+    #: A :let:'s own notes (what its value needs), which ``needs`` indexes: added to
+    #: the domain of each evaluation that looks the name up (see :meth:`Scope.lookup`).
+    notes: tuple[sympy.Basic, ...] = field(default=(), compare=False)
 
     @property
     def is_scalar(self) -> bool:
@@ -125,6 +128,19 @@ class Scope:
         self.line = line
         self.context = context or Context()
 
+    def _looked_up(self, value: Value) -> Value:
+        """A named value as this evaluation sees it: a :let:'s notes become notes of
+        this evaluation, raised here (so that a where() branch taking the name needs
+        them only where it is taken), its needs renumbered to match; positions in
+        another evaluation's notes mean nothing here."""
+        if value.notes:
+            domain = self.context.domain
+            mark = len(domain)
+            domain.extend(value.notes)
+            needs = tuple(frozenset(p + mark for p in entry) for entry in value.needs)
+            return replace(value, needs=needs, notes=())
+        return replace(value, needs=()) if value.needs else value
+
     def bound(self, index: str, value: int) -> Scope:
         """This scope with ``index`` taking ``value`` (inside a sum, a builder)."""
         context = replace(self.context, indices={**self.context.indices, index: value})
@@ -146,9 +162,7 @@ class Scope:
 
     def lookup(self, name: str) -> Value:
         if name in self.values:
-            value = self.values[name]
-            # Positions in another evaluation's notes (a :let:'s) mean nothing here.
-            return replace(value, needs=()) if value.needs else value
+            return self._looked_up(self.values[name])
         backend = self.context.backend
         if name in self.sizes:
             return scalar(backend.rational(self.sizes[name]))

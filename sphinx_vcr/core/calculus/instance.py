@@ -21,7 +21,7 @@ import sympy
 from ..checking.replacements import REPLACEMENTS, replacement
 from ..errors import DomainError, ParseError, ShapeError, SizeExcluded
 from ..language.problem import Problem, about, size_assignments
-from ..language.syntax import Compare, Declaration, names_in
+from ..language.syntax import Compare, Declaration, Expr, names_in
 from ..words import _
 from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
@@ -279,6 +279,16 @@ def vec_entries(value: Value) -> list[sympy.Expr]:
     return list(value.data.T)
 
 
+def let_value(expr: Expr, scope: Scope) -> Value:
+    """A :let:'s value, with what it needs kept in it: each form that uses the name
+    needs it (a claim ``0*L`` with ``L = log(x)`` has no value at x < 0), not the
+    forms that do not."""
+    notes: list[sympy.Expr] = []
+    value = evaluate(expr, Scope(scope.values, scope.sizes, scope.line,
+                                 dataclasses.replace(scope.context, domain=notes)))
+    return dataclasses.replace(value, notes=tuple(notes)) if notes else value
+
+
 def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     """Evaluate the definitions and conditions of ``problem`` at ``case`` (or at sizes)."""
     if not isinstance(case, Case):
@@ -289,7 +299,7 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     styles = {name: style_of(v.shape) for name, v in values.items()}
     with about("let"):
         for let in problem.lets:  # each a name for its value, in the variables
-            values[let.name] = evaluate(let.expr, Scope(values, sizes, None, where))
+            values[let.name] = let_value(let.expr, Scope(values, sizes, None, where))
             styles[let.name] = style_of(values[let.name].shape)
     local_values = dict(values)
     composed_values = dict(values)
