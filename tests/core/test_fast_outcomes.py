@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.matrix import CASES
-from sphinx_vcr.core.checking import numeric
+from sphinx_vcr.core.checking import compare, numeric
 from sphinx_vcr.core.language import scan
 from sphinx_vcr.core.records import Settings
-from sphinx_vcr.core.running import pipeline
+from sphinx_vcr.core.running import limits, pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "docs" / "chapter" / "vector-chain-rule.zh.rst", ROOT / "docs" / "tour.rst"]
@@ -62,9 +62,21 @@ def test_the_corpora_are_all_there():
     assert sum(name.startswith("cookbook") for name, _ in DIRECTIVES) == len(CASES)
 
 
+@pytest.fixture
+def unhurried(monkeypatch):
+    """Exact decisions under budgets far above what the corpus needs: within its
+    budget, whether an entry is settled exactly depends on the machine's load (a busy
+    CI machine once left one Cookbook identity to the points on one path only), and
+    the paths are compared on what the mathematics decides."""
+    assert limits.remaining() == float("inf")  # no limit left over by another test
+    for name in ("EXACT_SECONDS", "EXACT_TOTAL_SECONDS", "RATIONAL_SECONDS",
+                 "SYMBOLIC_SECONDS"):
+        monkeypatch.setattr(compare, name, 30 * getattr(compare, name))
+
+
 @pytest.mark.parametrize("case", [c for _, c in DIRECTIVES],
                          ids=[name for name, _ in DIRECTIVES])
-def test_same_outcome_on_both_paths(case):
+def test_same_outcome_on_both_paths(case, unhurried):
     fast, reference = _outcome(case, True), _outcome(case, False)
     if reference[0] != "verified":
         # A claim SymPy rejects is never verified on the fast path.
