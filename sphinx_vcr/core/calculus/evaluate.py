@@ -323,9 +323,20 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
 
     def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
         result = _power(a, b, scope.line, backend)
-        if not (backend.is_integer(b) or backend.is_nonnegative(a)) \
-                and backend.is_real(result) is not True:
+        integer = backend.is_integer(b)
+        root = not integer and not backend.is_nonnegative(a)
+        # A negative power of a base that is 0 on a region: as for a division.
+        pole = integer and not backend.is_nonnegative(b) and backend.has_pieces(a)
+        if (root or pole) and backend.is_real(result) is not True:
             scope.context.domain.append(result)  # x**(1/2): see Context.domain
+        return result
+
+    def divide(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+        result = a / b
+        if backend.has_pieces(b) and backend.is_real(1 / b) is not True:
+            # where(x > 0, x, 0) is 0 on a half-line: 1/it has no value there, and
+            # 0*(1/it) must not have one either (SymPy folds the product to 0).
+            scope.context.domain.append(1 / b)
         return result
 
     def extremum(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
@@ -338,7 +349,7 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
             raise _nowhere_real(op, a if backend.is_real(a) is not True else b,
                                 scope) from error
     operation = power if op == "**" else extremum if op in ("max", "min") \
-        else _BINARY[op]
+        else divide if op == "/" else _BINARY[op]
 
     domain = scope.context.domain
     fresh: dict[int, frozenset[int]] = {}
@@ -423,13 +434,36 @@ def _unbounded_matmul(left: Value, right: Value, scope: Scope) -> Value:
 def _array(node: ArrayLit, scope: Scope) -> Value:
     nested = [isinstance(item, ArrayLit) for item in node.items]
     if all(nested):
-        rows = [_hstack([evaluate(i, scope) for i in row.items], scope)
-                for row in node.items]  # type: ignore[union-attr]
+        rows = [_hstack(_items(row.items, scope), scope)  # type: ignore[union-attr]
+                for row in node.items]
         return _vstack(rows, scope, what="rows")
     if any(nested):
         raise scope.shape_error(_("ragged array: write a vector as [a, b] and a matrix as "
                                   "[[a, b], [c, d]], with every row a list"))
-    return _vstack([evaluate(i, scope) for i in node.items], scope, what="entries")
+    return _vstack(_items(node.items, scope), scope, what="entries")
+
+
+def _items(nodes: list[Expr], scope: Scope) -> list[Value]:
+    """The items of an array literal, each knowing what its entries need: the notes
+    raised evaluating an item belong to that item's entries only (so that
+    ``where(x > 0, 1, [0*log(-x1), 0*log(-x2)])`` needs log(-x1) where x1 <= 0, not
+    where x2 <= 0); one the item does not place in an entry goes to all of its own."""
+    domain = scope.context.domain
+    items = []
+    for node in nodes:
+        mark = len(domain)
+        value = evaluate(node, scope)
+        raised = frozenset(range(mark, len(domain)))
+        count = 1 if value.is_scalar else len(list(value.data))
+        unplaced = raised.difference(*value.needs)
+        items.append(replace(value, needs=tuple(entry_needs(value, k) | unplaced
+                                                for k in range(count))))
+    return items
+
+
+def _block_needs(block: Value, i: int, j: int) -> frozenset[int]:
+    """What entry (i, j) of a block of a stacked array needs."""
+    return entry_needs(block, 0 if block.is_scalar else i * block.data.shape[1] + j)
 
 
 def _as_block(value: Value, backend: Backend) -> Value:
@@ -448,7 +482,13 @@ def _hstack(items: list[Value], scope: Scope) -> Value:
                 _("ragged matrix: entries of one row have {height} and {other} rows")
                 .format(height=height, other=block.shape[0]))
     width = shapes.total([b.shape[1] for b in blocks])
-    return Value((height, width), scope.context.backend.hstack([b.data for b in blocks]))
+    data = scope.context.backend.hstack([b.data for b in blocks])
+    needs: Needs = ()
+    if any(v.needs for v in items):
+        # Row by row, each row across the blocks: the order of the entries of data.
+        needs = tuple(_block_needs(v, i, j) for i in range(data.shape[0])
+                      for v, b in zip(items, blocks) for j in range(b.data.shape[1]))
+    return Value((height, width), data, needs)
 
 
 def _vstack(items: list[Value], scope: Scope, what: str) -> Value:
@@ -461,7 +501,12 @@ def _vstack(items: list[Value], scope: Scope, what: str) -> Value:
                        _("ragged matrix: entries have {width} and {other} columns"))
             raise scope.shape_error(message.format(width=width, other=block.shape[1]))
     height = shapes.total([b.shape[0] for b in blocks])
-    return Value((height, width), scope.context.backend.vstack([b.data for b in blocks]))
+    needs: Needs = ()
+    if any(v.needs for v in items):
+        needs = tuple(_block_needs(v, i, j) for v, b in zip(items, blocks)
+                      for i in range(b.data.shape[0]) for j in range(b.data.shape[1]))
+    return Value((height, width), scope.context.backend.vstack([b.data for b in blocks]),
+                 needs)
 
 
 def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]:
@@ -740,27 +785,37 @@ def _build(node: Call, scope: Scope) -> Value:
     names = [i.id for i in indices]  # type: ignore[union-attr]
     lengths = [scope.length(name) for name in names]
 
+    domain = scope.context.domain
+    fresh: dict[int, frozenset[int]] = {}
+    width = lengths[-1][1] if node.func == "matrix" else 1
+
     def entry(*at: int) -> sympy.Expr:
         inner = scope
         for name, k in zip(names, at):
             inner = inner.bound(name, k + 1)
-        value = evaluate(expr, inner)
+        # The notes raised computing this entry are its own (see _items).
+        k = at[0] * width + at[1] if len(at) == 2 else at[0]
+        value = _noting(domain, fresh, k, lambda: evaluate(expr, inner))
         if not value.is_scalar:
             raise scope.shape_error(_("{func}() builds an array from scalar entries, but "
                                       "this entry is {shape}").format(
                 func=node.func, shape=shapes.describe(value.shape)))
+        if value.needs:
+            fresh[k] = fresh.get(k, frozenset()) | value.needs[0]
         return value.data
 
     one = sympy.Integer(1)
     matrix = scope.context.backend.matrix
     if node.func == "vector":
         (dim, count), = lengths
-        return Value((dim, one), matrix(count, 1, lambda i, _j: entry(i)))
-    if node.func == "row":
+        value = Value((dim, one), matrix(count, 1, lambda i, _j: entry(i)))
+    elif node.func == "row":
         (dim, count), = lengths
-        return Value((one, dim), matrix(1, count, lambda _i, j: entry(j)))
-    (rdim, rows), (cdim, cols) = lengths
-    return Value((rdim, cdim), matrix(rows, cols, entry))
+        value = Value((one, dim), matrix(1, count, lambda _i, j: entry(j)))
+    else:
+        (rdim, rows), (cdim, cols) = lengths
+        value = Value((rdim, cdim), matrix(rows, cols, entry))
+    return replace(value, needs=_combined(len(list(value.data)), [], fresh))
 
 
 def _delta(node: Call, scope: Scope) -> Value:

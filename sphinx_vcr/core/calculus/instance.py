@@ -404,12 +404,27 @@ def _check_component_clash(values: dict[str, Value]) -> None:
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
+def _undefined_everywhere(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` has no value at any point: an infinity not inside a where()
+    branch, or in every branch. One branch's ``1/0`` counts only where that branch is
+    taken (the derivative of ``where(x > 0, sqrt(x), 0)`` divides by the inner where(),
+    which is 0 only where the outer one does not take it); the points judge it there."""
+    if expr in _UNDEFINED:
+        return True
+    if not expr.has(*_UNDEFINED):
+        return False
+    if isinstance(expr, sympy.Piecewise):
+        return (all(_undefined_everywhere(e) for e, _c in expr.args)
+                or _undefined_everywhere(expr.args[0].cond))
+    return any(_undefined_everywhere(a) for a in expr.args)
+
+
 def check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None,
                   line: int | None = None) -> None:
     """``x/0`` or ``log(0*x)`` evaluate to SymPy's infinities: undefined everywhere.
 
     ``what`` names the expressions, as an English phrase marked with :func:`.words.N_`.
     """
-    if any(e.has(*_UNDEFINED) for e in exprs):
+    if any(_undefined_everywhere(e) for e in exprs):
         raise DomainError(_("{what} is undefined everywhere (a division by zero or the log "
                             "of zero)").format(what=_(what)), option=option, line=line)

@@ -148,6 +148,10 @@ class PrivateNamesPrinter(NumPyPrinter):
 
     _print_Dummy = _print_Symbol
 
+    def _print_ComplexInfinity(self, expr: sympy.Basic) -> str:
+        """``zoo`` (a division by zero in a where() branch) has no real value: nan."""
+        return self._module_format("numpy.nan")
+
     def _print_Heaviside(self, expr: sympy.Heaviside) -> str:
         """The step, ``nan`` where its argument is ``nan``: SymPy's NumPy code for
         ``Heaviside(u, 0)`` is ``select([u <= 0, True], [0, 1])``, 1 at a nan."""

@@ -98,6 +98,9 @@ class SymengineBackend:
         # Only numbers: symengine's symbols are not known to be real.
         return True if expr.is_number and expr.is_real else None
 
+    def has_pieces(self, expr: Expr) -> bool:
+        return bool(expr.atoms(*KINKS))  # the step is a Piecewise here
+
     def add(self, terms: Sequence[Expr]) -> Expr:
         return se.Add(*terms) if terms else se.Integer(0)
 

@@ -75,6 +75,10 @@ class SympyBackend:
     def is_real(self, expr: Expr) -> bool | None:
         return expr.is_extended_real
 
+    def has_pieces(self, expr: Expr) -> bool:
+        return expr.has(sympy.Piecewise, sympy.Max, sympy.Min, sympy.Abs, sympy.sign,
+                        sympy.Heaviside)
+
     def add(self, terms: Sequence[Expr]) -> Expr:
         return sympy.Add(*terms)
 
