@@ -81,6 +81,17 @@ def test_products_of_numbers_and_signs_stay_readable():
     assert printer(parse_expression("3*x**2*y")) == r"3 x^{2} y"
 
 
+def test_a_negative_fraction_has_its_sign_in_front():
+    """-2/N is -\\frac{2}{N} (not \\frac{-2}{N}), bracketed where it follows an
+    operator."""
+    printer = Printer({"v": "vector"})
+    assert printer(parse_expression("-2/N * v")) == r"-\frac{2}{N} \mathbf{v}"
+    assert printer(parse_expression("-1/2")) == r"-\frac{1}{2}"
+    assert printer(parse_expression("x*(-1/2)")) == r"x \left(-\frac{1}{2}\right)"
+    assert printer(parse_expression("x - (-x/2)")) == r"x - \left(-\frac{x}{2}\right)"
+    assert printer(parse_expression("x*(-2*x)")) == r"x \left(-2 x\right)"
+
+
 def test_max_min_and_abs_are_resolved_on_their_side_of_the_region():
     a = sympy.Symbol("a", real=True)
     assert resolve_steps(sympy.Max(0, x + z) * a, [x + z > 0]) == (x + z) * a

@@ -62,6 +62,16 @@ def split_name(text: str) -> tuple[str, str | None]:
 # Operator precedence, loosest first, for parentheses.
 _PREC = {"cmp": 0, "+": 1, "-": 1, "*": 2, "/": 2, "@": 2, "neg": 3, "**": 4, "atom": 5}
 
+def _negated(node: Expr) -> Expr | None:
+    """``-a`` as ``a``, a negative number as its magnitude; None for anything else."""
+    match node:
+        case Unary(op="-", operand=operand):
+            return operand
+        case Num(value=v) if v < 0:
+            return Num(-v)
+    return None
+
+
 def _mixed(op: str, operand: Expr) -> bool:
     """Whether ``operand`` is a product of the other kind than ``op`` (``*`` or ``/``
     against ``@``)."""
@@ -237,6 +247,9 @@ class Printer:
     def print(self, node: Expr) -> tuple[str, int]:
         """LaTeX of ``node`` and its precedence."""
         match node:
+            case Num(value=v) if v < 0:
+                # -\frac{1}{2}, not \frac{-1}{2}
+                return "-" + self.print(Num(-v))[0], _PREC["neg"]
             case Num(value=v):
                 text = str(v.numerator) if v.denominator == 1 else \
                     rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
@@ -308,6 +321,10 @@ class Printer:
         prec = _PREC[op]
         arrays = self.is_array(left) and self.is_array(right)
         if op == "/" and not arrays:
+            # -2/N as -\frac{2}{N}: the sign goes before the fraction
+            negated = _negated(left)
+            if negated is not None:
+                return rf"-\frac{{{self(negated)}}}{{{self(right)}}}", _PREC["neg"]
             return rf"\frac{{{self(left)}}}{{{self(right)}}}", _PREC["*"]
         if op == "**":
             return self.power(left, right), prec
@@ -329,8 +346,10 @@ class Printer:
             return first + joiner + self.wrap(right, prec + 1), prec
         symbol = {"+": " + ", "-": " - ", "*": r" \odot " if arrays else " ",
                   "/": r" \oslash "}[op]
-        # a signed right operand is bracketed: "x (-y)", "a - (-b)"
-        second = self.wrap(right, _PREC["neg"] + 1 if isinstance(right, Unary) else prec + 1)
+        # a signed right operand is bracketed: "x (-y)", "a - (-b)", "x (-\frac{1}{2})"
+        second = self.wrap(right, prec + 1)
+        if second.startswith("-"):
+            second = rf"\left({second}\right)"
         # Side by side, "2" and "3^{2}" would read as 23^2: a number on the right of a
         # product (or a sign) needs a visible dot; so does any product in a directive
         # with a name of several letters (x y beside xy).

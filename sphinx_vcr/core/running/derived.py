@@ -53,7 +53,7 @@ def index_free(problem: Problem) -> Derived | None:
     definitions = _definitions(problem)
     try:
         tree = derive(problem.output.expr, problem.wrt, problem.params, problem.layout,
-                      definitions, reuse_names=True)
+                      definitions, reuse_names=True, region=problem.where)
         return None if tree is None else Derived(tree, to_text(tree))
     except MemoryError:
         raise

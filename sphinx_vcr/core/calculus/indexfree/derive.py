@@ -33,6 +33,7 @@ from .. import shapes
 from .algebra import Algebra
 from .differential import Differential, marker
 from .readoff import Readoff
+from .region import settle
 from .shape import Shape, Shapes, Unsupported, declared_shape, is_vector, vector_length
 from .simplify import simplify
 
@@ -41,12 +42,14 @@ LAYOUTS = ("numerator", "denominator")
 
 def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration] = (),
            layout: str = "numerator", definitions: Mapping[str, Expr] | None = None,
-           reuse_names: bool = False) -> Expr | None:
+           reuse_names: bool = False, region: Sequence[Expr] = ()) -> Expr | None:
     """The derivative of ``expr`` by ``wrt`` in ``layout``, index-free, or ``None``.
 
     ``definitions`` are earlier ``name = expr`` lines (or ``:let:`` names) that
     ``expr`` may use; they are substituted first. With ``reuse_names``, a part of the
     result that is one of them is written as its name again (``where(z > 0, 1, 0)``).
+    ``region`` (the ``:where:`` conditions) settles the pieces it decides
+    (:mod:`.region`): ``relu(z)``'s derivative under ``z > 0`` is 1.
     """
     if layout not in LAYOUTS or not wrt:
         return None
@@ -58,6 +61,9 @@ def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration]
         parts = [_part(alg, body, output, decl, layout) for decl in wrt]
         result = parts[0] if len(parts) == 1 else _blocks(alg, parts, layout)
         result = simplify(result, alg)
+        if region:
+            conditions = [inline(c, definitions or {}, env) for c in region]
+            result = simplify(settle(result, conditions, alg), alg)
         if not shapes.same_shape(env.of(result), expected_shape(output, wrt, layout)):
             return None
         if reuse_names and definitions:

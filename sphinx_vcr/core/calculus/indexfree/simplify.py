@@ -49,6 +49,8 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
             if op == "@":
                 return alg.matmul(a, b)
             return alg.power(a, b)
+        case Call(func="diag", args=(arg,)):
+            return _diag(once(arg, alg), alg)
         case Call(func=func, args=args):
             return Call(func, tuple(once(a, alg) for a in args))
         case ArrayLit(items=items):
@@ -56,3 +58,15 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
         case Compare(ops=ops, operands=operands):
             return Compare(ops, tuple(once(o, alg) for o in operands))
     return node
+
+
+def _diag(vector: Expr | None, alg: Algebra) -> Expr | None:
+    """``diag(ones(n))`` is ``eye(n)`` (and ``diag(-ones(n))`` is ``-eye(n)``)."""
+    match vector:
+        case None:
+            return None
+        case Call(func="ones", args=(n,)):
+            return Call("eye", (n,))
+        case Unary(op="-", operand=Call(func="ones", args=(n,))):
+            return alg.neg(Call("eye", (n,)))
+    return Call("diag", (vector,))
