@@ -216,10 +216,11 @@ def test_a_mistake_of_shape_is_a_confirmed_mistake():
     outcome = check(C, "", content, {**options, "mistake": ""})
     assert outcome.status == "verified" and outcome.mistake
     assert "transpose the claim with .T" in outcome.badge
-    # the correct value is the chain's composite, index-free (verified), not entries
+    # the correct value is the chain's composite, index-free (verified), not entries;
+    # on the region w @ x + b > 0 the ReLU's indicator is 1 (indexfree/region.py)
     assert outcome.math[-1].startswith(
-        r"\frac{\partial a}{\partial \mathbf{w}} = \mathbb{1}\left[z > 0\right] "
-        r"\mathbf{x}^{\top}"), outcome.math[-1]
+        r"\frac{\partial a}{\partial \mathbf{w}} = \mathbf{x}^{\top}\qquad "
+        r"\text{for }"), outcome.math[-1]
 
 
 def test_repeated_checks_give_equal_but_independent_outcomes():

@@ -354,19 +354,23 @@ def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
             points: np.ndarray, probes: Callable[[], Probes] | None = None,
-            prove: bool = True) -> Comparison:
+            prove: bool = True, exact: bool = True) -> Comparison:
     """Compare two matrices of one shape (see the module docstring for the stages).
 
     ``probes`` gives the extra points of stage 3, inside the region and the domain.
     Without ``prove``, only stage 1 runs: enough where agreement is a theorem and a
-    difference could only be a bug (a chain rule against the composition).
+    difference could only be a bug (a chain rule against the composition). Without
+    ``exact``, polynomial arithmetic and simplification are skipped and every entry
+    goes to the points of all stages, as an entry they leave undecided does: for a
+    replacement of an abstract function, where a proof would not count (the general
+    rule is proven or not by :func:`proven_equal`) and cost most of the time.
     """
     # Rational differences (determinants, inverses, quadratic forms) are decided by
     # polynomial arithmetic first: the entries it proves equal need neither SymPy's
     # expansion nor points, the costliest parts of a large identity; what it proves
     # wrong is still located at a point below.
     every = [(i, j) for i in range(claim.rows) for j in range(claim.cols)]
-    decided = exact_verdicts(claim, actual, every)
+    decided = exact_verdicts(claim, actual, every) if exact else {}
     differences = _differences(claim, actual,
                                [cell for cell in every if decided.get(cell) is not True])
     cells = list(differences)
@@ -383,7 +387,8 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # in time is left to the points, so a true claim never times out here.
     verdicts = {cell: False if decided.get(cell) is False else
                 quick_verdict(claim[cell] - actual[cell]) for cell in cells}
-    _simplify(verdicts, claim, actual)
+    if exact:
+        _simplify(verdicts, claim, actual)
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
         i, j = wrong[0]

@@ -402,7 +402,7 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
                                                                   expected)
         comparison = compare(claim, resolved, sample.symbols, sample.points,
                              probes=lambda: sampler.probes([*claim, *resolved]),
-                             prove=not proven)
+                             prove=not proven, exact=not problem.functions)
         if problem.functions:
             # Exact for each replacement is not a proof of the general rule.
             comparison.exact = proven and comparison.equal

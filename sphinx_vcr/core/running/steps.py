@@ -235,9 +235,11 @@ def _compare_step(case: Checked, anchor: int, k: int) -> Comparison | str:
     claim, actual = _matrix(after), resolve_steps(_matrix(before), pair.conditions)
     # A proof is of step k against the form right before it.
     sampler, proven = pair.sampler, k in case.proven and anchor == k - 1
+    functions = bool(case.instance.context.functions)
     result = compare(claim, actual, pair.sample.symbols, pair.sample.points,
-                     probes=lambda: sampler.probes([*claim, *actual]), prove=not proven)
-    if case.instance.context.functions:
+                     probes=lambda: sampler.probes([*claim, *actual]), prove=not proven,
+                     exact=not functions)
+    if functions:
         # Exact for each replacement is not a proof of the general rule.
         result.exact = proven and result.equal
     return result
