@@ -252,6 +252,11 @@ def _map(value: Value, fn: Callable[[sympy.Expr], sympy.Expr]) -> Value:
     return Value(value.shape, value.data.applyfunc(fn), value.needs)
 
 
+def entries_of_value(value: Value) -> list[sympy.Basic]:
+    """The entries of ``value`` in the order of its needs (a scalar's one)."""
+    return [value.data] if value.is_scalar else list(value.data)
+
+
 def entry_needs(value: Value, k: int) -> frozenset[int]:
     """What entry ``k`` of an array (broadcast: any k of a scalar) is known to need."""
     if not value.needs:
@@ -323,10 +328,10 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
 
     def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
         result = _power(a, b, scope.line, backend)
-        integer = backend.is_integer(b)
-        root = not integer and not backend.is_nonnegative(a)
-        # A negative power of a base that is 0 on a region: as for a division.
-        pole = integer and not backend.is_nonnegative(b) and backend.has_pieces(a)
+        root = not backend.is_integer(b) and not backend.is_nonnegative(a)
+        # A negative (or unknown) power of a base that is 0 on a region, as relu(x) is:
+        # as for a division.
+        pole = not backend.is_nonnegative(b) and backend.has_pieces(a)
         if (root or pole) and backend.is_real(result) is not True:
             scope.context.domain.append(result)  # x**(1/2): see Context.domain
         return result
@@ -385,6 +390,14 @@ def _nowhere_real(op: str, side: sympy.Expr, scope: Scope) -> DomainError:
     compare it), so the whole has no value anywhere; said at the form it is in."""
     return DomainError(_("{func}() compares real numbers, but {argument} has no real "
                          "value anywhere").format(func=op, argument=_short(side)),
+                       line=scope.line)
+
+
+def _not_comparable(side: sympy.Basic, scope: Scope) -> DomainError:
+    """A condition with an infinity in it (``where(x > 0, 1, 1/(x - x)) > 0``), which
+    SymPy cannot compare."""
+    return DomainError(_("a comparison needs real numbers on both sides, but {side} has "
+                         "none somewhere (a division by zero?)").format(side=_short(side)),
                        line=scope.line)
 
 
@@ -586,8 +599,12 @@ def _through_sympy(function: Callable[..., Value], args: list[Value], scope: Sco
     the same, and converted back."""
     backend = scope.context.backend
     inner = Scope({}, scope.sizes, scope.line, replace(scope.context, backend=SYMPY))
-    result = function(*[Value(a.shape, backend.to_sympy(a.data)) for a in args], inner)
-    return Value(result.shape, backend.from_sympy(result.data))
+    domain = scope.context.domain
+    mark = len(domain)
+    result = function(*[Value(a.shape, backend.to_sympy(a.data), a.needs) for a in args],
+                      inner)
+    domain[mark:] = [backend.from_sympy(note) for note in domain[mark:]]  # its notes
+    return Value(result.shape, backend.from_sympy(result.data), result.needs)
 
 
 def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
@@ -599,7 +616,12 @@ def _reduction(func: str, args: list[Value], scope: Scope) -> Value:
             raise scope.shape_error(_("diag() takes a vector, not {shape}")
                                     .format(shape=shapes.describe(first.shape)))
         length = first.shape[0] if shapes.same_dim(first.shape[1], 1) else first.shape[1]
-        return Value((length, length), backend.diag(list(first.data)))
+        entries = list(first.data)
+        # entry (k, k) needs what entry k of the vector needs; the zeros need nothing
+        needs: Needs = tuple(entry_needs(first, i) if i == j else frozenset()
+                             for i in range(len(entries)) for j in range(len(entries))
+                             ) if first.needs else ()
+        return Value((length, length), backend.diag(entries), needs)
     if func == "dot":
         second = args[1]
         if first.is_scalar or second.is_scalar or not shapes.same_shape(first.shape,
@@ -622,8 +644,21 @@ def _where_arguments(node: Call, scope: Scope) -> tuple[list[Value], Needs]:
     domain = scope.context.domain
     mark = len(domain)
     values, notes = [], []
+    backend = scope.context.backend
     for arg in node.args:
-        values.append(evaluate(arg, scope))
+        value = evaluate(arg, scope)
+        # A branch that divides by 0 where it is taken (where(x > 0, 0, 1/(x - x))) has
+        # no value there, even once SymPy folds 0*where(...) to 0: it is a note of its
+        # own, entry by entry, needed where the branch is taken.
+        entries = entries_of_value(value)
+        fresh: dict[int, frozenset[int]] = {}
+        for k, entry in enumerate(entries):
+            if backend.has_infinity(entry):
+                fresh[k] = frozenset([len(domain)])
+                domain.append(entry)
+        if fresh:
+            value = replace(value, needs=_combined(len(entries), [value], fresh))
+        values.append(value)
         notes.append(domain[mark:])
         del domain[mark:]
     if len(values) != 3:
@@ -696,14 +731,21 @@ def _where(args: list[Value], needs: Needs, scope: Scope) -> Value:
             raise scope.shape_error(_("where(cond, a, b) needs scalars or arrays of one "
                                       "shape"))
     backend = scope.context.backend
+
+    def piecewise(yes: sympy.Expr, condition: sympy.Basic, no: sympy.Expr) -> sympy.Expr:
+        try:
+            return backend.piecewise(yes, condition, no)
+        except TypeError:  # SymPy folding a condition that holds an infinity
+            raise _not_comparable(condition, scope) from None
+
     if not shape:
-        return Value((), backend.piecewise(yes.data, condition.data, no.data), needs)
+        return Value((), piecewise(yes.data, condition.data, no.data), needs)
 
     def entry(value: Value, i: int, j: int) -> sympy.Expr:
         return value.data if value.is_scalar else value.data[i, j]
 
     rows, cols = next(v.data.shape for v in args if not v.is_scalar)
-    data = backend.matrix(rows, cols, lambda i, j: backend.piecewise(
+    data = backend.matrix(rows, cols, lambda i, j: piecewise(
         entry(yes, i, j), entry(condition, i, j), entry(no, i, j)))
     return Value(shape, data, needs)
 
@@ -718,7 +760,14 @@ def _compare(node: Compare, scope: Scope) -> Value:
 
 
 def _relation(op: str, left: Value, right: Value, scope: Scope) -> Value:
-    relation = scope.context.backend.relation
+    backend = scope.context.backend
+
+    def relation(op: str, a: sympy.Expr, b: sympy.Expr) -> sympy.Basic:
+        try:
+            return backend.relation(op, a, b)
+        except TypeError:  # SymPy's "invalid comparison of non-real zoo"
+            raise _not_comparable(a if backend.is_real(a) is not True else b,
+                                  scope) from None
     if left.is_scalar and right.is_scalar:
         return Value((), relation(op, left.data, right.data),
                      _combined(1, [left, right], {}))

@@ -76,11 +76,16 @@ def _square(value: Value, func: str, scope: Scope) -> sympy.Matrix:
 
 
 def _nonsingular(det: sympy.Expr, func: str, scope: Scope) -> None:
-    """A matrix singular for every value of its entries has no inverse anywhere."""
+    """A matrix singular for every value of its entries has no inverse anywhere; one
+    with piecewise entries (relu(x) on the diagonal) may be singular on a whole region,
+    where the inverse has no value: noted, so that 0*inv(...) has none there either."""
     if _identically_zero(det):
         raise DomainError(_("{func}() of a matrix that is singular everywhere: its "
                             "determinant is identically 0").format(func=func),
                           line=scope.line)
+    if det.has(sympy.Piecewise, sympy.Max, sympy.Min, sympy.Abs, sympy.sign,
+               sympy.Heaviside):
+        scope.context.domain.append(1 / det)
 
 
 def _identically_zero(expr: sympy.Expr) -> bool:
@@ -130,7 +135,10 @@ def vec(value: Value, scope: Scope) -> Value:
         raise scope.shape_error(_("vec() takes a matrix or a vector, not a scalar"))
     rows, cols = value.data.shape
     data = sympy.Matrix([value.data[i, j] for j in range(cols) for i in range(rows)])
-    return Value((value.shape[0] * value.shape[1], sympy.Integer(1)), data)
+    # column by column: entry (i, j) of the matrix, with what it needs
+    needs = tuple(value.needs[i * cols + j] for j in range(cols) for i in range(rows)) \
+        if value.needs else ()
+    return Value((value.shape[0] * value.shape[1], sympy.Integer(1)), data, needs)
 
 
 def kron(left: Value, right: Value, scope: Scope) -> Value:

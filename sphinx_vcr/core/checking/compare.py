@@ -308,8 +308,10 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 
 
 #: Points without a value in double precision confirmed in many digits, at most: a nan
-#: there is a candidate (a log of a negative), not yet a proof.
-MAX_SUSPECTS = 8
+#: there is a candidate (a log of a negative), not yet a proof. Spread over all the
+#: suspects, not the first ones: where doubles overflow (``log(10**400*(x + 1.5))``)
+#: every point is a suspect, and the first few may all lie where there is a value.
+MAX_SUSPECTS = 16
 
 
 def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
@@ -335,7 +337,9 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
         return None  # not compiled: the sample points alone decide, as before
     with np.errstate(invalid="ignore"):
         suspects = np.flatnonzero(np.any(np.isnan(np.asarray(doubles, dtype=float)),
-                                         axis=0))[:MAX_SUSPECTS]
+                                         axis=0))
+    if len(suspects) > MAX_SUSPECTS:
+        suspects = suspects[np.linspace(0, len(suspects) - 1, MAX_SUSPECTS).astype(int)]
     for point, row in zip(points[suspects], values_at(exprs, sample.symbols,
                                                         points[suspects])):
         missing = next((e for e, v in zip(exprs, row) if v is None), None)

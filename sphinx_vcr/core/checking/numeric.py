@@ -358,7 +358,7 @@ class Sampler:
         if len(doubtful):
             ok[doubtful] = False
             kept = doubtful[:MAX_DOUBTFUL]
-            ok[kept] = self._valued(points[kept])
+            ok[kept] = self.valued(points[kept])
         return ok
 
     def _in_flat_pieces(self, points: np.ndarray, near: np.ndarray) -> np.ndarray:
@@ -376,7 +376,7 @@ class Sampler:
                     if self.guards[k].has(*KINKS) else False
         return clear
 
-    def _valued(self, points: np.ndarray) -> np.ndarray:
+    def valued(self, points: np.ndarray) -> np.ndarray:
         """Whether the function, its derivative and the forms that must be finite have
         real values at each point, in 50 digits."""
         from .compare import DIGITS, values_at  # imported here: compare imports this

@@ -79,7 +79,8 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     and the domain and off every kink, and how completely they cover the pieces."""
     symbols = sampler.symbols
     # At structured points the outputs are functions of the free coordinates only.
-    guards = boundary_guards([*exprs, *map(sampler.free_form, sampler.outputs)],
+    guards = boundary_guards([*exprs, *map(sampler.free_form, [*sampler.outputs,
+                                                                *sampler.finite_exprs])],
                              sampler.conditions)
     # what a point costs: its distinct formulas (a diag() claim is mostly zeros)
     budget = MAX_VALUES // max(1, len({e for e in exprs if not e.is_number}))
@@ -137,7 +138,7 @@ def _exact_probes(sampler: Sampler, gaps: list[tuple[np.ndarray, int, object]],
             continue  # on a guard, or too close to one to tell
         if any(b is None or certified.BALLS.sign(b - 1) != 0 for b in balls[len(guards):]):
             continue  # outside the region, or not certainly inside
-        exprs = [*sampler.outputs, *sampler.jacobian]
+        exprs = [*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs]
         if all(v is not None for v in certified.evaluate(exprs, at, EXACT_DIGITS)):
             found.append(point)
     return found
@@ -322,7 +323,8 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
     """Mask of ``points`` inside the region, with real values, and on no guard."""
     outputs, _, region = sampler.evaluate(points)
     ok = np.all(region > 0.5, axis=0)
-    values = np.vstack([outputs, sampler.jac(points)])
+    # the function's folded notes too (abs(x) + 0*log(x) has no value at x < 0)
+    values = np.vstack([outputs, sampler.jac(points), sampler.finite(points)])
     finite = np.all(np.isfinite(values), axis=0)
     # A value past a double's range (exp(800)) is a value all the same: a claim wrong
     # only there must be compared there. Such points are decided in many digits, whose
@@ -331,7 +333,7 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
     beyond = np.flatnonzero(ok & ~finite)
     ok &= finite
     if len(beyond):
-        ok[beyond] = _valued(sampler, points[beyond])
+        ok[beyond] = sampler.valued(points[beyond])
     if not guards:
         return ok
     levels = compile_function(guards, sampler.symbols)(points)
@@ -344,15 +346,6 @@ def comparable(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]
     if len(near):
         ok[near] = _clear(sampler, points[near], guards)
     return ok
-
-
-def _valued(sampler: Sampler, points: np.ndarray) -> np.ndarray:
-    """Whether the function and the derivative have real values at each point, in
-    ``DIGITS`` digits (for points where a double overflows)."""
-    exprs = [*sampler.outputs, *sampler.jacobian]
-    return np.array([all(v is not None for v in row)
-                     for row in values_at(exprs, sampler.symbols, points, DIGITS)],
-                    dtype=bool)
 
 
 def _clear(sampler: Sampler, points: np.ndarray, guards: list[sympy.Expr]) -> np.ndarray:

@@ -365,15 +365,16 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     check_defined(outputs, N_("the function"))
     check_defined(extra, N_("the claim"), option="expect")
     free: set[sympy.Symbol] = set()
+    folded = _folded_notes(instance, outputs)
     # The claim's notes too: a name only they mention (where(y > 0, 0*log(x1), 0)) must
     # be sampled, or what it needs is never looked at.
-    for expr in (*outputs, *extra, *claim_domain, *instance.conditions):
+    for expr in (*outputs, *extra, *claim_domain, *folded, *instance.conditions):
         free |= expr.free_symbols
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)
     sampler = Sampler(outputs, flat, instance.wrt_symbols, others,
                       instance.conditions, extra, sample_seed(settings, key, sizes),
-                      structure=instance.structure)
+                      finite=folded, structure=instance.structure)
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
@@ -416,6 +417,21 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
 
 #: The symbolic instances of one directive, by assignment (see :func:`_symbolic`).
 Symbolic = dict[str, "tuple[Instance, sympy.Matrix] | None"]
+
+
+def _folded_notes(instance: Instance, outputs: list[sympy.Expr]) -> list[sympy.Expr]:
+    """What the function needs that SymPy folded out of its value: ``abs(x) +
+    0*log(x)`` is ``abs(x)``, yet has no value at x < 0, so it is sampled only where
+    log(x) has one (the points draw a value of every one of these). Notes in a
+    definition's placeholders (its local form) are the composed form's too, and left
+    out."""
+    placeholders = {s for group in instance.placeholders for s in group}
+    notes = [n for n in dict.fromkeys(instance.context.domain)
+             if not n.free_symbols & placeholders]
+    if not notes:
+        return []
+    inside = {node for out in outputs for node in sympy.preorder_traversal(out)}
+    return [n for n in notes if n not in inside]
 
 
 def _check_claim_has_values(exprs: list[sympy.Expr], sample: Sample,

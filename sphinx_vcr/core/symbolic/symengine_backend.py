@@ -98,6 +98,9 @@ class SymengineBackend:
         # Only numbers: symengine's symbols are not known to be real.
         return True if expr.is_number and expr.is_real else None
 
+    def has_infinity(self, expr: Expr) -> bool:
+        return any(expr.has(v) for v in (se.zoo, se.nan, se.oo, -se.oo))
+
     def has_pieces(self, expr: Expr) -> bool:
         return bool(expr.atoms(*KINKS))  # the step is a Piecewise here
 

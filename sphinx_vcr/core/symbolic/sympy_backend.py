@@ -75,6 +75,9 @@ class SympyBackend:
     def is_real(self, expr: Expr) -> bool | None:
         return expr.is_extended_real
 
+    def has_infinity(self, expr: Expr) -> bool:
+        return expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+
     def has_pieces(self, expr: Expr) -> bool:
         return expr.has(sympy.Piecewise, sympy.Max, sympy.Min, sympy.Abs, sympy.sign,
                         sympy.Heaviside)
