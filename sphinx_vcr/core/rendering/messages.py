@@ -41,7 +41,8 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
     """Why the claim of ``runs[-1]`` fails: the first point and entry where it differs
     from the derivative, the hints, and ``suggestion``. With ``derivative`` (the
     index-free form, verified) the message starts with the claim as the author wrote it
-    and that form; without one, the entries are quoted as SymPy writes them."""
+    and that form; without one, the derivative's entries are quoted, in the language's
+    syntax (:func:`expression_text`)."""
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
@@ -102,9 +103,9 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         message = _("claimed {claim} but the derivative is {derivative}; {message}").format(
             claim=problem.expect_text, derivative=derivative, message=message)
     elif not problem.functions and run.derivative.shape != (1, 1) and not written:
-        # The claim is quoted whole, and the derivative only by SymPy's entry: say why.
+        # The claim is quoted whole, and the derivative only by its entry: say why.
         message = _("claimed {claim} (no index-free form of the derivative found: its "
-                    "entries are quoted as SymPy writes them); {message}").format(
+                    "entries are quoted one by one); {message}").format(
             claim=problem.expect_text, message=message)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):
