@@ -11,6 +11,7 @@ shape is 1 x 1 at every size is a scalar.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,9 @@ class Value:
     #: A :let:'s own notes (what its value needs), which ``needs`` indexes: added to
     #: the domain of each evaluation that looks the name up (see :meth:`Scope.lookup`).
     notes: tuple[sympy.Basic, ...] = field(default=(), compare=False)
+    #: The author's sub-expression that raised each of ``notes`` (None: not known), so
+    #: that a message quotes what was written (see :attr:`Context.quotes`).
+    quoted: tuple[Expr | None, ...] = field(default=(), compare=False)
 
     @property
     def is_scalar(self) -> bool:
@@ -114,6 +118,11 @@ class Context:
     #: square roots, logarithms, fractional powers and what diff() differentiated.
     #: The branches of where() are left out: each needs a value only where it is taken.
     domain: list[sympy.Expr] = field(default_factory=list)
+    #: For a note of ``domain``, the node of the author's text that raised it (a
+    #: ``log(x1)``, a ``1/where(x > 0, x, 0)``): a message saying where a value is
+    #: missing quotes it as written, not SymPy's rewriting (see :func:`quote`). Keyed
+    #: by the note itself, so that the positions of ``domain`` are left as they are.
+    quotes: dict[sympy.Basic, Expr] = field(default_factory=dict)
     #: The computer algebra the values are built in (see :mod:`..symbolic`).
     backend: Backend = SYMPY
 
@@ -137,6 +146,9 @@ class Scope:
             domain = self.context.domain
             mark = len(domain)
             domain.extend(value.notes)
+            for note, node in zip(value.notes, value.quoted):
+                if node is not None:
+                    self.context.quotes.setdefault(note, node)
             needs = tuple(frozenset(p + mark for p in entry) for entry in value.needs)
             return replace(value, needs=needs, notes=())
         return replace(value, needs=()) if value.needs else value
@@ -177,6 +189,12 @@ class Scope:
 
 
 _ENTRY = re.compile(r"([A-Za-z]\w*?)_(\d+)\Z")
+
+
+def quote(scope: Scope, note: sympy.Basic, node: Expr | None) -> None:
+    """Record ``node`` as the author's text of ``note`` (the first one raising it)."""
+    if node is not None:
+        scope.context.quotes.setdefault(note, node)
 
 
 def check_entry_clash(name: str, values: dict[str, Value]) -> None:
@@ -230,7 +248,8 @@ def evaluate(node: Expr, scope: Scope) -> Value:
         case Binary(op="@", left=left, right=right):
             return _matmul(evaluate(left, scope), evaluate(right, scope), scope)
         case Binary(op=op, left=left, right=right):
-            return _elementwise(op, evaluate(left, scope), evaluate(right, scope), scope)
+            return _elementwise(op, evaluate(left, scope), evaluate(right, scope), scope,
+                                node)
         case ArrayLit():
             return _array(node, scope)
         case Call():
@@ -323,7 +342,9 @@ _BINARY: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Expr]] = {
 }
 
 
-def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
+def _elementwise(op: str, left: Value, right: Value, scope: Scope,
+                 node: Expr | None = None) -> Value:
+    """``left op right``, entry by entry; ``node`` the author's (for the notes)."""
     backend = scope.context.backend
 
     def power(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
@@ -334,25 +355,30 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
         pole = not backend.is_nonnegative(b) and backend.has_pieces(a)
         if (root or pole) and backend.is_real(result) is not True:
             scope.context.domain.append(result)  # x**(1/2): see Context.domain
+            quote(scope, result, node)
         return result
 
     def divide(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
         result = a / b
-        if backend.has_pieces(b) and backend.is_real(1 / b) is not True:
+        if backend.has_pieces(b) and backend.is_real(inverse := 1 / b) is not True:
             # where(x > 0, x, 0) is 0 on a half-line: 1/it has no value there, and
             # 0*(1/it) must not have one either (SymPy folds the product to 0).
-            scope.context.domain.append(1 / b)
+            scope.context.domain.append(inverse)
+            quote(scope, inverse, node)
         return result
 
+    sources = node.args if isinstance(node, Call) and len(node.args) == 2 else (None, None)
+
     def extremum(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-        for side in (a, b):
+        for side, source in zip((a, b), sources):
             if backend.is_real(side) is False:
-                raise _nowhere_real(op, side, scope)
+                raise _nowhere_real(op, side, scope, source)
         try:
             return (backend.maximum if op == "max" else backend.minimum)(a, b)
         except ValueError as error:  # SymPy's "not comparable": a number not real
-            raise _nowhere_real(op, a if backend.is_real(a) is not True else b,
-                                scope) from error
+            first = backend.is_real(a) is not True
+            raise _nowhere_real(op, a if first else b, scope,
+                                sources[0 if first else 1]) from error
     operation = power if op == "**" else extremum if op in ("max", "min") \
         else divide if op == "/" else _BINARY[op]
 
@@ -385,11 +411,19 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope) -> Value:
     return Value(left.shape, data, _combined(rows * cols, [left, right], fresh))
 
 
-def _nowhere_real(op: str, side: sympy.Expr, scope: Scope) -> DomainError:
+def _nowhere_real(op: str, side: sympy.Expr, scope: Scope,
+                  source: Expr | None = None) -> DomainError:
     """max(0, log(-x**2 - 1)): SymPy knows the argument is never real (and refuses to
-    compare it), so the whole has no value anywhere; said at the form it is in."""
+    compare it), so the whole has no value anywhere; said at the form it is in, the
+    argument quoted as the author wrote it (``source``) where it is known."""
+    from .indexfree.text import to_text  # the text module imports this one's package
+
+    argument = _short(side)
+    if source is not None:
+        with contextlib.suppress(ValueError):  # no text for an abstract function applied
+            argument = to_text(source)
     return DomainError(_("{func}() compares real numbers, but {argument} has no real "
-                         "value anywhere").format(func=op, argument=_short(side)),
+                         "value anywhere").format(func=op, argument=argument),
                        line=scope.line)
 
 
@@ -547,9 +581,10 @@ def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]
 _PARTIAL = ("sqrt", "log", "ln")
 
 
-def _note_domain(value: Value, scope: Scope) -> Value:
+def _note_domain(value: Value, scope: Scope, node: Expr | None = None) -> Value:
     """``value``, its entries noted as needing a real value (see
-    :attr:`Context.domain`), unless SymPy knows they have one."""
+    :attr:`Context.domain`), unless SymPy knows they have one; ``node``: the call of
+    the author's that computed it."""
     domain = scope.context.domain
     fresh: dict[int, frozenset[int]] = {}
     entries = [value.data] if value.is_scalar else list(value.data)
@@ -557,6 +592,7 @@ def _note_domain(value: Value, scope: Scope) -> Value:
         if scope.context.backend.is_real(entry) is not True:
             fresh[k] = frozenset([len(domain)])
             domain.append(entry)
+            quote(scope, entry, node)
     return replace(value, needs=_combined(len(entries), [value], fresh))
 
 
@@ -580,9 +616,9 @@ def _call(node: Call, scope: Scope) -> Value:
     args = [evaluate(a, scope) for a in node.args]
     if func in backend.elementwise:
         value = _map(args[0], backend.elementwise[func])
-        return _note_domain(value, scope) if func in _PARTIAL else value
+        return _note_domain(value, scope, node) if func in _PARTIAL else value
     if func in ("max", "min"):
-        return _elementwise(func, args[0], args[1], scope)
+        return _elementwise(func, args[0], args[1], scope, node)
     # Imported here: the matrix functions are built on this module's Value and Scope.
     from .matrices import MATRIX_FUNCTIONS
     if func in MATRIX_FUNCTIONS:
@@ -688,10 +724,12 @@ def _needs(values: list[Value], notes: list[list[sympy.Expr]], mark: int,
     result: list[set[int]] = [set() for _k in range(count)]
     placed: dict[sympy.Basic, int] = {}
 
-    def note(expr: sympy.Basic, k: int) -> None:
+    def note(expr: sympy.Basic, k: int, source: sympy.Basic) -> None:
         if expr not in placed:
             placed[expr] = len(domain)
             domain.append(expr)
+            # A branch's note, under its condition: quoted as the branch's note was.
+            quote(scope, expr, scope.context.quotes.get(source))
         result[k].add(placed[expr])
 
     guards = condition_entries(condition)
@@ -705,7 +743,7 @@ def _needs(values: list[Value], notes: list[list[sympy.Expr]], mark: int,
                     continue
                 guard = guards[0 if condition.is_scalar else k]
                 note(expr if branch == 0 else backend.piecewise(expr, guard, zero)
-                     if branch == 1 else backend.piecewise(zero, guard, expr), k)
+                     if branch == 1 else backend.piecewise(zero, guard, expr), k, expr)
     return tuple(frozenset(r) for r in result)
 
 
@@ -886,6 +924,7 @@ def _diff(node: Call, scope: Scope) -> Value:
                 shape=shapes.describe(value.shape)))
         rows, cols = variable.data.shape
         scope.context.domain.append(value.data)
+        quote(scope, value.data, node.args[0])
         data = scope.context.backend.matrix(rows, cols, lambda i, j: _derivative(
             value.data, variable.data[i, j], scope))
         shape = variable.shape
@@ -895,9 +934,13 @@ def _diff(node: Call, scope: Scope) -> Value:
             raise scope.shape_error(_("diff() of a matrix by a vector is a tensor; "
                                       "differentiate by one scalar at a time"))
         scope.context.domain.extend(value.data)
+        for entry in value.data:
+            quote(scope, entry, node.args[0])
         return _map(value, lambda e: _derivative(e, symbols[0], scope))
     outputs = [value.data] if value.is_scalar else list(value.data)
     scope.context.domain.extend(outputs)  # a derivative needs the function's value
+    for output in outputs:
+        quote(scope, output, node.args[0])
     matrix = scope.context.backend.matrix(
         len(outputs), len(symbols), lambda i, j: _derivative(outputs[i], symbols[j], scope))
     if value.is_scalar and variable.is_scalar:

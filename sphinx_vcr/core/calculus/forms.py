@@ -8,7 +8,7 @@ that must have a value there (:class:`Form`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sympy
 
@@ -31,6 +31,8 @@ class Form:
 
     value: Value
     domain: list[sympy.Expr]
+    #: The step's text of each note of ``domain`` (:attr:`.evaluate.Context.quotes`).
+    quotes: dict[sympy.Basic, Expr] = field(default_factory=dict)
 
 
 #: A step, the form it is compared with, and the region, under the step's assumptions.
@@ -61,10 +63,12 @@ class FormTable:
 
     def form(self, k: int, assumptions: tuple[Assumption, ...]) -> Form:
         if (k, assumptions) not in self.forms:
-            context = replace(self.contexts[assumptions], derivatives={}, domain=[])
+            context = replace(self.contexts[assumptions], derivatives={}, domain=[],
+                              quotes={})
             value = _form(self.instance, self.problem.steps[k], context)
             self.derivatives.update(context.derivatives)
-            self.forms[k, assumptions] = Form(value, list(dict.fromkeys(context.domain)))
+            self.forms[k, assumptions] = Form(value, list(dict.fromkeys(context.domain)),
+                                              context.quotes)
         return self.forms[k, assumptions]
 
     def evaluate(self, expr: Expr, k: int) -> Value:
@@ -72,7 +76,7 @@ class FormTable:
         self.pair(k - 1, k)  # makes the context of step k's assumptions
         scope = self.instance.scope()
         scope.context = replace(self.contexts[self.problem.steps[k].assumptions],
-                                derivatives={}, domain=[])
+                                derivatives={}, domain=[], quotes={})
         return evaluate(expr, scope)
 
     def consecutive(self) -> list[Forms]:

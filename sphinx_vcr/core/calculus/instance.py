@@ -284,9 +284,14 @@ def let_value(expr: Expr, scope: Scope) -> Value:
     needs it (a claim ``0*L`` with ``L = log(x)`` has no value at x < 0), not the
     forms that do not."""
     notes: list[sympy.Expr] = []
+    quotes: dict[sympy.Basic, Expr] = {}
     value = evaluate(expr, Scope(scope.values, scope.sizes, scope.line,
-                                 dataclasses.replace(scope.context, domain=notes)))
-    return dataclasses.replace(value, notes=tuple(notes)) if notes else value
+                                 dataclasses.replace(scope.context, domain=notes,
+                                                     quotes=quotes)))
+    if not notes:
+        return value
+    return dataclasses.replace(value, notes=tuple(notes),
+                               quoted=tuple(quotes.get(note) for note in notes))
 
 
 def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
@@ -378,10 +383,12 @@ def _stack(problem: Problem, values: list[Value]) -> Value:
 
 
 def claim_value(problem: Problem, instance: Instance, expected_shape: Shape,
-                domain: list[sympy.Expr] | None = None) -> Value:
+                domain: list[sympy.Expr] | None = None,
+                quotes: dict[sympy.Basic, Expr] | None = None) -> Value:
     """Evaluate ``:expect:``; ``I`` is the identity when the derivative is square.
     ``domain``, if given, receives what must have a value wherever the claim has one
-    (see :attr:`.evaluate.Context.domain`)."""
+    (see :attr:`.evaluate.Context.domain`), and ``quotes`` the claim's text of each
+    (:attr:`.evaluate.Context.quotes`)."""
     assert problem.expect is not None
     values = dict(instance.scope_values)
     if len(expected_shape) == 2 and shapes.same_dim(*expected_shape):
@@ -389,7 +396,8 @@ def claim_value(problem: Problem, instance: Instance, expected_shape: Shape,
         values.setdefault("I", Value(expected_shape, sympy.eye(size)))
     scope = instance.scope(values)
     scope.context = dataclasses.replace(scope.context, domain=[] if domain is None
-                                        else domain)
+                                        else domain, quotes={} if quotes is None
+                                        else quotes)
     with about("expect"):
         return evaluate(problem.expect, scope)
 

@@ -17,7 +17,14 @@ from ..checking.numeric import format_point
 from ..language.syntax import Apply, FunctionRef, Name
 from ..words import _
 from .latex import Printer, sympy_latex
-from .messages import agrees, expression_text, index_mix_up, pattern_hint, sizes_text
+from .messages import (
+    agrees,
+    entry_texts,
+    expression_text,
+    index_mix_up,
+    pattern_hint,
+    sizes_text,
+)
 from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
 
 if TYPE_CHECKING:
@@ -207,7 +214,8 @@ def _hints(problem: Problem, checked: list[Checked], k: int, case: Checked,
     if hint:
         hints.append(hint)
     # (with abstract functions, a term would be written with their stand-ins)
-    dropped = "" if problem.functions else _dropped_term(claim, actual, case.sample(k))
+    dropped = "" if problem.functions else _dropped_term(claim, actual, case.sample(k),
+                                                         entry_texts(case.instance))
     if dropped:
         hints.append(_("it drops the term {term}").format(term=dropped))
     mixed = _index_mix_up(problem, checked, k, case)
@@ -241,7 +249,8 @@ def _held(case: Checked, k: int) -> bool:
     return isinstance(result, Comparison) and result.equal
 
 
-def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
+def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample,
+                  names: dict[sympy.Basic, str] | None = None) -> str:
     """A term of the step before that the step leaves out (or adds), if one does."""
     if len(actual) != 1:
         return ""
@@ -252,7 +261,7 @@ def _dropped_term(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> 
     for term in terms:
         for candidate in (actual[0] - term, actual[0] + term):
             if agrees(sympy.Matrix([[claim[0]]]), sympy.Matrix([[candidate]]), sample):
-                return expression_text(term)
+                return expression_text(term, names)
     return ""
 
 

@@ -26,6 +26,7 @@ from ..language.syntax import ArrayLit, Expr
 from ..words import _
 
 if TYPE_CHECKING:
+    from ..calculus.instance import Instance
     from ..language.problem import Problem
     from ..records import Run
 
@@ -40,7 +41,8 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
     """Why the claim of ``runs[-1]`` fails: the first point and entry where it differs
     from the derivative, the hints, and ``suggestion``. With ``derivative`` (the
     index-free form, verified) the message starts with the claim as the author wrote it
-    and that form; without one, the entries are quoted as SymPy writes them."""
+    and that form; without one, the derivative's entries are quoted, in the language's
+    syntax (:func:`expression_text`)."""
     run = runs[-1]
     difference = run.comparison.difference  # type: ignore[union-attr]
     sample = run.sample
@@ -54,6 +56,7 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         where = sizes_text(sizes) + "; " + where
     shown = _number(claim_value), _number(actual_value)
     actual = resolve_steps(difference.actual, run.instance.conditions)
+    names = entry_texts(run.instance)
     written = ""
     if problem.functions:
         # The replacements' formulas mean nothing to the author: the claim as written,
@@ -75,7 +78,7 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
             detail = _("entry ({row}, {col}) of the claim is {claimed} but the "
                        "derivative's is {actual} -> {value}")
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                               claimed=shown[0], actual=expression_text(actual),
+                               claimed=shown[0], actual=expression_text(actual, names),
                                value=shown[1])
     else:
         # The claim as the author wrote it (never SymPy's rewriting of it): the whole
@@ -93,16 +96,16 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
                        "derivative's is {actual} -> {value}")
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
                                claim=written, claimed=shown[0],
-                               actual=expression_text(actual), value=shown[1])
+                               actual=expression_text(actual, names), value=shown[1])
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
     if derivative:
         message = _("claimed {claim} but the derivative is {derivative}; {message}").format(
             claim=problem.expect_text, derivative=derivative, message=message)
     elif not problem.functions and run.derivative.shape != (1, 1) and not written:
-        # The claim is quoted whole, and the derivative only by SymPy's entry: say why.
+        # The claim is quoted whole, and the derivative only by its entry: say why.
         message = _("claimed {claim} (no index-free form of the derivative found: its "
-                    "entries are quoted as SymPy writes them); {message}").format(
+                    "entries are quoted one by one); {message}").format(
             claim=problem.expect_text, message=message)
     if shown[0] == shown[1]:
         with mpmath.workdps(DIGITS):
@@ -124,16 +127,23 @@ def written_entry(problem: Problem, run: Run, row: int, col: int) -> str:
     """Entry (``row``, ``col``) of the claim as the author typed it, where the claim
     is an array literal of scalars laid out as the derivative (``[[6*x*y, 3*x**2],
     [2, 7*y**6]]``); ``""`` where its entries are not written one by one."""
+    return claim_entry_text(problem, run.instance, run.claim, row, col)
+
+
+def claim_entry_text(problem: Problem, instance: Instance, value: sympy.Matrix | None,
+                     row: int, col: int) -> str:
+    """Entry (``row``, ``col``) of the claim (``value``, laid out as the derivative) as
+    the author typed it, or ``""`` (see :func:`written_entry`)."""
     claim = problem.expect
-    if not isinstance(claim, ArrayLit) or run.claim is None:
+    if not isinstance(claim, ArrayLit) or value is None:
         return ""
     rows = [item.items if isinstance(item, ArrayLit) else (item,) for item in claim.items]
-    if (len(rows), len(rows[0])) != run.claim.shape \
+    if (len(rows), len(rows[0])) != value.shape \
             or any(len(r) != len(rows[0]) for r in rows):
         return ""
     entry = rows[row][col]
     try:
-        if evaluate(entry, run.instance.scope()).shape:
+        if evaluate(entry, instance.scope()).shape:
             return ""  # a block (x.T), not one entry
     except VcrError:
         return ""
@@ -175,8 +185,19 @@ def _items(text: str) -> list[str]:
 
 
 class _TextPrinter(StrPrinter):
-    """SymPy's text, but constants written as the language writes them, not as names:
+    """SymPy's objects in the language's own syntax, so that what a message quotes
+    could be pasted into ``:expect:``: ``where(c, a, b)`` for SymPy's Piecewise (and
+    for Heaviside and sign), ``max``/``min``/``abs``, ``1/0`` for SymPy's complex
+    infinity, an entry of a declared vector as the author writes it (``x1``, see
+    :func:`entry_texts`), and constants as the language writes them, not as names:
     SymPy writes Euler's number E, a user's symbol E as E too."""
+
+    def __init__(self, entries: dict[sympy.Basic, str] | None = None) -> None:
+        super().__init__()
+        self.entries = entries or {}
+
+    def _print_Symbol(self, expr: sympy.Basic) -> str:
+        return self.entries.get(expr) or super()._print_Symbol(expr)
 
     def _print_Exp1(self, expr: sympy.Basic) -> str:
         return "exp(1)"
@@ -184,11 +205,111 @@ class _TextPrinter(StrPrinter):
     def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
         return "sqrt(-1)"
 
+    def _print_ComplexInfinity(self, expr: sympy.Basic) -> str:
+        return "1/0"
 
-def expression_text(expr: sympy.Basic) -> str:
-    """A SymPy expression as a message prints it: distinct constants and names distinct
-    (``exp(1)`` for Euler's number beside a name ``E``)."""
-    return _TextPrinter().doprint(expr)
+    def _print_NaN(self, expr: sympy.Basic) -> str:
+        return "0/0"
+
+    def _print_Relational(self, expr: sympy.Basic) -> str:
+        return (f"{self.parenthesize(expr.lhs, 0.5)} {expr.rel_op} "
+                f"{self.parenthesize(expr.rhs, 0.5)}")
+
+    def _where(self, condition: sympy.Basic, yes: str, no: str) -> str:
+        """``where(condition, yes, no)``; a conjunction (``0 < x < 1``) or a
+        disjunction of conditions as nested where(), the language having neither."""
+        if isinstance(condition, sympy.And):
+            first, *rest = condition.args
+            return self._where(first, self._where(sympy.And(*rest), yes, no), no)
+        if isinstance(condition, sympy.Or):
+            first, *rest = condition.args
+            return self._where(first, yes, self._where(sympy.Or(*rest), yes, no))
+        if condition is sympy.true:
+            return yes
+        if condition is sympy.false:
+            return no
+        return f"where({self._print(condition)}, {yes}, {no})"
+
+    def _print_Piecewise(self, expr: sympy.Basic) -> str:
+        *pieces, (last, condition) = expr.args
+        text = self._where(condition, self._print(last), "1/0")
+        for value, condition in reversed(pieces):
+            text = self._where(condition, self._print(value), text)
+        return text
+
+    def _print_Heaviside(self, expr: sympy.Basic) -> str:
+        u = self._print(expr.args[0])
+        at_zero = expr.args[1] if len(expr.args) > 1 else sympy.Rational(1, 2)
+        if at_zero == 0:
+            return f"where({u} > 0, 1, 0)"
+        if at_zero == 1:
+            return f"where({u} >= 0, 1, 0)"
+        return f"where({u} > 0, 1, where({u} < 0, 0, {self._print(at_zero)}))"
+
+    def _print_sign(self, expr: sympy.Basic) -> str:
+        u = self._print(expr.args[0])
+        return f"where({u} > 0, 1, where({u} < 0, -1, 0))"
+
+    def _extremum(self, name: str, args: tuple[sympy.Basic, ...]) -> str:
+        first, *rest = args
+        second = self._print(rest[0]) if len(rest) == 1 else self._extremum(name, rest)
+        return f"{name}({self._print(first)}, {second})"
+
+    def _print_Max(self, expr: sympy.Basic) -> str:
+        return self._extremum("max", expr.args)
+
+    def _print_Min(self, expr: sympy.Basic) -> str:
+        return self._extremum("min", expr.args)
+
+    def _print_Abs(self, expr: sympy.Basic) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+
+def expression_text(expr: sympy.Basic, entries: dict[sympy.Basic, str] | None = None
+                    ) -> str:
+    """A SymPy expression as a message prints it, in the language's syntax (see
+    :class:`_TextPrinter`); ``entries``: the author's names of the entries of declared
+    arrays (:func:`entry_texts`)."""
+    return _TextPrinter(entries).doprint(expr)
+
+
+def entry_texts(instance: Instance) -> dict[sympy.Basic, str]:
+    """How the author writes each entry symbol of ``instance``'s arrays: ``x1`` for
+    entry 1 of a vector of fixed length (DESIGN section 2: components count from 1),
+    ``w[1]`` and ``X[1, 2]`` otherwise (there is no name for one entry of a vector of
+    generic length, nor of a matrix: these read as the messages' own ``entry (1, 2)``)."""
+    texts: dict[sympy.Basic, str] = {}
+    values = instance.scope_values
+    for name, value in values.items():
+        if value.is_scalar or not isinstance(value.data, sympy.MatrixBase):
+            continue
+        cols = value.data.shape[1]
+        fixed = all(sympy.sympify(d).is_Integer for d in value.shape)
+        vector = any(sympy.sympify(d) == 1 for d in value.shape)
+        for k, entry in enumerate(value.data):
+            if not isinstance(entry, sympy.Symbol) or entry in texts \
+                    or not entry.name.startswith(name + "_"):
+                continue
+            if vector:
+                component = f"{name}{k + 1}"
+                texts[entry] = component if fixed and component not in values \
+                    else f"{name}[{k + 1}]"
+            else:
+                texts[entry] = f"{name}[{k // cols + 1}, {k % cols + 1}]"
+    return texts
+
+
+def quoted_text(expr: sympy.Basic, quotes: dict[sympy.Basic, Expr],
+                entries: dict[sympy.Basic, str] | None = None) -> str:
+    """``expr`` as the author wrote it where the text that raised it is known
+    (:attr:`.evaluate.Context.quotes`), else in the language's syntax."""
+    node = quotes.get(expr)
+    if node is not None:
+        try:
+            return to_text(node)
+        except ValueError:  # no text for the node (an abstract function applied)
+            pass
+    return expression_text(expr, entries)
 
 
 def _number(value: mpmath.mpc) -> str:

@@ -48,7 +48,15 @@ from ..language.syntax import Expr
 from ..outcome import ERROR, FAILED, VERIFIED, Failure, Outcome
 from ..records import Run, Settings, sample_seed
 from ..rendering import render
-from ..rendering.messages import expression_text, fd_message, mismatch_message, sizes_text
+from ..rendering.messages import (
+    claim_entry_text,
+    entry_texts,
+    expression_text,
+    fd_message,
+    mismatch_message,
+    quoted_text,
+    sizes_text,
+)
 from ..rendering.names import names_of
 from ..words import N_, _, speaking
 from . import factors
@@ -349,8 +357,9 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     expected = derivative_shape(problem, instance.output)
     claim, shape_error = None, None
     claim_domain: list[sympy.Expr] = []
+    quotes: dict[sympy.Basic, Expr] = {}
     if problem.expect is not None:
-        value = claim_value(problem, instance, expected, claim_domain)
+        value = claim_value(problem, instance, expected, claim_domain, quotes)
         try:
             _check_claim_shape(problem, instance, value, expected)
             claim = _as_matrix(value, result.shape)
@@ -378,7 +387,7 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
-    _check_claim_has_values([*extra, *claim_domain], sample, problem)
+    _check_claim_has_values(claim, claim_domain, quotes, sample, problem, instance)
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
     region = instance.conditions
     # Compared where the structure and the constraints hold: dependent entries
@@ -434,18 +443,31 @@ def _folded_notes(instance: Instance, outputs: list[sympy.Expr]) -> list[sympy.E
     return [n for n in notes if n not in inside]
 
 
-def _check_claim_has_values(exprs: list[sympy.Expr], sample: Sample,
-                            problem: Problem) -> None:
+def _check_claim_has_values(claim: sympy.Matrix | None, notes: list[sympy.Expr],
+                            quotes: dict[sympy.Basic, Expr], sample: Sample,
+                            problem: Problem, instance: Instance) -> None:
     """A claim has a value wherever the derivative has one: at every point of the
     region drawn, it and the parts SymPy may have rewritten away (``(sqrt(x) - 1)*
-    (sqrt(x) + 1)`` is ``x - 1`` once expanded, but not at x < 0)."""
+    (sqrt(x) + 1)`` is ``x - 1`` once expanded, but not at x < 0). The part without a
+    value is quoted as the author wrote it (the notes first: the smallest such part)."""
+    entries = [] if claim is None else list(claim)
+    exprs = [*notes, *entries]
     found = first_without_value(exprs, sample) if exprs else None
     if found is None or problem.mistake:
         return
     point, missing = found
+    at = next((k for k, e in enumerate(exprs) if e is missing), 0) - len(notes)
+    names = entry_texts(instance)
+    if at < 0 or claim is None:
+        text = quoted_text(missing, quotes, names)
+    elif len(entries) == 1:
+        text = problem.expect_text or expression_text(missing, names)
+    else:
+        text = (claim_entry_text(problem, instance, claim, *divmod(at, claim.cols))
+                or expression_text(missing, names))
     message = _("the claim has no value at {point}, where the derivative has one "
                 "({expr} has none there)").format(
-        point=format_point(sample.symbols, point), expr=expression_text(missing))
+        point=format_point(sample.symbols, point), expr=text)
     raise Failure(Outcome(FAILED, "mismatch", message, option="expect"))
 
 

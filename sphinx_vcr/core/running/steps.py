@@ -14,6 +14,7 @@ own line; under ``:mistake:`` every step is compared and the wrong ones are mark
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 
 import sympy
@@ -22,6 +23,7 @@ from ..calculus import shapes
 from ..calculus.differentiate import jacobian
 from ..calculus.evaluate import Value
 from ..calculus.forms import Form, FormTable, entries_of
+from ..calculus.indexfree.text import to_text
 from ..calculus.instance import (
     Case,
     Instance,
@@ -46,7 +48,7 @@ from ..outcome import FAILED, VERIFIED, Failure, Outcome
 from ..records import Settings, sample_seed
 from ..rendering import derivation as shown
 from ..rendering import render
-from ..rendering.messages import expression_text, fd_message, sizes_text
+from ..rendering.messages import entry_texts, fd_message, quoted_text, sizes_text
 from ..rendering.names import Names, names_of
 from ..words import N_, _
 
@@ -229,7 +231,7 @@ def _compare_step(case: Checked, anchor: int, k: int) -> Comparison | str:
         return message.format(k=k, previous=shown.step_name(anchor),
                               after=shapes.describe(after.shape),
                               before=shapes.describe(before.shape))
-    missing = _without_value(pair, k)
+    missing = _without_value(case, pair, k)
     if missing:
         return missing
     claim, actual = _matrix(after), resolve_steps(_matrix(before), pair.conditions)
@@ -245,19 +247,27 @@ def _compare_step(case: Checked, anchor: int, k: int) -> Comparison | str:
     return result
 
 
-def _without_value(pair: Pair, k: int) -> str:
+def _without_value(case: Checked, pair: Pair, k: int) -> str:
     """Why step ``k`` has no value at a point where the form before it has one: it, or
     a part of it that SymPy rewrote away, has none there (``sqrt(x)**2``,
-    ``diff(log(x), x)`` at x < 0)."""
-    found = first_without_value([*entries_of(pair.after.value), *pair.after.domain],
-                                pair.sample)
+    ``diff(log(x), x)`` at x < 0). That part is quoted as the author wrote it (the
+    notes first: the smallest such part)."""
+    notes, entries = pair.after.domain, entries_of(pair.after.value)
+    exprs = [*notes, *entries]
+    found = first_without_value(exprs, pair.sample)
     if found is None:
         return ""
     point, expr = found
+    at = next((j for j, e in enumerate(exprs) if e is expr), 0) - len(notes)
+    names = entry_texts(case.instance)
+    text = quoted_text(expr, pair.after.quotes, names)
+    if at >= 0 and len(entries) == 1:
+        with contextlib.suppress(ValueError):  # no text for an abstract function
+            text = to_text(case.table.problem.steps[k].expr)
     return _("step {k} has no value at {point}, where {previous} has one "
              "({expr} has none there): restrict the region with :where:"
              ).format(k=k, point=format_point(pair.sample.symbols, point),
-                      previous=shown.step_name(pair.anchor), expr=expression_text(expr))
+                      previous=shown.step_name(pair.anchor), expr=text)
 
 
 def _same_shape(a: Value, b: Value) -> bool:

@@ -48,7 +48,8 @@ def evaluate_on(backend: Backend, problem: Problem, case: Case | dict[str, int]
     values, wrt_symbols, _params = declared(problem, case)
     values = {name: _converted(backend, v) for name, v in values.items()}
     wrt = [backend.from_sympy(s) for s in wrt_symbols]
-    where = replace(context(problem, case), backend=backend, derivatives={}, domain=[])
+    where = replace(context(problem, case), backend=backend, derivatives={}, domain=[],
+                    quotes={})
     for let in problem.lets:
         values[let.name] = evaluate(let.expr, Scope(values, sizes, None, where))
     if any(step.assumptions for step in problem.steps):
