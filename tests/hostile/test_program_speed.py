@@ -196,3 +196,35 @@ def test_signs_given_by_the_comparison_serve_that_point_only() -> None:
     regions((0, 0), point)
     regions((0, 0), {x: 2.0, y: 1.0})  # equal to the first, but not given: found
     assert regions.seen[(0, 0), (1,)] == 2
+
+
+def test_along_lines_reuses_only_steps_whose_coordinates_are_unchanged() -> None:
+    """:meth:`.certified.Program.along` keeps the steps of a recent point whose
+    coordinates are bit for bit the same: points on lines through a few bases (one
+    coordinate changed, or none), -0.0 against 0.0, nan, inf and subnormals in any
+    coordinate, more points than it keeps, and a point given twice; each row must be a
+    fresh walker's, at two precisions."""
+    symbols = [x, y, z]
+    exprs = [*EXPRS, z * x + y, sympy.Piecewise((z, z > x), (y * z, True)),
+             sympy.Max(z, 0) * (x + y) + z]
+    special = [0.0, -0.0, 5e-324, float("nan"), float("inf"), 1e300, -2.5]
+    rng = random.Random(5)
+    bases = [[0.0, 0.0, 0.0], [1.5, -0.25, 0.75], [-2.5, 0.5, 3.0]]
+    rows = []
+    for _ in range(3 * certified.RECENT):
+        row = list(rng.choice(bases))
+        for column in rng.sample(range(3), rng.choice((0, 1, 1, 1, 2))):
+            row[column] = rng.choice([*special, rng.uniform(-3, 3)])
+        rows.append(row)
+    rows += [rows[0], rows[1], [-0.0, 0.0, -0.0], [0.0, 0.0, 0.0]]
+    points = np.array(rows, dtype=float)
+    for digits in (50, 150):
+        program = certified.Program(exprs)
+        for row, point in zip(program.along(symbols, points, digits), points):
+            expected = _reference(exprs, dict(zip(symbols, point)), digits)
+            assert all(_same(a, b) for a, b in zip(row, expected)), (point, digits)
+    # not all doubles (an exact probe): each row afresh, the same values
+    mixed = [np.array([1.5, mpmath.mpf(1) / 3, 0.5], dtype=object)] * 2
+    for row, point in zip(certified.Program(exprs).along(symbols, mixed, 50), mixed):
+        assert all(_same(a, b) for a, b in
+                   zip(row, _reference(exprs, dict(zip(symbols, point)), 50)))

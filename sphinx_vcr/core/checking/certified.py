@@ -26,11 +26,12 @@ hull of the values of the branches it could take.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 from mpmath.libmp import ComplexResult, fzero, mpf_add, mpf_lt, mpf_mul
 
@@ -42,6 +43,7 @@ Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 MAX_ARGUMENT_BITS = 1 << 16
 EXACT_BITS = 53          # a double converts exactly at this precision or more
 MAX_POINTS = 1 << 16     # coordinates kept converted (see Arithmetic.point)
+RECENT = 8               # points whose steps Program.along keeps, to reuse
 
 
 class _NoValue(Exception):
@@ -542,6 +544,8 @@ class Program:
         self.outputs = [self._compile(e) for e in self.exprs]
         #: The constants' values, by precision and rounding (see _template).
         self._constants: dict[tuple, list[Any]] = {}
+        #: Each step's symbols, by the steps of those symbols (see _dependencies).
+        self._uses: list[frozenset[sympy.Basic]] | None = None
 
     def _compile(self, root: sympy.Basic) -> int:
         """The step of ``root``, adding the steps of its nodes not met before (an
@@ -574,6 +578,90 @@ class Program:
         finally:
             ctx.prec = saved
 
+    def along(self, symbols: Sequence[sympy.Symbol], points: Any, digits: int
+              ) -> Iterator[list[Number | None]]:
+        """:meth:`values` at each of ``points`` (rows of coordinates of ``symbols``), in
+        order, each row found as it is asked for.
+
+        The same values, found with less work: most probe points lie on coordinate
+        lines through a few base points, so a point shares all but one or two
+        coordinates with a point evaluated shortly before it. A step's value depends
+        only on its node, the values of the coordinates it contains and the precision
+        (which is the same for all the points here), so the steps of the nearest of
+        the last few points whose coordinates are all bit for bit the same are kept,
+        and only the others are computed again, in the same order and by the same
+        calls as :meth:`values`. Rows that are not all doubles are computed afresh."""
+        symbols = list(symbols)
+        array = np.asarray(points) if len(points) else np.empty((0, len(symbols)))
+        if array.dtype != np.float64 or array.ndim != 2 or array.shape[1] != len(symbols) \
+                or len(set(symbols)) != len(symbols):
+            for row in points:
+                yield self.values(dict(zip(symbols, row)), digits)
+            return
+        bits = array.view(np.int64)  # bit for bit: -0.0 differs from 0.0 here
+        uses = self._dependencies()
+        # depends[c, k]: step k contains symbols[c]
+        depends = np.array([[symbol in used for used in uses] for symbol in symbols],
+                           dtype=np.float32).reshape(len(symbols), len(self.steps))
+        refs = np.empty((0, len(symbols)), dtype=np.int64)
+        states: list[list[Any]] = []
+        ctx = PLAIN.ctx
+        for i in range(len(array)):
+            point = dict(zip(symbols, array[i]))
+            saved = ctx.prec
+            ctx.dps = digits
+            try:
+                slots = None
+                if states:
+                    changed = refs != bits[i]
+                    touched = (changed.astype(np.float32) @ depends) > 0
+                    costs = touched.sum(axis=1)
+                    best = int(np.argmin(costs))
+                    if costs[best] < len(self.steps):
+                        slots = list(states[best])
+                        redo = np.flatnonzero(touched[best]).tolist()
+                        for k in redo:
+                            slots[k] = _UNSET
+                        self._steps(point, slots, redo)
+                if slots is None:
+                    slots = self._template(point)
+                    self._steps(point, slots, range(len(self.steps)))
+            finally:
+                ctx.prec = saved
+            if len(states) < RECENT:
+                states.append(slots)
+                refs = np.vstack([refs, bits[i][None, :]])
+            else:
+                states[i % RECENT] = slots
+                refs[i % RECENT] = bits[i]
+            yield [slots[k] for k in self.outputs]
+
+    def _dependencies(self) -> list[frozenset[sympy.Basic]]:
+        """The symbols each step's value may depend on: those in its node (as
+        :attr:`sympy.Basic.free_symbols` finds them, bound ones included, which only
+        makes a step computed again when it need not be)."""
+        if self._uses is None:
+            found: dict[sympy.Basic, frozenset[sympy.Basic]] = {}
+
+            def symbols_of(root: sympy.Basic) -> frozenset[sympy.Basic]:
+                stack = [(root, False)]
+                while stack:
+                    node, ready = stack.pop()
+                    if node in found:
+                        continue
+                    if isinstance(node, sympy.Symbol):
+                        found[node] = frozenset((node,))
+                        continue
+                    if not ready:
+                        stack.append((node, True))
+                        stack.extend((a, False) for a in node.args if a not in found)
+                        continue
+                    found[node] = frozenset().union(*(found[a] for a in node.args))
+                return found[root]
+
+            self._uses = [symbols_of(node) for _, node, _ in self.steps]
+        return self._uses
+
     def _template(self, point: dict[sympy.Symbol, float]) -> list[Any]:
         """The steps with the constants' values filled in: a number, ``pi`` or ``E``
         depends only on the precision and the rounding, which key the memo."""
@@ -589,12 +677,21 @@ class Program:
         return list(template)
 
     def _run(self, point: dict[sympy.Symbol, float]) -> list[Number | None]:
+        slots = self._template(point)
+        self._steps(point, slots, range(len(self.steps)))
+        return [slots[k] for k in self.outputs]
+
+    def _steps(self, point: dict[sympy.Symbol, float], slots: list[Any],
+               which: Iterable[int]) -> None:
+        """Compute the steps ``which`` (in increasing order) at ``point`` into
+        ``slots``, whose other steps hold their values at ``point`` already."""
         prec, rounding = PLAIN.ctx._prec_rounding
         make = PLAIN.ctx.make_mpf
-        slots = self._template(point)
+        steps = self.steps
         # (the walker lives for this call only: the caller's point is not copied)
         walker = _SlotWalker(PLAIN, point, self.index, slots)
-        for k, (kind, node, args) in enumerate(self.steps):
+        for k in which:
+            kind, node, args = steps[k]
             if kind in (_ADD, _MUL):
                 fold = mpf_add if kind == _ADD else mpf_mul
                 try:
@@ -614,7 +711,6 @@ class Program:
                 slots[k] = number if number is not None and PLAIN.finite(number) else None
             elif kind != _CONSTANT:
                 slots[k] = walker.own_value(node)
-        return [slots[k] for k in self.outputs]
 
 
 _ADD, _MUL, _SYMBOL, _CONSTANT, _OTHER = range(5)

@@ -347,9 +347,7 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
 def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
                   points: np.ndarray, digits: int) -> Iterator[list[mpmath.mpf | None]]:
     """:func:`values_at`, one point at a time (a difference found stops the rest)."""
-    program = certified.Program(exprs)
-    for point in points:
-        yield program.values(dict(zip(symbols, point)), digits)
+    yield from certified.Program(exprs).along(symbols, points, digits)
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
