@@ -228,3 +228,29 @@ def test_along_lines_reuses_only_steps_whose_coordinates_are_unchanged() -> None
     for row, point in zip(certified.Program(exprs).along(symbols, mixed, 50), mixed):
         assert all(_same(a, b) for a, b in
                    zip(row, _reference(exprs, dict(zip(symbols, point)), 50)))
+
+
+def test_expand_with_a_memo_is_sympys_expand_node_for_node() -> None:
+    """``compare.expand`` keeps each sub-expression's expansion for the next place it
+    is met (and the next entry): its result must be ``sympy.expand``'s exactly, with one
+    memo shared by all the expressions, in either order."""
+    a, b = sympy.symbols("a b", positive=True)
+    relu = sympy.Max(0, x + 2 * y - 1)
+    exprs = [
+        x * (x + y) ** 2 - x ** 3, (x + y + 1) ** 3 * (x - y), sympy.exp(x + y) * (x + 1),
+        sympy.log(a * b) - sympy.log(a), (a * b) ** x, x ** (y + 2) * (x + 1),
+        2 * x * (y * relu + 3 * relu - y) * sympy.Heaviside(x + 2 * y - 1, 0) - relu * x,
+        sympy.Piecewise((x * (y + 1), x > 0), (x ** 2 * (x - 1), True)) - x * y,
+        sympy.sin(x * (y + 1)) * (x + y) + sympy.cos(2 * (x + y)),
+        (x + y) / (x - y) + 1 / (x * (x + 1)), sympy.sqrt(x * (x + 1)) * (y + 1) ** 2,
+        sympy.Abs(x * (y + 1)) + sympy.Min(x * (y + 2), y) * (x + 1),
+        (x + y) ** 2 - (x * x + 2 * x * y + y * y), sympy.Integer(3), x, sympy.pi * (x + 1),
+        sympy.exp(2 * sympy.log(x * (y + 1))), (x * (y + 1)) ** sympy.Rational(3, 2),
+    ]
+    for order in (exprs, exprs[::-1]):
+        memo: dict = {}
+        for expr in order:
+            found = compare.expand(expr, memo)
+            expected = sympy.expand(expr)
+            assert found == expected and sympy.srepr(found) == sympy.srepr(expected), expr
+    assert compare.cheap_expand(x * (y + 1)) == x * y + x
