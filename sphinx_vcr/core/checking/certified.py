@@ -43,7 +43,7 @@ Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 MAX_ARGUMENT_BITS = 1 << 16
 EXACT_BITS = 53          # a double converts exactly at this precision or more
 MAX_POINTS = 1 << 16     # coordinates kept converted (see Arithmetic.point)
-RECENT = 8               # points whose steps Program.along keeps, to reuse
+RECENT = 16               # points whose steps Program.along keeps, to reuse
 
 
 class _NoValue(Exception):
@@ -600,40 +600,35 @@ class Program:
             return
         bits = array.view(np.int64)  # bit for bit: -0.0 differs from 0.0 here
         uses = self._dependencies()
-        # depends[c, k]: step k contains symbols[c]
-        depends = np.array([[symbol in used for used in uses] for symbol in symbols],
-                           dtype=np.float32).reshape(len(symbols), len(self.steps))
-        refs = np.empty((0, len(symbols)), dtype=np.int64)
-        states: list[list[Any]] = []
+        # the steps containing each coordinate, and those to compute again where some
+        # coordinates changed (by the tuple of their columns)
+        containing = [{k for k, used in enumerate(uses) if symbol in used}
+                      for symbol in symbols]
+        again: dict[tuple[int, ...], list[int]] = {}
+        back = _nearest_recent(bits)
+        states: list[list[Any] | None] = [None] * RECENT
         ctx = PLAIN.ctx
-        for i in range(len(array)):
-            point = dict(zip(symbols, array[i]))
+        for i, row in enumerate(array.tolist()):
+            point = dict(zip(symbols, row))
             saved = ctx.prec
             ctx.dps = digits
             try:
-                slots = None
-                if states:
-                    changed = refs != bits[i]
-                    touched = (changed.astype(np.float32) @ depends) > 0
-                    costs = touched.sum(axis=1)
-                    best = int(np.argmin(costs))
-                    if costs[best] < len(self.steps):
-                        slots = list(states[best])
-                        redo = np.flatnonzero(touched[best]).tolist()
-                        for k in redo:
-                            slots[k] = _UNSET
-                        self._steps(point, slots, redo)
-                if slots is None:
+                if back[i]:
+                    slots = list(states[(i - back[i]) % RECENT])
+                    columns = tuple(np.flatnonzero(bits[i] != bits[i - back[i]]).tolist())
+                    redo = again.get(columns)
+                    if redo is None:
+                        redo = again[columns] = sorted(set().union(
+                            *(containing[c] for c in columns)))
+                    for k in redo:
+                        slots[k] = _UNSET
+                    self._steps(point, slots, redo)
+                else:
                     slots = self._template(point)
                     self._steps(point, slots, range(len(self.steps)))
             finally:
                 ctx.prec = saved
-            if len(states) < RECENT:
-                states.append(slots)
-                refs = np.vstack([refs, bits[i][None, :]])
-            else:
-                states[i % RECENT] = slots
-                refs[i % RECENT] = bits[i]
+            states[i % RECENT] = slots
             yield [slots[k] for k in self.outputs]
 
     def _dependencies(self) -> list[frozenset[sympy.Basic]]:
@@ -711,6 +706,21 @@ class Program:
                 slots[k] = number if number is not None and PLAIN.finite(number) else None
             elif kind != _CONSTANT:
                 slots[k] = walker.own_value(node)
+
+
+def _nearest_recent(bits: np.ndarray) -> np.ndarray:
+    """For each row of ``bits`` (points' coordinates, bit for bit), how many rows back
+    (1 to ``RECENT``) is the point with which it shares the most coordinates; 0 for
+    the first, and where none of those shares any."""
+    count, width = bits.shape
+    back = np.zeros(count, dtype=np.int64)
+    fewest = np.full(count, width)  # (a reference must share at least one coordinate)
+    for r in range(1, min(RECENT, count - 1) + 1):
+        changed = np.count_nonzero(bits[r:] != bits[:-r], axis=1)
+        better = changed < fewest[r:]
+        fewest[r:][better] = changed[better]
+        back[r:][better] = r
+    return back
 
 
 _ADD, _MUL, _SYMBOL, _CONSTANT, _OTHER = range(5)
