@@ -254,3 +254,28 @@ def test_expand_with_a_memo_is_sympys_expand_node_for_node() -> None:
             expected = sympy.expand(expr)
             assert found == expected and sympy.srepr(found) == sympy.srepr(expected), expr
     assert compare.cheap_expand(x * (y + 1)) == x * y + x
+
+
+def test_guards_found_once_per_distinct_node_are_those_of_every_node() -> None:
+    """``numeric.guard_expressions`` walks each distinct sub-expression once; the
+    guards must be those of a walk over every node (``sympy.preorder_traversal``)."""
+    from sphinx_vcr.core.checking import numeric
+
+    def every_node(exprs: list) -> list:
+        guards = set()
+        for expr in exprs:
+            for node in sympy.preorder_traversal(expr):
+                guards.update(numeric.guard_expressions([node]) if node is not expr
+                              else [])
+        for expr in exprs:  # each root on its own, then all together: the same set
+            guards.update(numeric.guard_expressions([expr]))
+        return sorted(guards, key=sympy.default_sort_key)
+
+    relu = sympy.Max(0, x + y)
+    exprs = [relu * x + relu * y + sympy.Heaviside(x + y, 0) * relu,
+             sympy.Piecewise((sympy.log(x) * relu, (x > 1) & (y < 2)), (1 / (x - y), True)),
+             sympy.Max(x, sympy.Max(y, z)) + sympy.Abs(x - z) ** sympy.Rational(1, 2),
+             sympy.tan(x * y) + x ** y + sympy.sign(relu - 1), relu]
+    found = numeric.guard_expressions(exprs)
+    assert found == every_node(exprs)
+    assert x + y in found and x - y in found and y - z in found and x - 1 in found
