@@ -546,6 +546,7 @@ class Program:
         self._constants: dict[tuple, list[Any]] = {}
         #: Each step's symbols, by the steps of those symbols (see _dependencies).
         self._uses: list[frozenset[sympy.Basic]] | None = None
+        self._ops: list[tuple] | None = None  # (see _steps)
 
     def _compile(self, root: sympy.Basic) -> int:
         """The step of ``root``, adding the steps of its nodes not met before (an
@@ -682,16 +683,21 @@ class Program:
         ``slots``, whose other steps hold their values at ``point`` already."""
         prec, rounding = PLAIN.ctx._prec_rounding
         make = PLAIN.ctx.make_mpf
-        steps = self.steps
+        ops = self._ops
+        if ops is None:
+            # each step as (kind, node, fold, first argument, the others), found once
+            ops = self._ops = [
+                (kind, node, mpf_add if kind == _ADD else mpf_mul, args[0], args[1:])
+                if kind in (_ADD, _MUL) else (kind, node, None, None, None)
+                for kind, node, args in self.steps]
         # (the walker lives for this call only: the caller's point is not copied)
         walker = _SlotWalker(PLAIN, point, self.index, slots)
         for k in which:
-            kind, node, args = steps[k]
-            if kind in (_ADD, _MUL):
-                fold = mpf_add if kind == _ADD else mpf_mul
+            kind, node, fold, first, rest = ops[k]
+            if fold is not None:
                 try:
-                    raw = slots[args[0]]._mpf_
-                    for i in args[1:]:
+                    raw = slots[first]._mpf_
+                    for i in rest:
                         raw = fold(raw, slots[i]._mpf_, prec, rounding)
                 except AttributeError:  # an argument without a value (None)
                     slots[k] = None
