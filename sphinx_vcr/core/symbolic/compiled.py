@@ -59,6 +59,7 @@ class _Translator:
     def __init__(self, symbols: Sequence[sympy.Symbol]) -> None:
         self.arguments = [se.Symbol(f"_vcr_{k}") for k in range(len(symbols))]
         self.done: dict[sympy.Basic, Any] = dict(zip(symbols, self.arguments))
+        self.extrema = False  # whether a Max or Min was translated
         if len(self.done) != len(symbols):
             raise Unsupported("a symbol is given twice")
 
@@ -128,6 +129,7 @@ class _Translator:
         nan. Of two equal arguments it gives the later, as NumPy does (0.0 and -0.0
         compare equal: ``max(0, x)`` at ``x = -0.0`` is -0.0 in both)."""
         larger = type(node) is sympy.Max
+        self.extrema = True
         found = None
         for arg in node.args:
             value = self(arg)
@@ -156,7 +158,12 @@ def compile_points(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
     translate = _Translator(symbols)
     try:
         targets = [translate(e) for e in exprs]
-        fn = se.Lambdify(translate.arguments, targets, backend="lambda", real=True)
+        # A Max or Min reads its arguments up to three times (see _extremum), and the
+        # lambda backend evaluates a tree, not the graph: with them, the common
+        # sub-expressions are computed once (a network's relu(z) is in every entry).
+        # Only those functions: the others keep the code (and the doubles) they had.
+        fn = se.Lambdify(translate.arguments, targets, backend="lambda", real=True,
+                         cse=translate.extrema)
     except Unsupported:
         raise
     except (RuntimeError, TypeError, ValueError, NotImplementedError) as error:
