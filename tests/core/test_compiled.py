@@ -61,12 +61,43 @@ def test_an_unknown_function_is_refused():
         compile_points([sympy.Function("f")(x)], [x])
 
 
-@pytest.mark.parametrize("expr", [sympy.Max(0, x, y), sympy.Min(x, y), sympy.sign(x),
-                                  sympy.Piecewise((x, x > 0))])
+@pytest.mark.parametrize("expr", [sympy.Max(0, x, y, x + y), sympy.Min(x, y, 2, x - y),
+                                  sympy.sign(x), sympy.Piecewise((x, x > 0))])
 def test_what_would_lose_a_nan_or_crash_is_left_to_lambdify(expr):
-    # symengine's compiled max/min/sign drop a nan; a Piecewise without a default
-    # crashed the process where no condition held (tests/hostile/test_attack_fast*)
+    # symengine's compiled max/min/sign drop a nan (max and min of up to three
+    # arguments are compiled as comparisons instead, below); a Piecewise without a
+    # default crashed the process where no condition held (tests/hostile/test_attack_fast*)
     with pytest.raises(Unsupported):
         compile_points([expr], [x, y])
     fast, slow = _both([expr], [x, y])
     np.testing.assert_array_equal(fast, slow)
+
+
+def test_max_and_min_are_compiled_as_numpy_computes_them():
+    """Max and Min of two or three arguments (relu is Max(0, z)) are compiled as the
+    Piecewise of their comparisons: the doubles of numpy.amax/amin in lambdify's code
+    bit for bit, nan propagated, and of equal arguments the later (-0.0 for
+    max(0.0, -0.0), as NumPy gives)."""
+    import itertools
+
+    z = sympy.Symbol("z", real=True)
+    values = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 5e-324, 1e308, -2.5]
+    points = np.array(list(itertools.product(values, repeat=3)))
+    for expr in [sympy.Max(0, x), sympy.Max(x, y), sympy.Min(x, y), sympy.Max(x, y, z),
+                 sympy.Min(0, x, y), sympy.Max(0, sympy.log(x)), sympy.Min(x, 1 / y),
+                 sympy.Max(0, x + y) * y - sympy.Min(x, z) ** 2]:
+        bitwise = isinstance(expr, sympy.Max | sympy.Min)
+        compile_points([expr], [x, y, z])  # the fast path
+        saved = numeric.FAST
+        try:
+            numeric.FAST = True
+            fast = numeric.compile_function([expr], [x, y, z])(points)
+            numeric.FAST = False
+            slow = numeric.compile_function([expr], [x, y, z])(points)
+        finally:
+            numeric.FAST = saved
+        assert np.array_equal(np.isnan(fast), np.isnan(slow)), expr
+        fast, slow = fast[~np.isnan(fast)], slow[~np.isnan(slow)]
+        # (the arithmetic around them is symengine's: -0.0 may come out as 0.0)
+        assert np.array_equal(fast.view(np.int64), slow.view(np.int64)) if bitwise \
+            else np.array_equal(fast, slow), expr

@@ -196,3 +196,96 @@ def test_signs_given_by_the_comparison_serve_that_point_only() -> None:
     regions((0, 0), point)
     regions((0, 0), {x: 2.0, y: 1.0})  # equal to the first, but not given: found
     assert regions.seen[(0, 0), (1,)] == 2
+
+
+def test_along_lines_reuses_only_steps_whose_coordinates_are_unchanged() -> None:
+    """:meth:`.certified.Program.along` keeps the steps of a recent point whose
+    coordinates are bit for bit the same: points on lines through a few bases (one
+    coordinate changed, or none), -0.0 against 0.0, nan, inf and subnormals in any
+    coordinate, more points than it keeps, and a point given twice; each row must be a
+    fresh walker's, at two precisions."""
+    symbols = [x, y, z]
+    exprs = [*EXPRS, z * x + y, sympy.Piecewise((z, z > x), (y * z, True)),
+             sympy.Max(z, 0) * (x + y) + z]
+    special = [0.0, -0.0, 5e-324, float("nan"), float("inf"), 1e300, -2.5]
+    rng = random.Random(5)
+    bases = [[0.0, 0.0, 0.0], [1.5, -0.25, 0.75], [-2.5, 0.5, 3.0]]
+    rows = []
+    for _ in range(3 * certified.RECENT):
+        row = list(rng.choice(bases))
+        for column in rng.sample(range(3), rng.choice((0, 1, 1, 1, 2))):
+            row[column] = rng.choice([*special, rng.uniform(-3, 3)])
+        rows.append(row)
+    rows += [rows[0], rows[1], [-0.0, 0.0, -0.0], [0.0, 0.0, 0.0]]
+    points = np.array(rows, dtype=float)
+    for digits in (50, 150):
+        program = certified.Program(exprs)
+        for row, point in zip(program.along(symbols, points, digits), points):
+            expected = _reference(exprs, dict(zip(symbols, point)), digits)
+            assert all(_same(a, b) for a, b in zip(row, expected)), (point, digits)
+    # not all doubles (an exact probe): each row afresh, the same values
+    mixed = [np.array([1.5, mpmath.mpf(1) / 3, 0.5], dtype=object)] * 2
+    for row, point in zip(certified.Program(exprs).along(symbols, mixed, 50), mixed):
+        assert all(_same(a, b) for a, b in
+                   zip(row, _reference(exprs, dict(zip(symbols, point)), 50)))
+
+
+def test_expand_with_a_memo_is_sympys_expand_node_for_node() -> None:
+    """``compare.expand`` keeps each sub-expression's expansion for the next place it
+    is met (and the next entry): its result must be ``sympy.expand``'s exactly, with one
+    memo shared by all the expressions, in either order."""
+    a, b = sympy.symbols("a b", positive=True)
+    relu = sympy.Max(0, x + 2 * y - 1)
+    exprs = [
+        x * (x + y) ** 2 - x ** 3, (x + y + 1) ** 3 * (x - y), sympy.exp(x + y) * (x + 1),
+        sympy.log(a * b) - sympy.log(a), (a * b) ** x, x ** (y + 2) * (x + 1),
+        2 * x * (y * relu + 3 * relu - y) * sympy.Heaviside(x + 2 * y - 1, 0) - relu * x,
+        sympy.Piecewise((x * (y + 1), x > 0), (x ** 2 * (x - 1), True)) - x * y,
+        sympy.sin(x * (y + 1)) * (x + y) + sympy.cos(2 * (x + y)),
+        (x + y) / (x - y) + 1 / (x * (x + 1)), sympy.sqrt(x * (x + 1)) * (y + 1) ** 2,
+        sympy.Abs(x * (y + 1)) + sympy.Min(x * (y + 2), y) * (x + 1),
+        (x + y) ** 2 - (x * x + 2 * x * y + y * y), sympy.Integer(3), x, sympy.pi * (x + 1),
+        sympy.exp(2 * sympy.log(x * (y + 1))), (x * (y + 1)) ** sympy.Rational(3, 2),
+    ]
+    for order in (exprs, exprs[::-1]):
+        memo: dict = {}
+        for expr in order:
+            found = compare.expand(expr, memo)
+            expected = sympy.expand(expr)
+            assert found == expected and sympy.srepr(found) == sympy.srepr(expected), expr
+    assert compare.cheap_expand(x * (y + 1)) == x * y + x
+
+
+def test_guards_found_once_per_distinct_node_are_those_of_every_node() -> None:
+    """``numeric.guard_expressions`` walks each distinct sub-expression once; the
+    guards must be those of a walk over every node (``sympy.preorder_traversal``)."""
+    from sphinx_vcr.core.checking import numeric
+
+    def every_node(exprs: list) -> list:  # the walk it replaced
+        guards = set()
+        for expr in exprs:
+            for node in sympy.preorder_traversal(expr):
+                if isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside | sympy.log):
+                    guards.add(node.args[0])
+                elif isinstance(node, sympy.Max | sympy.Min):
+                    guards.update(a - b for k, a in enumerate(node.args)
+                                  for b in node.args[k + 1:])
+                elif isinstance(node, sympy.Piecewise):
+                    for _, condition in node.args:
+                        guards.update(numeric.relational_sides(condition))
+                elif isinstance(node, sympy.Pow) and not (node.exp.is_number
+                                                          and node.exp.is_nonnegative
+                                                          and node.exp.is_integer):
+                    guards.add(node.base)
+                elif isinstance(node, sympy.tan):
+                    guards.add(sympy.cos(node.args[0]))
+        return sorted((g for g in guards if not g.is_number), key=sympy.default_sort_key)
+
+    relu = sympy.Max(0, x + y)
+    exprs = [relu * x + relu * y + sympy.Heaviside(x + y, 0) * relu,
+             sympy.Piecewise((sympy.log(x) * relu, (x > 1) & (y < 2)), (1 / (x - y), True)),
+             sympy.Max(x, sympy.Max(y, z)) + sympy.Abs(x - z) ** sympy.Rational(1, 2),
+             sympy.tan(x * y) + x ** y + sympy.sign(relu - 1), relu]
+    found = numeric.guard_expressions(exprs)
+    assert found == every_node(exprs)
+    assert x + y in found and x - y in found and y - z in found and x - 1 in found

@@ -26,11 +26,12 @@ hull of the values of the branches it could take.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 from mpmath.libmp import ComplexResult, fzero, mpf_add, mpf_lt, mpf_mul
 
@@ -42,6 +43,7 @@ Number = Any  # an mpmath mpf (plain) or ivmpf (ball)
 MAX_ARGUMENT_BITS = 1 << 16
 EXACT_BITS = 53          # a double converts exactly at this precision or more
 MAX_POINTS = 1 << 16     # coordinates kept converted (see Arithmetic.point)
+RECENT = 16               # points whose steps Program.along keeps, to reuse
 
 
 class _NoValue(Exception):
@@ -542,6 +544,9 @@ class Program:
         self.outputs = [self._compile(e) for e in self.exprs]
         #: The constants' values, by precision and rounding (see _template).
         self._constants: dict[tuple, list[Any]] = {}
+        #: Each step's symbols, by the steps of those symbols (see _dependencies).
+        self._uses: list[frozenset[sympy.Basic]] | None = None
+        self._ops: list[tuple] | None = None  # (see _steps)
 
     def _compile(self, root: sympy.Basic) -> int:
         """The step of ``root``, adding the steps of its nodes not met before (an
@@ -574,6 +579,85 @@ class Program:
         finally:
             ctx.prec = saved
 
+    def along(self, symbols: Sequence[sympy.Symbol], points: Any, digits: int
+              ) -> Iterator[list[Number | None]]:
+        """:meth:`values` at each of ``points`` (rows of coordinates of ``symbols``), in
+        order, each row found as it is asked for.
+
+        The same values, found with less work: most probe points lie on coordinate
+        lines through a few base points, so a point shares all but one or two
+        coordinates with a point evaluated shortly before it. A step's value depends
+        only on its node, the values of the coordinates it contains and the precision
+        (which is the same for all the points here), so the steps of the nearest of
+        the last few points whose coordinates are all bit for bit the same are kept,
+        and only the others are computed again, in the same order and by the same
+        calls as :meth:`values`. Rows that are not all doubles are computed afresh."""
+        symbols = list(symbols)
+        array = np.asarray(points) if len(points) else np.empty((0, len(symbols)))
+        if array.dtype != np.float64 or array.ndim != 2 or array.shape[1] != len(symbols) \
+                or len(set(symbols)) != len(symbols):
+            for row in points:
+                yield self.values(dict(zip(symbols, row)), digits)
+            return
+        bits = array.view(np.int64)  # bit for bit: -0.0 differs from 0.0 here
+        uses = self._dependencies()
+        # the steps containing each coordinate, and those to compute again where some
+        # coordinates changed (by the tuple of their columns)
+        containing = [{k for k, used in enumerate(uses) if symbol in used}
+                      for symbol in symbols]
+        again: dict[tuple[int, ...], list[int]] = {}
+        back = _nearest_recent(bits)
+        states: list[list[Any] | None] = [None] * RECENT
+        ctx = PLAIN.ctx
+        for i, row in enumerate(array.tolist()):
+            point = dict(zip(symbols, row))
+            saved = ctx.prec
+            ctx.dps = digits
+            try:
+                if back[i]:
+                    slots = list(states[(i - back[i]) % RECENT])
+                    columns = tuple(np.flatnonzero(bits[i] != bits[i - back[i]]).tolist())
+                    redo = again.get(columns)
+                    if redo is None:
+                        redo = again[columns] = sorted(set().union(
+                            *(containing[c] for c in columns)))
+                    for k in redo:
+                        slots[k] = _UNSET
+                    self._steps(point, slots, redo)
+                else:
+                    slots = self._template(point)
+                    self._steps(point, slots, range(len(self.steps)))
+            finally:
+                ctx.prec = saved
+            states[i % RECENT] = slots
+            yield [slots[k] for k in self.outputs]
+
+    def _dependencies(self) -> list[frozenset[sympy.Basic]]:
+        """The symbols each step's value may depend on: those in its node (as
+        :attr:`sympy.Basic.free_symbols` finds them, bound ones included, which only
+        makes a step computed again when it need not be)."""
+        if self._uses is None:
+            found: dict[sympy.Basic, frozenset[sympy.Basic]] = {}
+
+            def symbols_of(root: sympy.Basic) -> frozenset[sympy.Basic]:
+                stack = [(root, False)]
+                while stack:
+                    node, ready = stack.pop()
+                    if node in found:
+                        continue
+                    if isinstance(node, sympy.Symbol):
+                        found[node] = frozenset((node,))
+                        continue
+                    if not ready:
+                        stack.append((node, True))
+                        stack.extend((a, False) for a in node.args if a not in found)
+                        continue
+                    found[node] = frozenset().union(*(found[a] for a in node.args))
+                return found[root]
+
+            self._uses = [symbols_of(node) for _, node, _ in self.steps]
+        return self._uses
+
     def _template(self, point: dict[sympy.Symbol, float]) -> list[Any]:
         """The steps with the constants' values filled in: a number, ``pi`` or ``E``
         depends only on the precision and the rounding, which key the memo."""
@@ -589,17 +673,31 @@ class Program:
         return list(template)
 
     def _run(self, point: dict[sympy.Symbol, float]) -> list[Number | None]:
+        slots = self._template(point)
+        self._steps(point, slots, range(len(self.steps)))
+        return [slots[k] for k in self.outputs]
+
+    def _steps(self, point: dict[sympy.Symbol, float], slots: list[Any],
+               which: Iterable[int]) -> None:
+        """Compute the steps ``which`` (in increasing order) at ``point`` into
+        ``slots``, whose other steps hold their values at ``point`` already."""
         prec, rounding = PLAIN.ctx._prec_rounding
         make = PLAIN.ctx.make_mpf
-        slots = self._template(point)
+        ops = self._ops
+        if ops is None:
+            # each step as (kind, node, fold, first argument, the others), found once
+            ops = self._ops = [
+                (kind, node, mpf_add if kind == _ADD else mpf_mul, args[0], args[1:])
+                if kind in (_ADD, _MUL) else (kind, node, None, None, None)
+                for kind, node, args in self.steps]
         # (the walker lives for this call only: the caller's point is not copied)
         walker = _SlotWalker(PLAIN, point, self.index, slots)
-        for k, (kind, node, args) in enumerate(self.steps):
-            if kind in (_ADD, _MUL):
-                fold = mpf_add if kind == _ADD else mpf_mul
+        for k in which:
+            kind, node, fold, first, rest = ops[k]
+            if fold is not None:
                 try:
-                    raw = slots[args[0]]._mpf_
-                    for i in args[1:]:
+                    raw = slots[first]._mpf_
+                    for i in rest:
                         raw = fold(raw, slots[i]._mpf_, prec, rounding)
                 except AttributeError:  # an argument without a value (None)
                     slots[k] = None
@@ -614,7 +712,21 @@ class Program:
                 slots[k] = number if number is not None and PLAIN.finite(number) else None
             elif kind != _CONSTANT:
                 slots[k] = walker.own_value(node)
-        return [slots[k] for k in self.outputs]
+
+
+def _nearest_recent(bits: np.ndarray) -> np.ndarray:
+    """For each row of ``bits`` (points' coordinates, bit for bit), how many rows back
+    (1 to ``RECENT``) is the point with which it shares the most coordinates; 0 for
+    the first, and where none of those shares any."""
+    count, width = bits.shape
+    back = np.zeros(count, dtype=np.int64)
+    fewest = np.full(count, width)  # (a reference must share at least one coordinate)
+    for r in range(1, min(RECENT, count - 1) + 1):
+        changed = np.count_nonzero(bits[r:] != bits[:-r], axis=1)
+        better = changed < fewest[r:]
+        fewest[r:][better] = changed[better]
+        back[r:][better] = r
+    return back
 
 
 _ADD, _MUL, _SYMBOL, _CONSTANT, _OTHER = range(5)

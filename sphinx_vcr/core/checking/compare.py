@@ -187,12 +187,13 @@ def simplified_verdict(expr: sympy.Expr) -> bool | None:
     return None
 
 
-def quick_verdict(expr: sympy.Expr) -> bool | None:
+def quick_verdict(expr: sympy.Expr, memo: Expansions | None = None) -> bool | None:
     """The cheap, certain answers: zero once expanded (where the expansion is small),
-    or a rational function that is not zero at an exact rational point."""
+    or a rational function that is not zero at an exact rational point. ``memo``: see
+    :func:`cheap_expand`."""
     if expr == 0:
         return True
-    expanded = cheap_expand(expr)
+    expanded = cheap_expand(expr, memo)
     if expanded is not None and expanded == 0:
         return True
     if _exactly_rational(expr):
@@ -254,11 +255,71 @@ def _rational_values(expr: sympy.Expr) -> Iterator[sympy.Expr]:
             yield value
 
 
-def cheap_expand(expr: sympy.Expr) -> sympy.Expr | None:
-    """``sympy.expand(expr)``, or None where the expansion would be large."""
+def cheap_expand(expr: sympy.Expr, memo: Expansions | None = None) -> sympy.Expr | None:
+    """``sympy.expand(expr)``, or None where the expansion would be large. ``memo``
+    keeps the expansions of sub-expressions for the next call (see :func:`expand`)."""
     if _expanded_terms(expr) > MAX_EXPANDED_TERMS:
         return None
-    return sympy.expand(expr)
+    return expand(expr, {} if memo is None else memo)
+
+
+#: Sub-expressions already expanded, by hint and expression (see :func:`expand`).
+Expansions = dict[tuple[str, sympy.Basic], tuple[sympy.Basic, bool]]
+#: ``sympy.expand``'s hints with its default arguments, and the order its
+#: ``Expr.expand`` applies them in (multinomial before mul).
+_HINTS = {"power_base": True, "power_exp": True, "mul": True, "log": True,
+          "multinomial": True, "basic": True}
+_FIRST = [f"_eval_expand_{h}" for h in sorted(_HINTS, key=lambda h: "mulz" if h == "mul"
+                                                 else h)]
+_AGAIN = ["_eval_expand_multinomial", "_eval_expand_mul", "_eval_expand_log"]
+
+
+def expand(expr: sympy.Basic, memo: Expansions) -> sympy.Basic:
+    """``sympy.expand(expr)``, each distinct sub-expression expanded once.
+
+    SymPy's ``Expr.expand`` walks the expression as a tree, once per hint and again
+    until nothing changes: a sub-expression met in many places (a hidden unit's
+    ``Max(0, z)`` in every entry of a network's derivative) is expanded again at each,
+    and that was most of the time of expanding. This is the same algorithm with
+    SymPy's own ``_eval_expand_*`` methods and hints, each sub-expression's result kept
+    in ``memo`` (the expansion of a node is a function of the node alone), so the
+    result is SymPy's, node for node."""
+    if not isinstance(expr, sympy.Expr) or type(expr).expand is not sympy.Expr.expand:
+        return sympy.expand(expr)
+    for hint in _FIRST:
+        expr = _expand_hint(expr, hint, memo)[0]
+    while True:
+        was = expr
+        for hint in _AGAIN:
+            expr = _expand_hint(expr, hint, memo)[0]
+        if expr == was:
+            return expr
+
+
+def _expand_hint(expr: sympy.Basic, hint: str, memo: Expansions) -> tuple[sympy.Basic, bool]:
+    """``sympy.Expr._expand_hint(expr, hint, **_HINTS)``, with ``memo``."""
+    try:
+        return memo[hint, expr]
+    except KeyError:
+        pass
+    except TypeError:  # not hashable: SymPy's own, without the memo
+        return sympy.Expr._expand_hint(expr, hint, **_HINTS)
+    key, hit = expr, False
+    if getattr(expr, "args", ()) and not expr.is_Atom:
+        arguments = []
+        for arg in expr.args:
+            arg, arghit = _expand_hint(arg, hint, memo)
+            hit |= arghit
+            arguments.append(arg)
+        if hit:
+            expr = expr.func(*arguments)
+    result = (expr, hit)
+    if hasattr(expr, hint):
+        changed = getattr(expr, hint)(**_HINTS)
+        if changed != expr:
+            result = (changed, True)
+    memo[hint, key] = result
+    return result
 
 
 def _expanded_terms(expr: sympy.Basic) -> int:
@@ -351,9 +412,7 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
 def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
                   points: np.ndarray, digits: int) -> Iterator[list[mpmath.mpf | None]]:
     """:func:`values_at`, one point at a time (a difference found stops the rest)."""
-    program = certified.Program(exprs)
-    for point in points:
-        yield program.values(dict(zip(symbols, point)), digits)
+    yield from certified.Program(exprs).along(symbols, points, digits)
 
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
@@ -375,8 +434,11 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # wrong is still located at a point below.
     every = [(i, j) for i in range(claim.rows) for j in range(claim.cols)]
     decided = exact_verdicts(claim, actual, every) if exact else {}
+    # The entries share most of their sub-expressions: each is expanded once for all.
+    memo: Expansions = {}
     differences = _differences(claim, actual,
-                               [cell for cell in every if decided.get(cell) is not True])
+                               [cell for cell in every if decided.get(cell) is not True],
+                               memo)
     cells = list(differences)
     if not cells:
         return Comparison(True, True)
@@ -390,7 +452,7 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # a budget: it can take seconds on a true identity, and what it has not settled
     # in time is left to the points, so a true claim never times out here.
     verdicts = {cell: False if decided.get(cell) is False else
-                quick_verdict(claim[cell] - actual[cell]) for cell in cells}
+                quick_verdict(claim[cell] - actual[cell], memo) for cell in cells}
     if exact:
         _simplify(verdicts, claim, actual)
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
@@ -459,8 +521,8 @@ def _simplify(verdicts: dict[Cell, bool | None], claim: sympy.Matrix,
             verdicts[cell] = simplified_verdict(claim[cell] - actual[cell])
 
 
-def _differences(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell]
-                 ) -> dict[Cell, sympy.Expr]:
+def _differences(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell],
+                 memo: Expansions | None = None) -> dict[Cell, sympy.Expr]:
     """Claim minus derivative for each of ``cells`` where they are not equal once
     expanded: expanded (where that is cheap) so that equal terms have cancelled
     exactly, and only a real difference is left to evaluate."""
@@ -470,7 +532,7 @@ def _differences(claim: sympy.Matrix, actual: sympy.Matrix, cells: list[Cell]
         # cancels inside them too (a branch off by 10**-200 is then enclosed as
         # 10**-200, not as the rounding of 2*x).
         difference = _fold(claim[i, j] - actual[i, j])
-        expanded = cheap_expand(difference)
+        expanded = cheap_expand(difference, memo)
         if expanded != 0:
             differences[i, j] = difference if expanded is None else expanded
     return differences

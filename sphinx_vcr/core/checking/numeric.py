@@ -18,7 +18,7 @@ lines and keeps SciPy, a large dependency, out of every docs build.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -175,27 +175,48 @@ def _real(column: object, count: int) -> np.ndarray:
 def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     """Expressions whose sign change marks a kink, a singularity or a domain edge."""
     guards: set[sympy.Expr] = set()
-    for expr in exprs:
-        for node in sympy.preorder_traversal(expr):
-            if isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside | sympy.log):
-                guards.add(node.args[0])
-            elif isinstance(node, sympy.Max | sympy.Min):
-                # Every pair: SymPy flattens max(a, max(b, c)) into Max(a, b, c), whose
-                # piece changes where b meets c as well as where a meets either.
-                guards.update(a - b for k, a in enumerate(node.args)
-                              for b in node.args[k + 1:])
-            elif isinstance(node, sympy.Piecewise):
-                for _, condition in node.args:
-                    guards.update(relational_sides(condition))
-            elif isinstance(node, sympy.Pow) and not (node.exp.is_number
-                                                      and node.exp.is_nonnegative
-                                                      and node.exp.is_integer):
-                # A symbolic exponent too: x**y has no real value for x < 0, and its
-                # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
-                guards.add(node.base)
-            elif isinstance(node, sympy.tan):
-                guards.add(sympy.cos(node.args[0]))
+    for node in _distinct_nodes(exprs):
+        if isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside | sympy.log):
+            guards.add(node.args[0])
+        elif isinstance(node, sympy.Max | sympy.Min):
+            # Every pair: SymPy flattens max(a, max(b, c)) into Max(a, b, c), whose
+            # piece changes where b meets c as well as where a meets either.
+            guards.update(a - b for k, a in enumerate(node.args)
+                          for b in node.args[k + 1:])
+        elif isinstance(node, sympy.Piecewise):
+            for _, condition in node.args:
+                guards.update(relational_sides(condition))
+        elif isinstance(node, sympy.Pow) and not (node.exp.is_number
+                                                  and node.exp.is_nonnegative
+                                                  and node.exp.is_integer):
+            # A symbolic exponent too: x**y has no real value for x < 0, and its
+            # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
+            guards.add(node.base)
+        elif isinstance(node, sympy.tan):
+            guards.add(sympy.cos(node.args[0]))
     return sorted((g for g in guards if not g.is_number), key=sympy.default_sort_key)
+
+
+def _distinct_nodes(exprs: Sequence[sympy.Basic]) -> Iterator[sympy.Basic]:
+    """Every node of ``exprs`` (as ``sympy.preorder_traversal`` meets them), each
+    distinct one once: a sub-expression met again (a hidden unit's ``Max(0, z)`` in
+    every entry of a network's derivative) is not walked again, since what a node
+    contributes depends on the node alone."""
+    seen: set[sympy.Basic] = set()
+    stack = list(reversed(exprs))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sympy.Basic):
+            if node in seen:
+                continue
+            seen.add(node)
+            yield node
+            stack.extend(reversed(node.args))
+        elif isinstance(node, Iterable) and not isinstance(node, str):
+            yield node
+            stack.extend(reversed(list(node)))
+        else:
+            yield node
 
 
 def relational_sides(condition: sympy.Basic) -> list[sympy.Expr]:

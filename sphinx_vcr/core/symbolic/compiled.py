@@ -34,6 +34,9 @@ from .backend import Unsupported
 
 #: Numbers whose numerator or denominator is larger are left to ``lambdify``.
 EXACT_INTEGERS = 2**53
+#: ``Max`` and ``Min`` of at most this many arguments are compiled (each comparison
+#: reads the one before it three times); larger ones are left to ``lambdify``.
+MAX_EXTREMA = 3
 
 _FUNCTIONS: dict[type, Callable[..., Any]] = {
     sympy.exp: se.exp, sympy.sin: se.sin, sympy.cos: se.cos, sympy.tan: se.tan,
@@ -56,6 +59,7 @@ class _Translator:
     def __init__(self, symbols: Sequence[sympy.Symbol]) -> None:
         self.arguments = [se.Symbol(f"_vcr_{k}") for k in range(len(symbols))]
         self.done: dict[sympy.Basic, Any] = dict(zip(symbols, self.arguments))
+        self.extrema = False  # whether a Max or Min was translated
         if len(self.done) != len(symbols):
             raise Unsupported("a symbol is given twice")
 
@@ -95,6 +99,8 @@ class _Translator:
             return se.log(self(args[0]))
         if kind in _FUNCTIONS:
             return _FUNCTIONS[kind](*[self(a) for a in args])
+        if kind in (sympy.Max, sympy.Min) and len(args) <= MAX_EXTREMA:
+            return self._extremum(node)
         if kind in (sympy.Max, sympy.Min, sympy.sign):
             # symengine's compiled max, min and sign drop a nan (max(0, log(-2)) is 0,
             # sign(nan) is 1) where NumPy's propagate it: left to lambdify.
@@ -116,6 +122,25 @@ class _Translator:
             return _LOGIC[kind](*[self(a) for a in args])
         raise Unsupported(f"no symengine form for {kind.__name__}")
 
+    def _extremum(self, node: sympy.Max | sympy.Min) -> Any:
+        """``Max``/``Min`` as the ``Piecewise`` of its comparisons, one argument at a
+        time, ``nan`` where one is ``nan`` (no comparison holds), as ``numpy.amax``
+        and ``amin`` in lambdify's code give it; symengine's own max and min drop a
+        nan. Of two equal arguments it gives the later, as NumPy does (0.0 and -0.0
+        compare equal: ``max(0, x)`` at ``x = -0.0`` is -0.0 in both)."""
+        larger = type(node) is sympy.Max
+        self.extrema = True
+        found = None
+        for arg in node.args:
+            value = self(arg)
+            if found is None:
+                found = value
+                continue
+            keep = se.Gt(found, value) if larger else se.Lt(found, value)
+            take = se.Le(found, value) if larger else se.Ge(found, value)
+            found = se.Piecewise((found, keep), (value, take), (se.nan, True))
+        return found
+
     def _heaviside(self, node: sympy.Heaviside) -> Any:
         u = self(node.args[0])
         at_zero = node.args[1] if len(node.args) > 1 else sympy.Rational(1, 2)
@@ -133,7 +158,12 @@ def compile_points(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
     translate = _Translator(symbols)
     try:
         targets = [translate(e) for e in exprs]
-        fn = se.Lambdify(translate.arguments, targets, backend="lambda", real=True)
+        # A Max or Min reads its arguments up to three times (see _extremum), and the
+        # lambda backend evaluates a tree, not the graph: with them, the common
+        # sub-expressions are computed once (a network's relu(z) is in every entry).
+        # Only those functions: the others keep the code (and the doubles) they had.
+        fn = se.Lambdify(translate.arguments, targets, backend="lambda", real=True,
+                         cse=translate.extrema)
     except Unsupported:
         raise
     except (RuntimeError, TypeError, ValueError, NotImplementedError) as error:
