@@ -372,10 +372,11 @@ def values_at(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 #: there is a candidate (a log of a negative), not yet a proof. Spread over all the
 #: suspects, not the first ones: where doubles overflow (``log(10**400*(x + 1.5))``)
 #: every point is a suspect, and the first few may all lie where there is a value.
-MAX_SUSPECTS = 16
+MAX_SUSPECTS = 64
 
 
-def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
+def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample,
+                        wider: np.ndarray | None = None
                         ) -> tuple[np.ndarray, sympy.Expr] | None:
     """The first point of ``sample`` where one of ``exprs`` has no real value, with that
     expression; None if there is none.
@@ -384,12 +385,15 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample
     claim without a value on a band of the region (``0*sqrt(x + 1.5)`` below -1.5)
     passed for a third of the seeds: the other points of the region drawn on the way
     (:attr:`.Sample.admitted`, hundreds) are looked at in double precision too, and a
-    nan there counts only once the same many-digit evaluation confirms it."""
+    nan there counts only once the same many-digit evaluation confirms it; so do
+    the ``wider`` points (:func:`.regions.spread_points`: at every magnitude)."""
     for point, row in zip(sample.points, values_at(exprs, sample.symbols, sample.points)):
         missing = next((e for e, v in zip(exprs, row) if v is None), None)
         if missing is not None:
             return point, missing
     points = sample.admitted
+    if wider is not None and len(wider):
+        points = np.vstack([points.reshape(-1, wider.shape[1]), wider])
     if not len(points) or not exprs:
         return None
     try:
@@ -417,23 +421,19 @@ def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
 
 def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.Symbol],
             points: np.ndarray, probes: Callable[[], Probes] | None = None,
-            prove: bool = True, exact: bool = True) -> Comparison:
+            prove: bool = True) -> Comparison:
     """Compare two matrices of one shape (see the module docstring for the stages).
 
     ``probes`` gives the extra points of stage 3, inside the region and the domain.
     Without ``prove``, only stage 1 runs: enough where agreement is a theorem and a
-    difference could only be a bug (a chain rule against the composition). Without
-    ``exact``, polynomial arithmetic and simplification are skipped and every entry
-    goes to the points of all stages, as an entry they leave undecided does: for a
-    replacement of an abstract function, where a proof would not count (the general
-    rule is proven or not by :func:`proven_equal`) and cost most of the time.
+    difference could only be a bug (a chain rule against the composition).
     """
     # Rational differences (determinants, inverses, quadratic forms) are decided by
     # polynomial arithmetic first: the entries it proves equal need neither SymPy's
     # expansion nor points, the costliest parts of a large identity; what it proves
     # wrong is still located at a point below.
     every = [(i, j) for i in range(claim.rows) for j in range(claim.cols)]
-    decided = exact_verdicts(claim, actual, every) if exact else {}
+    decided = exact_verdicts(claim, actual, every)
     # The entries share most of their sub-expressions: each is expanded once for all.
     memo: Expansions = {}
     differences = _differences(claim, actual,
@@ -453,8 +453,7 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
     # in time is left to the points, so a true claim never times out here.
     verdicts = {cell: False if decided.get(cell) is False else
                 quick_verdict(claim[cell] - actual[cell], memo) for cell in cells}
-    if exact:
-        _simplify(verdicts, claim, actual)
+    _simplify(verdicts, claim, actual)
     wrong = [cell for cell, verdict in verdicts.items() if verdict is False]
     if wrong:
         i, j = wrong[0]

@@ -156,6 +156,23 @@ def boundary_guards(exprs: Sequence[sympy.Expr], conditions: Sequence[sympy.Basi
     return sorted(set(guard_expressions(exprs)) | set(sides), key=sympy.default_sort_key)
 
 
+#: Points of :func:`spread_points`, and the seed of their own random stream (so that
+#: the sampler's draws, and every later point, are the same with or without them).
+SPREAD = 192
+SPREAD_SEED = 20261202
+
+
+def spread_points(sampler: Sampler) -> np.ndarray:
+    """Points of the region and the domain at every magnitude from 1e-8 to 1e3, each
+    coordinate's sign at random: where a claim must have a value too. The sample
+    points lie at typical magnitudes, and a claim without a value only beyond them
+    (``1 + 0*log(2 - x)``, x > 2) verified while the probes compared its values far
+    out."""
+    rng = np.random.default_rng(SPREAD_SEED)
+    candidates = sampler.restructure(_spread(rng, SPREAD, len(sampler.symbols), -8, 3))
+    return candidates[comparable(sampler, candidates, [])]
+
+
 def _spread(rng: np.random.Generator, count: int, width: int, low: int, high: int
             ) -> np.ndarray:
     size = (count, width)

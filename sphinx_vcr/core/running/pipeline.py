@@ -42,6 +42,7 @@ from ..checking.compare import (
     resolve_steps,
 )
 from ..checking.numeric import Sample, Sampler, format_point
+from ..checking.regions import spread_points
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from ..language.problem import Problem, build_problem
 from ..language.syntax import Expr
@@ -387,7 +388,8 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
         raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
-    _check_claim_has_values(claim, claim_domain, quotes, sample, problem, instance)
+    _check_claim_has_values(claim, claim_domain, quotes, sample, problem, instance,
+                            sampler)
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
     region = instance.conditions
     # Compared where the structure and the constraints hold: dependent entries
@@ -412,7 +414,7 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
                                                                   expected)
         comparison = compare(claim, resolved, sample.symbols, sample.points,
                              probes=lambda: sampler.probes([*claim, *resolved]),
-                             prove=not proven, exact=not problem.functions)
+                             prove=not proven)
         if problem.functions:
             # Exact for each replacement is not a proof of the general rule.
             comparison.exact = proven and comparison.equal
@@ -445,14 +447,15 @@ def _folded_notes(instance: Instance, outputs: list[sympy.Expr]) -> list[sympy.E
 
 def _check_claim_has_values(claim: sympy.Matrix | None, notes: list[sympy.Expr],
                             quotes: dict[sympy.Basic, Expr], sample: Sample,
-                            problem: Problem, instance: Instance) -> None:
+                            problem: Problem, instance: Instance, sampler: Sampler
+                            ) -> None:
     """A claim has a value wherever the derivative has one: at every point of the
     region drawn, it and the parts SymPy may have rewritten away (``(sqrt(x) - 1)*
     (sqrt(x) + 1)`` is ``x - 1`` once expanded, but not at x < 0). The part without a
     value is quoted as the author wrote it (the notes first: the smallest such part)."""
     entries = [] if claim is None else list(claim)
     exprs = [*notes, *entries]
-    found = first_without_value(exprs, sample) if exprs else None
+    found = first_without_value(exprs, sample, spread_points(sampler)) if exprs else None
     if found is None or problem.mistake:
         return
     point, missing = found

@@ -37,7 +37,12 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
         case Transpose(operand=operand):
             return alg.transpose(_rebuild(operand, alg))
         case Binary(op=op, left=left, right=right):
-            a, b = once(left, alg), once(right, alg)
+            # None is zero, which the algebra absorbs (a zeros() the region left)
+            a, b = _rebuild(left, alg), _rebuild(right, alg)
+            if op in ("/", "**") and b is None:
+                b = once(right, alg)
+            if op == "**" and a is None:
+                a = once(left, alg)
             if op == "+":
                 return alg.add(a, b)
             if op == "-":
@@ -49,6 +54,8 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
             if op == "@":
                 return alg.matmul(a, b)
             return alg.power(a, b)
+        case Call(func="zeros"):
+            return None
         case Call(func="diag", args=(arg,)):
             return _diag(once(arg, alg), alg)
         case Call(func=func, args=args):
@@ -63,7 +70,7 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
 def _diag(vector: Expr | None, alg: Algebra) -> Expr | None:
     """``diag(ones(n))`` is ``eye(n)`` (and ``diag(-ones(n))`` is ``-eye(n)``)."""
     match vector:
-        case None:
+        case None | Call(func="zeros"):
             return None
         case Call(func="ones", args=(n,)):
             return Call("eye", (n,))
