@@ -8,7 +8,7 @@ only ever sees constructs that passed the whitelist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 
@@ -153,6 +153,21 @@ def children(node: Expr) -> tuple[Expr, ...]:
     if isinstance(node, Compare):
         return node.operands
     return ()
+
+
+def with_children(node: Expr, new: tuple[Expr, ...]) -> Expr:
+    """``node`` with its direct sub-expressions (:func:`children`) replaced by ``new``."""
+    if isinstance(node, Unary | Transpose):
+        return replace(node, operand=new[0])
+    if isinstance(node, Binary):
+        return replace(node, left=new[0], right=new[1])
+    if isinstance(node, Call | Apply):
+        return replace(node, args=new)
+    if isinstance(node, ArrayLit):
+        return replace(node, items=new)
+    if isinstance(node, Compare):
+        return replace(node, operands=new)
+    return node
 
 
 def component_of(name: str) -> tuple[str, int] | None:

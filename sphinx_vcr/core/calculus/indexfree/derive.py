@@ -27,7 +27,9 @@ from ...language.syntax import (
     Num,
     Transpose,
     Unary,
+    children,
     component_of,
+    with_children,
 )
 from .. import shapes
 from .algebra import Algebra
@@ -199,17 +201,4 @@ def _blocks(alg: Algebra, parts: list[Expr], layout: str) -> Expr:
 def _substitute(node: Expr, old: Expr, new: Expr) -> Expr:
     if node == old:
         return new
-    match node:
-        case Unary(op=op, operand=operand):
-            return Unary(op, _substitute(operand, old, new))
-        case Transpose(operand=operand):
-            return Transpose(_substitute(operand, old, new))
-        case Binary(op=op, left=left, right=right):
-            return Binary(op, _substitute(left, old, new), _substitute(right, old, new))
-        case Call(func=func, args=args):
-            return Call(func, tuple(_substitute(a, old, new) for a in args))
-        case ArrayLit(items=items):
-            return ArrayLit(tuple(_substitute(i, old, new) for i in items))
-        case Compare(ops=ops, operands=operands):
-            return Compare(ops, tuple(_substitute(o, old, new) for o in operands))
-    return node
+    return with_children(node, tuple(_substitute(c, old, new) for c in children(node)))

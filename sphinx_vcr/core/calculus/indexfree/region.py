@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from ...language.syntax import (
-    ArrayLit,
     Binary,
     Call,
     Compare,
     Expr,
     Num,
-    Transpose,
     Unary,
+    children,
+    with_children,
 )
 from .algebra import Algebra
 
@@ -90,19 +90,8 @@ def settle(node: Expr, conditions: Sequence[Expr], alg: Algebra) -> Expr:
 
 
 def _settled(node: Expr, known: set[Fact], alg: Algebra) -> Expr:
-    match node:
-        case Unary(op=op, operand=operand):
-            return Unary(op, _settled(operand, known, alg))
-        case Transpose(operand=operand):
-            return Transpose(_settled(operand, known, alg))
-        case Binary(op=op, left=left, right=right):
-            return Binary(op, _settled(left, known, alg), _settled(right, known, alg))
-        case ArrayLit(items=items):
-            return ArrayLit(tuple(_settled(i, known, alg) for i in items))
-        case Call(func=func, args=args):
-            args = tuple(_settled(a, known, alg) for a in args)
-            return _piece(Call(func, args), known, alg) or Call(func, args)
-    return node
+    node = with_children(node, tuple(_settled(c, known, alg) for c in children(node)))
+    return (_piece(node, known, alg) or node) if isinstance(node, Call) else node
 
 
 def _piece(node: Call, known: set[Fact], alg: Algebra) -> Expr | None:
