@@ -501,7 +501,7 @@ def _items(nodes: list[Expr], scope: Scope) -> list[Value]:
         mark = len(domain)
         value = evaluate(node, scope)
         raised = frozenset(range(mark, len(domain)))
-        count = 1 if value.is_scalar else len(list(value.data))
+        count = len(entries_of_value(value))
         unplaced = raised.difference(*value.needs)
         items.append(replace(value, needs=tuple(entry_needs(value, k) | unplaced
                                                 for k in range(count))))
@@ -587,7 +587,7 @@ def _note_domain(value: Value, scope: Scope, node: Expr | None = None) -> Value:
     the author's that computed it."""
     domain = scope.context.domain
     fresh: dict[int, frozenset[int]] = {}
-    entries = [value.data] if value.is_scalar else list(value.data)
+    entries = entries_of_value(value)
     for k, entry in enumerate(entries):
         if scope.context.backend.is_real(entry) is not True:
             fresh[k] = frozenset([len(domain)])
