@@ -117,3 +117,14 @@ def test_division_by_a_piecewise_form_that_is_never_zero_verifies(claim):
 def test_a_pole_at_a_single_point_is_no_failure():
     out = run("derivative", "x**2", {"wrt": "x", "expect": "2*x + 0/x"})
     assert out.status == "verified", out.message
+
+
+@pytest.mark.parametrize("content", [["diff(99, x)", "= 0"],
+                                     ["diff(3*f(x), x)", "= 3*D(f)(x)", "assume f(t) = t",
+                                      "= 3"]])
+def test_forms_without_variables_are_checked_for_values(content):
+    """The has-a-value check at points of every magnitude with no coordinate at all
+    (a constant's derivative): no internal error (it reshaped an empty array)."""
+    options = {"functions": "f"} if "f(x)" in content[0] else {}
+    out = compute("derivation", "", content, options, Settings(), f"no-vars|{content}")
+    assert out.status == "verified", out.message

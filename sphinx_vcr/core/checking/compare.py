@@ -392,8 +392,8 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample,
         if missing is not None:
             return point, missing
     points = sample.admitted
-    if wider is not None and len(wider):
-        points = np.vstack([points.reshape(-1, wider.shape[1]), wider])
+    if wider is not None and wider.size:
+        points = np.vstack([points, wider]) if len(points) else wider
     if not len(points) or not exprs:
         return None
     try:
