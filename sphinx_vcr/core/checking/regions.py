@@ -170,7 +170,9 @@ def spread_points(sampler: Sampler) -> np.ndarray:
     out."""
     rng = np.random.default_rng(SPREAD_SEED)
     candidates = sampler.restructure(_spread(rng, SPREAD, len(sampler.symbols), -8, 3))
-    return candidates[comparable(sampler, candidates, [])]
+    # Admissible as a sample point is: where(log(x) > 0, ...) has no value at x < 0,
+    # though its compiled code reads the nan condition as false.
+    return candidates[sampler.admissible(candidates)]
 
 
 def _spread(rng: np.random.Generator, count: int, width: int, low: int, high: int
