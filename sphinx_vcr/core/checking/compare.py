@@ -586,12 +586,8 @@ class _Regions:
         """The values of ``every`` guard at ``point``, the point compared next: they are
         found with the entries' (in the same program and digits, sharing their
         sub-expressions), not once more."""
-        self.current = (_key(point), self.signs(values))
-
-    @staticmethod
-    def signs(values: Sequence[mpmath.mpf | None]) -> list[int | None]:
-        """The guards' signs (None where one has no value)."""
-        return [None if v is None else (v > 0) - (v < 0) for v in values]
+        self.current = (_key(point), [None if v is None else (v > 0) - (v < 0)
+                                      for v in values])
 
     def __call__(self, cell: Cell, point: dict[sympy.Symbol, float]) -> bool:
         places = self.places.get(cell)
@@ -626,15 +622,12 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
         return None
     digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
-    regional = isinstance(certify, _Regions) and bool(certify.every)
-    rows = _enclosed_rows(exprs, symbols, points, digits, certify, cells) if regional \
-        else ((p, row, None) for p, row in zip(points, _values_along(exprs, symbols,
-                                                                     points, digits)))
+    guards = certify.every if isinstance(certify, _Regions) else []
     judged, none = False, None
-    for point, row, guards in rows:
+    for point, row in zip(points, _values_along([*exprs, *guards], symbols, points, digits)):
         at = dict(zip(symbols, point))
-        if guards is not None:
-            certify.at(at, guards)
+        if guards:
+            certify.at(at, row[len(exprs):])
         for k, (i, j) in enumerate(cells):
             if row[2 * k + 1] is None:
                 # The derivative has no value here (a kink, or a form the many-digit
@@ -649,49 +642,6 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
             if gap is not None:
                 return Difference(i, j, claim[i, j], actual[i, j], point, gap)
     return None if judged or not unjudged else none
-
-
-def _enclosed_rows(exprs: list[sympy.Expr], symbols: Sequence[sympy.Symbol],
-                   points: Sequence[np.ndarray], digits: int, regions: _Regions,
-                   cells: list[Cell]) -> Iterator[tuple[np.ndarray, list, list]]:
-    """The probe points where a comparison encloses a difference, with the values of
-    ``exprs`` and of the guards there: for each entry with guards, the first
-    ``PER_REGION`` points of each region of its difference at which the derivative has
-    a value.
-
-    Those are the points that prove anything. At the others of the same region an
-    entry is only compared to a tolerance, which its enclosed points do as well and
-    more (any difference however small), and within a region a difference is smooth:
-    one that vanished at its enclosed points and nowhere else in the region would have
-    to vanish at points a sampler chose. So they are not evaluated in many digits, the
-    most of a kinked identity's time (a layer of h units has up to 2**h regions but
-    hundreds of probes). The guards are evaluated at every point, in ``digits`` as
-    before, to tell the regions apart; entries without guards are compared at the
-    points chosen. Where the derivative has no value at a chosen point, that point
-    does not count, and more of its region's points are taken, until each region has
-    its points or has none left."""
-    array = np.asarray(points)
-    guards = list(_values_along(regions.every, symbols, array, digits))
-    keys = []
-    for values in guards:
-        signs = regions.signs(values)
-        keys.append([(cell, tuple(signs[k] for k in regions.places[cell]))
-                     for cell in cells if cell in regions.places])
-    done: set[int] = set()
-    while True:
-        planned = Counter(regions.seen)
-        chosen = []
-        for p, wanted in enumerate(keys):
-            if p not in done and any(planned[key] < PER_REGION for key in wanted):
-                chosen.append(p)
-                planned.update(wanted)
-        if not chosen:
-            return
-        done.update(chosen)
-        # (rows yielded lazily: the caller counts each region's points before the
-        # next round chooses more)
-        for p, row in zip(chosen, _values_along(exprs, symbols, array[chosen], digits)):
-            yield array[p], row, guards[p]
 
 
 def disagreement(claimed: mpmath.mpf | None, actual: mpmath.mpf | None,
