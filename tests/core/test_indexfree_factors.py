@@ -128,3 +128,34 @@ def test_each_factor_is_the_derivative_of_its_definition_with_the_rest_held():
     assert first is not None and [d.name for d in first.wrt] == ["w"]
     top = factors.factor_problem(problem, Factor("C", "v", None))
     assert top is not None and top.kind == "gradient"
+
+
+def test_a_chain_whose_result_is_a_row_gets_its_form_and_factors():
+    """A row is a matrix of one row to the factors' declarations (its vec is its
+    entries in order, as the chain counts them): y = exp(u).T @ A by x is derived."""
+    outcome = chain(["u = A @ x", "y = exp(u).T @ A"], wrt="x[n]", vars="A[n, n]")
+    assert outcome.status == VERIFIED, outcome.message
+    assert "index-free form derived" in outcome.badge and VERIFIED_NOTE in outcome.badge
+    assert factor_line(outcome).endswith(
+        r"= \mathbf{A}^{\top} \operatorname{diag}\left(\exp\left(\mathbf{u}\right)\right) "
+        r"\mathbf{A}")
+    # the transpose alone: the factor is the identity
+    line = factor_line(chain(["u = A @ x", "y = u.T"], wrt="x[n]", vars="A[n, n]"))
+    assert line.endswith(r"= I_{n} \mathbf{A} = \mathbf{A}")
+
+
+def test_a_row_intermediate_keeps_what_has_no_form_by_its_symbol():
+    """∂y/∂u for a row u is a gradient by a 1 x n matrix, laid out otherwise than the
+    chain multiplies it: its symbol stays, the badge names it, the rest has values."""
+    outcome = chain(["u = x.T @ A", "y = sum(u**2)"], wrt="x[n]", vars="A[n, n]")
+    assert outcome.status == VERIFIED, outcome.message
+    assert r"\frac{\partial y}{\partial \mathbf{u}} \mathbf{A}^{\top}" in factor_line(outcome)
+    assert factor_line(outcome).endswith(r"= 2 \mathbf{x}^{\top} \mathbf{A} \mathbf{A}^{\top}")
+    assert "no index-free form found for ∂y/∂u" in outcome.badge
+
+
+def test_a_wrong_claim_on_a_row_chain_fails_with_the_form():
+    outcome = chain(["u = A @ x", "y = exp(u).T @ A"], wrt="x[n]", vars="A[n, n]",
+                    expect="A.T @ diag(exp(u)) @ A.T")
+    assert outcome.status == FAILED
+    assert "but the derivative is A.T @ diag(exp(u)) @ A" in outcome.message, outcome.message

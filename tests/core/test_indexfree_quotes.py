@@ -52,15 +52,23 @@ def test_a_chain_rules_scalar_claim_keeps_sigmoid():
 
 
 def test_an_index_free_claim_without_a_form_is_quoted_whole_and_the_entries_said_so():
-    # A chain rule whose output is a row: the engine is not asked (no composite form).
+    # d vec(X.T w) / d vec(X) needs a Kronecker product the read-off does not write
+    result = outcome("jacobian", [], "X.T @ w", wrt="X[n, n]", vars="w[n]",
+                     expect="kron(w.T, eye(n))")
+    assert result.status == FAILED
+    assert result.message.startswith(
+        "claimed kron(w.T, eye(n)) (no index-free form of the derivative found: its "
+        "entries are quoted one by one); claim does not hold at n=")
+    assert ": entry (1, 2) of the claim is 0 but the derivative's is w[2] -> " in \
+        result.message
+
+
+def test_a_chain_rule_with_a_row_result_names_its_index_free_derivative():
+    # f = x.T A.T B is a row: its Jacobian by x, in numerator layout, is B.T A
     result = outcome("chain-rule", ["g = A @ x", "f = g.T @ B"], wrt="x[n]",
                      vars="A[n, n], B[n, n]", expect="A @ B")
     assert result.status == FAILED
-    assert result.message.startswith(
-        "claimed A @ B (no index-free form of the derivative found: its entries are "
-        "quoted one by one); claim does not hold at n=")
-    assert ": entry (1, 1) of the claim is " in result.message
-    assert "but the derivative's is A[1, 1]*B[1, 1] + A[2, 1]*B[2, 1] -> " in result.message
+    assert result.message.startswith("claimed A @ B but the derivative is B.T @ A; ")
 
 
 def test_a_chain_rules_wrong_claim_names_the_composites_index_free_derivative():

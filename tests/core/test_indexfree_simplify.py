@@ -44,6 +44,7 @@ def simplified(text: str) -> str:
     ("diag(v) @ ones(n)", "v"),                        # diag(v) @ ones(n) is v
     ("ones(n).T @ diag(v)", "v.T"),
     ("ones(n) * v", "v"),
+    ("v.T * ones(n).T", "v.T"),                        # ... and of a row
     ("2 * x + 3 * x", "5 * x"),                        # like terms
     ("2 * x.T @ A - x.T @ A", "x.T @ A"),
     ("x - x", "zeros(n, 1)"),

@@ -122,6 +122,14 @@ def test_boundaries_that_cannot_be_found_are_named_in_the_badge():
     assert "the boundaries of sin(1/x) were not found" in outcome.badge
 
 
+def test_a_guard_named_in_the_badge_reads_as_the_author_writes_its_entries():
+    one = "(sin(x1)**2 + cos(x1)**2)"
+    outcome = check(G, "x.T @ x", [], {
+        "wrt": "x[2]", "expect": f"where(sin(1/x1) > 0, 2*x.T, 2*x.T*{one})"})
+    assert outcome.status == "verified", outcome.message
+    assert "the boundaries of sin(1/x1) were not found" in outcome.badge
+
+
 def test_too_many_boundaries_are_capped_and_say_so():
     # cos(x**2) = 1/2 has some 300000 zeros over [-1000, 1000]
     outcome = check(D, "x**2", [], {"wrt": "x",

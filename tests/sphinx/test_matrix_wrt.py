@@ -15,7 +15,7 @@ LINES = {  # file, line, what it reports
     ("hessian.md", 12): r"\[vcr\.hessian\] claim does not hold at .*it is 1/2 times the "
                         r"derivative" + ".*" + shown_type("mismatch"),
     ("index.rst", 45): r"\[vcr\.gradient\] claimed b @ a\.T but the derivative is a @ b\.T; "
-                       r"claim does not hold at n=\d; X_11=.*it is the transpose of the "
+                       r"claim does not hold at n=\d; X\[1, 1\]=.*it is the transpose of the "
                        r"derivative: check the layout; did you mean :expect: a @ b\.T\?",
     ("index.rst", 50): r"\[vcr\.gradient\] the claim is a m x n matrix, but the derivative "
                        r"in numerator layout is a n x m matrix: transpose the claim with "

@@ -12,7 +12,7 @@ from ..conftest import shown_type
 
 ROOT_LINES = {  # what each wrong directive of roots/test-myst/index.md reports, where
     45: r"ERROR: \[vcr\.jacobian\] claimed diag\(w\) but the derivative is diag\(x\); claim "
-        r"does not hold at n=1; w_1=\S+, x_1=\S+: the claim is \S+ there but the derivative "
+        r"does not hold at n=1; w\[1\]=\S+, x\[1\]=\S+: the claim is \S+ there but the derivative "
         r"is x\[1\] -> \S+" + shown_type("mismatch"),
     52: r"ERROR: \[vcr\.chain-rule\] syntax error in 'sin\(u' at column 4: '\(' was never "
         r"closed" + shown_type("parse"),

@@ -26,6 +26,7 @@ from ..errors import DomainError
 from ..language.syntax import Declaration
 from ..words import _
 from .evaluate import Value
+from .sympy_text import entry_names, expression_text
 
 
 @dataclass
@@ -60,8 +61,9 @@ def structure_of(declarations: Sequence[Declaration], values: dict[str, Value],
         if decl.structure:
             minors += _declared(structure, decl, values[decl.name].data)
     equalities = [c for c in conditions if isinstance(c, sympy.Eq)]
+    names = entry_names(values)
     for equality in equalities:
-        _solve(structure, equality, (sources or {}).get(equality))
+        _solve(structure, equality, (sources or {}).get(equality), names)
     rest = [structure.apply(c) for c in conditions if not isinstance(c, sympy.Eq)]
     return structure, [*rest, *(structure.apply(m) for m in minors)]
 
@@ -85,9 +87,15 @@ def _declared(structure: Structure, decl: Declaration, data: sympy.Matrix
                                     0) for k in range(1, size + 1)]
 
 
-def _solve(structure: Structure, equality: sympy.Eq, written: str | None = None) -> None:
+def _solve(structure: Structure, equality: sympy.Eq, written: str | None = None,
+           names: dict[sympy.Basic, str] | None = None) -> None:
     """Solve one equality for an entry it is linear in, which becomes dependent;
-    ``written`` is the condition as the author wrote it (else SymPy's form is quoted)."""
+    ``written`` is the condition as the author wrote it (else it is quoted in the
+    language's syntax, its entries by ``names``: see :mod:`.sympy_text`)."""
+    def text(expr: sympy.Basic) -> str:
+        return expression_text(expr, names)
+
+    written = written or f"{text(equality.lhs)} == {text(equality.rhs)}"
     residual = sympy.expand(structure.apply(equality.lhs - equality.rhs))
     if residual == 0:
         return  # it holds everywhere (or repeats an earlier constraint)
@@ -95,13 +103,13 @@ def _solve(structure: Structure, equality: sympy.Eq, written: str | None = None)
         raise DomainError(_("the equality {equality} never holds (with the structure and "
                             "the constraints before it, it reads {residual} = 0), so no "
                             "point can be sampled on it").format(
-            equality=written or _text(equality), residual=residual), option="where")
+            equality=written, residual=text(residual)), option="where")
     unknown = _linear_entry(residual)
     if unknown is None:
         raise DomainError(_("cannot sample on the equality {equality}: it is not linear "
                             "in any of its entries, so none can be solved for; only "
                             "constraints linear in some entry (sum(y) == 1, a.T @ x == "
-                            "b) can be sampled").format(equality=written or _text(equality)),
+                            "b) can be sampled").format(equality=written),
                           option="where")
     rest = residual.xreplace({unknown[0]: 0})
     if not _nonzero_number(unknown[1]) and not _nonzero_number(rest):
@@ -113,7 +121,7 @@ def _solve(structure: Structure, equality: sympy.Eq, written: str | None = None)
                             "a constant coefficient, and solving for {entry} would divide "
                             "by {coefficient}, which may be zero on the constraint (its "
                             "points there would never be sampled)").format(
-            equality=written or _text(equality), entry=unknown[0], coefficient=unknown[1]),
+            equality=written, entry=text(unknown[0]), coefficient=text(unknown[1])),
             option="where")
     symbol, coefficient = unknown
     value = sympy.expand(-rest / coefficient)
@@ -162,7 +170,3 @@ def _zero_number(value: sympy.Expr) -> bool:
 def _nonzero_number(value: sympy.Expr) -> bool:
     """Whether ``value`` is a constant that is certainly not zero."""
     return bool(value.is_number) and not _zero_number(value)
-
-
-def _text(equality: sympy.Eq) -> str:
-    return f"{equality.lhs} == {equality.rhs}"

@@ -250,9 +250,11 @@ class Probes:
     #: intervals between consecutive boundaries (along all lines) that got points
     cells: int = 0
     #: guards whose zeros could not be found: their pieces were met by chance only
-    unsolved: list[str] = field(default_factory=list)
+    unsolved: list[sympy.Expr] = field(default_factory=list)
     #: more lines or intervals than the budget: some were left out
     capped: bool = False
+    #: of the points, those proven equal without evaluation (:mod:`.pieces`)
+    proven: int = 0
     #: coordinates: with more than one, the intervals are those along lines
     dimensions: int = 1
     #: some boundaries were searched only where every coordinate is within this of 0
@@ -608,10 +610,14 @@ def _extrapolate(diffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def format_point(symbols: Sequence[sympy.Symbol], point: np.ndarray,
-                 exact: bool = False) -> str:
+                 exact: bool = False, names: dict[sympy.Basic, str] | None = None) -> str:
     """``x=0.83, y=-1.21``: a sample point as a message shows it. ``exact`` shows each
     coordinate in full (the shortest text that reads back as it): a probe in a narrow
-    interval (``x=0.50025``) would be misread rounded to three digits."""
+    interval (``x=0.50025``) would be misread rounded to three digits. ``names``: how
+    the author writes entry symbols (``x1``, ``W[1, 2]``; the messages' ``entry_texts``),
+    so that a point reads as the expressions quoted beside it do."""
+    names = names or {}
+    texts = [names.get(s) or str(s) for s in symbols]
     if exact:
-        return ", ".join(f"{s}={float(v)!r}" for s, v in zip(symbols, point))
-    return ", ".join(f"{s}={v:.3g}" for s, v in zip(symbols, point))
+        return ", ".join(f"{t}={float(v)!r}" for t, v in zip(texts, point))
+    return ", ".join(f"{t}={v:.3g}" for t, v in zip(texts, point))

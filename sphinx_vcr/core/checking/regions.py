@@ -264,9 +264,8 @@ class _Lines:
             zeros, windowed = self.known[key]
             self.windowed |= windowed
             if zeros is None:
-                text = str(self.guards[k])
-                if text not in coverage.unsolved:
-                    coverage.unsolved.append(text)
+                if self.guards[k] not in coverage.unsolved:
+                    coverage.unsolved.append(self.guards[k])
                 continue
             found += zeros
         return intervals.merge(found)

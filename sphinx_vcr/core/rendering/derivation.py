@@ -25,7 +25,7 @@ from .messages import (
     pattern_hint,
     sizes_text,
 )
-from .render import MAX_SIMPLIFY_ENTRIES, how_verified, printer_for
+from .render import MAX_SIMPLIFY_ENTRIES, entries_named, how_verified, printer_for
 
 if TYPE_CHECKING:
     from ..checking.numeric import Sample
@@ -159,7 +159,8 @@ def step_message(problem: Problem, checked: list[Checked], k: int, case: Checked
     assert difference is not None
     sample = case.sample(k)
     symbols = sample.symbols
-    point = format_point(symbols, difference.point, exact=result.partial)
+    point = format_point(symbols, difference.point, exact=result.partial,
+                         names=entry_texts(case.instance))
     if at:
         point = sizes_text(at) + ("; " + point if point else "")
     point = _(" at {point}").format(point=point) if point else ""
@@ -283,7 +284,8 @@ def badge(problem: Problem, checked: list[Checked], exact: bool, points: int,
     """``4 steps verified symbolically; ...``."""
     steps = len(problem.steps) - 1
     how = how_verified([r for c in checked for r in c.results.values()
-                        if isinstance(r, Comparison)], exact)
+                        if isinstance(r, Comparison)], exact,
+                       entries_named(c.instance for c in checked))
     count = (_("1 step") if steps == 1 else _("{count} steps")).format(count=steps)
     sizes = sorted({v for c in checked for v in c.instance.sizes.values()})
     parts = [_("{steps} verified: {how}").format(steps=count, how=how)]

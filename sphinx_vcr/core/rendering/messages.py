@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import mpmath
 import sympy
-from sympy.printing.str import StrPrinter
 
 from ..calculus.derivatives import flatten
 from ..calculus.evaluate import evaluate
 from ..calculus.indexfree.text import to_text
+from ..calculus.sympy_text import entry_names, expression_text
 from ..checking.compare import DIGITS, agree, evaluate_at, resolve_steps, values_at
 from ..checking.numeric import Sample, format_point
 from ..checking.replacements import REPLACEMENTS
@@ -50,13 +50,14 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
     claim_value = evaluate_at(difference.claim, sample.symbols, point)
     actual_value = evaluate_at(difference.actual, sample.symbols, point)
     # a probe may lie in an interval narrower than three digits show
-    where = format_point(sample.symbols, point, exact=run.comparison.partial)  # type: ignore
+    names = entry_texts(run.instance)
+    where = format_point(sample.symbols, point, exact=run.comparison.partial,  # type: ignore
+                         names=names)
     sizes = run.instance.case.assignment
     if sizes:
         where = sizes_text(sizes) + "; " + where
     shown = _number(claim_value), _number(actual_value)
     actual = resolve_steps(difference.actual, run.instance.conditions)
-    names = entry_texts(run.instance)
     written = ""
     if problem.functions:
         # The replacements' formulas mean nothing to the author: the claim as written,
@@ -184,119 +185,10 @@ def _items(text: str) -> list[str]:
     return items
 
 
-class _TextPrinter(StrPrinter):
-    """SymPy's objects in the language's own syntax, so that what a message quotes
-    could be pasted into ``:expect:``: ``where(c, a, b)`` for SymPy's Piecewise (and
-    for Heaviside and sign), ``max``/``min``/``abs``, ``1/0`` for SymPy's complex
-    infinity, an entry of a declared vector as the author writes it (``x1``, see
-    :func:`entry_texts`), and constants as the language writes them, not as names:
-    SymPy writes Euler's number E, a user's symbol E as E too."""
-
-    def __init__(self, entries: dict[sympy.Basic, str] | None = None) -> None:
-        super().__init__()
-        self.entries = entries or {}
-
-    def _print_Symbol(self, expr: sympy.Basic) -> str:
-        return self.entries.get(expr) or super()._print_Symbol(expr)
-
-    def _print_Exp1(self, expr: sympy.Basic) -> str:
-        return "exp(1)"
-
-    def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
-        return "sqrt(-1)"
-
-    def _print_ComplexInfinity(self, expr: sympy.Basic) -> str:
-        return "1/0"
-
-    def _print_NaN(self, expr: sympy.Basic) -> str:
-        return "0/0"
-
-    def _print_Relational(self, expr: sympy.Basic) -> str:
-        return (f"{self.parenthesize(expr.lhs, 0.5)} {expr.rel_op} "
-                f"{self.parenthesize(expr.rhs, 0.5)}")
-
-    def _where(self, condition: sympy.Basic, yes: str, no: str) -> str:
-        """``where(condition, yes, no)``; a conjunction (``0 < x < 1``) or a
-        disjunction of conditions as nested where(), the language having neither."""
-        if isinstance(condition, sympy.And):
-            first, *rest = condition.args
-            return self._where(first, self._where(sympy.And(*rest), yes, no), no)
-        if isinstance(condition, sympy.Or):
-            first, *rest = condition.args
-            return self._where(first, yes, self._where(sympy.Or(*rest), yes, no))
-        if condition is sympy.true:
-            return yes
-        if condition is sympy.false:
-            return no
-        return f"where({self._print(condition)}, {yes}, {no})"
-
-    def _print_Piecewise(self, expr: sympy.Basic) -> str:
-        *pieces, (last, condition) = expr.args
-        text = self._where(condition, self._print(last), "1/0")
-        for value, condition in reversed(pieces):
-            text = self._where(condition, self._print(value), text)
-        return text
-
-    def _print_Heaviside(self, expr: sympy.Basic) -> str:
-        u = self._print(expr.args[0])
-        at_zero = expr.args[1] if len(expr.args) > 1 else sympy.Rational(1, 2)
-        if at_zero == 0:
-            return f"where({u} > 0, 1, 0)"
-        if at_zero == 1:
-            return f"where({u} >= 0, 1, 0)"
-        return f"where({u} > 0, 1, where({u} < 0, 0, {self._print(at_zero)}))"
-
-    def _print_sign(self, expr: sympy.Basic) -> str:
-        u = self._print(expr.args[0])
-        return f"where({u} > 0, 1, where({u} < 0, -1, 0))"
-
-    def _extremum(self, name: str, args: tuple[sympy.Basic, ...]) -> str:
-        first, *rest = args
-        second = self._print(rest[0]) if len(rest) == 1 else self._extremum(name, rest)
-        return f"{name}({self._print(first)}, {second})"
-
-    def _print_Max(self, expr: sympy.Basic) -> str:
-        return self._extremum("max", expr.args)
-
-    def _print_Min(self, expr: sympy.Basic) -> str:
-        return self._extremum("min", expr.args)
-
-    def _print_Abs(self, expr: sympy.Basic) -> str:
-        return f"abs({self._print(expr.args[0])})"
-
-
-def expression_text(expr: sympy.Basic, entries: dict[sympy.Basic, str] | None = None
-                    ) -> str:
-    """A SymPy expression as a message prints it, in the language's syntax (see
-    :class:`_TextPrinter`); ``entries``: the author's names of the entries of declared
-    arrays (:func:`entry_texts`)."""
-    return _TextPrinter(entries).doprint(expr)
-
-
 def entry_texts(instance: Instance) -> dict[sympy.Basic, str]:
-    """How the author writes each entry symbol of ``instance``'s arrays: ``x1`` for
-    entry 1 of a vector of fixed length (DESIGN section 2: components count from 1),
-    ``w[1]`` and ``X[1, 2]`` otherwise (there is no name for one entry of a vector of
-    generic length, nor of a matrix: these read as the messages' own ``entry (1, 2)``)."""
-    texts: dict[sympy.Basic, str] = {}
-    values = instance.scope_values
-    for name, value in values.items():
-        if value.is_scalar or not isinstance(value.data, sympy.MatrixBase):
-            continue
-        cols = value.data.shape[1]
-        fixed = all(sympy.sympify(d).is_Integer for d in value.shape)
-        vector = any(sympy.sympify(d) == 1 for d in value.shape)
-        for k, entry in enumerate(value.data):
-            if not isinstance(entry, sympy.Symbol) or entry in texts \
-                    or not entry.name.startswith(name + "_"):
-                continue
-            if vector:
-                component = f"{name}{k + 1}"
-                texts[entry] = component if fixed and component not in values \
-                    else f"{name}[{k + 1}]"
-            else:
-                texts[entry] = f"{name}[{k // cols + 1}, {k % cols + 1}]"
-    return texts
+    """How the author writes each entry symbol of ``instance``'s arrays (see
+    :func:`.sympy_text.entry_names`)."""
+    return entry_names(instance.scope_values)
 
 
 def quoted_text(expr: sympy.Basic, quotes: dict[sympy.Basic, Expr],
@@ -476,9 +368,10 @@ def pattern_of(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str
     return str(fraction) if abs(float(fraction) - ratio) < 1e-12 else f"{ratio:.6g}"
 
 
-def fd_message(sample: Sample) -> str:
+def fd_message(sample: Sample, instance: Instance) -> str:
+    """Why the symbolic derivative is not trusted: finite differences disagree."""
     index, row, col, fd, sym = sample.mismatch  # type: ignore[misc]
-    where = format_point(sample.symbols, sample.points[index])
+    where = format_point(sample.symbols, sample.points[index], names=entry_texts(instance))
     return _("the symbolic derivative disagrees with finite differences at {point}: "
              "entry ({row}, {col}) is {symbolic} symbolically but {numeric} numerically; "
              "the function may not be differentiable there").format(

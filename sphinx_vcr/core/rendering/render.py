@@ -8,7 +8,7 @@ is stated beside the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import sympy
@@ -16,6 +16,7 @@ import sympy
 from ..calculus.derivatives import arrangement
 from ..calculus.evaluate import evaluate
 from ..calculus.instance import style_of
+from ..calculus.sympy_text import entry_names, expression_text
 from ..checking.compare import resolve_steps
 from ..errors import VcrError
 from ..language.syntax import Binary, Call, Name, Num, Unary, names_in
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ..calculus.derivatives import Factor
     from ..calculus.instance import Instance
     from ..checking.compare import Comparison
+    from ..checking.numeric import Probes
     from ..language.problem import Problem
     from ..language.syntax import Expr
     from ..records import Run
@@ -374,7 +376,8 @@ def _how(problem: Problem, runs: list[Run], exact: bool, form: str | None) -> st
         return _("derivative computed by SymPy (no index-free form found)")
     if problem.expect is None:
         return _("derivative computed by SymPy")
-    how = how_verified([r.comparison for r in runs if r.comparison is not None], exact)
+    how = how_verified([r.comparison for r in runs if r.comparison is not None], exact,
+                       entries_named(r.instance for r in runs))
     if form == DERIVED:
         # The form was checked exactly as a claim is: the badge says how, in those words.
         return (_("index-free form derived, verified symbolically") if exact else
@@ -382,15 +385,36 @@ def _how(problem: Problem, runs: list[Run], exact: bool, form: str | None) -> st
     return how
 
 
-def how_verified(comparisons: list[Comparison], exact: bool) -> str:
-    """How claims were verified, from their comparisons (see :func:`_how`)."""
+def entries_named(instances: Iterable[Instance]) -> dict[sympy.Basic, str]:
+    """How the author writes the entry symbols of all of ``instances`` (see
+    :func:`.sympy_text.entry_names`)."""
+    names: dict[sympy.Basic, str] = {}
+    for instance in instances:
+        names.update(entry_names(instance.scope_values))
+    return names
+
+
+def how_verified(comparisons: list[Comparison], exact: bool,
+                 names: dict[sympy.Basic, str] | None = None) -> str:
+    """How claims were verified, from their comparisons (see :func:`_how`); ``names``:
+    how the author writes the entries a guard named in it has (``x1``, ``W[1, 2]``)."""
     if exact:
         return _("claim verified symbolically")
     probes = [c.coverage for c in comparisons if c.coverage is not None]
     if not probes:
         return _("claim verified numerically at the sample points")
+    how = _coverage(probes, names)
+    proven = sum(p.proven for p in probes)
+    if proven:
+        how += _("; at {proven} of them, proven equal exactly on the piece they lie "
+                 "in").format(proven=proven)
+    return how
+
+
+def _coverage(probes: list[Probes], names: dict[sympy.Basic, str] | None) -> str:
+    """How far the probe points of :func:`how_verified` covered the claim's pieces."""
     count = sum(len(p.points) for p in probes)
-    unsolved = sorted({g for p in probes for g in p.unsolved})
+    unsolved = sorted({expression_text(g, names) for p in probes for g in p.unsolved})
     if unsolved:
         return _("claim verified numerically, checked at points only ({count} points): "
                  "the boundaries of {guards} were not found").format(

@@ -106,8 +106,6 @@ def composite(problem: Problem) -> Problem | None:
     if not shape:
         scalar_by_scalar = len(problem.wrt) == 1 and not problem.wrt[0].dims
         return dataclasses.replace(whole, kind="derivative") if scalar_by_scalar else whole
-    if shape[0] == 1 and shape[1] != 1:
-        return None  # a row's Jacobian is laid out by neither rule the engine reads off
     return dataclasses.replace(whole, kind="jacobian")
 
 

@@ -66,7 +66,7 @@ def _value(problem: Problem, factor: Factor, holds: Holds) -> Expr | None:
 def factor_problem(problem: Problem, factor: Factor) -> Problem | None:
     """The derivative that ``factor`` is, as a directive of its own (no claim, no
     region: a factor's value holds wherever it is defined), or ``None`` where an
-    intermediate's shape cannot be declared (a row, a size such as ``n + 1``)."""
+    intermediate's shape cannot be declared (a size such as ``n + 1``)."""
     definitions = problem.definitions
     index = next(i for i, d in enumerate(definitions) if d.name == factor.top)
     top = definitions[index]
@@ -115,16 +115,13 @@ def _declarations(problem: Problem) -> dict[str, Declaration]:
 
 
 def _dims(shape: tuple) -> tuple[int | str, ...]:
-    """A shape as the dimensions of a declaration; a row or a size that is not one
+    """A shape as the dimensions of a declaration (a row as a matrix of one row: its
+    vec is its entries in order, as the chain counts them); a size that is not one
     name or number cannot be declared."""
     if not shape:
         return ()
     rows, cols = (_dim(d) for d in shape)
-    if cols == 1:
-        return (rows,)
-    if rows == 1:
-        raise Unsupported("a row cannot be declared")
-    return rows, cols
+    return (rows,) if cols == 1 else (rows, cols)
 
 
 def _dim(d: sympy.Expr) -> int | str:

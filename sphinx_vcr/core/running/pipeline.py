@@ -387,7 +387,7 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
                       finite=folded, structure=instance.structure)
     sample = sampler.draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
-        raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
+        raise Failure(Outcome(FAILED, "numeric", fd_message(sample, instance)))
     _check_claim_has_values(claim, claim_domain, quotes, sample, problem, instance,
                             sampler)
     factorisation = chain(problem, instance) if problem.kind == "chain-rule" else None
@@ -470,7 +470,7 @@ def _check_claim_has_values(claim: sympy.Matrix | None, notes: list[sympy.Expr],
                 or expression_text(missing, names))
     message = _("the claim has no value at {point}, where the derivative has one "
                 "({expr} has none there)").format(
-        point=format_point(sample.symbols, point), expr=text)
+        point=format_point(sample.symbols, point, names=names), expr=text)
     raise Failure(Outcome(FAILED, "mismatch", message, option="expect"))
 
 

@@ -201,7 +201,7 @@ def _check_derivatives(instance: Instance,
     sample = Sampler(outputs, matrix, symbols, others, instance.conditions, [],
                      seed).draw(settings.samples, settings.rtol, settings.atol)
     if sample.mismatch is not None:
-        raise Failure(Outcome(FAILED, "numeric", fd_message(sample)))
+        raise Failure(Outcome(FAILED, "numeric", fd_message(sample, instance)))
     return sample
 
 
@@ -267,7 +267,7 @@ def _without_value(case: Checked, pair: Pair, k: int) -> str:
             text = to_text(case.table.problem.steps[k].expr)
     return _("step {k} has no value at {point}, where {previous} has one "
              "({expr} has none there): restrict the region with :where:"
-             ).format(k=k, point=format_point(pair.sample.symbols, point),
+             ).format(k=k, point=format_point(pair.sample.symbols, point, names=names),
                       previous=shown.step_name(pair.anchor), expr=text)
 
 

@@ -394,9 +394,10 @@ class Algebra:
             return None
         if self.scalar(a) or self.scalar(b):
             return self.write(self.factor(a).times(self.factor(b)))
-        if is_call(a, "ones"):
+        # (entry by entry, the shapes are equal: ones of a column or of a row drop)
+        if _ones_vector(a):
             return b
-        if is_call(b, "ones"):
+        if _ones_vector(b):
             return a
         for x, y in ((a, b), (b, a)):  # u * (1 / v) is u / v
             if isinstance(y, Binary) and y.op == "/" and y.left == Num(Fraction(1)):
@@ -487,3 +488,9 @@ class Algebra:
         shape = self.shapes.of(node)
         vector_length(shape)
         return node if is_column(shape) or (shape[1] - 1).is_zero else self.transpose(node)  # type: ignore[return-value]
+
+
+def _ones_vector(node: Expr) -> bool:
+    """``ones(n)`` or ``ones(n).T``."""
+    return is_call(node, "ones") or (isinstance(node, Transpose)
+                                     and is_call(node.operand, "ones"))
