@@ -41,7 +41,7 @@ import sympy
 from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
 from ..running.limits import clock, remaining, soft_limit
-from . import certified, rational
+from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
 
 DIGITS = 50
@@ -468,8 +468,17 @@ def compare(claim: sympy.Matrix, actual: sympy.Matrix, symbols: Sequence[sympy.S
         return Comparison(False, False, found)
     if probes is not None:
         coverage = probes()
-        found = _differ_at(claim, actual, differences, undecided, symbols, coverage.points,
-                           fine=True, certify=_Regions(differences, undecided))
+        # A probe in a region where every undecided entry is proven equal (the pieces
+        # settled by the region's signs, then zero exactly: :mod:`.pieces`) needs no
+        # evaluation; every other probe is evaluated.
+        proofs = pieces.Proofs({cell: differences[cell] for cell in undecided},
+                               {cell: (claim[cell], actual[cell]) for cell in undecided},
+                               symbols)
+        need = proofs.unproven(undecided, coverage.points)
+        coverage.proven = int(len(need) - need.sum())
+        found = _differ_at(claim, actual, differences, undecided, symbols,
+                           coverage.points[need], fine=True,
+                           certify=_Regions(differences, undecided))
         # Pieces narrower than a double's spacing have probes that are not doubles
         # (regions.Coverage): few, each enclosed. Where the derivative has no value
         # at all of them, that is no evidence (the float probes judged already).
