@@ -65,6 +65,9 @@ def test_only_polynomials_with_rational_coefficients_are_read():
     assert pieces.polynomial(x + sympy.pi, SYMBOLS) is None
     assert pieces.polynomial(x / y, SYMBOLS) is None
     assert pieces.polynomial(sympy.Rational(1, 3) * x - 2, SYMBOLS) is not None
+    # too large to expand: not read (and not expanded to find out)
+    assert pieces.polynomial((x + y + z)**200, SYMBOLS) is None
+    assert pieces.polynomial((x + y)**3 * z, SYMBOLS) is not None
 
 
 @pytest.mark.parametrize(("expr", "is_total"), [

@@ -25,6 +25,7 @@ Why a probe skipped this way cannot hide a wrong claim:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -116,7 +117,7 @@ class Polynomial:
 def polynomial(guard: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Polynomial | None:
     """``guard`` as a :class:`Polynomial` in ``symbols``, or None where it is not one
     with rational coefficients (or is too large to read)."""
-    if not guard.free_symbols <= set(symbols):
+    if not guard.free_symbols <= set(symbols) or _size(guard) is None:
         return None
     try:
         poly = sympy.Poly(guard, *sorted(guard.free_symbols, key=sympy.default_sort_key))
@@ -129,6 +130,29 @@ def polynomial(guard: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Polynomial
     if not all(TINY <= abs(c) < np.inf for c, _ in found.terms):
         return None  # a coefficient out of the range where the bound holds
     return found
+
+
+def _size(expr: sympy.Basic) -> tuple[int, int] | None:
+    """Upper estimates of the degree and the number of terms of ``expr`` expanded, or
+    None beyond MAX_DEGREE or MAX_TERMS (before SymPy's Poly expands it: a guard
+    ``(x + y + z)**200`` would take long)."""
+    if expr.is_Symbol:
+        return 1, 1
+    if expr.is_Rational:
+        return 0, 1
+    parts = [_size(a) for a in expr.args]
+    if any(p is None for p in parts) or not parts:
+        return None
+    if expr.is_Add:
+        degree, terms = max(p[0] for p in parts), sum(p[1] for p in parts)
+    elif expr.is_Mul:
+        degree, terms = sum(p[0] for p in parts), math.prod(p[1] for p in parts)
+    elif expr.is_Pow and expr.exp.is_Integer and 0 <= expr.exp <= MAX_DEGREE:
+        (degree, terms), power = parts[0], int(expr.exp)
+        degree, terms = degree * power, math.comb(power + terms - 1, max(terms - 1, 0))
+    else:
+        return None
+    return (degree, terms) if degree <= MAX_DEGREE and terms <= MAX_TERMS else None
 
 
 def settle(expr: sympy.Basic, sign: dict[sympy.Expr, int],
