@@ -43,7 +43,7 @@ def test_no_stand_in_is_symmetric_in_two_of_its_arguments(arity):
     """The cause, without the pipeline: some replacements of a function of two or
     three arguments are unchanged by swapping two of them."""
     symmetric = []
-    for seed in range(100):
+    for seed in range(40):  # (120 stand-ins per arity; 100 seeds cost 50 s of the suite)
         for r in range(3):
             params, body = replacement("f", arity, r, 0, seed)
             for a in range(arity):
