@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import sympy
 
+from ..symbolic import elementary
+from ..symbolic.backend import Unsupported
+
 
 def fix_relu_convention(expr: sympy.Expr) -> sympy.Expr:
     """Make the step function 0 at 0, so relu'(0) = max(0, z)'(0) = 0 (our convention).
@@ -51,7 +54,15 @@ class _LogAbs(sympy.Function):
 
 def real_diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
     """``d expr / d symbol`` with the real rules for ``abs`` (see :class:`_RealAbs`)
-    and ``log|u|`` (see :class:`_LogAbs`)."""
+    and ``log|u|`` (see :class:`_LogAbs`).
+
+    An elementary ``expr`` (no abs, step, ``max`` or ``where``, to which the real rules
+    apply) is differentiated by symengine, about a hundred times faster
+    (:mod:`..symbolic.elementary`)."""
+    try:
+        return elementary.diff(expr, symbol)
+    except Unsupported:
+        pass
     logs = [g for g in expr.atoms(sympy.log) if isinstance(g.args[0], sympy.Abs)]
     expr = expr.xreplace({g: _LogAbs(g.args[0].args[0]) for g in logs}) if logs else expr
     unsure = [a for a in expr.atoms(sympy.Abs) if not a.args[0].is_extended_real]

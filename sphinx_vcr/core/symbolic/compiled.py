@@ -53,7 +53,7 @@ _LOGIC: dict[type, Callable[..., Any]] = {sympy.And: se.And, sympy.Or: se.Or,
                                           sympy.Not: se.Not}
 
 
-class _Translator:
+class Translator:
     """SymPy nodes to symengine's, each distinct node once (entries share parts)."""
 
     def __init__(self, symbols: Sequence[sympy.Symbol]) -> None:
@@ -155,7 +155,7 @@ def compile_points(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
     """A function of points ``(batch, len(symbols))`` giving ``(len(exprs), batch)``
     doubles (``nan`` where a value is not real); raises :class:`~.backend.Unsupported`
     for an expression it cannot translate."""
-    translate = _Translator(symbols)
+    translate = Translator(symbols)
     try:
         targets = [translate(e) for e in exprs]
         # A Max or Min reads its arguments up to three times (see _extremum), and the
