@@ -69,6 +69,12 @@ RIGHT = [
     (J, "exp(t) * A", [], {"wrt": "t", "vars": "A[m, n]", "expect": "exp(t) * A", **DEN}),
     # diff() by a matrix follows the same convention as the directive
     (V, "diff(a.T @ X @ b, X)", ["= b @ a.T"], {"vars": "X[m, n], a[m], b[n]"}),
+    # fixed sizes of 1: a.T @ X is a 1 x 1 product, still a matrix to the next @
+    (G, "a.T @ X @ b", [], {"wrt": "X[1, 1]", "vars": "a[1], b[1]", "expect": "a @ b.T",
+                            **DEN}),
+    (G, "a.T @ X @ b", [], {"wrt": "X[m, 1]", "vars": "a[m], b[1]", "expect": "a @ b.T",
+                            **DEN}),
+    (G, "x.T @ A @ x", [], {"wrt": "x[1]", "vars": "A[1, 1]", "expect": "x.T @ (A + A.T)"}),
     (V, "diff(a.T @ X @ b, X)", ["= a @ b.T"], {"vars": "X[m, n], a[m], b[n]", **DEN}),
 ]
 
@@ -106,7 +112,15 @@ WRONG = [
     (D, "t * A + t**2 * B", [], {"wrt": "t", "vars": "A[m, n], B[m, n]",
                                  "expect": "A + t*B"}),
     (V, "diff(a.T @ X @ b, X)", ["= b @ a.T"], {"vars": "X[n, n], a[n], b[n]", **DEN}),
+    (G, "a.T @ X @ b", [], {"wrt": "X[1, 1]", "vars": "a[1], b[1]",
+                            "expect": "2 * a @ b.T", **DEN}),
+    (G, "a.T @ X @ b", [], {"wrt": "X[m, 1]", "vars": "a[m], b[1]", "expect": "a", **DEN}),
 ]
+
+
+def test_a_scalar_is_still_no_operand_of_the_matrix_product():
+    outcome = check(G, "x @ y", [], {"wrt": "y[1]"})
+    assert outcome.status == "error" and "one side is a scalar" in outcome.message
 
 
 def _id(case) -> str:

@@ -69,6 +69,10 @@ class Value:
     #: The author's sub-expression that raised each of ``notes`` (None: not known), so
     #: that a message quotes what was written (see :attr:`Context.quotes`).
     quoted: tuple[Expr | None, ...] = field(default=(), compare=False)
+    #: A scalar that is the 1 x 1 product of arrays (``a.T @ X`` with ``a`` of fixed
+    #: size 1): still the matrix it is to ``@``, so ``a.T @ X @ b`` has a value at size 1
+    #: as at every other size.
+    one_by_one: bool = field(default=False, compare=False)
 
     @property
     def is_scalar(self) -> bool:
@@ -451,6 +455,8 @@ def _matmul(left: Value, right: Value, scope: Scope) -> Value:
 
 
 def _unbounded_matmul(left: Value, right: Value, scope: Scope) -> Value:
+    backend = scope.context.backend
+    left, right = (_as_block(v, backend) if v.one_by_one else v for v in (left, right))
     if left.is_scalar or right.is_scalar:
         raise scope.shape_error(_("@ is the matrix product and needs two arrays, but one "
                                   "side is a scalar; use * to multiply by a scalar, and "
@@ -474,7 +480,7 @@ def _unbounded_matmul(left: Value, right: Value, scope: Scope) -> Value:
                 left=shapes.describe(left.shape), right=shapes.describe(right.shape),
                 inner=lc, other=rr, transpose=_transpose_hint(left.shape, right.shape)))
     if shapes.is_one_by_one(shape):
-        return scalar(data[0, 0])
+        return Value((), data[0, 0], one_by_one=True)
     return Value(shape, data)
 
 
