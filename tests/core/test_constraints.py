@@ -103,6 +103,13 @@ def test_constraints_that_cannot_be_sampled_are_located_errors(where, words):
     assert result.subtype == "domain"
 
 
+@pytest.mark.parametrize("body", ["trace(inv(X))", "logdet(X)", "a.T @ inv(X) @ a"])
+def test_a_matrix_singular_on_the_constraint_is_named(body):
+    result = outcome(body, wrt="X[n, n]", vars="a[n]", where="det(X) == 0")
+    assert result.status == "error" and result.option == "where", result.message
+    assert "singular there" in result.message and "constant factor" not in result.message
+
+
 def test_a_redundant_constraint_is_harmless():
     assert outcome("x * y", wrt="x", vars="y", where="y == 2, 2 * y == 4",
                    expect="2").status == "verified"

@@ -542,13 +542,23 @@ class Sampler:
         if not admissible_seen:
             tried = _("tried {count} points with |coordinates| from {low} to {high}").format(
                 count=BATCH * MAX_BATCHES, low=LOW, high=f"{HIGH * SCALES[-1]:g}")
+            constrained = bool(self.structure and self.structure.constrained)
+            if self.overflowed and constrained:
+                # An inverse of a matrix singular on the constraint (det(X) == 0) is
+                # infinite there, which says nothing of a large constant factor.
+                raise DomainError(_("on the equality constraints of :where:, the function "
+                                    "or its derivative is infinite or beyond double "
+                                    "precision at every sample point ({tried}): is it "
+                                    "divided by something zero on the constraint, such "
+                                    "as the inverse or logdet of a matrix singular there?"
+                                    ).format(tried=tried), option="where")
             if self.overflowed:
                 raise DomainError(_("the values of the function or its derivative exceed "
                                     "what double precision holds (about 1e308) at the "
                                     "sample points ({tried}); finite differences run in "
                                     "double precision: divide out a large constant "
                                     "factor").format(tried=tried))
-            if self.structure and self.structure.constrained:
+            if constrained:
                 raise DomainError(_("no sample point on the equality constraints of "
                                     ":where: satisfies its other conditions with finite "
                                     "values of the function ({tried}); check that the "
