@@ -98,3 +98,23 @@ def test_max_min_and_abs_are_resolved_on_their_side_of_the_region():
     assert resolve_steps(sympy.Min(0, x + z), [x + z > 0]) == 0
     assert resolve_steps(sympy.Abs(x), [x < 0]) == -x
     assert resolve_steps(sympy.Max(0, x), [x > 1]) == sympy.Max(0, x)  # not proven
+
+
+def test_exact_values_at_rational_points_are_sympys():
+    """quick_verdict's values, computed once per distinct node in fractions, are SymPy's
+    own substitution (and a pole is skipped, not a value)."""
+    from fractions import Fraction
+
+    from sphinx_vcr.core.checking.compare import _exact_value
+
+    a, b = sympy.symbols("a b", real=True)
+    exprs = [(a**2 - b) / (a - 2 * b) ** 3 + sympy.Rational(-5, 3) * a * b,
+             1 / (a - sympy.Rational(1, 2)), (a + b) ** -2 * (a - b) ** 4]
+    for expr in exprs:
+        for point in ({a: Fraction(1, 2), b: Fraction(3, 7)}, {a: Fraction(-4), b: 2}):
+            value = expr.xreplace({s: sympy.Rational(v) for s, v in point.items()})
+            found = _exact_value(expr, point)
+            if value.is_finite:
+                assert found == Fraction(int(value.p), int(value.q))
+            else:
+                assert found is None

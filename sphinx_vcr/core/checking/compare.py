@@ -34,6 +34,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -41,6 +42,7 @@ import sympy
 from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
 from ..running.limits import clock, remaining, soft_limit
+from ..symbolic.compiled import tree_size
 from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
 
@@ -54,6 +56,7 @@ TOLERANCE = mpmath.mpf("1e-40")   # relative to the values compared (never absol
 FINE_DIGITS = 150
 FINE_TOLERANCE = mpmath.mpf("1e-140")
 MAX_SIMPLIFY_OPS = 150            # larger differences are left to the points
+TREE_BOUND = 8                    # a tree of more nodes per allowed operation has more
 EXACT_SECONDS = 1.0               # of simplification per entry of a comparison
 EXACT_TOTAL_SECONDS = 3.0         # ... and for all its entries together, at most
 EXACT_SHARE = 0.3                 # ... and this share of the directive's time left: a
@@ -163,7 +166,10 @@ def exactly_zero(expr: sympy.Expr) -> bool | None:
 
 def simplified_verdict(expr: sympy.Expr) -> bool | None:
     """What SymPy's simplifications decide, where :func:`quick_verdict` could not."""
-    if sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
+    # count_ops walks the tree, for seconds on an inverse's shared determinant: a
+    # tree this large has surely more operations (each Add or Mul of k terms is k - 1)
+    if tree_size([expr])[0] > TREE_BOUND * MAX_SIMPLIFY_OPS \
+            or sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
         return None  # (a large rational function too: cancel can take seconds)
     if _exactly_rational(expr):
         return sympy.cancel(expr) == 0
@@ -208,13 +214,19 @@ def _exactly_rational(expr: sympy.Expr) -> bool:
     coefficients: only then is it zero exactly where ``cancel`` (or a rational point)
     says so. SymPy's ``is_rational_function`` also admits constants such as
     ``log(6) - log(2) - log(3)`` or a nested root, which are zero without looking it,
-    and a correct claim was called wrong."""
-    for node in sympy.preorder_traversal(expr):
-        if node.is_Symbol or node.is_Rational or node.is_Add or node.is_Mul:
+    and a correct claim was called wrong. Each distinct node is looked at once."""
+    seen: set[sympy.Basic] = set()
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if node in seen:
             continue
-        if node.is_Pow and node.exp.is_Integer:
+        seen.add(node)
+        if node.is_Symbol or node.is_Rational:
             continue
-        return False
+        if not (node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Integer)):
+            return False
+        pending.extend(node.args)
     return True
 
 
@@ -244,15 +256,45 @@ def proven_equal(claim: sympy.Matrix, actual: sympy.Matrix) -> bool:
     return True
 
 
-def _rational_values(expr: sympy.Expr) -> Iterator[sympy.Expr]:
-    """``expr`` at a few rational points, exactly (skipping poles)."""
+def _rational_values(expr: sympy.Expr) -> Iterator[Fraction]:
+    """``expr`` (a rational function: :func:`_exactly_rational`) at a few rational
+    points, exactly (skipping poles)."""
     symbols = sorted(expr.free_symbols, key=str)
     for k in range(3):
-        point = {s: sympy.Rational(2 * i + 3 + k, 7 + 2 * k * (i + 1))
+        point = {s: Fraction(2 * i + 3 + k, 7 + 2 * k * (i + 1))
                  for i, s in enumerate(symbols)}
-        value = expr.xreplace(point)
-        if value.is_finite:
+        value = _exact_value(expr, point)
+        if value is not None:
             yield value
+
+
+def _exact_value(expr: sympy.Expr, point: dict[sympy.Symbol, Fraction]) -> Fraction | None:
+    """A rational function at a rational point in exact arithmetic, each distinct node
+    once (SymPy's ``xreplace`` walks the tree: an inverse's entries share one
+    determinant, and Cookbook (125) spent seconds here); None at a pole."""
+    done: dict[sympy.Basic, Fraction] = dict(point)
+    pending: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    try:
+        while pending:
+            node, ready = pending.pop()
+            if node in done:
+                continue
+            if node.is_Rational:
+                done[node] = Fraction(int(node.p), int(node.q))
+            elif not ready:
+                pending.append((node, True))
+                pending.extend((a, False) for a in node.args if a not in done)
+            else:
+                args = [done[a] for a in node.args]
+                if node.is_Add:
+                    done[node] = sum(args, Fraction(0))
+                elif node.is_Mul:
+                    done[node] = math.prod(args, start=Fraction(1))
+                else:  # an integer power (see _exactly_rational)
+                    done[node] = args[0] ** int(node.exp)
+    except ZeroDivisionError:
+        return None
+    return done[expr]
 
 
 def cheap_expand(expr: sympy.Expr, memo: Expansions | None = None) -> sympy.Expr | None:

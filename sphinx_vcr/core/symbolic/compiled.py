@@ -150,6 +150,35 @@ class Translator:
                             (se.Integer(0), se.Lt(u, 0)), (se.nan, True))
 
 
+#: A tree this many times larger than its graph (and past TREE_NODES) is compiled with
+#: its common sub-expressions computed once.
+SHARING = 4
+TREE_NODES = 2000
+
+
+def tree_size(exprs: Sequence[sympy.Basic]) -> tuple[int, int]:
+    """The number of nodes of the trees of ``exprs``, and of their distinct nodes (the
+    graph: what a tree walk computes again and again is the difference)."""
+    sizes: dict[sympy.Basic, int] = {}
+    pending: list[tuple[sympy.Basic, bool]] = [(e, False) for e in exprs]
+    while pending:
+        node, ready = pending.pop()
+        if node in sizes:
+            continue
+        if ready:
+            sizes[node] = 1 + sum(sizes[a] for a in node.args)
+            continue
+        pending.append((node, True))
+        pending.extend((a, False) for a in node.args if a not in sizes)
+    return sum(sizes[e] for e in exprs), len(sizes)
+
+
+def shared(exprs: Sequence[sympy.Expr]) -> bool:
+    """Whether the trees of ``exprs`` are much larger than their graph."""
+    tree, distinct = tree_size(exprs)
+    return tree > TREE_NODES and tree > SHARING * distinct
+
+
 def compile_points(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
                    ) -> Callable[[np.ndarray], np.ndarray]:
     """A function of points ``(batch, len(symbols))`` giving ``(len(exprs), batch)``
@@ -162,8 +191,10 @@ def compile_points(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol]
         # lambda backend evaluates a tree, not the graph: with them, the common
         # sub-expressions are computed once (a network's relu(z) is in every entry).
         # Only those functions: the others keep the code (and the doubles) they had.
+        # So do trees far larger than their graph: an inverse's entries share one
+        # determinant, and (125)'s tr(inv(X.T C X) A) evaluated as a tree took 30 s.
         fn = se.Lambdify(translate.arguments, targets, backend="lambda", real=True,
-                         cse=translate.extrema)
+                         cse=translate.extrema or shared(exprs))
     except Unsupported:
         raise
     except (RuntimeError, TypeError, ValueError, NotImplementedError) as error:
