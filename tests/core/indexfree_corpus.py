@@ -100,6 +100,11 @@ CORPUS: list[tuple[str, str, str, str, str, str]] = [
      "W1[h, n], x[n], y[k]", D, "matrix"),
     ("matrix times a vector, by the matrix", "X @ w", "X[m, n]", "w[n]", N, "matrix"),
     ("matrix product, by the matrix", "X @ A", "X[m, n]", "A[n, k]", N, "matrix"),
+    ("sigmoid layer, by the weights", "sigmoid(W @ x)", "W[m, n]", "x[n]", N, "matrix"),
+    ("tanh layer with a bias, by the weights", "tanh(W @ x + b)", "W[m, n]", "x[n], b[m]",
+     D, "matrix"),
+    ("gated linear map, by the weights", "a * (W @ x)", "W[m, n]", "x[n], a[m]", N,
+     "matrix"),
     ("transposed matrix times a vector, by the matrix", "X.T @ w", "X[m, n]", "w[m]", N,
      "matrix"),
 ]

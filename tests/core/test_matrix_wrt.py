@@ -240,3 +240,16 @@ def test_a_chain_claim_by_a_matrix_missing_a_factor_names_it(layout, claim):
                      "expect": claim})
     assert outcome.status == "failed"
     assert "it leaves out the factor da/dz" in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("layout, shown", [
+    ("numerator", r"\operatorname{diag}\left(\exp\left(\mathbf{W} \mathbf{x}\right)\right)"
+                  r" \left(\mathbf{x}^{\top} \otimes I_{m}\right)"),
+    ("denominator", r"= \left(\mathbf{x} \otimes I_{m}\right) \operatorname{diag}"),
+])
+def test_an_entrywise_layer_by_its_weights_is_index_free_with_its_kron_bracketed(
+        layout, shown):
+    outcome = check(J, "exp(W @ x)", [], {"wrt": "W[m, n]", "vars": "x[n]",
+                                          "layout": layout})
+    assert outcome.status == "verified" and "index-free form derived" in outcome.badge
+    assert shown in outcome.math[0], outcome.math[0]

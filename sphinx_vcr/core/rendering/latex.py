@@ -278,7 +278,10 @@ class Printer:
                 # A product of an operator and its operand: d/dx(x^2)^2 would read as
                 # d/dx of (x^2)^2.
                 return self.call(node), _PREC["*"]
-            case Call(func="kron" | "outer"):
+            case Call(func="kron"):
+                # between + and a product: x ⊗ I diag(a) hides what comes first
+                return self.product(node), _PREC["*"] - 0.5
+            case Call(func="outer"):
                 return self.product(node), _PREC["*"]
             case Call(func="sum", args=(body, index)):
                 return (rf"\sum_{{{self(index)}}} {self.wrap(body, _PREC['*'])}",

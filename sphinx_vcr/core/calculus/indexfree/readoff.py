@@ -212,6 +212,11 @@ class Readoff:
                 inner, other, _left = self._split(left, right)
                 if alg.scalar(other) and not alg.scalar(inner):
                     return alg.mul(other, self.vec_jacobian(inner))
+                if is_column(alg.shapes.of(other)) and alg.shapes.of(other) == \
+                        alg.shapes.of(inner):
+                    # entry-wise (sigmoid(W @ x)' is its slope * d(W @ x)): vec(a * D)
+                    # = diag(a) vec(D) for columns a and D
+                    return alg.matmul(Call("diag", (other,)), self.vec_jacobian(inner))
             case Binary(op="@", left=left, right=right) if not self._numpy(node):
                 inner, other, on_left = self._split(left, right)
                 rows, cols = alg.shapes.of(inner) or (None, None)
