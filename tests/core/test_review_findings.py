@@ -103,3 +103,12 @@ def test_values_past_a_double_are_said_to_be_so():
     outcome = check(D, "exp(1000)*sin(x)", [], {"wrt": "x", "expect": "exp(1000)*cos(x)"})
     assert (outcome.status, outcome.subtype) == ("error", "domain")
     assert "exceed what double precision holds" in outcome.message
+
+
+def test_a_factor_near_one_is_written_with_the_digits_that_tell_it_from_one():
+    from sphinx_vcr.core.running.verify import check
+
+    outcome = check("gradient", "x.T @ A @ x", [], {
+        "wrt": "x[n]", "vars": "A[n, n]", "expect": "(1 + 10**-12) * x.T @ (A + A.T)"})
+    assert outcome.status == "failed"
+    assert "it is 1.000000000001 times the derivative" in outcome.message, outcome.message

@@ -365,7 +365,13 @@ def pattern_of(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str
     if abs(ratio) < 1e-12 or abs(ratio - 1) < 1e-12:
         return ""
     fraction = Fraction(ratio).limit_denominator(1000)
-    return str(fraction) if abs(float(fraction) - ratio) < 1e-12 else f"{ratio:.6g}"
+    if abs(float(fraction) - ratio) < 1e-12:
+        return str(fraction)
+    # As many digits as tell it from the simple number it is near: 1 + 1e-12 was "1".
+    digits = 6
+    while float(f"{ratio:.{digits}g}") == float(fraction) and digits < 17:
+        digits += 1
+    return f"{ratio:.{digits}g}"
 
 
 def fd_message(sample: Sample, instance: Instance) -> str:
