@@ -106,8 +106,6 @@ def test_values_past_a_double_are_said_to_be_so():
 
 
 def test_a_factor_near_one_is_written_with_the_digits_that_tell_it_from_one():
-    from sphinx_vcr.core.running.verify import check
-
     outcome = check("gradient", "x.T @ A @ x", [], {
         "wrt": "x[n]", "vars": "A[n, n]", "expect": "(1 + 10**-12) * x.T @ (A + A.T)"})
     assert outcome.status == "failed"
