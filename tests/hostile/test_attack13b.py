@@ -110,6 +110,16 @@ def test_compare_does_not_call_a_zero_constant_factor_a_difference():
     (x**sympy.Rational(3, 2) * x**sympy.Rational(-1, 2) - x, True),
     # opaque parts that are related: not decided here (the other stages prove it)
     (sympy.exp(x) * sympy.exp(y) - sympy.exp(x + y), None),
+    # exp(c u) is exp(u/q)**p: sigmoid against log(1 + exp(z))' decided exactly ...
+    (1 / (1 + sympy.exp(-x - y)) - sympy.exp(x + y) / (1 + sympy.exp(x + y)), True),
+    (sympy.exp(-2 * x) * sympy.exp(x)**2 - 1, True),
+    # ... but never told wrong (the exponentials stay opaque), even by a tiny amount
+    (1 / (1 + sympy.exp(-x)) - sympy.exp(x) / (1 + sympy.exp(x)) + sympy.Rational(1, 10**30),
+     None),
+    (sympy.exp(x / 2) - sympy.exp(x / 3), None),
+    # a tiny factor on an exponential: undecided here too, for the other stages
+    (sympy.exp(3 * x / 4 - sympy.Rational(1, 27)) * (1 + sympy.Rational(1, 10**200))
+     - sympy.exp(3 * x / 4 - sympy.Rational(1, 27)), None),
     (sympy.Integer(2)**1001 * x - x, None),      # past the 1000-bit cutoff
     (sympy.Float(0.1) * x - x / 7, None),        # inexact
     (x**65 - x * x**64, True),                   # (SymPy merges it to 0 itself)

@@ -67,6 +67,7 @@ class Rational:
 
     def __init__(self, exprs: Iterable[sympy.Expr]) -> None:
         self.opaque: set[sympy.Basic] = set()
+        self.split: dict[sympy.Basic, tuple[sympy.Basic, int]] = {}
         generators: dict[sympy.Basic, None] = {}
         seen: set[sympy.Basic] = set()
         try:
@@ -112,10 +113,37 @@ class Rational:
                     root = sympy.Pow(node.base, sympy.Rational(1, node.exp.q))
                     generators[root] = None
                     self.opaque.add(root)
+            elif isinstance(node, sympy.exp):
+                generator = self._exponential(node)[0]
+                generators[generator] = None
+                self.opaque.add(generator)
             else:
                 generators[node] = None
                 if not node.is_Symbol:
                     self.opaque.add(node)
+
+    def _exponential(self, node: sympy.exp) -> tuple[sympy.Basic, int]:
+        """``exp(c * u)`` as ``exp(u/q)**p``, for the rational ``c = p/q`` that
+        ``u``'s coefficients share, with the sign taken out: ``exp(-z)`` is
+        ``exp(z)**-1``.
+
+        sigmoid(z) = 1/(1 + exp(-z)) and the derivative of log(1 + exp(z)) are then
+        one rational function of exp(z) (the logistic loss's Hessian was left to the
+        points). Sound as every generator is: the rewriting is an identity. Sums are
+        not split (``exp(a + b)`` is not ``exp(a) exp(b)`` here): a constant term
+        would become a generator of its own in every numerator, and a difference that
+        is a bare non-zero constant (``+ 10**-200``) would no longer be told wrong.
+        """
+        found = self.split.get(node)
+        if found is None:
+            c, u = node.args[0].as_content_primitive()
+            if u.could_extract_minus_sign():
+                c, u = -c, -u
+            generator = sympy.exp(u / c.q) if c.is_Rational else None
+            found = (generator, int(c.p)) if isinstance(generator, sympy.exp) \
+                and abs(c.p) <= MAX_EXPONENT else (node, 1)
+            self.split[node] = found
+        return found
 
     def zero(self, expr: sympy.Expr) -> bool | None:
         """True if ``expr`` is identically zero (wherever it is defined); False if it
@@ -156,6 +184,9 @@ class Rational:
         elif expr.is_Pow and expr.exp.is_Rational:
             root = self.gens[sympy.Pow(expr.base, sympy.Rational(1, expr.exp.q))]
             result = self._power((root, {}), int(expr.exp.p))
+        elif isinstance(expr, sympy.exp):
+            generator, power = self._exponential(expr)
+            result = self._power((self.gens[generator], {}), power)
         else:
             raise _TooLarge  # (not reached: every other node is a generator)
         self.memo[expr] = result
