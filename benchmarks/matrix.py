@@ -182,6 +182,17 @@ CASES: dict[str, tuple] = {
                                           "expect": "A + A.T"}),
     "hessian logsumexp": (H, "logsumexp(x)", {"wrt": "x[n]", "let": "p = softmax(x)",
                                              "expect": "diag(p) - outer(p, p)"}),
+    # slow cases found by a new user's check of issue 13
+    "(125) d tr(inv(X.T C X) A)/dX, C symmetric": _g(
+        "trace(inv(X.T @ C @ X) @ A)", X, "C[n, n] symmetric, A[n, n]",
+        "-C @ X @ inv(X.T @ C @ X) @ (A + A.T) @ inv(X.T @ C @ X)"),
+    "hessian of the regularised logistic loss": (H, (
+        "sum(log(1 + exp(X @ w))) + lambda/2 * norm(w)**2"), {
+        "wrt": "w[n]", "vars": "X[N, n]", "let": "s = sigmoid(X @ w)",
+        "expect": "X.T @ diag(s * (1 - s)) @ X + lambda * eye(n)"}),
+    "hessian of softmax cross-entropy by x": (H, "-y.T @ log(softmax(W @ x))", {
+        "wrt": "x[n]", "vars": "W[k, n], y[k]", "where": "sum(y) == 1, y >= 0",
+        "let": "p = softmax(W @ x)", "expect": "W.T @ (diag(p) - p @ p.T) @ W"}),
 }
 
 
