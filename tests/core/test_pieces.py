@@ -68,6 +68,15 @@ def test_only_polynomials_with_rational_coefficients_are_read():
     # too large to expand: not read (and not expanded to find out)
     assert pieces.polynomial((x + y + z)**200, SYMBOLS) is None
     assert pieces.polynomial((x + y)**3 * z, SYMBOLS) is not None
+    # a coefficient past a double's range: not read (float() raised OverflowError)
+    assert pieces.polynomial(10**400 * x - 1, SYMBOLS) is None
+
+
+def test_a_guard_with_a_coefficient_past_a_double_leaves_a_correct_claim_verified():
+    # SymPy multiplies the condition out to 10**310 x y - ...: found by attack-pieces-s12
+    outcome = check("derivative", "max(0, x)**2 + y", [], {"wrt": "x", "expect": (
+        "where((10**155*x - y)*(10**155*y - x) > 0, 2*max(0, x), max(0, 2*x))")})
+    assert outcome.status == "verified", outcome.message
 
 
 @pytest.mark.parametrize(("expr", "is_total"), [

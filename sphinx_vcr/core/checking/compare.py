@@ -42,7 +42,7 @@ import sympy
 from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
 from ..running.limits import clock, remaining, soft_limit
-from ..symbolic.compiled import tree_size
+from ..symbolic.walk import distinct_nodes, tree_size
 from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
 
@@ -215,19 +215,8 @@ def _exactly_rational(expr: sympy.Expr) -> bool:
     says so. SymPy's ``is_rational_function`` also admits constants such as
     ``log(6) - log(2) - log(3)`` or a nested root, which are zero without looking it,
     and a correct claim was called wrong. Each distinct node is looked at once."""
-    seen: set[sympy.Basic] = set()
-    pending = [expr]
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if node.is_Symbol or node.is_Rational:
-            continue
-        if not (node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Integer)):
-            return False
-        pending.extend(node.args)
-    return True
+    return all(node.is_Symbol or node.is_Rational or node.is_Add or node.is_Mul
+               or (node.is_Pow and node.exp.is_Integer) for node in distinct_nodes(expr))
 
 
 SYMBOLIC_SECONDS = 1.0  # to prove a general rule with the functions left undefined

@@ -126,7 +126,10 @@ def polynomial(guard: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Polynomial
     if poly.domain not in (sympy.ZZ, sympy.QQ) or len(poly.terms()) > MAX_TERMS or \
             poly.total_degree() > MAX_DEGREE:
         return None
-    found = Polynomial(poly, symbols)
+    try:
+        found = Polynomial(poly, symbols)
+    except OverflowError:  # a coefficient past a double (10**400 * x): float() raises
+        return None
     if not all(TINY <= abs(c) < np.inf for c, _ in found.terms):
         return None  # a coefficient out of the range where the bound holds
     return found

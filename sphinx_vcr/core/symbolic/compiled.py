@@ -31,6 +31,7 @@ import symengine as se
 import sympy
 
 from .backend import Unsupported
+from .walk import tree_size
 
 #: Numbers whose numerator or denominator is larger are left to ``lambdify``.
 EXACT_INTEGERS = 2**53
@@ -154,23 +155,6 @@ class Translator:
 #: its common sub-expressions computed once.
 SHARING = 4
 TREE_NODES = 2000
-
-
-def tree_size(exprs: Sequence[sympy.Basic]) -> tuple[int, int]:
-    """The number of nodes of the trees of ``exprs``, and of their distinct nodes (the
-    graph: what a tree walk computes again and again is the difference)."""
-    sizes: dict[sympy.Basic, int] = {}
-    pending: list[tuple[sympy.Basic, bool]] = [(e, False) for e in exprs]
-    while pending:
-        node, ready = pending.pop()
-        if node in sizes:
-            continue
-        if ready:
-            sizes[node] = 1 + sum(sizes[a] for a in node.args)
-            continue
-        pending.append((node, True))
-        pending.extend((a, False) for a in node.args if a not in sizes)
-    return sum(sizes[e] for e in exprs), len(sizes)
 
 
 def shared(exprs: Sequence[sympy.Expr]) -> bool:

@@ -23,6 +23,7 @@ import sympy
 
 from .backend import Unsupported
 from .compiled import Translator
+from .walk import distinct_nodes
 
 #: The functions whose derivatives symengine and SymPy write alike (their derivatives
 #: are made of the same functions again).
@@ -41,20 +42,10 @@ _BACK: dict[type, Callable[[Any], sympy.Expr]] = {
 
 def elementary(expr: sympy.Basic) -> bool:
     """Whether ``expr`` is made only of the nodes this module differentiates."""
-    seen: set[sympy.Basic] = set()
-    pending = [expr]
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if node.is_Symbol or node.is_Rational or node is sympy.pi or node is sympy.E:
-            continue
-        if not (node.is_Add or node.is_Mul or node.is_Pow
-                or (node.func in FUNCTIONS and len(node.args) == 1)):
-            return False
-        pending.extend(node.args)
-    return True
+    return all(node.is_Symbol or node.is_Rational or node is sympy.pi or node is sympy.E
+               or node.is_Add or node.is_Mul or node.is_Pow
+               or (node.func in FUNCTIONS and len(node.args) == 1)
+               for node in distinct_nodes(expr))
 
 
 def diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
