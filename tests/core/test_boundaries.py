@@ -7,6 +7,8 @@ narrower than its spacing, so the narrow bands are checked against their known z
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import sympy
@@ -205,3 +207,27 @@ def test_a_zero_too_far_out_is_left_out_and_said_so():
                                    sympy.exp(W) * x, B + W])
 def test_other_forms_are_left_to_the_general_route(guard):
     assert boundaries.Linear.of(guard, x) is None
+
+
+def test_close_roots_of_curved_guards_are_isolated_apart_and_equal_ones_once():
+    from fractions import Fraction
+
+    from sphinx_vcr.core.checking.boundaries import _T, gaps_between, separated
+
+    tiny = sympy.Rational(1, 10**30)
+    p, q = sympy.Poly(_T**2 - 2, _T), sympy.Poly(_T**2 - 2 - tiny, _T)
+    found = separated([], [p, q])
+    assert len(found) == 4 and all(a[1] < b[0] for a, b in itertools.pairwise(found))
+    # a point strictly between sqrt(2) and sqrt(2 + 1e-30), and between their negatives
+    def exact(v):
+        if isinstance(v, float):
+            return Fraction(v)
+        sign, man, exp, _ = v._mpf_  # an mpmath number that is a dyadic rational
+        return (-1 if sign else 1) * Fraction(man) * Fraction(2) ** exp
+
+    inside = [exact(v) for v in gaps_between(found)]
+    assert any(2 < g * g < 2 + Fraction(1, 10**30) and g > 0 for g in inside)
+    assert any(2 < g * g < 2 + Fraction(1, 10**30) and g < 0 for g in inside)
+    # a common root (of x**2 - 2 and x**3 - 2x), and a linear guard's root on a curve's
+    twice = separated([Fraction(0)], [p, sympy.Poly(_T**3 - 2 * _T, _T)])
+    assert len(twice) == 3

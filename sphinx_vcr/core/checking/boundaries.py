@@ -162,6 +162,115 @@ class Linear:
         return None if slope == 0 else -offset / slope
 
 
+#: Polynomial guards of a higher degree along a line are not isolated for gaps.
+MAX_GAP_DEGREE = 8
+#: Refinements of isolating intervals to tell two close roots apart; after them two
+#: roots still not apart (closer than about 2**-REFINEMENTS of their intervals' width)
+#: are taken for one.
+REFINEMENTS = 400
+
+
+class Curve:
+    """A guard that is a polynomial of degree 2 or more along a coordinate ``t``, with
+    coefficients polynomial in the other coordinates (``x**2 - 2``, ``x*y**2 - 1``):
+    its real roots on each line are isolated exactly, in rational intervals, so that
+    pieces narrower than a double between them get a probe (:func:`separated`)."""
+
+    def __init__(self, coefficients: list[sympy.Expr]) -> None:
+        self.coefficients = coefficients
+
+    @classmethod
+    def of(cls, guard: sympy.Expr, t: sympy.Symbol) -> Curve | None:
+        if not _plain(guard):
+            return None
+        try:
+            poly = sympy.Poly(guard, t)
+        except sympy.PolynomialError:
+            return None
+        if not 2 <= poly.degree() <= MAX_GAP_DEGREE:
+            return None
+        return cls(poly.all_coeffs())
+
+    def at(self, values: Mapping[sympy.Symbol, Fraction]) -> sympy.Poly | None:
+        """The polynomial in ``t`` on the line where the others have ``values``."""
+        try:
+            numbers = [_fraction(c, values) for c in self.coefficients]
+        except (ZeroDivisionError, KeyError):
+            return None
+        poly = sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in numbers],
+                          _T, domain=sympy.QQ)
+        return None if poly.is_zero or poly.degree() < 1 else poly
+
+
+_T = sympy.Dummy("t")
+Isolated = tuple[Fraction, Fraction, "sympy.Poly | None"]  # (low, high, its polynomial)
+
+
+def separated(points: list[Fraction], polys: list[sympy.Poly]) -> list[Isolated] | None:
+    """Disjoint rational intervals, sorted, each holding one distinct zero of the
+    guards on a line: ``points`` (the exact zeros of the linear guards) and the real
+    roots of ``polys``. Intervals of two different zeros are refined until they are
+    apart; a polynomial with a zero at a point, or two with a common root there, give
+    that zero once. None if :data:`REFINEMENTS` did not suffice."""
+    found: list[Isolated] = [(r, r, None) for r in set(points)]
+    for poly in polys:
+        for (a, b), _multiplicity in poly.intervals():
+            found.append((Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)), poly))
+    for _ in range(REFINEMENTS):
+        found.sort(key=lambda item: (item[0], item[1]))
+        k = next((k for k in range(len(found) - 1) if found[k][1] >= found[k + 1][0]),
+                 None)
+        if k is None:
+            return found
+        found[k:k + 2] = _apart(found[k], found[k + 1])
+    return None
+
+
+def _apart(first: Isolated, second: Isolated) -> list[Isolated]:
+    """Two overlapping isolating intervals, one step nearer to apart: one interval if
+    they hold one zero, else the polynomials' intervals narrowed."""
+    if first[2] is None and second[2] is None:
+        return [first]  # (overlapping points are one point)
+    shared = _common(first, second)
+    if shared is not None:
+        return [shared]
+    return [_narrowed(item) for item in (first, second)]
+
+
+def _common(first: Isolated, second: Isolated) -> Isolated | None:
+    """The one zero both hold, if they hold the same one."""
+    low, high = max(first[0], second[0]), min(first[1], second[1])
+    point = next((item for item in (first, second) if item[2] is None), None)
+    if point is not None:
+        other = second if point is first else first
+        value = other[2].eval(sympy.Rational(point[0].numerator, point[0].denominator))
+        return point if value == 0 else None
+    common = sympy.gcd(first[2], second[2])
+    if common.degree() < 1:
+        return None
+    count = common.count_roots(sympy.Rational(low.numerator, low.denominator),
+                               sympy.Rational(high.numerator, high.denominator))
+    return (first if first[1] - first[0] <= second[1] - second[0] else second) \
+        if count else None
+
+
+def _narrowed(item: Isolated) -> Isolated:
+    low, high, poly = item
+    if poly is None or low == high:
+        return item
+    a, b = poly.refine_root(sympy.Rational(low.numerator, low.denominator),
+                            sympy.Rational(high.numerator, high.denominator),
+                            eps=sympy.Rational((high - low).numerator,
+                                               4 * (high - low).denominator))
+    return Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)), poly
+
+
+def gaps_between(isolated: list[Isolated]) -> list[float | mpmath.mpf]:
+    """A point strictly between every two consecutive zeros of ``isolated`` (see
+    :func:`separated`) that the probes between zeros as doubles miss (:func:`gaps`)."""
+    return _inside([(a[1], b[0]) for a, b in itertools.pairwise(isolated)])
+
+
 def gaps(roots: list[Fraction]) -> list[float | mpmath.mpf]:
     """A point strictly inside every interval between consecutive ``roots`` (exact
     zeros along a line, sorted) that the probes between zeros as doubles miss.
@@ -172,8 +281,12 @@ def gaps(roots: list[Fraction]) -> list[float | mpmath.mpf]:
     wrong, gets no probe. It gets one here: the double inside it if there is one, else
     an mpmath number that is exactly a dyadic rational inside it (a coordinate that is
     not a double, used unrounded)."""
+    return _inside(list(itertools.pairwise(roots)))
+
+
+def _inside(pairs: list[tuple[Fraction, Fraction]]) -> list[float | mpmath.mpf]:
     found: list[float | mpmath.mpf] = []
-    for a, b in itertools.pairwise(roots):
+    for a, b in pairs:
         low, high = float(a), float(b)
         if a >= b or math.nextafter(low, math.inf) < high:
             continue  # a double lies between their doubles: probed as doubles are
