@@ -310,12 +310,14 @@ class _Lines:
             poly = curve.at(values) if curve is not None else None
             if poly is not None:
                 polys.append(poly)
-        if not polys:
-            return list(boundaries.gaps(sorted(roots))) if len(roots) > 1 else []
-        # Roots of polynomial guards too (x**2 - 2 and x**2 - 2 - 10**-30 are apart
-        # by less than a double's spacing: a claim wrong between them passed).
-        isolated = boundaries.separated(sorted(roots), polys)
-        return boundaries.gaps_between(isolated) if isolated else []
+        if polys:
+            # Roots of polynomial guards too (x**2 - 2 and x**2 - 2 - 10**-30 are apart
+            # by less than a double's spacing: a claim wrong between them passed).
+            isolated = boundaries.separated(sorted(roots), polys)
+            if isolated is not None:
+                return boundaries.gaps_between(isolated)
+        # (roots too close to part: the linear guards' gaps at least)
+        return list(boundaries.gaps(sorted(roots))) if len(roots) > 1 else []
 
     def _curve(self, k: int, column: int) -> boundaries.Curve | None:
         key = (k, column)
