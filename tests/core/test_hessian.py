@@ -78,9 +78,20 @@ def test_symmetric_only_claim_fails_at_a_general_matrix_with_the_sizes_named():
     assert "it holds at n=1 but not at every size" in outcome.message
 
 
-def test_factor_two_is_named():
+def test_a_missing_symmetric_part_is_named_with_the_index_free_correction():
+    # A for A + A.T: at n = 1 a factor of 1/2, but the Hessian's index-free form (the
+    # Jacobian of the gradient) tells what is missing
     outcome = check(*WRONG[0])
-    assert "it is 1/2 times the derivative" in outcome.message
+    assert outcome.message.startswith("claimed A but the derivative is A + A.T;")
+    assert "the claim takes A to be symmetric" in outcome.message
+    assert outcome.message.endswith("did you mean :expect: A + A.T?")
+
+
+def test_a_hessian_without_a_claim_is_shown_index_free():
+    outcome = check("hessian", "x.T @ A @ x", [], {"wrt": "x[n]", "vars": "A[n, n]"})
+    assert outcome.status == "verified"
+    assert outcome.badge.startswith("index-free form derived, verified")
+    assert outcome.math[0].endswith(r"= \mathbf{A} + \mathbf{A}^{\top}")
 
 
 def test_a_wrong_symbolic_hessian_is_caught_by_finite_differences(monkeypatch):

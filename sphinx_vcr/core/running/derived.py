@@ -27,9 +27,9 @@ from ..language.lets import Let
 from ..language.problem import Problem
 from ..language.syntax import Expr
 
-#: The kinds whose derivative the engine reads off (a Hessian, a chain rule's factors
-#: and a derivation's steps are other questions).
-KINDS = ("derivative", "gradient", "jacobian")
+#: The kinds whose derivative the engine reads off (a chain rule's factors and a
+#: derivation's steps are other questions); a Hessian as the Jacobian of the gradient.
+KINDS = ("derivative", "gradient", "jacobian", "hessian")
 #: What the engine may fail with on a tree it does not cover: no form, not an error.
 _NO_FORM = (Unsupported, VcrError, RecursionError, ZeroDivisionError, ValueError,
             TypeError, KeyError)
@@ -52,13 +52,26 @@ def index_free(problem: Problem) -> Derived | None:
         problem = composite(problem)  # type: ignore[assignment]  # covered: not None
     definitions = _definitions(problem)
     try:
-        tree = derive(problem.output.expr, problem.wrt, problem.params, problem.layout,
-                      definitions, reuse_names=True, region=problem.where)
+        tree = _hessian(problem, definitions) if problem.kind == "hessian" else derive(
+            problem.output.expr, problem.wrt, problem.params, problem.layout, definitions,
+            reuse_names=True, region=problem.where)
         return None if tree is None else Derived(tree, to_text(tree))
     except MemoryError:
         raise
     except Exception:  # an engine bug means no form, never a failed directive
         return None
+
+
+def _hessian(problem: Problem, definitions: dict[str, Expr]) -> Expr | None:
+    """The Jacobian of the gradient (a column): symmetric, so either layout."""
+    if len(problem.wrt) != 1:
+        return None
+    gradient = derive(problem.output.expr, problem.wrt, problem.params, "denominator",
+                      definitions, region=problem.where)
+    if gradient is None:
+        return None
+    return derive(gradient, problem.wrt, problem.params, "numerator", definitions,
+                  reuse_names=True, region=problem.where)
 
 
 def as_claim(problem: Problem, tree: Expr) -> Problem:
