@@ -26,8 +26,9 @@ from sphinx_vcr.core.running.verify import check
 #: A directive SymPy cannot finish in time: a Hessian's second derivative of high
 #: powers (a derivative's or a chain rule's failure box is the index-free form, written
 #: at once; the engine is not asked about Hessians).
-SLOW = ("hessian", " * ".join(f"(x + {k})**200" for k in range(1, 6)), [],
-        {"wrt": "x", "expect": "1"})
+# A Hessian by two variables (no index-free form): SymPy's second derivatives are slow.
+SLOW = ("hessian", " * ".join(f"(x + {k})**200" for k in range(1, 6)) + " * y", [],
+        {"wrt": "x, y", "expect": "[[1, 0], [0, 1]]"})
 
 def squarings(rounds: int) -> tuple:
     """The issue's chain rule: exact numbers squared ``rounds`` times, then divided.

@@ -50,7 +50,9 @@ SHOWN = [
      r"= \mathbf{1}_{m}^{\top} \mathbf{W}"),
     ("gradient", "sum(max(x, y))", {"wrt": "x[n], y[n]", "where": "x > y"},
      r"\mathbf{1}_{n}^{\top} & \mathbb{1}\left[\mathbf{y} > \mathbf{x}\right]^{\top}"),
-    ("hessian", "sum(abs(x)**3)", {"wrt": "x[n]", "where": "x < 0"}, r"- 6 x_{1}"),
+    # (a Hessian by one vector is index-free too: the Jacobian of its gradient)
+    ("hessian", "sum(abs(x)**3)", {"wrt": "x[n]", "where": "x < 0"},
+     r"= -6 \operatorname{diag}\left(\mathbf{x}\right)"),
 ]
 
 

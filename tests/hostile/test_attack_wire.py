@@ -239,8 +239,10 @@ TRUE_DIRECTIVES = [
     ("jacobian", "X.T @ w", (), {"wrt": "X[m, n]", "vars": "w[m]"}, NO_FORM),
     ("jacobian", "X @ X", (), {"wrt": "X[n, n]"}, NO_FORM),
     ("gradient", "lambda * x.T @ x", (), {"wrt": "x[n]", "vars": "lambda"}, DERIVED),
+    # a Hessian by one vector is the Jacobian of its gradient; by several, SymPy's
+    ("hessian", "x.T @ A @ x", (), QUADRATIC, DERIVED),
+    ("hessian", "x**3 * y", (), {"wrt": "x, y"}, "derivative computed by SymPy"),
     # kinds the engine is not asked about keep SymPy's badge, without "no form"
-    ("hessian", "x.T @ A @ x", (), QUADRATIC, "derivative computed by SymPy; "),
     ("chain-rule", "", ("z = W @ x", "y = sum(sigmoid(z))"),
      {"wrt": "x[n]", "vars": "W[m, n]"}, ""),
     ("derivative", "f(g(x))", (), {"wrt": "x", "functions": "f, g"},

@@ -129,9 +129,11 @@ def covered(problem: Problem) -> bool:
     if problem.kind == "chain-rule":
         whole = composite(problem) if _plain(problem) else None
         return whole is not None and covered(whole)
-    # A Jacobian of several ``name = expr`` lines stacks them all: not one tree.
+    # A Jacobian of several ``name = expr`` lines stacks them all: not one tree; nor is
+    # a Hessian by several variables (blocks of second derivatives).
     return _plain(problem) and not (problem.kind == "jacobian"
-                                    and len(problem.definitions) > 1)
+                                    and len(problem.definitions) > 1) \
+        and not (problem.kind == "hessian" and len(problem.wrt) > 1)
 
 
 def _plain(problem: Problem) -> bool:
