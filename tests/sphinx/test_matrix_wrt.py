@@ -12,7 +12,8 @@ import pytest
 from ..conftest import shown_type
 
 LINES = {  # file, line, what it reports
-    ("hessian.md", 12): r"\[vcr\.hessian\] claim does not hold at .*it is 1/2 times the "
+    ("hessian.md", 12): r"\[vcr\.hessian\] claimed X\.T @ X but the derivative is "
+                        r"2 \* X\.T @ X; claim does not hold at .*it is 1/2 times the "
                         r"derivative" + ".*" + shown_type("mismatch"),
     ("index.rst", 45): r"\[vcr\.gradient\] claimed b @ a\.T but the derivative is a @ b\.T; "
                        r"claim does not hold at n=\d; X\[1, 1\]=.*it is the transpose of the "
@@ -21,7 +22,9 @@ LINES = {  # file, line, what it reports
                        r"in numerator layout is a n x m matrix: transpose the claim with "
                        r"\.T, or use :layout: denominator .*Matrix Cookbook"
                        + ".*" + shown_type("shape"),
-    ("index.rst", 55): r"\[vcr\.hessian\] claim does not hold at n=1.*it is 1/2 times",
+    ("index.rst", 55): r"\[vcr\.hessian\] claimed A but the derivative is A \+ A\.T; "
+                       r"claim does not hold at n=1.*the claim takes A to be symmetric.*"
+                       r"did you mean :expect: A \+ A\.T\?",
     ("index.rst", 61): r"\[vcr\.gradient\] claimed \(X @ w - y\) @ w\.T but the derivative "
                        r"is 2 \* \(X @ w - y\) @ w\.T; claim does not hold at .*it is 1/2 "
                        r"times.*; did you mean :expect: 2 \* \(X @ w - y\) @ w\.T\?",
