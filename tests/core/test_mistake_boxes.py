@@ -19,6 +19,29 @@ def test_a_mistake_shows_the_authors_correction_and_reason():
     assert outcome.badge == "w 与 x 弄反了"
 
 
+def test_a_mistake_with_a_correction_names_it_as_the_derivative():
+    # the author's correction is verified, so the message names it (not "no index-free
+    # form found", which was said beside it)
+    outcome = check("gradient", "x.T @ A @ x", [], {
+        "wrt": "x[n]", "vars": "A[n, n]", "expect": "2 * x.T @ A", "mistake": None,
+        "correct": "x.T @ (A + A.T)"})
+    assert outcome.ok and outcome.mistake, outcome.message
+    assert outcome.message.startswith("claimed 2 * x.T @ A but the derivative is "
+                                      "x.T @ (A + A.T); claim does not hold at n=2;")
+    assert "no index-free form" not in outcome.message + outcome.badge
+
+
+def test_both_kinds_of_mistake_box_strike_the_claim():
+    # with the author's correction and with the derived form alike
+    plain = check("gradient", "x.T @ A @ x", [], {
+        "wrt": "x[n]", "vars": "A[n, n]", "expect": "2 * x.T @ A", "mistake": None})
+    assert plain.ok and plain.mistake, plain.message
+    assert plain.math[-2].endswith(r"= \cancel{2 \mathbf{x}^{\top} \mathbf{A}}")
+    assert plain.math[-1].endswith(
+        r"= \mathbf{x}^{\top} \left(\mathbf{A} + \mathbf{A}^{\top}\right)")
+    assert "claimed" not in "".join(plain.math)
+
+
 def test_a_wrong_correction_fails_the_build():
     outcome = check("jacobian", "w*x", [], {**DIAG, "correct": "diag(w)"})
     assert (outcome.status, outcome.subtype, outcome.option) == ("failed", "correct",

@@ -137,7 +137,7 @@ EXPECTED = (
     r"\boldsymbol{\alpha} \cdot \mathbf{x}",
     r"\mathbb{1}\left[x > 0\right]",  # where(x > 0, 1, 0), the indicator
     r"\text{for } x > 0,\ x < 4",
-    r"\neq \sigma\left(x\right) \left(1 + \sigma\left(x\right)\right) \quad \text{(claimed)}",
+    r"= \cancel{\sigma\left(x\right) \left(1 + \sigma\left(x\right)\right)}",  # :mistake:
 )
 
 

@@ -332,22 +332,25 @@ def success(problem: Problem, runs: list[Run],
 
 
 def mistake(problem: Problem, run: Run, derived: Derived | None = None) -> list[str]:
-    """A known mistake: the wrong claim crossed out, and the correct value beside it,
-    in the index-free form ``derived`` (verified) where there is one."""
+    """A wrong claim and the correct value beside it: the author's :correct:, else the
+    index-free form ``derived`` (verified), else the entries. A known mistake is struck
+    through, for students; a failed claim is marked as the author's claim."""
     names = _names(problem, run)
     printer = _printer(run, names)
     claim = printer(problem.expect)  # type: ignore[arg-type]
     blocks = [] if problem.anonymous else [_definitions(problem, run, names)]
     lhs = _lhs(problem, run, names)
     if problem.mistake and problem.correct is not None:
-        # For students: the claim struck through, and the right form as the author
-        # writes it (verified), not SymPy's entries at one size.
+        correct = printer(problem.correct)
+    elif derived is not None:
+        correct = printer(derived.tree)
+    else:
+        correct = _computed(problem, run, names)
+    if problem.mistake:
         blocks.append(rf"{lhs} = \cancel{{{claim}}}")
-        blocks.append(rf"{lhs} = {printer(problem.correct)}{_region(problem, run, names)}")
-        return blocks + _lets(problem, run, names)
-    correct = _computed(problem, run, names) if derived is None else printer(derived.tree)
-    claimed = _("(claimed)")
-    blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
+    else:
+        claimed = _("(claimed)")
+        blocks.append(rf"{lhs} \neq {claim} \quad \text{{{claimed}}}")
     blocks.append(rf"{lhs} = {correct}{_region(problem, run, names)}")
     return blocks + _lets(problem, run, names)
 

@@ -203,6 +203,17 @@ def _explanation(problem: Problem, run: Run, settings: Settings,
     return derived, fix
 
 
+def _derivative_text(problem: Problem, derived: Derived | None) -> str:
+    """The index-free derivative a wrong claim's message names: the derived form, or
+    the author's own :correct: (verified by :func:`_check_correction` before the
+    message is shown), or ``""``."""
+    if derived is not None:
+        return derived.text
+    if problem.correct is not None:
+        return problem.correct_text or _quoted(problem.correct)
+    return ""
+
+
 def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:
     """Whether ``tree`` holds as the claim of ``problem``, checked as any claim is."""
     try:
@@ -236,7 +247,7 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
             # A :correct: is the author's own correct form: no need to derive one.
             derived, fix = _explanation(problem, run, settings, key) if explain \
                 else (None, "")
-            text = "" if derived is None else derived.text
+            text = _derivative_text(problem, derived)
             shown = _display_run(problem, settings, key, run, assignments)
             if not problem.mistake:
                 message = run.shape_error or mismatch_message(problem, runs,
