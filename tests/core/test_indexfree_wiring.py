@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from sphinx_vcr.core.calculus.indexfree import to_text
 from sphinx_vcr.core.language.parse import parse_expression
 from sphinx_vcr.core.language.problem import build_problem
 from sphinx_vcr.core.outcome import ERROR, FAILED, VERIFIED
@@ -17,7 +18,7 @@ from sphinx_vcr.core.records import Run, Settings
 from sphinx_vcr.core.running import pipeline
 from sphinx_vcr.core.running.derived import Derived, index_free
 from sphinx_vcr.core.running.pipeline import compute
-from sphinx_vcr.core.running.suggest import candidates
+from sphinx_vcr.core.running.suggest import candidates, negated
 
 QUADRATIC = {"wrt": "x[n]", "vars": "A[n, n]"}
 REGRESSION = {"wrt": "w[n]", "vars": "X[N, n], y[N]"}
@@ -159,6 +160,54 @@ def test_a_transposed_claim_gets_its_transpose():
     assert outcome.message.startswith("claimed A.T but the derivative is A;")
     assert outcome.message.endswith("; it is the transpose of the derivative: check the "
                                     "layout; did you mean :expect: A?")
+
+
+@pytest.mark.parametrize("argument, extra, expect, told", [
+    ("w.T @ A @ x", {"vars": "A[n, n], w[n]"}, "w.T @ A.T",
+     "a factor is transposed the wrong way: A.T should be A; did you mean :expect: "
+     "w.T @ A?"),
+    ("x.T @ A @ w", {"vars": "A[n, n], w[n]"}, "w.T @ A",
+     "a factor is transposed the wrong way: A should be A.T; did you mean :expect: "
+     "w.T @ A.T?"),
+    # two factors at once: no transpose of the whole claim
+    ("trace(A @ X @ B)", {"wrt": "X[n, n]", "vars": "A[n, n], B[n, n]",
+                          "layout": "denominator"}, "A @ B",
+     "a factor is transposed the wrong way: A should be A.T, B should be B.T; did you "
+     "mean :expect: A.T @ B.T?"),
+])
+def test_a_factor_transposed_inside_the_claim_gets_its_correction(argument, extra,
+                                                                   expect, told):
+    outcome = run("gradient", argument, expect=expect, **{"wrt": "x[n]", **extra})
+    assert outcome.status == FAILED
+    assert outcome.message.endswith("; " + told), outcome.message
+
+
+def test_a_transposed_factor_of_a_symmetric_matrix_is_not_suggested():
+    # A.T is A by declaration: transposing it mends nothing, so it is not proposed
+    problem = build_problem("gradient", "w.T @ A @ x", [],
+                            {"wrt": "x[n]", "vars": "A[n, n] symmetric, w[n]",
+                             "expect": "2 * w.T @ A"})
+    proposed = candidates(problem, index_free(problem), _failed_run(problem))
+    assert not any("transposed the wrong way" in why for why, _fix in proposed)
+
+
+def test_a_sign_slip_is_mended_by_turning_a_difference_round():
+    outcome = run("gradient", "1/N * norm(X @ w - y)**2", wrt="w[n]",
+                  vars="X[N, n], y[N]", expect="2/N * (y - X @ w).T @ X")
+    assert outcome.status == FAILED
+    assert outcome.message.endswith("the sign is wrong; did you mean :expect: "
+                                    "2/N * (X @ w - y).T @ X?"), outcome.message
+
+
+@pytest.mark.parametrize("tree, negative", [
+    ("(y - X @ w).T @ X", "(X @ w - y).T @ X"),
+    ("a / (b - c)", "a / (c - b)"),
+    ("2 * x", "-2 * x"),
+    ("-x.T @ A", "x.T @ A"),
+    ("sin(x) * x", "-sin(x) * x"),
+])
+def test_negated_puts_the_sign_where_a_person_would(tree, negative):
+    assert to_text(negated(parse_expression(tree))) == negative
 
 
 def test_a_claim_in_the_other_layout_gets_its_transpose():

@@ -1,21 +1,33 @@
 """Near misses of a wrong claim: which slip it is, and the corrected claim to paste.
 
-A claim that differs from the derivative by a sign, a transpose, a constant factor, a
-missing symmetric part (``A`` for ``A + A.T``) or its layout gets a suggestion in the
-author's syntax: "the sign is wrong; did you mean :expect: -x.T?". The slip is told by
-cheap means (the values at the sample points, :func:`..rendering.messages.pattern_of`;
-the trees of the claim and of the verified index-free form); the correction is then run
-as a claim, at every size, and shown only if it holds: a suggestion is never a guess.
+A claim that differs from the derivative by a sign, a transpose (of the whole or of
+matrix factors inside it), a constant factor, a missing symmetric part (``A`` for
+``A + A.T``) or its layout gets a suggestion in the author's syntax: "the sign is
+wrong; did you mean :expect: -x.T?". The slip is told by cheap means (the values at the
+sample points, :func:`..rendering.messages.pattern_of`; the trees of the claim and of
+the verified index-free form); the correction is then run as a claim, at every size, and
+shown only if it holds: a suggestion is never a guess.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import combinations
 
 from ..calculus.indexfree import to_text
 from ..language.problem import Problem
-from ..language.syntax import Binary, Expr, Name, Num, Transpose, Unary, walk
+from ..language.syntax import (
+    Binary,
+    Expr,
+    Name,
+    Num,
+    Transpose,
+    Unary,
+    children,
+    walk,
+    with_children,
+)
 from ..records import Run
 from ..rendering.messages import pattern_hint, pattern_of
 from ..words import _
@@ -23,6 +35,10 @@ from .derived import Derived, tidy
 
 #: Runs a corrected claim as the directive's claim: whether it holds.
 Holds = Callable[[Expr], bool]
+
+#: The claim's matrices tried transposed: each subset of at most this many, fewest
+#: first (each is a verification, within the budget for explanations).
+TRANSPOSABLE = 3
 
 
 def suggestion(problem: Problem, derived: Derived | None, run: Run, holds: Holds) -> str:
@@ -54,7 +70,7 @@ def candidates(problem: Problem, derived: Derived | None, run: Run) -> list[tupl
     why = "" if not pattern else pattern_hint(run.claim, run.derivative, run.sample,
                                               run.instance.case.assignment)
     if pattern == "sign":
-        found.append((why, tidy(problem, Unary("-", claim))))
+        found.append((why, tidy(problem, negated(claim))))
     elif pattern == "transpose":
         found.append((why, tidy(problem, Transpose(claim))))
     elif pattern:
@@ -69,7 +85,84 @@ def candidates(problem: Problem, derived: Derived | None, run: Run) -> list[tupl
             found.append((_("the claim takes {name} to be symmetric, which :vars: does not "
                             "declare").format(name=name), derived.tree))
             break
+    found.extend(_transposed_factors(problem, claim))
     return found
+
+
+def negated(tree: Expr) -> Expr:
+    """``-tree`` as a person writes it: a difference among its factors turned round
+    (``(X @ w - y).T @ X`` for ``(y - X @ w).T @ X``), else a leading minus dropped or
+    a leading number negated, else ``-tree``."""
+    return _flipped(tree) or _signed(tree)
+
+
+def _flipped(tree: Expr) -> Expr | None:
+    """``tree`` with one difference among its factors turned round, or ``None``."""
+    match tree:
+        case Binary(op="-", left=left, right=right):
+            return Binary("-", right, left)
+        case Transpose(operand=inner):
+            flipped = _flipped(inner)
+            return None if flipped is None else Transpose(flipped)
+        case Binary(op="*" | "@" | "/" as op, left=left, right=right):
+            if (flipped := _flipped(left)) is not None:
+                return Binary(op, flipped, right)
+            if (flipped := _flipped(right)) is not None:
+                return Binary(op, left, flipped)
+    return None
+
+
+def _signed(tree: Expr) -> Expr:
+    """``-tree`` with the sign on its leading factor."""
+    match tree:
+        case Unary(op="-", operand=inner):
+            return inner
+        case Num(value=value):
+            return Num(-value)
+        case Binary(op="*" | "@" | "/" as op, left=left, right=right):
+            return Binary(op, _signed(left), right)
+    return Unary("-", tree)
+
+
+def _transposed_factors(problem: Problem, claim: Expr) -> list[tuple[str, Expr]]:
+    """Corrections that transpose some of the claim's matrices (``A.T`` for ``A`` and
+    ``A`` for ``A.T``, wherever each appears): a factor transposed inside a product is
+    no transpose of the whole (``A @ B`` for ``A.T @ B.T``)."""
+    matrices = {d.name for d in (*problem.wrt, *problem.params)
+                if len(d.dims) == 2 and 1 not in d.dims and not d.structure}
+    names = sorted(matrices & {n.id for n in walk(claim) if isinstance(n, Name)})
+    found = []
+    for count in range(1, min(len(names), TRANSPOSABLE) + 1):
+        for chosen in combinations(names, count):
+            which = ", ".join(_("{wrong} should be {right}").format(
+                wrong=to_text(_as_written(claim, name)),
+                right=to_text(_swapped(_as_written(claim, name), {name})))
+                for name in chosen)
+            found.append((_("a factor is transposed the wrong way: {which}").format(
+                which=which), tidy(problem, _swapped(claim, set(chosen)))))
+    return found
+
+
+def _as_written(claim: Expr, name: str) -> Expr:
+    """How ``claim`` first writes the matrix ``name``: ``A`` or ``A.T``."""
+    transposed = Transpose(Name(name))
+    for node in walk(claim):
+        if node == transposed:
+            return transposed
+        if node == Name(name):
+            return node
+    return Name(name)
+
+
+def _swapped(tree: Expr, names: set[str]) -> Expr:
+    """``tree`` with each matrix of ``names`` transposed (and each transposed one not)."""
+    match tree:
+        case Transpose(operand=Name(id=name)) if name in names:
+            return Name(name)
+        case Name(id=name) if name in names:
+            return Transpose(tree)
+    kids = children(tree)
+    return with_children(tree, tuple(_swapped(k, names) for k in kids)) if kids else tree
 
 
 def _symmetrised(derived: Expr, claim: Expr) -> list[str]:
