@@ -24,6 +24,7 @@ import sympy
 
 from ..errors import DomainError
 from ..language.syntax import Declaration
+from ..symbolic.walk import replaced
 from ..words import _
 from .evaluate import Value
 from .sympy_text import entry_names, expression_text
@@ -41,8 +42,15 @@ class Structure:
     constrained: int = 0
 
     def apply(self, expr: sympy.Basic) -> sympy.Basic:
-        """``expr`` at the structured points: the dependent entries substituted."""
-        return expr.xreplace(self.dependent) if self.dependent else expr
+        """``expr`` at the structured points: the dependent entries substituted, each
+        distinct node once (``xreplace`` walks the tree: the entries of an inverse
+        share one determinant, and Cookbook (125) spent a second there)."""
+        if not self.dependent:
+            return expr
+        memo = dict(self.dependent)
+        if isinstance(expr, sympy.MatrixBase):
+            return expr.applyfunc(lambda entry: replaced(entry, memo))
+        return replaced(expr, memo)
 
     def __bool__(self) -> bool:
         return bool(self.dependent or self.definite)

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 import sympy
 
+from ..symbolic import exact
 from . import intervals
 from .numeric import relational_sides
 
@@ -133,7 +134,7 @@ class Linear:
                 return None
             slopes.append(factor)
         slope = sympy.Add(*slopes)
-        if not slopes or not (_plain(slope) and _plain(offset)):
+        if not slopes or not (exact.plain(slope) and exact.plain(offset)):
             return None
         return cls(slope, offset)
 
@@ -143,7 +144,7 @@ class Linear:
         :data:`MAX_ROOT`; None where ``a`` or ``b`` has no value (the general route
         decides those)."""
         try:
-            slope, offset = _fraction(self.slope, values), _fraction(self.offset, values)
+            slope, offset = exact.value(self.slope, values), exact.value(self.offset, values)
         except (ZeroDivisionError, KeyError):
             return None
         if slope == 0:
@@ -156,7 +157,7 @@ class Linear:
     def root(self, values: Mapping[sympy.Symbol, Fraction]) -> Fraction | None:
         """The zero on the line, exactly (None if there is none, or it is unknown)."""
         try:
-            slope, offset = _fraction(self.slope, values), _fraction(self.offset, values)
+            slope, offset = exact.value(self.slope, values), exact.value(self.offset, values)
         except (ZeroDivisionError, KeyError):
             return None
         return None if slope == 0 else -offset / slope
@@ -170,36 +171,22 @@ MAX_GAP_DEGREE = 8
 REFINEMENTS = 400
 
 
-class Curve:
-    """A guard that is a polynomial of degree 2 or more along a coordinate ``t``, with
-    coefficients polynomial in the other coordinates (``x**2 - 2``, ``x*y**2 - 1``):
-    its real roots on each line are isolated exactly, in rational intervals, so that
-    pieces narrower than a double between them get a probe (:func:`separated`)."""
+def curve(coefficients: Sequence[Fraction]) -> sympy.Poly | None:
+    """A guard's polynomial along a line (exact coefficients, highest first), for
+    :func:`separated`: None if it is constant there or of a degree above
+    :data:`MAX_GAP_DEGREE`."""
+    poly = sympy.Poly([_rational(c) for c in coefficients], _T, domain=sympy.QQ)
+    return None if poly.is_zero or not 1 <= poly.degree() <= MAX_GAP_DEGREE else poly
 
-    def __init__(self, coefficients: list[sympy.Expr]) -> None:
-        self.coefficients = coefficients
 
-    @classmethod
-    def of(cls, guard: sympy.Expr, t: sympy.Symbol) -> Curve | None:
-        if not _plain(guard):
-            return None
-        try:
-            poly = sympy.Poly(guard, t)
-        except sympy.PolynomialError:
-            return None
-        if not 2 <= poly.degree() <= MAX_GAP_DEGREE:
-            return None
-        return cls(poly.all_coeffs())
+def polynomial_zeros(coefficients: Sequence[Fraction], line: Line) -> Zeros:
+    """:func:`zeros` of a guard that is, along ``line``, the polynomial with these exact
+    coefficients (highest first)."""
+    return intervals.merge(_roots([_rational(c) for c in coefficients], line))
 
-    def at(self, values: Mapping[sympy.Symbol, Fraction]) -> sympy.Poly | None:
-        """The polynomial in ``t`` on the line where the others have ``values``."""
-        try:
-            numbers = [_fraction(c, values) for c in self.coefficients]
-        except (ZeroDivisionError, KeyError):
-            return None
-        poly = sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in numbers],
-                          _T, domain=sympy.QQ)
-        return None if poly.is_zero or poly.degree() < 1 else poly
+
+def _rational(number: Fraction) -> sympy.Rational:
+    return sympy.Rational(number.numerator, number.denominator)
 
 
 _T = sympy.Dummy("t")
@@ -310,31 +297,6 @@ def _dyadic_between(a: Fraction, b: Fraction) -> mpmath.mpf:
         bits *= 2
 
 
-def _plain(expr: sympy.Expr) -> bool:
-    """Whether ``expr`` is made of symbols and rationals by sums, products and integer
-    powers only (what :func:`_fraction` evaluates exactly)."""
-    if expr.is_Symbol or expr.is_Rational:
-        return True
-    if expr.is_Add or expr.is_Mul:
-        return all(_plain(a) for a in expr.args)
-    return bool(expr.is_Pow and expr.exp.is_Integer and _plain(expr.base))
-
-
-def _fraction(expr: sympy.Expr, values: Mapping[sympy.Symbol, Fraction]) -> Fraction:
-    if expr.is_Symbol:
-        return values[expr]
-    if expr.is_Rational:
-        return Fraction(int(expr.p), int(expr.q))
-    if expr.is_Add:
-        return sum((_fraction(a, values) for a in expr.args), Fraction(0))
-    if expr.is_Mul:
-        product = Fraction(1)
-        for a in expr.args:
-            product *= _fraction(a, values)
-        return product
-    return _fraction(expr.base, values) ** int(expr.exp)  # (a Pow: see _plain)
-
-
 def _folded(expr: sympy.Expr) -> sympy.Piecewise | None:
     """A sum or product with kinks (``abs(x) - x``) as one ``where`` of smooth pieces,
     or None. Isolation cannot settle a guard that is zero on a whole piece; its pieces
@@ -373,8 +335,13 @@ def _anywhere(found: list[tuple[sympy.Rational, sympy.Rational]], line: Line) ->
 
 
 def _polynomial(poly: sympy.Expr, line: Line) -> Zeros:
-    coefficients = _linear(poly, line.t) or [
-        _exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()]
+    return _roots(_linear(poly, line.t) or [
+        _exact(c) for c in sympy.Poly(poly, line.t).all_coeffs()], line)
+
+
+def _roots(coefficients: list[sympy.Rational], line: Line) -> Zeros:
+    """The real roots of the polynomial with these exact coefficients (highest first)."""
+    coefficients = list(coefficients)
     while coefficients and coefficients[0] == 0:
         coefficients.pop(0)
     if len(coefficients) < 2:

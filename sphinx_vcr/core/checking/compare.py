@@ -42,7 +42,8 @@ import sympy
 from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
 from ..running.limits import clock, remaining, soft_limit
-from ..symbolic.walk import distinct_nodes, tree_size
+from ..symbolic import exact
+from ..symbolic.walk import tree_size
 from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
 
@@ -171,7 +172,7 @@ def simplified_verdict(expr: sympy.Expr) -> bool | None:
     if tree_size([expr])[0] > TREE_BOUND * MAX_SIMPLIFY_OPS \
             or sympy.count_ops(expr) > MAX_SIMPLIFY_OPS:
         return None  # (a large rational function too: cancel can take seconds)
-    if _exactly_rational(expr):
+    if exact.plain(expr):
         return sympy.cancel(expr) == 0
     # SymPy cannot decide piecewise expressions against each other (a where() claim
     # against a step function), and tries for seconds: leave them to the points.
@@ -202,21 +203,11 @@ def quick_verdict(expr: sympy.Expr, memo: Expansions | None = None) -> bool | No
     expanded = cheap_expand(expr, memo)
     if expanded is not None and expanded == 0:
         return True
-    if _exactly_rational(expr):
+    if exact.plain(expr):
         for value in _rational_values(expr):
             if value != 0:
                 return False
     return None
-
-
-def _exactly_rational(expr: sympy.Expr) -> bool:
-    """Whether ``expr`` is a rational function of its symbols with rational
-    coefficients: only then is it zero exactly where ``cancel`` (or a rational point)
-    says so. SymPy's ``is_rational_function`` also admits constants such as
-    ``log(6) - log(2) - log(3)`` or a nested root, which are zero without looking it,
-    and a correct claim was called wrong. Each distinct node is looked at once."""
-    return all(node.is_Symbol or node.is_Rational or node.is_Add or node.is_Mul
-               or (node.is_Pow and node.exp.is_Integer) for node in distinct_nodes(expr))
 
 
 SYMBOLIC_SECONDS = 1.0  # to prove a general rule with the functions left undefined
@@ -246,7 +237,7 @@ def proven_equal(claim: sympy.Matrix, actual: sympy.Matrix) -> bool:
 
 
 def _rational_values(expr: sympy.Expr) -> Iterator[Fraction]:
-    """``expr`` (a rational function: :func:`_exactly_rational`) at a few rational
+    """``expr`` (a rational function: :func:`.exact.plain`) at a few rational
     points, exactly (skipping poles)."""
     symbols = sorted(expr.free_symbols, key=str)
     for k in range(3):
@@ -258,32 +249,11 @@ def _rational_values(expr: sympy.Expr) -> Iterator[Fraction]:
 
 
 def _exact_value(expr: sympy.Expr, point: dict[sympy.Symbol, Fraction]) -> Fraction | None:
-    """A rational function at a rational point in exact arithmetic, each distinct node
-    once (SymPy's ``xreplace`` walks the tree: an inverse's entries share one
-    determinant, and Cookbook (125) spent seconds here); None at a pole."""
-    done: dict[sympy.Basic, Fraction] = dict(point)
-    pending: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    """A rational function at a rational point in exact arithmetic; None at a pole."""
     try:
-        while pending:
-            node, ready = pending.pop()
-            if node in done:
-                continue
-            if node.is_Rational:
-                done[node] = Fraction(int(node.p), int(node.q))
-            elif not ready:
-                pending.append((node, True))
-                pending.extend((a, False) for a in node.args if a not in done)
-            else:
-                args = [done[a] for a in node.args]
-                if node.is_Add:
-                    done[node] = sum(args, Fraction(0))
-                elif node.is_Mul:
-                    done[node] = math.prod(args, start=Fraction(1))
-                else:  # an integer power (see _exactly_rational)
-                    done[node] = args[0] ** int(node.exp)
+        return exact.value(expr, point)
     except ZeroDivisionError:
         return None
-    return done[expr]
 
 
 def cheap_expand(expr: sympy.Expr, memo: Expansions | None = None) -> sympy.Expr | None:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
+from ..symbolic import exact
 from . import boundaries, certified, intervals
 from .compare import values_at
 from .numeric import Probes, compile_function, guard_expressions, relational_sides
@@ -72,6 +73,8 @@ EXACT_DIGITS = 150   # of the decisions at the exact probes (their pieces may be
 MAX_EXACT = 64      # exact probes per claim, at most
 ZERO = 1e-30        # a guard this small in 50 digits is zero: the point is on it
 FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a kink
+#: Guards polynomial along a line up to this degree are interpolated there exactly.
+MAX_INTERPOLATED = 16
 
 
 def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
@@ -199,7 +202,10 @@ class _Lines:
         self.window: float | None = None
         self.windowed = False  # the zeros of the current line were
         self.linear: dict[tuple[int, int], boundaries.Linear | None] = {}
-        self.curves: dict[tuple[int, int], boundaries.Curve | None] = {}
+        self.plain: dict[int, bool] = {}
+        self.degrees: dict[tuple[int, int], int | None] = {}
+        #: guards on lines as polynomials (see :meth:`_along`)
+        self.polynomials: dict[tuple, list[Fraction] | None] = {}
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
         #: (base, column, exact coordinate) of the pieces too narrow for a double
@@ -282,6 +288,10 @@ class _Lines:
                                   for c in self.columns[k] - {column}})
             if known is not None:
                 return known
+        coefficients = self._along(k, base, column)
+        if coefficients is not None:
+            line = boundaries.Line(t, lo, hi, self.budget)
+            return boundaries.polynomial_zeros(coefficients, line), line.windowed
         fixed = {self.symbols[c]: sympy.Rational(float(base[c]))
                  for c in self.columns[k] - {column}}
         line = boundaries.Line(t, lo, hi, self.budget)
@@ -306,8 +316,8 @@ class _Lines:
                 if root is not None:
                     roots.add(root)
                 continue
-            curve = self._curve(k, column)
-            poly = curve.at(values) if curve is not None else None
+            coefficients = self._along(k, base, column)
+            poly = boundaries.curve(coefficients) if coefficients is not None else None
             if poly is not None:
                 polys.append(poly)
         if polys:
@@ -319,11 +329,39 @@ class _Lines:
         # (roots too close to part: the linear guards' gaps at least)
         return list(boundaries.gaps(sorted(roots))) if len(roots) > 1 else []
 
-    def _curve(self, k: int, column: int) -> boundaries.Curve | None:
+    def _along(self, k: int, base: np.ndarray, column: int) -> list[Fraction] | None:
+        """Guard ``k`` on the line through ``base`` along ``column`` as a polynomial in
+        that coordinate: its exact coefficients, highest first, interpolated from exact
+        values (:func:`.exact.along`; substituting the line into a large guard and
+        building a polynomial took seconds); None where it is none there."""
+        others = sorted(self.columns[k] - {column})
+        key = (k, column, tuple(base[others]))
+        if key not in self.polynomials:
+            degree = self._degree(k, column)
+            values = {self.symbols[c]: Fraction(float(base[c])) for c in others}
+            try:
+                self.polynomials[key] = None if degree is None else exact.along(
+                    self.guards[k], self.symbols[column], degree, values)
+            except (ZeroDivisionError, KeyError):  # a pole there, or another symbol
+                self.polynomials[key] = None
+        return self.polynomials[key]
+
+    def _degree(self, k: int, column: int) -> int | None:
+        """A bound of guard ``k``'s degree along ``column`` if it is a polynomial there
+        of degree at most :data:`MAX_INTERPOLATED`, else None."""
         key = (k, column)
-        if key not in self.curves:
-            self.curves[key] = boundaries.Curve.of(self.guards[k], self.symbols[column])
-        return self.curves[key]
+        if key not in self.degrees:
+            guard = self.guards[k]
+            degree = exact.degree_bound(guard, self.symbols[column]) \
+                if self._plain(k) else None
+            self.degrees[key] = degree if degree is not None \
+                and degree <= MAX_INTERPOLATED else None
+        return self.degrees[key]
+
+    def _plain(self, k: int) -> bool:
+        if k not in self.plain:
+            self.plain[k] = exact.plain(self.guards[k])
+        return self.plain[k]
 
     def _linear(self, k: int, column: int) -> boundaries.Linear | None:
         """Guard ``k`` as ``a*t + b`` along ``column``, found once (see

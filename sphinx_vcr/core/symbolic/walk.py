@@ -40,3 +40,24 @@ def tree_size(exprs: Sequence[sympy.Basic]) -> tuple[int, int]:
         pending.append((node, True))
         pending.extend((a, False) for a in node.args if a not in sizes)
     return sum(sizes[e] for e in exprs), len(sizes)
+
+
+def replaced(expr: sympy.Basic, memo: dict[sympy.Basic, sympy.Basic]) -> sympy.Basic:
+    """``expr.xreplace(rule)`` with each distinct node rebuilt once. ``memo`` starts as
+    the rule (a copy: it grows with every node seen) and may be shared between calls,
+    for the entries of one matrix."""
+    pending: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    while pending:
+        node, ready = pending.pop()
+        if node in memo:
+            continue
+        if not node.args:
+            memo[node] = node
+        elif not ready:
+            pending.append((node, True))
+            pending.extend((a, False) for a in node.args if a not in memo)
+        else:
+            args = [memo[a] for a in node.args]
+            changed = any(new is not old for new, old in zip(args, node.args))
+            memo[node] = node.func(*args) if changed else node
+    return memo[expr]
