@@ -2,8 +2,10 @@
 
 A claim about a determinant or an inverse at n = 3 differs from its derivative by a
 rational function of the entries with a few thousand terms once expanded: too many for
-``expand``/``cancel`` on SymPy trees within a budget, a few milliseconds for SymPy's
-sparse polynomials (:mod:`sympy.polys.rings`). Each difference is brought to one
+``expand``/``cancel`` on SymPy trees within a budget, a few milliseconds for FLINT's
+sparse polynomials over the rationals (python-flint's ``fmpq_mpoly``; SymPy's own
+:mod:`sympy.polys.rings`, in pure Python, took ten times as long: Cookbook (125) at
+n = 3 spent half a second an entry there). Each difference is brought to one
 numerator over a product of powers of polynomials, never dividing by a greatest common
 divisor: the denominators are kept *factored* (each base as it occurs in the tree,
 made monic), so the powers of ``det(X)`` that every entry of ``inv(X)`` brings stay
@@ -22,16 +24,17 @@ known here); with them the answer is "undecided", for :mod:`.compare`'s other st
 The work is bounded by its real size: every polynomial made (:data:`MAX_TERMS`) and
 every product before it is formed (:data:`MAX_PRODUCT`); beyond them the answer is
 "undecided". The caller bounds the time (:func:`..running.limits.soft_limit`), which
-interrupts this pure-Python arithmetic between any two operations.
+interrupts the arithmetic between any two operations; no one operation (a call into
+FLINT, which no signal interrupts) is larger than those bounds allow, milliseconds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import flint
 import sympy
-from sympy.polys.domains import QQ
-from sympy.polys.rings import PolyElement, ring
+from flint import fmpq, fmpq_mpoly
 
 #: No polynomial made may have more terms than this (the largest of the Cookbook
 #: identities at n = 3 makes 1040, and 2016 multiplications of terms) ...
@@ -50,8 +53,10 @@ MAX_COEFFICIENT_BITS = 1000
 #: Exponents beyond this (``x**1000``) are left undecided: their powers are large.
 MAX_EXPONENT = 64
 
-#: A fraction: the numerator and the powers of the (monic) bases it is divided by.
-Fraction = tuple[PolyElement, dict[PolyElement, int]]
+#: A fraction: the numerator and the powers of the (monic) bases it is divided by,
+#: each base by its number in :attr:`Rational.bases` (FLINT's polynomials are not
+#: hashable).
+Fraction = tuple[fmpq_mpoly, dict[int, int]]
 
 
 class _TooLarge(Exception):
@@ -83,9 +88,12 @@ class Rational:
         width = max(len(order), 1)
         self.max_terms = min(MAX_TERMS, MAX_EXPONENTS_STORED // width)
         self.max_product = min(MAX_PRODUCT, MAX_EXPONENTS_ADDED // width)
-        self.ring = ring(order, QQ)[0] if order else ring([sympy.Dummy()], QQ)[0]
-        self.gens = dict(zip(order, self.ring.gens))
+        # FLINT names the generators; each is known here by its node, not its name.
+        self.ring = flint.fmpq_mpoly_ctx.get(tuple(f"g{k}" for k in range(width)), "lex")
+        self.gens = dict(zip(order, self.ring.gens()))
         self.memo: dict[sympy.Basic, Fraction] = {}
+        #: the distinct bases divided by, each once (see :data:`Fraction`)
+        self.bases: list[fmpq_mpoly] = []
 
     def _collect(self, expr: sympy.Basic, generators: dict, seen: set) -> None:
         """The generators of ``expr``: its symbols and its opaque nodes."""
@@ -155,15 +163,15 @@ class Rational:
             numerator, bases = self._fraction(expr)
         except (_TooLarge, RecursionError):  # (a tree nested too deeply to walk)
             return None
-        if not numerator:
+        if numerator.is_zero():
             return True
-        return None if self._uses_opaque([numerator, *bases]) else False
+        divisors = [self.bases[k] for k in bases]
+        return None if self._uses_opaque([numerator, *divisors]) else False
 
-    def _uses_opaque(self, polys: list[PolyElement]) -> bool:
+    def _uses_opaque(self, polys: list[fmpq_mpoly]) -> bool:
         """Whether an opaque generator occurs in any of ``polys``."""
         indices = [k for k, node in enumerate(self.gens) if node in self.opaque]
-        return any(monomial[k] for poly in polys for monomial in poly.itermonoms()
-                   for k in indices)
+        return any(poly.degrees()[k] > 0 for poly in polys for k in indices)
 
     # The conversion, node by node, memoised.
 
@@ -172,7 +180,7 @@ class Rational:
         if known is not None:
             return known
         if expr.is_Rational:
-            result: Fraction = (self.ring(QQ(expr.p, expr.q)), {})
+            result: Fraction = (self.ring.constant(fmpq(int(expr.p), int(expr.q))), {})
         elif expr in self.gens:
             result = (self.gens[expr], {})
         elif expr.is_Add:
@@ -193,19 +201,20 @@ class Rational:
         return result
 
     def _sum(self, parts: list[Fraction]) -> Fraction:
-        common: dict[PolyElement, int] = {}
+        common: dict[int, int] = {}
         for _, bases in parts:
             for base, power in bases.items():
                 common[base] = max(common.get(base, 0), power)
-        total = self.ring.zero
+        total = self.ring.constant(0)
         for numerator, bases in parts:
             for base, power in common.items():
-                numerator = self._times_power(numerator, base, power - bases.get(base, 0))
+                numerator = self._times_power(numerator, self.bases[base],
+                                              power - bases.get(base, 0))
             total = self._checked(total + numerator)
         return total, common
 
     def _product(self, parts: list[Fraction]) -> Fraction:
-        numerator, bases = self.ring.one, {}
+        numerator, bases = self.ring.constant(1), {}
         for part, divisors in parts:
             numerator = self._times(numerator, part)
             for base, power in divisors.items():
@@ -215,34 +224,42 @@ class Rational:
     def _power(self, fraction: Fraction, exponent: int) -> Fraction:
         numerator, bases = fraction
         if exponent >= 0:
-            result = self.ring.one
+            result = self.ring.constant(1)
             for _ in range(exponent):
                 result = self._times(result, numerator)
             return result, {b: p * exponent for b, p in bases.items()}
-        if not numerator:
+        if numerator.is_zero():
             raise _TooLarge  # a division by zero: no value anywhere, nothing to decide
         # (n / prod b**p)**-k = prod b**(p*k) / n**k, with n = c * monic(n)
         k = -exponent
-        result = self.ring.one
+        result = self.ring.constant(1)
         for base, power in bases.items():
-            result = self._times_power(result, base, power * k)
-        scale = numerator.LC
-        result = self._checked(result.quo_ground(scale**k))
-        if numerator.is_ground:
+            result = self._times_power(result, self.bases[base], power * k)
+        scale = numerator.leading_coefficient()
+        result = self._checked(result / scale**k)
+        if numerator.is_constant():
             return result, {}
-        return result, {numerator.quo_ground(scale): k}
+        return result, {self._base(numerator / scale): k}
 
-    def _times_power(self, poly: PolyElement, base: PolyElement, power: int) -> PolyElement:
+    def _base(self, monic: fmpq_mpoly) -> int:
+        """The number of the base ``monic`` in :attr:`bases`, added if it is new."""
+        for k, base in enumerate(self.bases):
+            if len(base) == len(monic) and base == monic:
+                return k
+        self.bases.append(monic)
+        return len(self.bases) - 1
+
+    def _times_power(self, poly: fmpq_mpoly, base: fmpq_mpoly, power: int) -> fmpq_mpoly:
         for _ in range(power):
             poly = self._times(poly, base)
         return poly
 
-    def _times(self, a: PolyElement, b: PolyElement) -> PolyElement:
+    def _times(self, a: fmpq_mpoly, b: fmpq_mpoly) -> fmpq_mpoly:
         if len(a) * len(b) > self.max_product:
             raise _TooLarge
         return self._checked(a * b)
 
-    def _checked(self, poly: PolyElement) -> PolyElement:
+    def _checked(self, poly: fmpq_mpoly) -> fmpq_mpoly:
         if len(poly) > self.max_terms:
             raise _TooLarge
         return poly
