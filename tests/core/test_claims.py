@@ -178,6 +178,22 @@ def test_mismatch_hints_name_the_likely_cause(case, hint):
     assert outcome.status == "failed" and hint in outcome.message, outcome.message
 
 
+def test_no_piecewise_hint_for_a_claim_wrong_on_every_piece():
+    # 1/|x| is sign(x) on no piece: restricting the region would not mend it
+    outcome = check(G, "norm(x)", [], {"wrt": "x[n]", "expect": "x.T / norm(x)**2"})
+    assert outcome.status == "failed"
+    assert "piecewise" not in outcome.message, outcome.message
+
+
+def test_a_derivative_entry_that_is_a_number_is_not_given_twice():
+    # the Hessian of logsumexp at n = 1 is 0: "the derivative is 0", not "0 -> 0"
+    outcome = check("hessian", "logsumexp(x)", [], {"wrt": "x[n]",
+                                                    "expect": "diag(softmax(x))"})
+    assert outcome.status == "failed"
+    assert outcome.message.endswith("the claim is 1 there but the derivative is 0"), \
+        outcome.message
+
+
 def test_step_functions_are_resolved_inside_the_region_in_messages():
     outcome = check(C, "", ["z = w @ x + b", "a = max(0, z)"],
                     {"wrt": "w[n], b", "vars": "x[n]", "where": "w @ x + b > 0",

@@ -58,6 +58,7 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         where = sizes_text(sizes) + "; " + where
     shown = _number(claim_value), _number(actual_value)
     actual = resolve_steps(difference.actual, run.instance.conditions)
+    valued = _valued(expression_text(actual, names), shown[1])
     written = ""
     if problem.functions:
         # The replacements' formulas mean nothing to the author: the claim as written,
@@ -73,31 +74,27 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         # quoted: it would be SymPy's rewriting of the claim, which the author did not
         # write.
         if run.derivative.shape == (1, 1):
-            detail = _("the claim is {claimed} there but the derivative is {actual} -> "
-                       "{value}")
+            detail = _("the claim is {claimed} there but the derivative is {actual}")
         else:
             detail = _("entry ({row}, {col}) of the claim is {claimed} but the "
-                       "derivative's is {actual} -> {value}")
+                       "derivative's is {actual}")
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                               claimed=shown[0], actual=expression_text(actual, names),
-                               value=shown[1])
+                               claimed=shown[0], actual=valued)
     else:
         # The claim as the author wrote it (never SymPy's rewriting of it): the whole
         # claim, or the entry of an array literal as typed.
         written = (problem.expect_text if run.derivative.shape == (1, 1)
                    else written_entry(problem, run, difference.row, difference.col))
         if run.derivative.shape == (1, 1):
-            detail = _("the claim is {claim} -> {claimed} but the derivative is {actual} "
-                       "-> {value}")
+            detail = _("the claim is {claim} but the derivative is {actual}")
         elif written:
-            detail = _("entry ({row}, {col}) is {claim} -> {claimed} but the derivative is "
-                       "{actual} -> {value}")
+            detail = _("entry ({row}, {col}) is {claim} but the derivative is {actual}")
         else:
             detail = _("entry ({row}, {col}) of the claim is {claimed} but the "
-                       "derivative's is {actual} -> {value}")
+                       "derivative's is {actual}")
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                               claim=written, claimed=shown[0],
-                               actual=expression_text(actual, names), value=shown[1])
+                               claim=_valued(written, shown[0]), claimed=shown[0],
+                               actual=valued)
     message = _("claim does not hold at {point}: {detail}").format(point=where,
                                                                    detail=detail)
     if derivative:
@@ -122,6 +119,12 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         message = _("{message}; {suggestion}").format(message=message,
                                                      suggestion=suggestion)
     return message
+
+
+def _valued(text: str, value: str) -> str:
+    """``x**2 -> 4``: an expression and its value at the point; a number written as
+    its value is given once ("0", not "0 -> 0")."""
+    return text if text == value else f"{text} -> {value}"
 
 
 def written_entry(problem: Problem, run: Run, row: int, col: int) -> str:
@@ -239,7 +242,9 @@ def _hint(problem: Problem, runs: list[Run], pattern: bool = True) -> str:
         hints.append(_("it holds at {sizes} but not at every size").format(sizes=passed))
     elif problem.where:
         hints.append(_("note the :where: region"))
-    elif any(e.has(sympy.Heaviside, sympy.sign) for e in actual):
+    elif any(e.has(sympy.Heaviside, sympy.sign) for e in actual) \
+            and _agrees_somewhere(claim, actual, run.sample):
+        # (only if the claim holds on some piece: else the region is not the slip)
         hints.append(_("the derivative is piecewise: restrict the region with :where:"))
     # TRANSLATORS: joins the hints about a wrong claim.
     return _("; ").join(hints)
@@ -332,6 +337,14 @@ def agrees(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
     size = len(claim)
     return all(agree(row[k], row[size + k], HINT_TOLERANCE)
                for row in rows for k in range(size))
+
+
+def _agrees_somewhere(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
+    """Whether the claim equals ``value`` at one of the sample points at least."""
+    rows = values_at([*claim, *value], sample.symbols, sample.points)
+    size = len(claim)
+    return any(all(agree(row[k], row[size + k], HINT_TOLERANCE) for k in range(size))
+               for row in rows if None not in row)
 
 
 def pattern_of(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
