@@ -62,6 +62,15 @@ def test_a_matrix_product_is_dotted_beside_a_matrix_named_by_a_word():
     assert r"\mathbf{A} \cdot \mathbf{b}" in shown and r"\mathbf{Ab} \cdot \mathbf{b}" in shown
 
 
+def test_a_scalar_word_beside_arrays_needs_no_dots():
+    # old: \mathit{rate} \cdot \mathbf{x}^{\top} \cdot \mathbf{A} \cdot \mathbf{x}: an
+    # italic word beside bold arrays reads as no one name; scalars still get their dot
+    shown = math("gradient", "rate * x.T @ A @ x + rate * k * sum(x)", wrt="x[n]",
+                 vars="A[n, n]")
+    assert r"\mathit{rate} \mathbf{x}^{\top} \mathbf{A} \mathbf{x}" in shown
+    assert r"\mathit{rate} \cdot k" in shown
+
+
 def test_products_of_letters_alone_stay_side_by_side():
     assert math("derivative", "x*y", wrt="x") == \
         r"\frac{\mathrm{d}}{\mathrm{d} x}\left(x y\right) = y"

@@ -331,14 +331,15 @@ class Printer:
             return rf"\frac{{{self(left)}}}{{{self(right)}}}", _PREC["*"]
         if op == "**":
             return self.power(left, right), prec
-        dotted = self.names is not None and self.names.dotted
+        dotted_scalars = self.names is not None and self.names.dotted_scalars
+        dotted_arrays = self.names is not None and self.names.dotted_arrays
         # "*" and "@" share a precedence, but A ⊙ A x hides which comes first: a product
         # of one kind inside one of the other is bracketed.
         first = self.wrap(left, prec + 1 if _mixed(op, left) and not self.scaled(left)
                           else prec)
         if op == "@":
             vectors = self.is_vector(left) and self.is_vector(right)
-            joiner = r" \cdot " if vectors or dotted else " "
+            joiner = r" \cdot " if vectors or dotted_arrays else " "
             if not vectors and self.column(left) and not self.row(right) \
                     and not self.row_like(left):
                 # y @ (W x + b) is the row y^T times a column: y (W x + b) would read
@@ -354,9 +355,13 @@ class Printer:
         if second.startswith("-"):
             second = rf"\left({second}\right)"
         # Side by side, "2" and "3^{2}" would read as 23^2: a number on the right of a
-        # product (or a sign) needs a visible dot; so does any product in a directive
-        # with a name of several letters (x y beside xy).
-        if symbol == " " and (dotted or second[:1].isdigit() or second[:1] in "-+"):
+        # product (or a sign) needs a visible dot; so does a product of two scalars in
+        # a directive with an italic name of several letters (x y beside xy), and of
+        # arrays beside a bold one (A b beside Ab). An italic scalar beside a bold array
+        # reads as no one name: rate x^T A x needs no dots.
+        scalars = self.is_array(left) is False and self.is_array(right) is False
+        if symbol == " " and ((dotted_scalars and scalars) or second[:1].isdigit()
+                              or second[:1] in "-+"):
             symbol = r" \cdot "
         return first + symbol + second, prec
 

@@ -139,6 +139,12 @@ class Names:
         #: Whether a product is written with a dot: where some name has several letters
         #: (xy, or a matrix ab as bold Ab), "x y" or "A b" would read as that name.
         self.dotted = any(_MULTI_LETTER.search(t) for t in starts)
+        #: The same, of italic names and of bold ones: an italic name beside a bold one
+        #: reads as no name, so a scalar times an array needs no dot.
+        self.dotted_scalars = any(_MULTI_LETTER.search(t) and r"\mathit{" in t
+                                  for t in starts)
+        self.dotted_arrays = any(_MULTI_LETTER.search(t) and r"\mathbf{" in t
+                                 for t in starts)
 
     def __call__(self, text: str) -> str:
         """The LaTeX of a name (a component ``g1`` as the entry it is)."""
