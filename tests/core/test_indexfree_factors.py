@@ -139,9 +139,11 @@ def test_a_chain_whose_result_is_a_row_gets_its_form_and_factors():
     assert factor_line(outcome).endswith(
         r"= \mathbf{A}^{\top} \operatorname{diag}\left(\exp\left(\mathbf{u}\right)\right) "
         r"\mathbf{A}")
-    # the transpose alone: the factor is the identity
+    # the transpose alone: the factor is the identity, which multiplies nothing, and
+    # the values' product is the result, written once (old: = I_{n} A = A)
     line = factor_line(chain(["u = A @ x", "y = u.T"], wrt="x[n]", vars="A[n, n]"))
-    assert line.endswith(r"= I_{n} \mathbf{A} = \mathbf{A}")
+    assert line.endswith(r"\frac{\partial \mathbf{u}}{\partial \mathbf{x}} = \mathbf{A}")
+    assert "I_{n}" not in line
 
 
 def test_a_row_intermediate_keeps_what_has_no_form_by_its_symbol():
@@ -159,3 +161,20 @@ def test_a_wrong_claim_on_a_row_chain_fails_with_the_form():
                     expect="A.T @ diag(exp(u)) @ A.T")
     assert outcome.status == FAILED
     assert "but the derivative is A.T @ diag(exp(u)) @ A" in outcome.message, outcome.message
+
+
+def test_an_identity_factor_is_left_out_of_the_values():
+    """∂v/∂z = I_N multiplies nothing: (2/N) vᵀ X, not (2/N) vᵀ I_N X; a −I stays."""
+    line = factor_line(chain(["z = X @ w", "v = z - y", "C = mean(v**2)"], wrt="w[n]",
+                             vars="X[N, n], y[N]"))
+    assert line.endswith(r"= \frac{2}{N} \mathbf{v}^{\top} \mathbf{X}") \
+        and "I_{N}" not in line, line
+    turned = factor_line(chain(["z = X @ w", "v = y - z", "C = mean(v**2)"], wrt="w[n]",
+                               vars="X[N, n], y[N]"))
+    assert r"\mathbf{v}^{\top} \left(-I_{N}\right) \mathbf{X}" in turned, turned
+
+
+def test_values_that_multiply_to_the_result_are_not_written_twice():
+    outcome = chain(["z = W @ x", "a = sigmoid(z)"], wrt="W[m, n]", vars="x[n]")
+    line = factor_line(outcome)
+    assert line.count(r"\otimes") == 1, line

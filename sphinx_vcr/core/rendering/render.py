@@ -236,6 +236,10 @@ def _chain(problem: Problem, run: Run, names: Names,
     def term(factors: list[Factor], show: Callable[[Factor], str]) -> str:
         nonlocal many
         ordered = list(reversed(factors)) if denominator else factors
+        if show is by_value:
+            # An identity among values multiplies nothing: vᵀ X, not vᵀ I_N X.
+            ordered = [f for f in ordered if not _identity(known.get(id(f)))] \
+                or ordered[:1]
         many = len(ordered) > 1
         # Scalars side by side would read as one number ("1 2x"): join them with a dot.
         # By value the factors are generic: 1 x 1 at a size 1 says nothing of them.
@@ -268,7 +272,15 @@ def _chain(problem: Problem, run: Run, names: Names,
         parts.append(" + ".join(term(t, matrix) for t in factorisation.terms))
     elif _generic(problem) and any(known.values()):
         parts.append(" + ".join(term(t, by_value) for t in factorisation.terms))
-    return " = ".join(parts) + " = " + _result(problem, run, names)
+    result = _result(problem, run, names)
+    if len(parts) > 1 and parts[-1] == result:
+        parts.pop()  # the factors' values multiplied are the result as written
+    return " = ".join(parts) + " = " + result
+
+
+def _identity(tree: Expr | None) -> bool:
+    """Whether a factor's value is an identity matrix, ``eye(N)``."""
+    return isinstance(tree, Call) and tree.func == "eye"
 
 
 def _needs_brackets(tree: Expr, sizes: frozenset[str] = frozenset(),
