@@ -113,3 +113,14 @@ def test_replaced_shares_its_memo_between_entries():
     first = replaced(shared + 1, memo)
     assert memo[shared] == (z + y)**2  # kept for the next entry
     assert replaced(shared * 3, memo) == 3 * (z + y)**2 and first == (z + y)**2 + 1
+
+
+@pytest.mark.parametrize("expr, digits", [
+    (sympy.exp(x + sympy.Integer(10)**-200), 201),   # 1/10**200: 201 digits below
+    (sympy.exp(x) * (1 + sympy.exp(-1000)), 435),    # exp(-1000) is 5e-435
+    (2 * x + sympy.Rational(1, 3), 1),
+    (sympy.sin(x) + 1, 1),
+    (x + sympy.exp(-sympy.exp(10)), exact.MAX_CONSTANT_DIGITS),  # capped
+])
+def test_constant_digits_are_what_a_comparison_must_resolve(expr, digits):
+    assert exact.constant_digits([expr]) == digits

@@ -164,7 +164,7 @@ class Linear:
 
 
 #: Polynomial guards of a higher degree along a line are not isolated for gaps.
-MAX_GAP_DEGREE = 8
+MAX_GAP_DEGREE = 16
 #: Refinements of isolating intervals to tell two close roots apart; after them two
 #: roots still not apart (closer than about 2**-REFINEMENTS of their intervals' width)
 #: are taken for one.
@@ -193,17 +193,19 @@ _T = sympy.Dummy("t")
 Isolated = tuple[Fraction, Fraction, "sympy.Poly | None"]  # (low, high, its polynomial)
 
 
-def separated(points: list[Fraction], polys: list[sympy.Poly]) -> list[Isolated] | None:
+def separated(points: list[Fraction], polys: list[sympy.Poly],
+              refinements: int = REFINEMENTS) -> list[Isolated] | None:
     """Disjoint rational intervals, sorted, each holding one distinct zero of the
     guards on a line: ``points`` (the exact zeros of the linear guards) and the real
     roots of ``polys``. Intervals of two different zeros are refined until they are
     apart; a polynomial with a zero at a point, or two with a common root there, give
-    that zero once. None if :data:`REFINEMENTS` did not suffice."""
+    that zero once. None if ``refinements`` (:data:`REFINEMENTS` and more for guards
+    with long constants: see :class:`.regions._Lines`) did not suffice."""
     found: list[Isolated] = [(r, r, None) for r in set(points)]
     for poly in polys:
         for (a, b), _multiplicity in poly.intervals():
             found.append((Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)), poly))
-    for _ in range(REFINEMENTS):
+    for _ in range(refinements):
         found.sort(key=lambda item: (item[0], item[1]))
         k = next((k for k in range(len(found) - 1) if found[k][1] >= found[k + 1][0]),
                  None)

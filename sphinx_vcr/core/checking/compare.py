@@ -181,7 +181,7 @@ def simplified_verdict(expr: sympy.Expr) -> bool | None:
     for simplify in (sympy.cancel, _trig_and_exp, sympy.simplify):
         try:
             reduced = simplify(expr)
-        except (TypeError, ValueError, NotImplementedError, AttributeError):
+        except (TypeError, ValueError, NotImplementedError, AttributeError, OverflowError):
             continue
         if reduced is None:
             continue
@@ -558,7 +558,7 @@ def _fold(expr: sympy.Expr) -> sympy.Expr:
         return expr
     try:
         return sympy.piecewise_fold(expr)
-    except (TypeError, ValueError, NotImplementedError, AttributeError):
+    except (TypeError, ValueError, NotImplementedError, AttributeError, OverflowError):
         return expr
 
 
@@ -630,8 +630,8 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
     point is a difference too."""
     if not len(points):
         return None
-    digits, tolerance = (FINE_DIGITS, FINE_TOLERANCE) if fine else (DIGITS, TOLERANCE)
     exprs = [e for cell in cells for e in (claim[cell], actual[cell])]
+    digits, tolerance = fine_precision(exprs) if fine else (DIGITS, TOLERANCE)
     guards = certify.every if isinstance(certify, _Regions) else []
     judged, none = False, None
     for point, row in zip(points, _values_along([*exprs, *guards], symbols, points, digits)):
@@ -652,6 +652,18 @@ def _differ_at(claim: sympy.Matrix, actual: sympy.Matrix,
             if gap is not None:
                 return Difference(i, j, claim[i, j], actual[i, j], point, gap)
     return None if judged or not unjudged else none
+
+
+def fine_precision(exprs: Sequence[sympy.Expr]) -> tuple[int, mpmath.mpf]:
+    """The digits and the relative tolerance of the fine comparison of ``exprs``:
+    :data:`FINE_DIGITS`, and as many more as their constants span
+    (:func:`.exact.constant_digits`): ``exp(x + 10**-200)`` differs from ``exp(x)`` by
+    1e-200 relatively, which 150 digits do not see, and it verified."""
+    extra = exact.constant_digits(exprs)
+    if not extra:
+        return FINE_DIGITS, FINE_TOLERANCE
+    digits = FINE_DIGITS + extra
+    return digits, mpmath.mpf(10) ** (10 - digits)
 
 
 def disagreement(claimed: mpmath.mpf | None, actual: mpmath.mpf | None,

@@ -18,6 +18,7 @@ lines and keeps SciPy, a large dependency, out of every docs build.)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -169,7 +170,17 @@ def _real(column: object, count: int) -> np.ndarray:
     values = np.broadcast_to(np.asarray(column), (count,))
     if np.iscomplexobj(values):
         return np.where(values.imag == 0, values.real, np.nan)
-    return values.astype(float)
+    try:
+        return values.astype(float)
+    except OverflowError:  # a constant past a double (10**400): infinite, as a double is
+        return np.array([_double(v) for v in values], dtype=float)
+
+
+def _double(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
 def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:

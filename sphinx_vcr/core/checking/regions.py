@@ -131,18 +131,21 @@ def _exact_probes(sampler: Sampler, gaps: list[tuple[np.ndarray, int, object]],
     if sampler.dependent:
         return []
     regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
+    exprs = [*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs]
+    # A piece 1e-200 wide beside a kink at 1/3 is told from it only in 200 digits:
+    # as many more as the constants span (see compare.fine_precision).
+    digits = EXACT_DIGITS + exact.constant_digits([*guards, *exprs])
     found = []
     for base, column, value in gaps[:MAX_EXACT]:
         point = np.array([float(v) for v in base], dtype=object)
         point[column] = value
         at = dict(zip(sampler.symbols, point))
-        balls = certified.evaluate([*guards, *regions], at, EXACT_DIGITS, certified.BALLS)
+        balls = certified.evaluate([*guards, *regions], at, digits, certified.BALLS)
         if any(b is None or not certified.excludes_zero(b) for b in balls[:len(guards)]):
             continue  # on a guard, or too close to one to tell
         if any(b is None or certified.BALLS.sign(b - 1) != 0 for b in balls[len(guards):]):
             continue  # outside the region, or not certainly inside
-        exprs = [*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs]
-        if all(v is not None for v in certified.evaluate(exprs, at, EXACT_DIGITS)):
+        if all(v is not None for v in certified.evaluate(exprs, at, digits)):
             found.append(point)
     return found
 
@@ -193,6 +196,9 @@ class _Lines:
         self.guards = guards
         self.symbols = list(symbols)
         self.rng = rng
+        #: Roots as close as a guard's constants make them (x**2 - 2 - 10**-155) are
+        #: told apart with about 3.3 bisections per digit those constants span.
+        self.refinements = boundaries.REFINEMENTS + 4 * exact.constant_digits(guards)
         self.seen: set[tuple] = set()
         #: zeros (None: not solved), and whether searched in the window only
         self.known: dict[tuple, tuple[boundaries.Zeros | None, bool]] = {}
@@ -323,7 +329,7 @@ class _Lines:
         if polys:
             # Roots of polynomial guards too (x**2 - 2 and x**2 - 2 - 10**-30 are apart
             # by less than a double's spacing: a claim wrong between them passed).
-            isolated = boundaries.separated(sorted(roots), polys)
+            isolated = boundaries.separated(sorted(roots), polys, self.refinements)
             if isolated is not None:
                 return boundaries.gaps_between(isolated)
         # (roots too close to part: the linear guards' gaps at least)

@@ -11,9 +11,10 @@ from a few exact values rather than by expanding the guard in every symbol.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
+import mpmath
 import sympy
 
 from .walk import distinct_nodes
@@ -120,3 +121,46 @@ def _monomial(nodes: list[int], newton: list[Fraction]) -> list[Fraction]:
         shifted[-1] += newton[k]
         coefficients = shifted
     return coefficients
+
+
+#: Constants beyond this many digits do not raise the precision further (the checks'
+#: limit: a constant of 1e-5000 in a claim is not resolved).
+MAX_CONSTANT_DIGITS = 1000
+
+
+def constant_digits(exprs: Iterable[sympy.Basic]) -> int:
+    """How many decimal digits the constants of ``exprs`` span: the longest numerator
+    or denominator of a rational (``10**-200``, ``1 + 10**-200``), and the magnitude of
+    a function of numbers (``exp(-1000)``); at most :data:`MAX_CONSTANT_DIGITS`. A
+    claim that differs from the derivative only by such a constant inside a function
+    (``exp(x + 10**-200)``) differs by that little, relatively: comparisons need these
+    digits beyond their own."""
+    found = 0
+    seen: set[sympy.Basic] = set()
+    for expr in exprs:
+        for node in distinct_nodes(expr):
+            if node in seen:
+                continue
+            seen.add(node)
+            found = max(found, _digits_of(node))
+            if found >= MAX_CONSTANT_DIGITS:
+                return MAX_CONSTANT_DIGITS
+    return found
+
+
+def _digits_of(node: sympy.Basic) -> int:
+    if node.is_Rational:
+        return max(len(str(abs(int(node.p)))), len(str(int(node.q))))
+    if node.args and node.is_number and all(a.is_number for a in node.args) \
+            and not node.is_Add and not node.is_Mul:
+        try:
+            value = abs(sympy.N(node, 5))  # (a magnitude past a double: 1e-434)
+        except (TypeError, ValueError, ArithmeticError):
+            return MAX_CONSTANT_DIGITS
+        if not value.is_Float or value == 0:
+            return 0
+        magnitude = mpmath.mpf(value._mpf_)
+        if not mpmath.isfinite(magnitude):
+            return 0
+        return min(MAX_CONSTANT_DIGITS, int(abs(mpmath.log10(magnitude))) + 1)
+    return 0
