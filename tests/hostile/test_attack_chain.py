@@ -133,7 +133,7 @@ def test_a_scalar_by_several_variables_is_laid_out_as_the_chain(layout, values):
     (["z = S @ x", "y = z @ z"], {"vars": "S[n, n] symmetric"},
      r"= 2 \mathbf{z}^{\top} \mathbf{S} = "),
     (["z = A @ x", "y = sin(z)"], {"vars": "A[n, 3]", "wrt": "x[3]"},
-     r"= \operatorname{diag}\left(\cos\left(\mathbf{z}\right)\right) \mathbf{A} = "),
+     r"= \operatorname{diag}\left(\cos\left(\mathbf{z}\right)\right) \mathbf{A}"),
     (["u = x * s", "y = sum(u**2)"], {"vars": None, "wrt": "x[n], s"},
      r"= 2 \mathbf{u}^{\top} \begin{bmatrix}s I_{n} & \mathbf{x}\end{bmatrix} = "),
     (["z = A @ x", "u = q @ z"], {"vars": "A[n, n]", "let": "q = A.T @ x"},

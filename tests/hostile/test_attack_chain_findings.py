@@ -96,7 +96,8 @@ def test_matrix_factors_by_value_are_not_joined_by_a_dot_when_shown_at_size_1():
     # (the result is the composite's index-free form, generic, not shown at n = 1)
     # shown on main: "\operatorname{diag}\left(\cos\left(\mathbf{z}\right)\right) \cdot \mathbf{A}"
     assert r"\right) \cdot \mathbf{A}" not in line, line
-    assert r"= \operatorname{diag}\left(\cos\left(\mathbf{z}\right)\right) \mathbf{A} = " \
+    # (the values multiply to the result as written: it is written once)
+    assert r"= \operatorname{diag}\left(\cos\left(\mathbf{z}\right)\right) \mathbf{A}" \
         in line, line
 
 
