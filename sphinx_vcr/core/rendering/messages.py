@@ -333,18 +333,22 @@ def _product(matrices: list[sympy.Matrix]) -> sympy.Matrix | None:
 
 
 def agrees(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
-    rows = values_at([*claim, *value], sample.symbols, sample.points)
-    size = len(claim)
-    return all(agree(row[k], row[size + k], HINT_TOLERANCE)
-               for row in rows for k in range(size))
+    return all(all(pairs) for pairs in _agreement(claim, value, sample))
 
 
 def _agrees_somewhere(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample) -> bool:
     """Whether the claim equals ``value`` at one of the sample points at least."""
+    return any(all(pairs) for pairs in _agreement(claim, value, sample, valued=True))
+
+
+def _agreement(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample,
+               valued: bool = False) -> list[list[bool]]:
+    """At each sample point (with ``valued``, each where every entry has a value),
+    whether each entry of the claim equals that of ``value``."""
     rows = values_at([*claim, *value], sample.symbols, sample.points)
     size = len(claim)
-    return any(all(agree(row[k], row[size + k], HINT_TOLERANCE) for k in range(size))
-               for row in rows if None not in row)
+    return [[agree(row[k], row[size + k], HINT_TOLERANCE) for k in range(size)]
+            for row in rows if not (valued and None in row)]
 
 
 def pattern_of(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
