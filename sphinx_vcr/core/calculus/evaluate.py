@@ -271,7 +271,8 @@ def evaluate(node: Expr, scope: Scope) -> Value:
 def _map(value: Value, fn: Callable[[sympy.Expr], sympy.Expr]) -> Value:
     """``fn`` on each entry: entry k still needs what entry k needed."""
     if value.is_scalar:
-        return Value((), scalar(fn(value.data)).data, value.needs)
+        return Value((), scalar(fn(value.data)).data, value.needs,
+                     one_by_one=value.one_by_one)
     return Value(value.shape, value.data.applyfunc(fn), value.needs)
 
 
@@ -394,7 +395,9 @@ def _elementwise(op: str, left: Value, right: Value, scope: Scope,
                        lambda: _bounded(operation(a, b), scope.line, backend))
     if left.is_scalar and right.is_scalar:
         data = scalar(fn(left.data, right.data)).data
-        return Value((), data, _combined(1, [left, right], fresh))
+        # (2 * (a.T @ A @ a) is a 1 x 1 product still, as in NumPy)
+        return Value((), data, _combined(1, [left, right], fresh),
+                     one_by_one=left.one_by_one or right.one_by_one)
     array = right if left.is_scalar else left
     if left.is_scalar or right.is_scalar:
         rows, cols = array.data.shape
