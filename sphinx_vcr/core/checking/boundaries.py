@@ -24,12 +24,14 @@ is known to be covered.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+import flint
 import mpmath
 import sympy
 
@@ -40,7 +42,9 @@ from .numeric import relational_sides
 #: More zeros than this (a periodic guard over a long window) are not enumerated.
 MAX_ZEROS = 2048
 DIGITS = 40          # of the numbers that inverse functions give (zeros are doubles)
-EPS = sympy.Rational(1, 10**20)  # width of a polynomial's isolating intervals
+#: width of a polynomial's isolating intervals, relative to their magnitude ...
+EPS = Fraction(1, 10**20)
+MAX_BISECTIONS = 800  # ... refined by at most this many halvings
 MAX_ROOT = 1e300     # closed-form zeros beyond this are left out (no probe fits past them)
 MAX_FOLDED = 6       # kinks in a sum written as one where() ...
 MAX_PIECES = 64      # ... and pieces of it
@@ -163,8 +167,14 @@ class Linear:
         return None if slope == 0 else -offset / slope
 
 
-#: Polynomial guards of a higher degree along a line are not isolated for gaps.
-MAX_GAP_DEGREE = 16
+#: Polynomial guards of a higher degree along a line are not isolated for gaps (the
+#: probes' coverage is then marked capped). Isolating a product of 32 linear factors
+#: takes 10 ms.
+MAX_GAP_DEGREE = 48
+
+
+class TooHigh(Exception):
+    """A guard's polynomial along a line is of a degree above :data:`MAX_GAP_DEGREE`."""
 #: Refinements of isolating intervals to tell two close roots apart; after them two
 #: roots still not apart (closer than about 2**-REFINEMENTS of their intervals' width)
 #: are taken for one.
@@ -173,10 +183,12 @@ REFINEMENTS = 400
 
 def curve(coefficients: Sequence[Fraction]) -> sympy.Poly | None:
     """A guard's polynomial along a line (exact coefficients, highest first), for
-    :func:`separated`: None if it is constant there or of a degree above
-    :data:`MAX_GAP_DEGREE`."""
+    :func:`separated`: None if it is constant there. Raises :class:`TooHigh` for a
+    degree above :data:`MAX_GAP_DEGREE`."""
     poly = sympy.Poly([_rational(c) for c in coefficients], _T, domain=sympy.QQ)
-    return None if poly.is_zero or not 1 <= poly.degree() <= MAX_GAP_DEGREE else poly
+    if poly.degree() > MAX_GAP_DEGREE:
+        raise TooHigh(poly.degree())
+    return None if poly.is_zero or poly.degree() < 1 else poly
 
 
 def polynomial_zeros(coefficients: Sequence[Fraction], line: Line) -> Zeros:
@@ -204,7 +216,7 @@ def separated(points: list[Fraction], polys: list[sympy.Poly],
     found: list[Isolated] = [(r, r, None) for r in set(points)]
     for poly in polys:
         for (a, b), _multiplicity in poly.intervals():
-            found.append((Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)), poly))
+            found.append((_fraction_of(a), _fraction_of(b), poly))
     for _ in range(refinements):
         found.sort(key=lambda item: (item[0], item[1]))
         k = next((k for k in range(len(found) - 1) if found[k][1] >= found[k + 1][0]),
@@ -244,14 +256,48 @@ def _common(first: Isolated, second: Isolated) -> Isolated | None:
 
 
 def _narrowed(item: Isolated) -> Isolated:
+    """``item``'s isolating interval bisected twice (a quarter as wide), or the root
+    itself where a bisection lands on it. In FLINT's rational polynomials: SymPy's
+    ``refine_root`` took seconds for two roots 1e-31 apart of degree 17."""
     low, high, poly = item
     if poly is None or low == high:
         return item
-    a, b = poly.refine_root(sympy.Rational(low.numerator, low.denominator),
-                            sympy.Rational(high.numerator, high.denominator),
-                            eps=sympy.Rational((high - low).numerator,
-                                               4 * (high - low).denominator))
-    return Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)), poly
+    squarefree = _squarefree(poly)
+    slope = squarefree.derivative()
+    ends = [flint.fmpq(v.numerator, v.denominator) for v in (low, high)]
+    # The root is inside: an end may be another root (SymPy isolates the root -1/2 of
+    # 2*x**2 + x in [-1, 0]); then the sign just inside it is its slope's.
+    signs = [_sign(squarefree(ends[0])) or _sign(slope(ends[0])),
+             _sign(squarefree(ends[1])) or -_sign(slope(ends[1]))]
+    for _ in range(2):
+        middle = (ends[0] + ends[1]) / 2
+        side = _sign(squarefree(middle))
+        if side == 0:
+            root = _fraction(middle)
+            return root, root, poly
+        keep = 0 if side == signs[1] else 1  # the half where the sign changes
+        ends[1 - keep], signs[1 - keep] = middle, side
+    return _fraction(ends[0]), _fraction(ends[1]), poly
+
+
+@functools.lru_cache(maxsize=256)
+def _squarefree(poly: sympy.Poly) -> flint.fmpq_poly:
+    """``poly`` without repeated factors, as FLINT's: it changes sign at every root."""
+    coefficients = [flint.fmpq(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())]
+    whole = flint.fmpq_poly(coefficients)
+    return whole // whole.gcd(whole.derivative())
+
+
+def _sign(value: flint.fmpq) -> int:
+    return (value > 0) - (value < 0)
+
+
+def _fraction(value: flint.fmpq) -> Fraction:
+    return Fraction(int(value.p), int(value.q))
+
+
+def _fraction_of(value: sympy.Rational) -> Fraction:
+    return Fraction(int(value.p), int(value.q))
 
 
 def gaps_between(isolated: list[Isolated]) -> list[float | mpmath.mpf]:
@@ -354,7 +400,23 @@ def _roots(coefficients: list[sympy.Rational], line: Line) -> Zeros:
     # Isolating intervals with rational ends, refined until each is tiny: exact
     # arithmetic, so no zero of a tangent pair (a band of any width) is lost; all of
     # them, far outside the window too.
-    return _anywhere([(a, b) for (a, b), _ in exact.intervals(eps=EPS)], line)
+    return _anywhere([(_rational(a), _rational(b)) for a, b, _ in _refined(exact)], line)
+
+
+def _refined(poly: sympy.Poly) -> list[Isolated]:
+    """The real roots of ``poly``, each in a rational interval at most ``EPS`` wide
+    relative to its magnitude. SymPy isolates them (fast) and FLINT bisects (SymPy's
+    own refinement to ``EPS`` took 9 s for a polynomial of degree 29)."""
+    found = []
+    for (a, b), _multiplicity in poly.intervals():
+        item: Isolated = (_fraction_of(a), _fraction_of(b), poly)
+        for _ in range(MAX_BISECTIONS // 2):
+            low, high = item[0], item[1]
+            if high - low <= EPS * max(1, abs(low), abs(high)):
+                break
+            item = _narrowed(item)
+        found.append(item)
+    return found
 
 
 def _linear(poly: sympy.Expr, t: sympy.Symbol) -> list[sympy.Rational] | None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import mpmath
 import numpy as np
 import sympy
 from sympy.printing.numpy import NumPyPrinter
@@ -187,7 +188,10 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     """Expressions whose sign change marks a kink, a singularity or a domain edge."""
     guards: set[sympy.Expr] = set()
     for node in _distinct_nodes(exprs):
-        if isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside | sympy.log):
+        edge = _domain_edge(node)
+        if edge is not None:
+            guards.add(edge)
+        elif isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside):
             guards.add(node.args[0])
         elif isinstance(node, sympy.Max | sympy.Min):
             # Every pair: SymPy flattens max(a, max(b, c)) into Max(a, b, c), whose
@@ -197,15 +201,27 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
         elif isinstance(node, sympy.Piecewise):
             for _, condition in node.args:
                 guards.update(relational_sides(condition))
-        elif isinstance(node, sympy.Pow) and not (node.exp.is_number
-                                                  and node.exp.is_nonnegative
-                                                  and node.exp.is_integer):
-            # A symbolic exponent too: x**y has no real value for x < 0, and its
-            # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
-            guards.add(node.base)
-        elif isinstance(node, sympy.tan):
-            guards.add(sympy.cos(node.args[0]))
     return sorted((g for g in guards if not g.is_number), key=sympy.default_sort_key)
+
+
+def domain_edges(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """The guards of ``exprs`` where a value may end (a log's argument, a root's or a
+    denominator's base): between their zeros ``exprs`` have a value or none."""
+    edges = {_domain_edge(node) for node in _distinct_nodes(exprs)} - {None}
+    return sorted((g for g in edges if not g.is_number), key=sympy.default_sort_key)
+
+
+def _domain_edge(node: object) -> sympy.Expr | None:
+    if isinstance(node, sympy.log):
+        return node.args[0]
+    if isinstance(node, sympy.Pow) and not (node.exp.is_number and node.exp.is_nonnegative
+                                            and node.exp.is_integer):
+        # A symbolic exponent too: x**y has no real value for x < 0, and its
+        # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
+        return node.base
+    if isinstance(node, sympy.tan):
+        return sympy.cos(node.args[0])
+    return None
 
 
 def _distinct_nodes(exprs: Sequence[sympy.Basic]) -> Iterator[sympy.Basic]:
@@ -639,6 +655,15 @@ def format_point(symbols: Sequence[sympy.Symbol], point: np.ndarray,
     so that a point reads as the expressions quoted beside it do."""
     names = names or {}
     texts = [names.get(s) or str(s) for s in symbols]
-    if exact:
-        return ", ".join(f"{t}={float(v)!r}" for t, v in zip(texts, point))
-    return ", ".join(f"{t}={v:.3g}" for t, v in zip(texts, point))
+    return ", ".join(f"{t}={_coordinate(v, exact)}" for t, v in zip(texts, point))
+
+
+def _coordinate(value: object, exact: bool) -> str:
+    if not exact:
+        return f"{float(value):.3g}"
+    if isinstance(value, mpmath.mpf) and mpmath.mpf(float(value)) != value:
+        # An exact probe between two zeros closer than a double's spacing: as many
+        # digits as its binary mantissa has (it is the shortest dyadic inside its piece).
+        bits = value._mpf_[3]
+        return mpmath.nstr(value, min(1000, math.ceil(bits * math.log10(2)) + 1))
+    return repr(float(value))

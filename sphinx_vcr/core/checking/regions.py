@@ -23,19 +23,27 @@ never taken for inside the region, or off a kink, because of rounding.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sympy
 
 from ..symbolic import exact
 from . import boundaries, certified, intervals
-from .compare import values_at
-from .numeric import Probes, compile_function, guard_expressions, relational_sides
+from .compare import first_without_value, values_at
+from .numeric import (
+    Probes,
+    Sample,
+    compile_function,
+    domain_edges,
+    guard_expressions,
+    relational_sides,
+)
 
 if TYPE_CHECKING:
     from .numeric import Sampler
@@ -73,8 +81,11 @@ EXACT_DIGITS = 150   # of the decisions at the exact probes (their pieces may be
 MAX_EXACT = 64      # exact probes per claim, at most
 ZERO = 1e-30        # a guard this small in 50 digits is zero: the point is on it
 FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a kink
-#: Guards polynomial along a line up to this degree are interpolated there exactly.
-MAX_INTERPOLATED = 16
+#: Guards polynomial along a line are interpolated there exactly up to this bound of
+#: their degree (:func:`.exact.degree_bound`, which cancellation may make far larger
+#: than the degree: ``x**2*(x**15 + 1) - x**17`` is ``x**2``; the polynomial's true
+#: degree is what :data:`.boundaries.MAX_GAP_DEGREE` limits).
+MAX_INTERPOLATED = 64
 
 
 def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
@@ -181,6 +192,54 @@ def spread_points(sampler: Sampler) -> np.ndarray:
     return candidates[sampler.admissible(candidates)]
 
 
+class Missing(NamedTuple):
+    """Where an expression has no value: the point, the expression, and whether the
+    point lies between domain edges (then a message shows it in full: a probe at x =
+    0.3333336 on a band beside 1/3 reads as x = 0.333 rounded)."""
+
+    point: np.ndarray
+    expr: sympy.Expr
+    close: bool = False
+
+
+def without_value(exprs: Sequence[sympy.Expr], sampler: Sampler, sample: Sample
+                  ) -> Missing | None:
+    """The first point of the region, where the function and its derivative have values,
+    at which one of ``exprs`` (a claim, or a step) has none; None if none was found.
+
+    Looked at: the sample, the points drawn on the way and :func:`spread_points`
+    (:func:`.compare.first_without_value`); and, if ``exprs`` have domain edges (a
+    log's argument, a root's base), the probes between those edges along the lines
+    through the sample points (:func:`probes`), the pieces narrower than a double's
+    spacing included. A claim without a value only on a band at the edge of the region
+    (``0*log(x - 1/3 - 10**-6)`` on x > 1/3) met no random point and verified."""
+    found = first_without_value(exprs, sample, spread_points(sampler))
+    if found is not None or not exprs or not _own_edges(exprs, sampler):
+        return None if found is None else Missing(*found)
+    between = probes(sampler, exprs)
+    # (the sample was looked at: the probes alone now)
+    nothing = dataclasses.replace(sample, points=sample.points[:0], admitted=np.empty((0, 0)))
+    found = first_without_value(exprs, nothing, between.points)
+    if found is not None:
+        return Missing(*found, close=True)
+    digits = EXACT_DIGITS + exact.constant_digits(exprs)
+    for point in between.exact:
+        values = certified.evaluate(exprs, dict(zip(sampler.symbols, point)), digits)
+        missing = next((e for e, v in zip(exprs, values) if v is None), None)
+        if missing is not None:
+            return Missing(point, missing, close=True)
+    return None
+
+
+def _own_edges(exprs: Sequence[sympy.Expr], sampler: Sampler) -> list[sympy.Expr]:
+    """The domain edges of ``exprs`` that are not the function's or its derivative's:
+    where a band on which only ``exprs`` have no value can begin. (Searching between
+    the edges they share, transcendental ones of abstract functions' replacements
+    among them, took seconds for each step of a derivation.)"""
+    known = set(domain_edges([*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs]))
+    return [e for e in domain_edges(exprs) if e not in known]
+
+
 def _spread(rng: np.random.Generator, count: int, width: int, low: int, high: int
             ) -> np.ndarray:
     size = (count, width)
@@ -231,7 +290,7 @@ class _Lines:
         if on_line:
             middles, chance = self._cells(base, column, on_line, coverage)
             values = np.concatenate([values, middles])
-            narrow = self._gaps(base, column, on_line)
+            narrow = self._gaps(base, column, on_line, coverage)
             values = np.concatenate([values, [v for v in narrow if isinstance(v, float)]])
             self.gaps += [(base, column, v) for v in narrow if not isinstance(v, float)]
         return _on_line(base, column, values), _on_line(base, column, chance), len(chance)
@@ -307,11 +366,14 @@ class _Lines:
             return None, line.windowed
 
 
-    def _gaps(self, base: np.ndarray, column: int, on_line: list[int]) -> list[object]:
+    def _gaps(self, base: np.ndarray, column: int, on_line: list[int], coverage: Probes
+              ) -> list[object]:
         """Points in the pieces of the line too narrow for the probes between zeros
         rounded to doubles, between the zeros known exactly (of the guards linear along
         it, and isolated for those polynomial along it): doubles, or exact mpmath
-        numbers (see :func:`.boundaries.gaps`)."""
+        numbers (see :func:`.boundaries.gaps`). Where a polynomial guard's zeros could
+        not be isolated, or told apart, ``coverage`` is marked capped: pieces narrower
+        than a double's spacing may have gone without a probe."""
         roots, polys = set(), []
         for k in on_line:
             values = {self.symbols[c]: Fraction(float(base[c]))
@@ -323,7 +385,16 @@ class _Lines:
                     roots.add(root)
                 continue
             coefficients = self._along(k, base, column)
-            poly = boundaries.curve(coefficients) if coefficients is not None else None
+            if coefficients is None:
+                # (not a polynomial along the line, or of a degree bound too high)
+                coverage.capped |= self._plain(k) and self._degree(k, column) is None \
+                    and exact.degree_bound(self.guards[k], self.symbols[column]) is not None
+                continue
+            try:
+                poly = boundaries.curve(coefficients)
+            except boundaries.TooHigh:
+                coverage.capped = True
+                continue
             if poly is not None:
                 polys.append(poly)
         if polys:
@@ -332,6 +403,7 @@ class _Lines:
             isolated = boundaries.separated(sorted(roots), polys, self.refinements)
             if isolated is not None:
                 return boundaries.gaps_between(isolated)
+            coverage.capped = True
         # (roots too close to part: the linear guards' gaps at least)
         return list(boundaries.gaps(sorted(roots))) if len(roots) > 1 else []
 

@@ -37,12 +37,11 @@ from ..calculus.instance import (
 )
 from ..checking.compare import (
     compare,
-    first_without_value,
     proven_equal,
     resolve_steps,
 )
 from ..checking.numeric import Sample, Sampler, format_point
-from ..checking.regions import spread_points
+from ..checking.regions import without_value
 from ..errors import DomainError, ShapeError, SizeExcluded, VcrError, VcrTimeout
 from ..language.problem import Problem, build_problem
 from ..language.syntax import Expr
@@ -466,10 +465,10 @@ def _check_claim_has_values(claim: sympy.Matrix | None, notes: list[sympy.Expr],
     value is quoted as the author wrote it (the notes first: the smallest such part)."""
     entries = [] if claim is None else list(claim)
     exprs = [*notes, *entries]
-    found = first_without_value(exprs, sample, spread_points(sampler)) if exprs else None
+    found = without_value(exprs, sampler, sample) if exprs else None
     if found is None or problem.mistake:
         return
-    point, missing = found
+    point, missing, close = found
     at = next((k for k, e in enumerate(exprs) if e is missing), 0) - len(notes)
     names = entry_texts(instance)
     if at < 0 or claim is None:
@@ -481,7 +480,7 @@ def _check_claim_has_values(claim: sympy.Matrix | None, notes: list[sympy.Expr],
                 or expression_text(missing, names))
     message = _("the claim has no value at {point}, where the derivative has one "
                 "({expr} has none there)").format(
-        point=format_point(sample.symbols, point, names=names), expr=text)
+        point=format_point(sample.symbols, point, exact=close, names=names), expr=text)
     raise Failure(Outcome(FAILED, "mismatch", message, option="expect"))
 
 

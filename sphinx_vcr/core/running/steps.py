@@ -37,12 +37,11 @@ from ..calculus.instance import (
 from ..checking.compare import (
     Comparison,
     compare,
-    first_without_value,
     proven_equal,
     resolve_steps,
 )
 from ..checking.numeric import Sample, Sampler, format_point
-from ..checking.regions import spread_points
+from ..checking.regions import without_value
 from ..errors import DomainError, SizeExcluded, VcrError
 from ..language.problem import Problem
 from ..outcome import FAILED, VERIFIED, Failure, Outcome
@@ -255,10 +254,10 @@ def _without_value(case: Checked, pair: Pair, k: int) -> str:
     notes first: the smallest such part)."""
     notes, entries = pair.after.domain, entries_of(pair.after.value)
     exprs = [*notes, *entries]
-    found = first_without_value(exprs, pair.sample, spread_points(pair.sampler))
+    found = without_value(exprs, pair.sampler, pair.sample)
     if found is None:
         return ""
-    point, expr = found
+    point, expr, close = found
     at = next((j for j, e in enumerate(exprs) if e is expr), 0) - len(notes)
     names = entry_texts(case.instance)
     text = quoted_text(expr, pair.after.quotes, names)
@@ -267,7 +266,8 @@ def _without_value(case: Checked, pair: Pair, k: int) -> str:
             text = to_text(case.table.problem.steps[k].expr)
     return _("step {k} has no value at {point}, where {previous} has one "
              "({expr} has none there): restrict the region with :where:"
-             ).format(k=k, point=format_point(pair.sample.symbols, point, names=names),
+             ).format(k=k, point=format_point(pair.sample.symbols, point, exact=close,
+                                                     names=names),
                       previous=shown.step_name(pair.anchor), expr=text)
 
 

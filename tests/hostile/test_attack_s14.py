@@ -1,0 +1,114 @@
+"""Attacks of session 14 on the exact stage's degree limits and on claims without a
+value on a thin band.
+
+Found and fixed here, each a wrong claim that verified before:
+
+- a guard whose degree bound is above 16 got no exact probes, though cancellation
+  made it ``x**2 - 2`` (``x**2*(x**15 + 1) - x**17 - 2``); guards of a true degree
+  17 (``x**17 - x - 1``, a product of 17 linear factors) got none either. Guards are
+  now interpolated up to a degree bound of 64 and isolated up to a true degree of 48;
+  beyond, the badge says the intervals were capped;
+- a claim without a value only on a band at the edge of the region
+  (``2 + 0*log(x - 1/3 - 10**-6)`` on x > 1/3), or on a band narrower than a double's
+  spacing (``log((x - 1/3)**2 - 10**-40)``): the claim's domain edges now get a probe
+  in every interval between them (``regions.without_value``).
+
+And one timeout: SymPy's refinement of isolating intervals took 9 s for a guard of
+degree 29 and seconds for two roots 1e-31 apart of degree 17; FLINT now bisects.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running.pipeline import compute
+
+
+def run(kind, argument, options):
+    return compute(kind, argument, [], dict(options), Settings(), "attack-s14")
+
+
+def _product(count):
+    return "*".join(f"(x - {k}/7)" for k in range(count))
+
+
+CANCELLED = "x**2*(x**15 + 1) - x**17 - 2"  # x**2 - 2, with a degree bound of 17
+
+
+@pytest.mark.parametrize("guard, slope", [
+    (CANCELLED, "2*x"),
+    ("x**17 - x - 1", "17*x**16 - 1"),
+    (_product(17), None),
+    (_product(40), None),
+])
+def test_a_claim_wrong_between_close_roots_of_a_high_degree_guard_fails(guard, slope):
+    slope = slope or f"diff({guard}, x)"
+    for bound, status in (("10**-30", "failed"), ("0", "verified")):
+        out = run("derivative", f"max(0, {guard})",
+                  {"wrt": "x", "expect": f"where({guard} >= {bound}, {slope}, 0)"})
+        assert out.status == status, (bound, out.message)
+
+
+def test_a_guard_of_a_degree_beyond_the_isolation_limit_marks_the_badge_capped():
+    guard = _product(50)
+    out = run("derivative", f"max(0, {guard})",
+              {"wrt": "x", "expect": f"where({guard} >= 0, diff({guard}, x), 0)"})
+    assert out.status == "verified", out.message
+    assert "capped" in out.badge and "covering every interval" not in out.badge
+
+
+def test_a_guard_of_degree_29_is_isolated_within_the_time_limit():
+    guard = _product(30) + " - x**30"
+    out = run("derivative", f"max(0, {guard})",
+              {"wrt": "x", "expect": f"where({guard} >= 0, diff({guard}, x), 0)"})
+    assert out.status == "verified", out.message
+
+
+@pytest.mark.parametrize("where, claim", [
+    ("x > 1/3", "2 + 0*log(x - 1/3 - 10**-6)"),
+    ("x > 1/3", "2 + 0*sqrt(x - 1/3 - 10**-6)"),
+    ("x > 0", "2 + 0*log(x - 10**-30)"),
+    (None, "2 + 0*log(x**2 - 10**-30)"),
+    (None, "2 + 0*log((x - 1/3)**2 - 10**-30)"),
+    (None, "2 + 0*log((x - 1/3)**2 - 10**-40)"),   # narrower than a double's spacing
+    (None, "2 + 0*sqrt((x - 1/3)*(x - 1/3 - 10**-9))"),
+])
+def test_a_claim_without_a_value_on_a_thin_band_fails_at_a_point_of_it(where, claim):
+    options = {"wrt": "x", "expect": claim, **({"where": where} if where else {})}
+    out = run("derivative", "2*x", options)
+    assert out.status == "failed", out.badge
+    assert "the claim has no value at x=" in out.message
+
+
+def test_the_point_of_a_band_beside_a_third_is_shown_in_full():
+    out = run("derivative", "2*x", {"wrt": "x", "where": "x > 1/3",
+                                    "expect": "2 + 0*log(x - 1/3 - 10**-6)"})
+    point = out.message.split("has no value at x=")[1].split(",")[0]
+    assert 1 / 3 < float(point) < 1 / 3 + 1e-6, out.message
+
+
+@pytest.mark.parametrize("where, claim", [
+    ("x > 1/3", "2 + 0*log(x - 1/3)"),
+    (None, "2 + 0*log(x**2 + 10**-30)"),
+    ("x > 10**-6", "2 + 0*log(x - 10**-6)"),
+])
+def test_a_claim_with_a_value_wherever_the_derivative_has_one_verifies(where, claim):
+    options = {"wrt": "x", "expect": claim, **({"where": where} if where else {})}
+    assert run("derivative", "2*x", options).status == "verified"
+
+
+@pytest.mark.parametrize("expect", [
+    "2*(a.T @ A @ a) @ a.T + (a.T @ a) * a.T @ (A + A.T)",
+    "(a.T @ A @ a) * 2 @ a.T + (a.T @ a) * a.T @ (A + A.T)",
+    "-(-(a.T @ A @ a)) @ a.T * 2 + (a.T @ a) * a.T @ (A + A.T)",
+])
+def test_a_number_times_a_one_by_one_product_is_still_a_matrix_to_at(expect):
+    """``2 * (a.T @ A @ a)`` at a fixed size 1 is a 1 x 1 product, as in NumPy: ``@``
+    takes it (it lost that, and a correct claim was a shape error)."""
+    out = run("gradient", "(a.T @ A @ a) * (a.T @ a)",
+              {"wrt": "a[1]", "vars": "A[1, 1]", "expect": expect})
+    assert out.status == "verified", out.message
+    wrong = run("gradient", "(a.T @ A @ a) * (a.T @ a)",
+                {"wrt": "a[1]", "vars": "A[1, 1]", "expect": expect.replace("2", "3", 1)})
+    assert wrong.status == "failed", wrong.message
