@@ -112,3 +112,27 @@ def test_a_number_times_a_one_by_one_product_is_still_a_matrix_to_at(expect):
     wrong = run("gradient", "(a.T @ A @ a) * (a.T @ a)",
                 {"wrt": "a[1]", "vars": "A[1, 1]", "expect": expect.replace("2", "3", 1)})
     assert wrong.status == "failed", wrong.message
+
+
+def test_a_product_of_long_coefficients_is_refused_before_flint_starts_it():
+    """(x/10**299 + y + 1)**64 has 2080 terms of up to 63000 bits: one product with
+    it took 0.2 s in FLINT (no signal interrupts one), and the power seconds, though
+    its terms were few enough. The budget counts a multiplication of terms once per
+    machine word of the coefficients."""
+    import sympy
+
+    from sphinx_vcr.core.checking import rational
+
+    x, y = sympy.symbols("x y")
+    small = sympy.Rational(1, 10**299)
+    exact = rational.Rational([x * small + y + 1])
+    base, _ = exact._fraction(x * small + y + 1)
+    power = base
+    with pytest.raises(rational._TooLarge):
+        for _ in range(63):
+            power = exact._times(power, base)
+    assert len(power) * len(base) < exact.max_product  # (refused for its bits)
+    short, _ = exact._fraction(x + y + 1)
+    for _ in range(63):
+        short = exact._times(short, exact._fraction(x + y + 1)[0])
+    assert len(short) == 2145

@@ -50,6 +50,9 @@ MAX_GENERATORS = 400
 #: Numbers longer than this (about 300 digits) are left to the other stages: their
 #: products are big-integer arithmetic that no signal can interrupt.
 MAX_COEFFICIENT_BITS = 1000
+#: A product's multiplications of terms count once for each this many bits of the
+#: longest coefficients multiplied, a machine word (see :meth:`Rational._times`).
+WORD_BITS = 64
 #: Exponents beyond this (``x**1000``) are left undecided: their powers are large.
 MAX_EXPONENT = 64
 
@@ -92,6 +95,7 @@ class Rational:
         self.ring = flint.fmpq_mpoly_ctx.get(tuple(f"g{k}" for k in range(width)), "lex")
         self.gens = dict(zip(order, self.ring.gens()))
         self.memo: dict[sympy.Basic, Fraction] = {}
+        self.bits: dict[int, tuple[fmpq_mpoly, int]] = {}
         #: the distinct bases divided by, each once (see :data:`Fraction`)
         self.bases: list[fmpq_mpoly] = []
 
@@ -255,9 +259,25 @@ class Rational:
         return poly
 
     def _times(self, a: fmpq_mpoly, b: fmpq_mpoly) -> fmpq_mpoly:
-        if len(a) * len(b) > self.max_product:
+        # Each multiplication of terms costs as much as their coefficients are long:
+        # (x/10**299 + y + 1)**64 has 2145 terms of up to 64000 bits, and one product
+        # of two such took seconds in FLINT, where no signal interrupts.
+        work = len(a) * len(b)
+        if work > self.max_product:
+            raise _TooLarge
+        if work * (1 + (self._bits(a) + self._bits(b)) // WORD_BITS) > self.max_product:
             raise _TooLarge
         return self._checked(a * b)
+
+    def _bits(self, poly: fmpq_mpoly) -> int:
+        """The length in bits of ``poly``'s longest coefficient (numerator or
+        denominator), found once for each polynomial made (kept alive by the cache, so
+        that no other takes its ``id``)."""
+        key = id(poly)
+        if key not in self.bits:
+            self.bits[key] = poly, max((max(c.p.bit_length(), c.q.bit_length())
+                                        for c in poly.coeffs()), default=0)
+        return self.bits[key][1]
 
     def _checked(self, poly: fmpq_mpoly) -> fmpq_mpoly:
         if len(poly) > self.max_terms:
