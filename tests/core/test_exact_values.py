@@ -124,3 +124,14 @@ def test_replaced_shares_its_memo_between_entries():
 ])
 def test_constant_digits_are_what_a_comparison_must_resolve(expr, digits):
     assert exact.constant_digits([expr]) == digits
+
+
+@pytest.mark.parametrize("expr, found", [
+    (x + sympy.exp(-sympy.exp(10)), sympy.exp(-sympy.exp(10))),   # 1e-9566
+    (x + sympy.exp(-5000), sympy.exp(-5000)),                      # 1e-2172
+    (x * sympy.Rational(1, 10**1600), sympy.Rational(1, 10**1600)),
+    (x + sympy.exp(-2000), None),                                  # 869 digits: resolved
+    (sympy.exp(x + sympy.Integer(10)**-200), None),
+])
+def test_a_constant_longer_than_the_checks_resolve_is_found(expr, found):
+    assert exact.too_long_constant([expr]) == found

@@ -136,3 +136,19 @@ def test_a_product_of_long_coefficients_is_refused_before_flint_starts_it():
     for _ in range(63):
         short = exact._times(short, exact._fraction(x + y + 1)[0])
     assert len(short) == 2145
+
+
+@pytest.mark.parametrize("expect", [
+    "exp(x + exp(-5000))", "exp(x + exp(-exp(8)))", "exp(x + 1/(10**800)**2)",
+])
+def test_a_claim_with_a_constant_beyond_the_checks_digits_is_an_error_at_expect(expect):
+    """A constant of more than 1000 digits was capped at 1000 silently: these three
+    wrong claims verified. They are refused now, at :expect:."""
+    out = run("derivative", "exp(x)", {"wrt": "x", "expect": expect})
+    assert (out.status, out.option) == ("error", "expect"), out.message
+    assert "more than the 1000 the numerical comparison resolves" in out.message
+
+
+def test_a_claim_wrong_by_a_constant_of_869_digits_still_fails():
+    out = run("derivative", "exp(x)", {"wrt": "x", "expect": "exp(x + exp(-2000))"})
+    assert out.status == "failed", out.message

@@ -41,9 +41,11 @@ import numpy as np
 import sympy
 from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub, round_nearest
 
+from ..errors import LimitError
 from ..running.limits import clock, remaining, soft_limit
 from ..symbolic import exact
 from ..symbolic.walk import tree_size
+from ..words import _
 from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
 
@@ -658,7 +660,19 @@ def fine_precision(exprs: Sequence[sympy.Expr]) -> tuple[int, mpmath.mpf]:
     """The digits and the relative tolerance of the fine comparison of ``exprs``:
     :data:`FINE_DIGITS`, and as many more as their constants span
     (:func:`.exact.constant_digits`): ``exp(x + 10**-200)`` differs from ``exp(x)`` by
-    1e-200 relatively, which 150 digits do not see, and it verified."""
+    1e-200 relatively, which 150 digits do not see, and it verified. A constant longer
+    than :data:`.exact.MAX_CONSTANT_DIGITS` is refused (``exp(x + exp(-5000))``
+    verified while the digits were capped): a :class:`.LimitError`."""
+    constant = exact.too_long_constant(exprs)
+    if constant is not None:
+        text = str(constant)
+        raise LimitError(_("a constant spans {digits} digits ({constant}), more than the "
+                           "{limit} the numerical comparison resolves, and the claim was "
+                           "not decided exactly: a claim that differs by so little could "
+                           "pass; write it shorter").format(
+                               digits=exact.digits_of(constant), limit=exact.MAX_CONSTANT_DIGITS,
+                               constant=text if len(text) <= 40 else text[:37] + "..."),
+                         option="expect")
     extra = exact.constant_digits(exprs)
     if not extra:
         return FINE_DIGITS, FINE_TOLERANCE

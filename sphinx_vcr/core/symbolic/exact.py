@@ -11,7 +11,7 @@ from a few exact values rather than by expanding the guard in every symbol.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 
 import mpmath
@@ -123,8 +123,8 @@ def _monomial(nodes: list[int], newton: list[Fraction]) -> list[Fraction]:
     return coefficients
 
 
-#: Constants beyond this many digits do not raise the precision further (the checks'
-#: limit: a constant of 1e-5000 in a claim is not resolved).
+#: Constants beyond this many digits are refused (:func:`too_long_constant`): the
+#: checks resolve claims that differ by so little, and no less.
 MAX_CONSTANT_DIGITS = 1000
 
 
@@ -136,19 +136,33 @@ def constant_digits(exprs: Iterable[sympy.Basic]) -> int:
     (``exp(x + 10**-200)``) differs by that little, relatively: comparisons need these
     digits beyond their own."""
     found = 0
-    seen: set[sympy.Basic] = set()
-    for expr in exprs:
-        for node in distinct_nodes(expr):
-            if node in seen:
-                continue
-            seen.add(node)
-            found = max(found, _digits_of(node))
-            if found >= MAX_CONSTANT_DIGITS:
-                return MAX_CONSTANT_DIGITS
+    for node in _constants(exprs):
+        found = max(found, digits_of(node))
+        if found >= MAX_CONSTANT_DIGITS:
+            return MAX_CONSTANT_DIGITS
     return found
 
 
-def _digits_of(node: sympy.Basic) -> int:
+def too_long_constant(exprs: Iterable[sympy.Basic]) -> sympy.Basic | None:
+    """A constant of ``exprs`` that spans more than :data:`MAX_CONSTANT_DIGITS` digits
+    (``exp(-5000)``, ``10**-1600``), or None. A claim ``exp(x + exp(-5000))`` for the
+    derivative of ``exp(x)`` differs from it by 1e-2172 relatively, beyond the checks'
+    digits: it verified."""
+    return next((n for n in _constants(exprs) if digits_of(n) > MAX_CONSTANT_DIGITS),
+                None)
+
+
+def _constants(exprs: Iterable[sympy.Basic]) -> Iterator[sympy.Basic]:
+    seen: set[sympy.Basic] = set()
+    for expr in exprs:
+        for node in distinct_nodes(expr):
+            if node not in seen:
+                seen.add(node)
+                yield node
+
+
+def digits_of(node: sympy.Basic) -> int:
+    """How many decimal digits one constant spans (0 for a node that is none)."""
     if node.is_Rational:
         return max(len(str(abs(int(node.p)))), len(str(int(node.q))))
     if node.args and node.is_number and all(a.is_number for a in node.args) \
@@ -162,5 +176,5 @@ def _digits_of(node: sympy.Basic) -> int:
         magnitude = mpmath.mpf(value._mpf_)
         if not mpmath.isfinite(magnitude):
             return 0
-        return min(MAX_CONSTANT_DIGITS, int(abs(mpmath.log10(magnitude))) + 1)
+        return int(abs(mpmath.log10(magnitude))) + 1
     return 0
