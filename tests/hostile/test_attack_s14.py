@@ -138,13 +138,16 @@ def test_a_product_of_long_coefficients_is_refused_before_flint_starts_it():
     assert len(short) == 2145
 
 
-@pytest.mark.parametrize("expect", [
-    "exp(x + exp(-5000))", "exp(x + exp(-exp(8)))", "exp(x + 1/(10**800)**2)",
+@pytest.mark.parametrize("function, expect", [
+    ("exp(x)", "exp(x + exp(-5000))"), ("exp(x)", "exp(x + exp(-exp(8)))"),
+    ("exp(x)", "exp(x + 1/(10**800)**2)"),
+    ("exp(exp(x))", "exp(x + exp(x)) + where(x > 7, exp(-10000), 0)"),
 ])
-def test_a_claim_with_a_constant_beyond_the_checks_digits_is_an_error_at_expect(expect):
-    """A constant of more than 1000 digits was capped at 1000 silently: these three
+def test_a_claim_with_a_constant_beyond_the_checks_digits_is_an_error_at_expect(
+        function, expect):
+    """A constant of more than 1000 digits was capped at 1000 silently: the first three
     wrong claims verified. They are refused now, at :expect:."""
-    out = run("derivative", "exp(x)", {"wrt": "x", "expect": expect})
+    out = run("derivative", function, {"wrt": "x", "expect": expect})
     assert (out.status, out.option) == ("error", "expect"), out.message
     assert "more than the 1000 the numerical comparison resolves" in out.message
 
@@ -152,3 +155,59 @@ def test_a_claim_with_a_constant_beyond_the_checks_digits_is_an_error_at_expect(
 def test_a_claim_wrong_by_a_constant_of_869_digits_still_fails():
     out = run("derivative", "exp(x)", {"wrt": "x", "expect": "exp(x + exp(-2000))"})
     assert out.status == "failed", out.message
+
+
+# Attack of session 14 (helper-70, /work/attack-s14/FINDINGS.md) on the changes above.
+
+@pytest.mark.parametrize("function, expect", [
+    # SymPy isolates these two roots in [1/3, 1/3] and [1/3, 1/2]: taken for one root
+    ("where((x - 1/3)*(x - 1/3 - 10**-30) > 0, x, 0)", "1"),
+    ("where((x - 1/3)*(x - 1/3 - 10**-30)*(x - 5) > 0, x, 0)", "where(x > 5, 1, 0)"),
+])
+def test_two_close_roots_of_one_polynomial_one_of_them_rational_are_two(function, expect):
+    out = run("derivative", function, {"wrt": "x", "expect": expect})
+    assert out.status == "failed", out.badge
+
+
+@pytest.mark.parametrize("function, where, expect", [
+    # edges shared with a pole of the function: the derivative has values on both sides
+    ("1/(x - 1/3)", "x > 1/3 - 10**-6", "-1/(x - 1/3)**2 + 0*log(x - 1/3)"),
+    ("1/(x - 1/3)", "x > 1/3 - 10**-6", "-1/(x - 1/3)**2 + 0*sqrt(x - 1/3)"),
+    # a pole on a whole band: inf in doubles, not nan
+    ("2*x", "x > 1/3", "2 + 0/relu(x - 1/3 - 10**-6)"),
+    ("2*x", "x > 1/3", "2 + 0*relu(x - 1/3 - 10**-6)**(-1/2)"),
+    ("2*x", None, "2 + 0/relu(abs(x - 1/3) - 10**-9)"),
+    ("2*x", None, "2 + 0*sqrt((x - 1/3)*(x - 1/3 - 10**-30))"),
+])
+def test_a_claim_without_a_value_on_a_band_beside_a_pole_fails(function, where, expect):
+    options = {"wrt": "x", "expect": expect, **({"where": where} if where else {})}
+    out = run("derivative", function, options)
+    assert out.status == "failed" and "has no value" in out.message, out.badge
+
+
+def test_a_derivation_step_without_a_value_on_a_pole_band_fails():
+    out = compute("derivation", "", ["diff(x**2, x)", "= 2*x + 0/relu(x - 1/3 - 10**-6)"],
+                  {"where": "x > 1/3"}, Settings(), "attack-s14")
+    assert out.status == "failed" and "has no value" in out.message, out.message
+
+
+def test_exact_probes_outside_the_region_do_not_use_up_the_budget():
+    """36 thin pieces on every line along x; the origin's line lies outside y > 1, and
+    its 36 gaps took the 64 exact probes: the claim, wrong on the last piece, verified
+    saying every interval was covered."""
+    function = "+".join(f"relu(x-{k}/7)-relu(x-{k}/7-1e-20)" for k in range(36)) + " + y"
+    claim = "+".join(f"where(x>{k}/7,1,0)-where(x>{k}/7+1e-20,1,0)" for k in range(35))
+    out = run("derivative", function, {"wrt": "x", "expect": claim, "where": "y > 1"})
+    assert out.status == "failed", out.badge
+
+
+def test_boundaries_known_to_a_double_only_are_said_so_in_the_badge():
+    """Thin pieces beside the zero of exp(x - 1/3) - 1 - 10**-20 are not searched (its
+    zeros are not roots of a rational polynomial): the badge says so, rather than
+    claiming every interval."""
+    out = run("derivative", "abs(x - 1/3)",
+              {"wrt": "x", "expect": "where(exp(x - 1/3) - 1 > 0, 1, -1)"})
+    assert out.status == "verified", out.message
+    assert "looked for only beside boundaries known exactly" in out.badge
+    plain = run("derivative", "abs(x - 1/3)", {"wrt": "x", "expect": "where(x > 1/3, 1, -1)"})
+    assert "known exactly" not in plain.badge, plain.badge

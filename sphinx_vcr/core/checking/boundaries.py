@@ -216,7 +216,10 @@ def separated(points: list[Fraction], polys: list[sympy.Poly],
     found: list[Isolated] = [(r, r, None) for r in set(points)]
     for poly in polys:
         for (a, b), _multiplicity in poly.intervals():
-            found.append((_fraction_of(a), _fraction_of(b), poly))
+            item = _opened((_fraction_of(a), _fraction_of(b), poly))
+            if item is None:
+                return None
+            found.append(item)
     for _ in range(refinements):
         found.sort(key=lambda item: (item[0], item[1]))
         k = next((k for k in range(len(found) - 1) if found[k][1] >= found[k + 1][0]),
@@ -238,8 +241,28 @@ def _apart(first: Isolated, second: Isolated) -> list[Isolated]:
     return [_narrowed(item) for item in (first, second)]
 
 
+def _opened(item: Isolated) -> Isolated | None:
+    """``item`` narrowed until neither end is a root of its polynomial, so that a zero
+    of its polynomial in it is the one it isolates: SymPy isolates the root -1/2 of
+    ``2*x**2 + x`` in [-1, 0], which ends at the root 0, and (x - 1/3)*(x - 1/3 -
+    10**-30) in [1/3, 1/2] beside [1/3, 1/3]; taken for one root there, the piece
+    between them got no probe. None if the bisections did not suffice."""
+    for _ in range(MAX_BISECTIONS):
+        low, high, poly = item
+        if low == high or poly is None:
+            return item
+        squarefree = _squarefree(poly)
+        if all(squarefree(flint.fmpq(v.numerator, v.denominator)) != 0 for v in (low, high)):
+            return item
+        item = _narrowed(item)
+    return None
+
+
 def _common(first: Isolated, second: Isolated) -> Isolated | None:
-    """The one zero both hold, if they hold the same one."""
+    """The one zero both hold, if they hold the same one (never two of one
+    polynomial: its intervals isolate distinct roots)."""
+    if first[2] is not None and first[2] == second[2]:
+        return None
     low, high = max(first[0], second[0]), min(first[1], second[1])
     point = next((item for item in (first, second) if item[2] is None), None)
     if point is not None:

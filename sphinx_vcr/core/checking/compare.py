@@ -404,7 +404,9 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample,
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None  # not compiled: the sample points alone decide, as before
     with np.errstate(invalid="ignore"):
-        suspects = np.flatnonzero(np.any(np.isnan(np.asarray(doubles, dtype=float)),
+        # An infinity too: 1/relu(x - 1) is one on a whole band, where it has no value
+        # (and a value past a double's range is confirmed to be one below).
+        suspects = np.flatnonzero(np.any(~np.isfinite(np.asarray(doubles, dtype=float)),
                                          axis=0))
     if len(suspects) > MAX_SUSPECTS:
         suspects = suspects[np.linspace(0, len(suspects) - 1, MAX_SUSPECTS).astype(int)]

@@ -190,7 +190,7 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     for node in _distinct_nodes(exprs):
         edge = _domain_edge(node)
         if edge is not None:
-            guards.add(edge)
+            guards.add(edge[0])
         elif isinstance(node, sympy.Abs | sympy.sign | sympy.Heaviside):
             guards.add(node.args[0])
         elif isinstance(node, sympy.Max | sympy.Min):
@@ -204,23 +204,30 @@ def guard_expressions(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     return sorted((g for g in guards if not g.is_number), key=sympy.default_sort_key)
 
 
-def domain_edges(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """The guards of ``exprs`` where a value may end (a log's argument, a root's or a
-    denominator's base): between their zeros ``exprs`` have a value or none."""
-    edges = {_domain_edge(node) for node in _distinct_nodes(exprs)} - {None}
-    return sorted((g for g in edges if not g.is_number), key=sympy.default_sort_key)
+def domain_edges(exprs: Sequence[sympy.Expr]) -> dict[sympy.Expr, bool]:
+    """The guards of ``exprs`` where a value may end, each with whether ``exprs`` have
+    no value on a whole side of it (a log's argument, a root's base) rather than only
+    at its zeros (a denominator's base, tan's cosine)."""
+    edges: dict[sympy.Expr, bool] = {}
+    for node in _distinct_nodes(exprs):
+        edge = _domain_edge(node)
+        if edge is not None and not edge[0].is_number:
+            edges[edge[0]] = edges.get(edge[0], False) or edge[1]
+    return edges
 
 
-def _domain_edge(node: object) -> sympy.Expr | None:
+def _domain_edge(node: object) -> tuple[sympy.Expr, bool] | None:
+    """The guard at which ``node`` may have no value, and whether it has none on a
+    whole side of it."""
     if isinstance(node, sympy.log):
-        return node.args[0]
+        return node.args[0], True
     if isinstance(node, sympy.Pow) and not (node.exp.is_number and node.exp.is_nonnegative
                                             and node.exp.is_integer):
         # A symbolic exponent too: x**y has no real value for x < 0, and its
         # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
-        return node.base
+        return node.base, not node.exp.is_integer
     if isinstance(node, sympy.tan):
-        return sympy.cos(node.args[0])
+        return sympy.cos(node.args[0]), False
     return None
 
 
@@ -280,6 +287,10 @@ class Probes:
     unsolved: list[sympy.Expr] = field(default_factory=list)
     #: more lines or intervals than the budget: some were left out
     capped: bool = False
+    #: some guard's zeros were known to a double's precision only (not a polynomial
+    #: with rational coefficients along a line): a piece narrower than a double's
+    #: spacing beside them had no probe
+    coarse: bool = False
     #: of the points, those proven equal without evaluation (:mod:`.pieces`)
     proven: int = 0
     #: coordinates: with more than one, the intervals are those along lines

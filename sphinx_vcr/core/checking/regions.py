@@ -78,7 +78,8 @@ TINY = 16           # points with every coordinate's magnitude in [1e-8, 1e-3]
 NEAR = 1e-6         # a guard this small (relative) is decided in 50 digits
 DIGITS = 50
 EXACT_DIGITS = 150   # of the decisions at the exact probes (their pieces may be 1e-100 wide)
-MAX_EXACT = 64      # exact probes per claim, at most
+MAX_EXACT = 64      # exact probes per claim, at most ...
+MAX_EXACT_TRIED = 4 * MAX_EXACT  # ... looked for in this many gaps, at most
 ZERO = 1e-30        # a guard this small in 50 digits is zero: the point is on it
 FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a kink
 #: Guards polynomial along a line are interpolated there exactly up to this bound of
@@ -127,19 +128,24 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     candidates = sampler.restructure(candidates)
     coverage.points = candidates[comparable(sampler, candidates, guards)]
     coverage.window = lines.window
-    coverage.exact = _exact_probes(sampler, lines.gaps, guards)
+    coverage.exact = _exact_probes(sampler, lines.gaps, guards, coverage)
     coverage.cells += len(coverage.exact)
     return coverage
 
 
 def _exact_probes(sampler: Sampler, gaps: list[tuple[np.ndarray, int, object]],
-                  guards: list[sympy.Expr]) -> list[np.ndarray]:
+                  guards: list[sympy.Expr], coverage: Probes) -> list[np.ndarray]:
     """The points of ``gaps`` (base, column, exact coordinate) that are inside the
     region, off every guard and where the function and its derivative have values,
     each decided in interval arithmetic (their coordinates are not doubles: NumPy
-    cannot decide them). With dependent coordinates (a symmetric matrix) none: those
-    are set from the free ones in doubles."""
+    cannot decide them); at most :data:`MAX_EXACT` of them, from at most
+    :data:`MAX_EXACT_TRIED` gaps, else ``coverage`` is marked capped (68 thin pieces
+    beside as many kinks, a claim wrong on the last: it verified, saying every
+    interval was covered). With dependent coordinates (a symmetric matrix) none: those
+    are set from the free ones in doubles, and the coverage is capped if there were
+    gaps."""
     if sampler.dependent:
+        coverage.capped |= bool(gaps)
         return []
     regions = [sympy.Piecewise((1, c), (0, True)) for c in sampler.conditions]
     exprs = [*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs]
@@ -147,15 +153,20 @@ def _exact_probes(sampler: Sampler, gaps: list[tuple[np.ndarray, int, object]],
     # as many more as the constants span (see compare.fine_precision).
     digits = EXACT_DIGITS + exact.constant_digits([*guards, *exprs])
     found = []
-    for base, column, value in gaps[:MAX_EXACT]:
+    for tried, (base, column, value) in enumerate(gaps):
+        if len(found) >= MAX_EXACT or tried >= MAX_EXACT_TRIED:
+            coverage.capped = True
+            break
         point = np.array([float(v) for v in base], dtype=object)
         point[column] = value
         at = dict(zip(sampler.symbols, point))
-        balls = certified.evaluate([*guards, *regions], at, digits, certified.BALLS)
-        if any(b is None or not certified.excludes_zero(b) for b in balls[:len(guards)]):
-            continue  # on a guard, or too close to one to tell
-        if any(b is None or certified.BALLS.sign(b - 1) != 0 for b in balls[len(guards):]):
+        # the region first: a line outside it (the origin's) costs no guard
+        inside = certified.evaluate(regions, at, digits, certified.BALLS)
+        if any(b is None or certified.BALLS.sign(b - 1) != 0 for b in inside):
             continue  # outside the region, or not certainly inside
+        balls = certified.evaluate(guards, at, digits, certified.BALLS)
+        if any(b is None or not certified.excludes_zero(b) for b in balls):
+            continue  # on a guard, or too close to one to tell
         if all(v is not None for v in certified.evaluate(exprs, at, digits)):
             found.append(point)
     return found
@@ -216,7 +227,7 @@ def without_value(exprs: Sequence[sympy.Expr], sampler: Sampler, sample: Sample
     found = first_without_value(exprs, sample, spread_points(sampler))
     if found is not None or not exprs or not _own_edges(exprs, sampler):
         return None if found is None else Missing(*found)
-    between = probes(sampler, exprs)
+    between = probes(sampler, _unflattened(exprs))
     # (the sample was looked at: the probes alone now)
     nothing = dataclasses.replace(sample, points=sample.points[:0], admitted=np.empty((0, 0)))
     found = first_without_value(exprs, nothing, between.points)
@@ -231,13 +242,31 @@ def without_value(exprs: Sequence[sympy.Expr], sampler: Sampler, sample: Sample
     return None
 
 
+def _unflattened(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
+    """``exprs`` with each denominator that has pieces in place of its inverse: as a
+    guard, ``relu(x - 1/3)`` is zero on the whole band x < 1/3, which got no probe
+    then, though ``1/relu(x - 1/3)`` has no value on it; its kink's guard
+    ``x - 1/3`` bounds the band instead."""
+    poles = {node: node.base for node in _nodes(exprs)
+             if node.is_Pow and node.exp.is_negative and node.base.has(*boundaries.KINKS)}
+    return [e.xreplace(poles) for e in exprs] if poles else list(exprs)
+
+
+def _nodes(exprs: Sequence[sympy.Expr]) -> set[sympy.Basic]:
+    return {node for e in exprs for node in sympy.preorder_traversal(e)}
+
+
 def _own_edges(exprs: Sequence[sympy.Expr], sampler: Sampler) -> list[sympy.Expr]:
-    """The domain edges of ``exprs`` that are not the function's or its derivative's:
-    where a band on which only ``exprs`` have no value can begin. (Searching between
-    the edges they share, transcendental ones of abstract functions' replacements
-    among them, took seconds for each step of a derivation.)"""
-    known = set(domain_edges([*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs]))
-    return [e for e in domain_edges(exprs) if e not in known]
+    """The domain edges of ``exprs`` where a band on which only ``exprs`` have no value
+    can begin: those without a value on a whole side that the function and its
+    derivative have a value on (``log(x - 1/3)`` beside the pole of ``1/(x - 1/3)``),
+    and denominators that are zero on a whole piece (``1/relu(x - 1/3)``); a plain
+    pole is one point, not a band. (Searching between the edges they share,
+    transcendental ones of abstract functions' replacements among them, took seconds
+    for each step of a derivation.)"""
+    known = domain_edges([*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs])
+    return [edge for edge, one_sided in domain_edges(exprs).items()
+            if not known.get(edge) and (one_sided or edge.has(*boundaries.KINKS))]
 
 
 def _spread(rng: np.random.Generator, count: int, width: int, low: int, high: int
@@ -379,16 +408,16 @@ class _Lines:
             values = {self.symbols[c]: Fraction(float(base[c]))
                       for c in self.columns[k] - {column}}
             linear = self._linear(k, column)
-            if linear is not None:
-                root = linear.root(values)
-                if root is not None:
-                    roots.add(root)
+            root = None if linear is None else linear.root(values)
+            if root is not None:
+                roots.add(root)
                 continue
-            coefficients = self._along(k, base, column)
+            coefficients = None if linear is not None else self._along(k, base, column)
             if coefficients is None:
-                # (not a polynomial along the line, or of a degree bound too high)
-                coverage.capped |= self._plain(k) and self._degree(k, column) is None \
-                    and exact.degree_bound(self.guards[k], self.symbols[column]) is not None
+                # Not a polynomial with rational coefficients along the line (x -
+                # sqrt(2), exp(x) - 2, a rational function), or of a degree bound too
+                # high: its zeros are known to a double's precision only.
+                coverage.coarse = True
                 continue
             try:
                 poly = boundaries.curve(coefficients)

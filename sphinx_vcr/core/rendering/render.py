@@ -419,6 +419,9 @@ def how_verified(comparisons: list[Comparison], exact: bool,
     if not probes:
         return _("claim verified numerically at the sample points")
     how = _coverage(probes, names)
+    if any(p.coarse for p in probes) and not any(p.unsolved for p in probes):
+        how += _(" (pieces narrower than a double's spacing were looked for only beside "
+                 "boundaries known exactly)")
     proven = sum(p.proven for p in probes)
     if proven:
         how += _("; at {proven} of them, proven equal exactly on the piece they lie "
