@@ -218,11 +218,15 @@ def domain_edges(exprs: Sequence[sympy.Expr]) -> dict[sympy.Expr, bool]:
 
 def _domain_edge(node: object) -> tuple[sympy.Expr, bool] | None:
     """The guard at which ``node`` may have no value, and whether it has none on a
-    whole side of it."""
+    whole side of it. None for a base SymPy knows is positive: the denominator of a
+    softmax (a sum of exponentials of kinked terms) is never zero, and searching its
+    zeros along every line was most of the time of checking a network's gradient."""
     if isinstance(node, sympy.log):
-        return node.args[0], True
+        return None if node.args[0].is_positive else (node.args[0], True)
     if isinstance(node, sympy.Pow) and not (node.exp.is_number and node.exp.is_nonnegative
                                             and node.exp.is_integer):
+        if node.base.is_positive:
+            return None
         # A symbolic exponent too: x**y has no real value for x < 0, and its
         # derivative y*x**(y - 1) need not show the edge x = 0 by a division.
         return node.base, not node.exp.is_integer

@@ -260,13 +260,18 @@ def _own_edges(exprs: Sequence[sympy.Expr], sampler: Sampler) -> list[sympy.Expr
     """The domain edges of ``exprs`` where a band on which only ``exprs`` have no value
     can begin: those without a value on a whole side that the function and its
     derivative have a value on (``log(x - 1/3)`` beside the pole of ``1/(x - 1/3)``),
-    and denominators that are zero on a whole piece (``1/relu(x - 1/3)``); a plain
-    pole is one point, not a band. (Searching between the edges they share,
-    transcendental ones of abstract functions' replacements among them, took seconds
-    for each step of a derivation.)"""
+    and denominators that may be zero on a whole piece (``1/relu(x - 1/3)``) and are
+    not the function's; a plain pole is one point, not a band. (Searching between the
+    edges they share, transcendental ones of abstract functions' replacements among
+    them, took seconds for each step of a derivation.)"""
     known = domain_edges([*sampler.outputs, *sampler.jacobian, *sampler.finite_exprs])
-    return [edge for edge, one_sided in domain_edges(exprs).items()
-            if not known.get(edge) and (one_sided or edge.has(*boundaries.KINKS))]
+    own = []
+    for edge, one_sided in domain_edges(exprs).items():
+        if one_sided and not known.get(edge):
+            own.append(edge)
+        elif not one_sided and edge not in known and edge.has(*boundaries.KINKS):
+            own.append(edge)  # (the function's own denominator has no value there)
+    return own
 
 
 def _spread(rng: np.random.Generator, count: int, width: int, low: int, high: int
