@@ -37,7 +37,9 @@ CONFIG_VALUES: tuple[tuple[str, object, tuple[type, ...], str], ...] = (
      "directives render as not checked."),
     ("vcr_badge", True, (bool,),
      "Show a badge under each verified result saying how it was verified."),
-    ("vcr_timeout", 10.0, (float, int),
+    # An int, so that -D vcr_timeout=30 works: Sphinx converts an override to the
+    # default's type, and refuses to for a float.
+    ("vcr_timeout", 10, (float, int),
      "Seconds of CPU time one directive may take (parsing, algebra and sampling) before "
      "it errs; its process is stopped at 1.5 times that."),
     ("vcr_memory", 500, (int,),

@@ -211,3 +211,78 @@ def test_boundaries_known_to_a_double_only_are_said_so_in_the_badge():
     assert "looked for only beside boundaries known exactly" in out.badge
     plain = run("derivative", "abs(x - 1/3)", {"wrt": "x", "expect": "where(x > 1/3, 1, -1)"})
     assert "known exactly" not in plain.badge, plain.badge
+
+
+NETWORK = {"wrt": "W1[H, D]", "vars": "W2[K, H], x[D], y[K]",
+           "where": "sum(y) == 1, y >= 0, W1 @ x > 0", "layout": "denominator"}
+
+
+@pytest.mark.parametrize("expect, status", [
+    ("(W2.T @ (softmax(W2 @ relu(W1 @ x)) - y)) @ x.T", "verified"),
+    ("(W2.T @ (softmax(W2 @ relu(W1 @ x)) + y)) @ x.T", "failed"),
+])
+def test_a_softmax_network_by_its_first_weights_is_decided_in_time(expect, status):
+    """A new user's two-layer network with a softmax cross-entropy loss timed out: the
+    zeros of the softmax's denominator, a sum of exponentials of kinked terms that is
+    never zero, were searched along every line."""
+    out = run("gradient", "-y.T @ log(softmax(W2 @ relu(W1 @ x)))",
+              {**NETWORK, "expect": expect})
+    assert out.status == status, out.message
+
+
+def test_a_base_known_positive_is_no_domain_edge():
+    import sympy
+
+    from sphinx_vcr.core.checking.numeric import domain_edges, guard_expressions
+
+    x = sympy.Symbol("x", real=True)
+    exprs = [1 / (sympy.exp(x) + 1), sympy.log(x**2 + 1), sympy.sqrt(x**2 + 2), 1 / x]
+    assert domain_edges(exprs) == {x: False}
+    assert guard_expressions(exprs) == [x]
+
+
+COOKBOOK_125 = {"wrt": "X[m, n]", "vars": "C[m, m] symmetric, A[n, n]",
+                "layout": "denominator",
+                "expect": "-C @ X @ inv(X.T @ C @ X) @ (A + A.T) @ inv(X.T @ C @ X)"}
+
+
+def test_a_size_where_a_matrix_is_singular_everywhere_is_named_with_the_remedy():
+    """Cookbook (125) with a rectangular X, as the book writes it: X.T @ C @ X is
+    singular at every m < n. The message said "singular everywhere", true only there."""
+    out = run("gradient", "trace(inv(X.T @ C @ X) @ A)", COOKBOOK_125)
+    assert out.status == "error", out.message
+    assert "at m=1, n=2" in out.message and ":where: (as m >= n)" in out.message
+
+
+def test_a_condition_on_sizes_excludes_them_before_the_function_is_evaluated():
+    out = run("gradient", "trace(inv(X.T @ C @ X) @ A)", {**COOKBOOK_125, "where": "m >= n"})
+    assert out.status == "verified", out.message
+    wrong = {**COOKBOOK_125, "where": "m >= n",
+             "expect": COOKBOOK_125["expect"].replace("A + A.T", "2*A")}
+    assert run("gradient", "trace(inv(X.T @ C @ X) @ A)", wrong).status == "failed"
+
+
+def test_a_claim_wrong_for_every_tall_matrix_fails_under_m_at_least_n():
+    """The rotations of sizes 1, 2, 3 that m >= n keeps were m = 3 with n = 1 and
+    n = 3: a vector or a square X. A claim wrong for every tall X verified (helper-72)."""
+    options = {"wrt": "X[m, n]", "vars": "A[n, n]", "where": "m >= n",
+               "layout": "denominator"}
+    wrong = run("gradient", "trace(X.T @ X @ A)",
+                {**options, "expect": "X @ (A + A.T) + (m - n)*(n - 1)*X"})
+    assert wrong.status == "failed", wrong.badge
+    right = run("gradient", "trace(X.T @ X @ A)", {**options, "expect": "X @ (A + A.T)"})
+    assert right.status == "verified", right.message
+
+
+@pytest.mark.parametrize("where, sizes", [
+    ("1/(n - 1) > 0", "sizes 2, 3"), ("sqrt(n - 2) >= 0", "sizes 2, 3"),
+])
+def test_a_size_condition_without_a_real_value_at_a_size_excludes_it(where, sizes):
+    out = run("gradient", "x.T @ x", {"wrt": "x[n]", "where": where, "expect": "2*x.T"})
+    assert out.status == "verified" and sizes in out.badge, out.message
+
+
+def test_a_size_condition_without_a_real_value_anywhere_is_no_internal_error():
+    out = run("gradient", "x.T @ x", {"wrt": "x[n]", "where": "log(n - 2) > 0",
+                                      "expect": "2*x.T"})
+    assert out.status == "error" and "internal error" not in out.message, out.message

@@ -116,3 +116,16 @@ def test_an_edit_re_verifies_only_the_edited_page(tmp_path):
     checked = [line for line in again.status.getvalue().splitlines() if "Verified:" in line]
     assert len(checked) == 2  # the two directives of page1
     assert all("page1.rst" in line for line in checked), checked
+
+
+def test_the_time_limit_is_set_on_the_command_line(tmp_path):
+    """``-D vcr_timeout=30`` as the docs' ``-D vcr_junit=...``: Sphinx converts an
+    override to the type of the setting's default, and refused a float's ("cannot
+    override config setting 'vcr_timeout' with unsupported type"), an error with -W."""
+    src = copy_root("wrong", tmp_path)
+    fix_wrong_claim(src)
+    result = sphinx_build(src, tmp_path / "out", "-W", "-D", "vcr_timeout=30")
+    assert result.returncode == 0, result.stderr
+    assert "unsupported type" not in result.stderr
+    result = sphinx_build(src, tmp_path / "out2", "-W", "-D", "vcr_timeout=-1")
+    assert result.returncode != 0 and "vcr_timeout" in result.stderr, result.stderr

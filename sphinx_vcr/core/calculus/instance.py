@@ -301,6 +301,7 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
     sizes = case.sizes
     values, wrt_symbols, param_symbols = declared(problem, case)
     where = context(problem, case)
+    _check_sizes(problem, Scope(values, sizes, None, where))
     styles = {name: style_of(v.shape) for name, v in values.items()}
     with about("let"):
         for let in problem.lets:  # each a name for its value, in the variables
@@ -342,6 +343,29 @@ def instantiate(problem: Problem, case: Case | dict[str, int]) -> Instance:
         output = _stack(problem, composed)
     return Instance(sizes, wrt_symbols, param_symbols, local, placeholders, composed,
                     composed_values, conditions, styles, output, case, where, structure)
+
+
+def _check_sizes(problem: Problem, scope: Scope) -> None:
+    """Raise :class:`SizeExcluded` if a ``:where:`` condition on sizes alone (``m >=
+    n``) excludes these sizes: before anything is evaluated there, since the function
+    may have no value at all at such sizes (``inv(X.T @ C @ X)`` with ``X`` of m x n,
+    m < n)."""
+    with about("where"):
+        for condition in problem.where:
+            names = names_in(condition)
+            if not names or not names <= set(scope.sizes):
+                continue
+            # On sizes alone a condition is true or false, unless a side has no real
+            # value there (log(n - 2) > 0 at n = 1, left unevaluated or refused by
+            # SymPy as an "invalid comparison of non-real"): then it does not hold.
+            try:
+                holds = all(e is sympy.true
+                            for e in condition_entries(evaluate(condition, scope)))
+            except TypeError:
+                holds = False
+            if not holds:
+                raise SizeExcluded(_("{sizes} is outside :where:").format(
+                    sizes=scope.sizes))
 
 
 def region(problem: Problem, scope: Scope, sources: dict[sympy.Basic, str] | None = None

@@ -80,6 +80,16 @@ def _nonsingular(det: sympy.Expr, func: str, scope: Scope) -> None:
     with piecewise entries (relu(x) on the diagonal) may be singular on a whole region,
     where the inverse has no value: noted, so that 0*inv(...) has none there either."""
     if _identically_zero(det):
+        if scope.sizes:
+            # (X.T @ C @ X with X of m x n is singular at every size with m < n: a
+            # Cookbook identity that assumes m >= n)
+            raise DomainError(_("{func}() of a matrix that is singular everywhere at "
+                                "{sizes}: its determinant is identically 0 there; if "
+                                "the claim holds only at some sizes, say which in "
+                                ":where: (as m >= n)").format(
+                                    func=func, sizes=", ".join(
+                                        f"{k}={v}" for k, v in scope.sizes.items())),
+                              line=scope.line)
         raise DomainError(_("{func}() of a matrix that is singular everywhere: its "
                             "determinant is identically 0").format(func=func),
                           line=scope.line)

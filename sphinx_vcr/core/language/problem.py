@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -501,4 +502,14 @@ def size_assignments(problem: Problem, sizes: tuple[int, ...]) -> list[dict[str,
         # ... and rotation never gives all of them large at once (m = 3 with n = 2): a
         # claim over several indices can fail only there.
         assignments.append({name: max(sizes) for name in names})
+    if len(names) > 1 and len(names) <= len(sizes) and any(
+            names_in(c) and names_in(c) <= set(names) for c in problem.where):
+        # A condition on the sizes (m >= n) excludes some of them: every arrangement of
+        # distinct sizes is offered too, so that the ones it keeps are not only those
+        # of a vector or a square matrix (the rotations of 1, 2, 3 kept m = 3, n = 1
+        # alone, and a claim wrong for every tall X verified).
+        for values in itertools.permutations(sizes, len(names)):
+            assignment = dict(zip(names, values))
+            if assignment not in assignments:
+                assignments.append(assignment)
     return assignments
