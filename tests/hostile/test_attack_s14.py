@@ -286,3 +286,26 @@ def test_a_size_condition_without_a_real_value_anywhere_is_no_internal_error():
     out = run("gradient", "x.T @ x", {"wrt": "x[n]", "where": "log(n - 2) > 0",
                                       "expect": "2*x.T"})
     assert out.status == "error" and "internal error" not in out.message, out.message
+
+
+def test_a_claim_without_a_value_where_a_tan_meets_its_pole_on_a_band_fails():
+    """SymPy holds tan of a real extended-real, so 0*tan(...) was folded away with no
+    note of it (helper-72)."""
+    out = run("derivative", "2*x", {"wrt": "x", "where": "x > 1/3",
+                                    "expect": "2 + 0*tan(pi/2 + relu(x - 1/3 - 10**-6))"})
+    assert out.status == "failed" and "has no value" in out.message, out.badge
+
+
+@pytest.mark.parametrize("expect, status", [("1/sin(x)**2", "verified"),
+                                            ("2/sin(x)**2", "failed")])
+def test_the_derivative_of_tan_beside_its_pole_has_a_value_in_many_digits(expect, status):
+    """SymPy writes tan(x + pi/2) as -cot(x), which the many-digit evaluation lacked:
+    the correct claim failed, the derivative shown as nan."""
+    out = run("derivative", "tan(x + pi/2)", {"wrt": "x", "expect": expect})
+    assert out.status == status, out.message
+
+
+def test_a_linear_guard_constant_along_a_line_is_known_exactly_there():
+    """x*y - 1 along x at y = 0 is constant: no zero, nothing coarse about it."""
+    out = run("derivative", "max(0, x*y - 1)", {"wrt": "x", "expect": "where(x*y - 1 > 0, y, 0)"})
+    assert out.status == "verified" and "known exactly" not in out.badge, out.badge

@@ -586,19 +586,23 @@ def _dim_argument(node: Expr, scope: Scope, func: str) -> tuple[shapes.Dim, int]
                               "names declared in :wrt: or :vars:").format(func=func))
 
 
-#: Functions with no real value on part of the line.
-_PARTIAL = ("sqrt", "log", "ln")
+#: Functions with no real value on part of the line (tan at its poles: 0*tan(pi/2 +
+#: relu(x - 1)) has none on a half-line, and SymPy folds it to 0).
+_PARTIAL = ("sqrt", "log", "ln", "tan")
 
 
-def _note_domain(value: Value, scope: Scope, node: Expr | None = None) -> Value:
+def _note_domain(value: Value, scope: Scope, node: Expr | None = None,
+                 always: bool = False) -> Value:
     """``value``, its entries noted as needing a real value (see
-    :attr:`Context.domain`), unless SymPy knows they have one; ``node``: the call of
-    the author's that computed it."""
+    :attr:`Context.domain`), unless SymPy knows they have one (``always``: even then,
+    as SymPy holds tan of a real extended-real, its poles included); ``node``: the call
+    of the author's that computed it."""
     domain = scope.context.domain
     fresh: dict[int, frozenset[int]] = {}
     entries = entries_of_value(value)
     for k, entry in enumerate(entries):
-        if scope.context.backend.is_real(entry) is not True:
+        if (always and not entry.is_number) \
+                or scope.context.backend.is_real(entry) is not True:
             fresh[k] = frozenset([len(domain)])
             domain.append(entry)
             quote(scope, entry, node)
@@ -625,7 +629,8 @@ def _call(node: Call, scope: Scope) -> Value:
     args = [evaluate(a, scope) for a in node.args]
     if func in backend.elementwise:
         value = _map(args[0], backend.elementwise[func])
-        return _note_domain(value, scope, node) if func in _PARTIAL else value
+        return _note_domain(value, scope, node, always=func == "tan") \
+            if func in _PARTIAL else value
     if func in ("max", "min"):
         return _elementwise(func, args[0], args[1], scope, node)
     # Imported here: the matrix functions are built on this module's Value and Scope.

@@ -416,6 +416,14 @@ class _Walker:
             raise _NoValue  # at (or possibly at) a pole
         return self.a.ctx.tan(x)
 
+    def cot(self, expr: sympy.cot) -> Number:
+        # SymPy writes tan(x + pi/2) as -cot(x): without it, the derivative of that
+        # had no value in many digits, and a correct claim failed
+        x = self.argument(expr)
+        if self.a.sign(self.a.ctx.sin(x)) in (0, None):
+            raise _NoValue  # at (or possibly at) a pole
+        return self.a.ctx.cot(x)
+
     def tanh(self, expr: sympy.tanh) -> Number:
         return self.a.tanh(self.argument(expr))
 
@@ -514,7 +522,8 @@ def _handler(kind: type) -> Callable[[_Walker, Any], Number]:
 _HANDLERS: dict[type, Callable[[_Walker, Any], Number]] = {
     sympy.Add: _Walker.add, sympy.Mul: _Walker.mul, sympy.Pow: _Walker.pow,
     sympy.exp: _Walker.exp, sympy.log: _Walker.log, sympy.sin: _Walker.sin,
-    sympy.cos: _Walker.cos, sympy.tan: _Walker.tan, sympy.tanh: _Walker.tanh,
+    sympy.cos: _Walker.cos, sympy.tan: _Walker.tan, sympy.cot: _Walker.cot,
+    sympy.tanh: _Walker.tanh,
     sympy.Abs: _Walker.abs, sympy.sign: _Walker.sign_function,
     sympy.Heaviside: _Walker.heaviside, sympy.DiracDelta: _Walker.dirac,
     sympy.Max: _Walker.max, sympy.Min: _Walker.min, sympy.Piecewise: _Walker.piecewise,

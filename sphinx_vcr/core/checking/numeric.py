@@ -232,6 +232,8 @@ def _domain_edge(node: object) -> tuple[sympy.Expr, bool] | None:
         return node.base, not node.exp.is_integer
     if isinstance(node, sympy.tan):
         return sympy.cos(node.args[0]), False
+    if isinstance(node, sympy.cot):  # (SymPy's form of tan(x + pi/2))
+        return sympy.sin(node.args[0]), False
     return None
 
 

@@ -243,12 +243,17 @@ def without_value(exprs: Sequence[sympy.Expr], sampler: Sampler, sample: Sample
 
 
 def _unflattened(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
-    """``exprs`` with each denominator that has pieces in place of its inverse: as a
-    guard, ``relu(x - 1/3)`` is zero on the whole band x < 1/3, which got no probe
-    then, though ``1/relu(x - 1/3)`` has no value on it; its kink's guard
-    ``x - 1/3`` bounds the band instead."""
-    poles = {node: node.base for node in _nodes(exprs)
-             if node.is_Pow and node.exp.is_negative and node.base.has(*boundaries.KINKS)}
+    """``exprs`` with each denominator that has pieces in place of its inverse, and
+    the argument of a ``tan`` or ``cot`` with pieces in place of it: as a guard,
+    ``relu(x - 1/3)`` is zero on the whole band x < 1/3, which got no probe then,
+    though ``1/relu(x - 1/3)`` has no value on it; its kink's guard ``x - 1/3`` bounds
+    the band instead."""
+    poles: dict[sympy.Basic, sympy.Basic] = {}
+    for node in _nodes(exprs):
+        if node.is_Pow and node.exp.is_negative and node.base.has(*boundaries.KINKS):
+            poles[node] = node.base
+        elif isinstance(node, sympy.tan | sympy.cot) and node.args[0].has(*boundaries.KINKS):
+            poles[node] = node.args[0]
     return [e.xreplace(poles) for e in exprs] if poles else list(exprs)
 
 
@@ -413,11 +418,12 @@ class _Lines:
             values = {self.symbols[c]: Fraction(float(base[c]))
                       for c in self.columns[k] - {column}}
             linear = self._linear(k, column)
-            root = None if linear is None else linear.root(values)
-            if root is not None:
-                roots.add(root)
-                continue
-            coefficients = None if linear is not None else self._along(k, base, column)
+            if linear is not None:
+                root = linear.root(values)
+                if root is not None:
+                    roots.add(root)
+                continue  # (None: constant along the line, or a pole there)
+            coefficients = self._along(k, base, column)
             if coefficients is None:
                 # Not a polynomial with rational coefficients along the line (x -
                 # sqrt(2), exp(x) - 2, a rational function), or of a degree bound too
