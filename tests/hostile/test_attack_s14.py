@@ -309,3 +309,17 @@ def test_a_linear_guard_constant_along_a_line_is_known_exactly_there():
     """x*y - 1 along x at y = 0 is constant: no zero, nothing coarse about it."""
     out = run("derivative", "max(0, x*y - 1)", {"wrt": "x", "expect": "where(x*y - 1 > 0, y, 0)"})
     assert out.status == "verified" and "known exactly" not in out.badge, out.badge
+
+
+@pytest.mark.parametrize("function, claim", [
+    ("max(0, x**2 - 2)", "where((x**2 - 2)/(x**2 + 1) >= {bound}, 2*x, 0)"),
+    ("where(x**2 - 2 > 0, x, 0)", "where(2/x**2 < 1 - {bound}, 1, 0)"),
+])
+def test_a_claim_wrong_beside_the_zero_of_a_rational_guard_fails(function, claim):
+    """A rational guard's zeros and poles are those of its numerator times its
+    denominator, a polynomial: the thin pieces beside them get exact probes."""
+    wrong = run("derivative", function, {"wrt": "x", "expect": claim.format(bound="10**-30")})
+    assert wrong.status == "failed", wrong.badge
+    right = run("derivative", function, {"wrt": "x", "expect": claim.format(bound="0")})
+    assert right.status == "verified", right.message
+    assert "known exactly" not in right.badge, right.badge

@@ -34,6 +34,7 @@ import numpy as np
 import sympy
 
 from ..symbolic import exact
+from ..symbolic.walk import tree_size
 from . import boundaries, certified, intervals
 from .compare import first_without_value, values_at
 from .numeric import (
@@ -87,6 +88,9 @@ FLAT = 1e-6         # relative step to tell a guard zero on a whole piece from a
 #: than the degree: ``x**2*(x**15 + 1) - x**17`` is ``x**2``; the polynomial's true
 #: degree is what :data:`.boundaries.MAX_GAP_DEGREE` limits).
 MAX_INTERPOLATED = 64
+#: Rational guards up to this many distinct nodes are split into a numerator and a
+#: denominator polynomial (see :meth:`_Lines._fraction`).
+MAX_FRACTION_NODES = 200
 
 
 def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
@@ -310,6 +314,7 @@ class _Lines:
         self.degrees: dict[tuple[int, int], int | None] = {}
         #: guards on lines as polynomials (see :meth:`_along`)
         self.polynomials: dict[tuple, list[Fraction] | None] = {}
+        self.fractions: dict[tuple[int, int], tuple | None] = {}
         self.columns = [{self.symbols.index(s) for s in g.free_symbols if s in self.symbols}
                         for g in guards]
         #: (base, column, exact coordinate) of the pieces too narrow for a double
@@ -455,14 +460,47 @@ class _Lines:
         others = sorted(self.columns[k] - {column})
         key = (k, column, tuple(base[others]))
         if key not in self.polynomials:
-            degree = self._degree(k, column)
             values = {self.symbols[c]: Fraction(float(base[c])) for c in others}
             try:
-                self.polynomials[key] = None if degree is None else exact.along(
-                    self.guards[k], self.symbols[column], degree, values)
+                self.polynomials[key] = self._interpolated(k, column, values)
             except (ZeroDivisionError, KeyError):  # a pole there, or another symbol
                 self.polynomials[key] = None
         return self.polynomials[key]
+
+    def _interpolated(self, k: int, column: int, values: dict[sympy.Symbol, Fraction]
+                      ) -> list[Fraction] | None:
+        """:meth:`_along`'s polynomial: the guard's own, or for a rational function of
+        the line's coordinate (``(x**2 - 2)/(x**2 + 1)``, ``2/x**2 - 1``) its numerator
+        times its denominator, which has the guard's sign wherever it has a value and a
+        zero at each of its zeros and poles (a thin piece beside them had no exact
+        probe)."""
+        t = self.symbols[column]
+        degree = self._degree(k, column)
+        if degree is not None:
+            return exact.along(self.guards[k], t, degree, values)
+        parts = self._fraction(k, column)
+        if parts is None:
+            return None
+        (top, top_degree), (bottom, bottom_degree) = parts
+        return _times(exact.along(top, t, top_degree, values),
+                      exact.along(bottom, t, bottom_degree, values))
+
+    def _fraction(self, k: int, column: int
+                  ) -> tuple[tuple[sympy.Expr, int], tuple[sympy.Expr, int]] | None:
+        """Guard ``k`` as a numerator and a denominator polynomial along ``column``,
+        each with a bound of its degree; None unless it is a small :func:`.exact.plain`
+        rational function (SymPy's ``together`` of a large one costs seconds)."""
+        key = (k, column)
+        if key not in self.fractions:
+            self.fractions[key] = None
+            guard, t = self.guards[k], self.symbols[column]
+            if self._plain(k) and tree_size([guard])[1] <= MAX_FRACTION_NODES:
+                top, bottom = sympy.fraction(sympy.together(guard))
+                degrees = [exact.degree_bound(p, t) if exact.plain(p) else None
+                           for p in (top, bottom)]
+                if all(d is not None and d <= MAX_INTERPOLATED for d in degrees):
+                    self.fractions[key] = (top, degrees[0]), (bottom, degrees[1])
+        return self.fractions[key]
 
     def _degree(self, k: int, column: int) -> int | None:
         """A bound of guard ``k``'s degree along ``column`` if it is a polynomial there
@@ -488,6 +526,15 @@ class _Lines:
         if key not in self.linear:
             self.linear[key] = boundaries.Linear.of(self.guards[k], self.symbols[column])
         return self.linear[key]
+
+
+def _times(first: list[Fraction], second: list[Fraction]) -> list[Fraction]:
+    """The product of two polynomials given by their coefficients, highest first."""
+    product = [Fraction(0)] * (len(first) + len(second) - 1)
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            product[i + j] += a * b
+    return product
 
 
 def _on_line(base: np.ndarray, column: int, values: np.ndarray) -> np.ndarray:
