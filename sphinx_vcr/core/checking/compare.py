@@ -665,17 +665,16 @@ def fine_precision(exprs: Sequence[sympy.Expr]) -> tuple[int, mpmath.mpf]:
     1e-200 relatively, which 150 digits do not see, and it verified. A constant longer
     than :data:`.exact.MAX_CONSTANT_DIGITS` is refused (``exp(x + exp(-5000))``
     verified while the digits were capped): a :class:`.LimitError`."""
-    constant = exact.too_long_constant(exprs)
-    if constant is not None:
+    extra, constant = exact.longest_constant(exprs)
+    if extra > exact.MAX_CONSTANT_DIGITS:
         text = str(constant)
         raise LimitError(_("a constant spans {digits} digits ({constant}), more than the "
                            "{limit} the numerical comparison resolves, and the claim was "
                            "not decided exactly: a claim that differs by so little could "
                            "pass; write it shorter").format(
-                               digits=exact.digits_of(constant), limit=exact.MAX_CONSTANT_DIGITS,
+                               digits=extra, limit=exact.MAX_CONSTANT_DIGITS,
                                constant=text if len(text) <= 40 else text[:37] + "..."),
                          option="expect")
-    extra = exact.constant_digits(exprs)
     if not extra:
         return FINE_DIGITS, FINE_TOLERANCE
     digits = FINE_DIGITS + extra

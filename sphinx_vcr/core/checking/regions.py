@@ -34,7 +34,7 @@ import numpy as np
 import sympy
 
 from ..symbolic import exact
-from ..symbolic.walk import tree_size
+from ..symbolic.walk import distinct_nodes, tree_size
 from . import boundaries, certified, intervals
 from .compare import first_without_value, values_at
 from .numeric import (
@@ -253,16 +253,12 @@ def _unflattened(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:
     though ``1/relu(x - 1/3)`` has no value on it; its kink's guard ``x - 1/3`` bounds
     the band instead."""
     poles: dict[sympy.Basic, sympy.Basic] = {}
-    for node in _nodes(exprs):
+    for node in {n for e in exprs for n in distinct_nodes(e)}:
         if node.is_Pow and node.exp.is_negative and node.base.has(*boundaries.KINKS):
             poles[node] = node.base
         elif isinstance(node, sympy.tan | sympy.cot) and node.args[0].has(*boundaries.KINKS):
             poles[node] = node.args[0]
     return [e.xreplace(poles) for e in exprs] if poles else list(exprs)
-
-
-def _nodes(exprs: Sequence[sympy.Expr]) -> set[sympy.Basic]:
-    return {node for e in exprs for node in sympy.preorder_traversal(e)}
 
 
 def _own_edges(exprs: Sequence[sympy.Expr], sampler: Sampler) -> list[sympy.Expr]:

@@ -135,12 +135,7 @@ def constant_digits(exprs: Iterable[sympy.Basic]) -> int:
     claim that differs from the derivative only by such a constant inside a function
     (``exp(x + 10**-200)``) differs by that little, relatively: comparisons need these
     digits beyond their own."""
-    found = 0
-    for node in _constants(exprs):
-        found = max(found, digits_of(node))
-        if found >= MAX_CONSTANT_DIGITS:
-            return MAX_CONSTANT_DIGITS
-    return found
+    return min(MAX_CONSTANT_DIGITS, longest_constant(exprs)[0])
 
 
 def too_long_constant(exprs: Iterable[sympy.Basic]) -> sympy.Basic | None:
@@ -148,8 +143,22 @@ def too_long_constant(exprs: Iterable[sympy.Basic]) -> sympy.Basic | None:
     (``exp(-5000)``, ``10**-1600``), or None. A claim ``exp(x + exp(-5000))`` for the
     derivative of ``exp(x)`` differs from it by 1e-2172 relatively, beyond the checks'
     digits: it verified."""
-    return next((n for n in _constants(exprs) if digits_of(n) > MAX_CONSTANT_DIGITS),
-                None)
+    digits, node = longest_constant(exprs)
+    return node if digits > MAX_CONSTANT_DIGITS else None
+
+
+def longest_constant(exprs: Iterable[sympy.Basic]) -> tuple[int, sympy.Basic | None]:
+    """The digits the longest constant of ``exprs`` spans (:func:`digits_of`), and that
+    constant (None if there is none); the walk stops at the first one longer than
+    :data:`MAX_CONSTANT_DIGITS`, which no check resolves."""
+    found, longest = 0, None
+    for node in _constants(exprs):
+        digits = digits_of(node)
+        if digits > found:
+            found, longest = digits, node
+            if found > MAX_CONSTANT_DIGITS:
+                break
+    return found, longest
 
 
 def _constants(exprs: Iterable[sympy.Basic]) -> Iterator[sympy.Basic]:
