@@ -193,16 +193,37 @@ CASES: dict[str, tuple] = {
     "hessian of softmax cross-entropy by x": (H, "-y.T @ log(softmax(W @ x))", {
         "wrt": "x[n]", "vars": "W[k, n], y[k]", "where": "sum(y) == 1, y >= 0",
         "let": "p = softmax(W @ x)", "expect": "W.T @ (diag(p) - p @ p.T) @ W"}),
+    "softmax cross-entropy network by W1": _g(
+        "-y.T @ log(softmax(W2 @ relu(W1 @ x)))", "W1[H, D]", "W2[K, H], x[D], y[K]",
+        "(W2.T @ (softmax(W2 @ relu(W1 @ x)) - y)) @ x.T",
+        where="sum(y) == 1, y >= 0, W1 @ x > 0"),
 }
 
 
-def check(name: str, tag: str = "") -> tuple[float, float, Outcome]:
+def wrong(case: tuple) -> tuple:
+    """The case with its claim off by a factor 2, the wrong claim a reader must see
+    fail at its line as fast as a right one verifies (issue 13's acceptance)."""
+    kind, body, options = case
+    options = dict(options)
+    if "mistake" in options:
+        options.pop("mistake")
+        options["expect"] = options.pop("correct")
+        options.pop("reason", None)
+    if kind == "derivation":
+        options["steps"] = "= 2 * (" + options["steps"].removeprefix("= ") + ")"
+    else:
+        options["expect"] = f"2 * ({options['expect']})"
+    return (kind, body, options)
+
+
+def check(name: str, tag: str = "", claim_wrong: bool = False
+          ) -> tuple[float, float, Outcome]:
     """One uncached check of a case: (CPU seconds, wall seconds, outcome). ``tag`` makes
     its text (and so its sampling seed) differ between rounds, as distinct directives
     would. CPU time is the figure: the machine is shared, and wall time counts the
     others' work too (the budgets of :mod:`sphinx_vcr.core.running.limits` count CPU
     time as well)."""
-    kind, body, options = CASES[name]
+    kind, body, options = wrong(CASES[name]) if claim_wrong else CASES[name]
     options = dict(options)
     content: list[str] = []
     if kind == "derivation":
@@ -219,16 +240,16 @@ def check(name: str, tag: str = "") -> tuple[float, float, Outcome]:
 Row = tuple[str, float, float, float, Outcome]
 
 
-def measure(names: list[str], rounds: int) -> list[Row]:
+def measure(names: list[str], rounds: int, claim_wrong: bool = False) -> list[Row]:
     """(name, median CPU s, largest CPU s, median wall s, last outcome) per case."""
     for name in names[:3]:
-        check(name, "warm-up")  # imports, first compilations
+        check(name, "warm-up", claim_wrong)  # imports, first compilations
     cpu: dict[str, list[float]] = {name: [] for name in names}
     wall: dict[str, list[float]] = {name: [] for name in names}
     last: dict[str, Outcome] = {}
     for k in range(rounds):
         for name in names:
-            seconds, elapsed, last[name] = check(name, f"round {k}")
+            seconds, elapsed, last[name] = check(name, f"round {k}", claim_wrong)
             cpu[name].append(seconds)
             wall[name].append(elapsed)
     return [(name, statistics.median(cpu[name]), max(cpu[name]),
@@ -263,9 +284,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="also profile the selected cases")
     parser.add_argument("--write", type=Path, help="also write the table to this file")
+    parser.add_argument("--wrong", action="store_true",
+                        help="each claim off by a factor 2 (each must fail)")
     args = parser.parse_args()
     names = [name for name in CASES if args.only in name]
-    text = table(measure(names, args.rounds))
+    text = table(measure(names, args.rounds, args.wrong))
     if args.profile:
         text += "\n```text\n" + profile(names) + "```\n"
     print(text)

@@ -15,6 +15,7 @@ import sympy
 
 from ..symbolic import elementary
 from ..symbolic.backend import Unsupported
+from ..symbolic.walk import has_any
 
 
 def fix_relu_convention(expr: sympy.Expr) -> sympy.Expr:
@@ -92,10 +93,11 @@ def jacobian(outputs: list[sympy.Expr], symbols: list[sympy.Symbol]) -> sympy.Ma
     found = _Shared(outputs)
     columns = [found.by(symbol) for symbol in symbols]
     matrix = sympy.Matrix(len(outputs), len(symbols), lambda i, j: columns[j][i])
-    if matrix.has(sympy.DiracDelta):
+    if has_any(matrix, (sympy.DiracDelta,)):
         # The kink's own guard (the step's argument) keeps every sample point off it.
         matrix = matrix.replace(sympy.DiracDelta, lambda *_args: sympy.Integer(0))
-    return matrix.applyfunc(fix_relu_convention) if matrix.has(sympy.Heaviside) else matrix
+    return matrix.applyfunc(fix_relu_convention) if has_any(matrix, (sympy.Heaviside,)) \
+        else matrix
 
 
 
@@ -117,10 +119,27 @@ class _Shared:
         self.outputs = outputs
         #: free symbols of each sub-expression met (SymPy recomputes them on each call)
         self.free: dict[sympy.Basic, frozenset] = {}
+        #: function nodes differentiated by the chain rule (see :meth:`_chained`)
+        self.chained: dict[sympy.Basic, bool] = {}
 
     def by(self, symbol: sympy.Symbol) -> list[sympy.Expr]:
         memo: dict[sympy.Basic, sympy.Expr] = {}
         return [self._diff(e, symbol, memo) for e in self.outputs]
+
+    def _chained(self, expr: sympy.Basic) -> bool:
+        """Whether ``expr`` is an elementary function of an argument that is not
+        elementary (``log(softmax(relu(z)))``), differentiated by the chain rule here:
+        :func:`real_diff` would hand the whole subtree to SymPy's ``diff``, which took
+        a second for a softmax network's loss by its first weights. ``log|u|`` keeps
+        its real rule there; an elementary one goes to symengine."""
+        if expr.func not in elementary.FUNCTIONS or len(expr.args) != 1:
+            return False
+        if expr.func is sympy.log and isinstance(expr.args[0], sympy.Abs):
+            return False
+        found = self.chained.get(expr)
+        if found is None:
+            found = self.chained[expr] = not elementary.elementary(expr)
+        return found
 
     def _symbols(self, expr: sympy.Basic) -> frozenset:
         found = self.free.get(expr)
@@ -154,6 +173,8 @@ class _Shared:
         elif expr.is_Pow and symbol not in self._symbols(expr.exp):
             base, exponent = expr.args
             result = exponent * base ** (exponent - 1) * self._diff(base, symbol, memo)
+        elif self._chained(expr):
+            result = expr.fdiff(1) * self._diff(expr.args[0], symbol, memo)
         else:
             result = real_diff(expr, symbol)
         memo[expr] = result

@@ -22,6 +22,7 @@ from ..checking.replacements import REPLACEMENTS, replacement
 from ..errors import DomainError, ParseError, ShapeError, SizeExcluded
 from ..language.problem import Problem, about, size_assignments
 from ..language.syntax import Compare, Declaration, Expr, names_in
+from ..symbolic.walk import distinct_nodes_of
 from ..words import _
 from . import shapes
 from .evaluate import Context, Scope, Value, check_entry_clash, condition_entries, evaluate
@@ -434,6 +435,7 @@ def _check_component_clash(values: dict[str, Value]) -> None:
 
 
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+_UNDEFINED_NODES = frozenset(_UNDEFINED)
 
 
 def _undefined_everywhere(expr: sympy.Basic) -> bool:
@@ -457,6 +459,8 @@ def check_defined(exprs: list[sympy.Expr], what: str, option: str | None = None,
 
     ``what`` names the expressions, as an English phrase marked with :func:`.words.N_`.
     """
-    if any(_undefined_everywhere(e) for e in exprs):
+    # (one walk of the distinct nodes first: SymPy's has() visits every copy)
+    if any(node in _UNDEFINED_NODES for node in distinct_nodes_of(exprs)) \
+            and any(_undefined_everywhere(e) for e in exprs):
         raise DomainError(_("{what} is undefined everywhere (a division by zero or the log "
                             "of zero)").format(what=_(what)), option=option, line=line)

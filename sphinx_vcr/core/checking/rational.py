@@ -148,7 +148,7 @@ class Rational:
         """
         found = self.split.get(node)
         if found is None:
-            c, u = node.args[0].as_content_primitive()
+            c, u = _distributed(node.args[0]).as_content_primitive()
             if u.could_extract_minus_sign():
                 c, u = -c, -u
             generator = sympy.exp(u / c.q) if c.is_Rational else None
@@ -283,3 +283,29 @@ class Rational:
         if len(poly) > self.max_terms:
             raise _TooLarge
         return poly
+
+
+#: Products of sums in an exponent are distributed up to this many terms.
+MAX_DISTRIBUTED = 256
+
+
+def _distributed(exponent: sympy.Expr) -> sympy.Expr:
+    """``exponent`` with its products distributed over its sums, where that makes at
+    most :data:`MAX_DISTRIBUTED` terms: ``exp(w*(a + b))`` (the softmax of a product
+    of weights, as the derivative writes it) and ``exp(w*a + w*b)`` (as a claim's
+    ``W2 @ W1 @ x`` makes it) are one generator then, and their difference decided."""
+    return sympy.expand_mul(exponent) if _terms(exponent) <= MAX_DISTRIBUTED else exponent
+
+
+def _terms(expr: sympy.Basic) -> int:
+    """An upper bound on the terms of ``expr`` once its products are distributed."""
+    if expr.is_Add:
+        return sum(_terms(a) for a in expr.args)
+    if expr.is_Mul:
+        count = 1
+        for a in expr.args:
+            count *= _terms(a)
+            if count > MAX_DISTRIBUTED:
+                break
+        return count
+    return 1

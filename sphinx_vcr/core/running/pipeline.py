@@ -58,6 +58,7 @@ from ..rendering.messages import (
     sizes_text,
 )
 from ..rendering.names import names_of
+from ..symbolic.walk import free_symbols
 from ..words import N_, _, speaking
 from . import factors
 from .derived import Derived, as_claim, covered, index_free
@@ -75,8 +76,12 @@ def compute(kind: str, argument: str, content: list[str], options: dict[str, str
     process cannot apply to itself. A MemoryError is left to the caller, which knows
     whether memory was bounded (and by how much).
     """
-    with speaking(settings.language):
-        return _compute(kind, argument, content, options, settings, key)
+    _DERIVATIVES.clear()
+    try:
+        with speaking(settings.language):
+            return _compute(kind, argument, content, options, settings, key)
+    finally:
+        _DERIVATIVES.clear()
 
 
 def _compute(kind: str, argument: str, content: list[str], options: dict[str, str | None],
@@ -216,7 +221,8 @@ def _derivative_text(problem: Problem, derived: Derived | None) -> str:
 def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:
     """Whether ``tree`` holds as the claim of ``problem``, checked as any claim is."""
     try:
-        return _verify(as_claim(problem, tree), settings, key, explain=False).ok
+        return _verify(as_claim(problem, tree), settings, key, explain=False,
+                       shown=False).ok
     except MemoryError:
         raise
     except Exception:  # whatever stops it, it is not shown
@@ -224,11 +230,13 @@ def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:
 
 
 def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True,
-            form: str | None = None) -> Outcome:
+            form: str | None = None, shown: bool = True) -> Outcome:
     """The verification of :func:`verify`; with ``explain``, a wrong claim is told by
     its index-free derivative and a suggestion (these are verified in turn, without).
     ``form`` is what the badge says of a derivative shown without the author's claim
-    (see :func:`.render.badge`)."""
+    (see :func:`.render.badge`). Without ``shown``, only the verdict is wanted: a
+    verified outcome has no math or badge (rendering a derived form's check that is
+    never shown took a third of it)."""
     runs: list[Run] = []
     caught: Outcome | None = None
     assignments = cases(problem, settings.sizes, sample_seed(settings, key, {}))
@@ -283,6 +291,9 @@ def _verify(problem: Problem, settings: Settings, key: str, explain: bool = True
         if problem.correct is not None:
             _check_correction(problem, settings, key)
         return caught
+    if not shown:
+        return Outcome(VERIFIED, exact=exact, points=points, max_error=worst,
+                       claims=int(problem.expect is not None))
     # A chain rule's derived result is shown beside its factors, by value as well.
     values = _factor_values(problem, runs[-1], settings, key) \
         if explain or form == render.DERIVED else None
@@ -323,7 +334,7 @@ def _check_correction(problem: Problem, settings: Settings, key: str) -> None:
                                     expect_text=problem.correct_text
                                     or _quoted(problem.correct))
     try:
-        _verify(corrected, settings, key + "|correct", explain=False)
+        _verify(corrected, settings, key + "|correct", explain=False, shown=False)
     except Failure as failure:
         raise Failure(Outcome(FAILED, "correct", _(
             "the correction in :correct: does not hold either: {message}").format(
@@ -358,12 +369,15 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
          known: Symbolic | None = None) -> Run:
     known = {} if known is None else known
     sizes = case.assignment
-    instance = instantiate(problem, case)
+    memo = _function(problem, case)
+    instance = memo.instance
     symbolic = _symbolic(problem, case, known)
     # Before any work: a page must never show two names alike, even beside a failure.
     names = names_of(problem, instance)
     _check_kind(problem, instance)
-    flat = flat_derivative(problem, instance)
+    if memo.flat is None:
+        memo.flat = flat_derivative(problem, instance)
+    flat = memo.flat
     result = arrange(problem, instance, flat)
     expected = derivative_shape(problem, instance.output)
     claim, shape_error = None, None
@@ -384,12 +398,10 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     extra = list(claim) if claim is not None else []
     check_defined(outputs, N_("the function"))
     check_defined(extra, N_("the claim"), option="expect")
-    free: set[sympy.Symbol] = set()
     folded = _folded_notes(instance, outputs)
     # The claim's notes too: a name only they mention (where(y > 0, 0*log(x1), 0)) must
     # be sampled, or what it needs is never looked at.
-    for expr in (*outputs, *extra, *claim_domain, *folded, *instance.conditions):
-        free |= expr.free_symbols
+    free = free_symbols([*outputs, *extra, *claim_domain, *folded, *instance.conditions])
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)
     sampler = Sampler(outputs, flat, instance.wrt_symbols, others,
@@ -420,6 +432,9 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     comparison = None
     if claim is not None:
         resolved = resolve_steps(result, region)
+        # The claim's kinks too: both are compared on the region only, where relu(z)
+        # under :where: z > 0 is z; with no kink left, SymPy can decide it exactly.
+        claim = resolve_steps(claim, region)
         proven = bool(problem.functions) and _general_rule_proven(problem, symbolic,
                                                                   expected)
         comparison = compare(claim, resolved, sample.symbols, sample.points,
@@ -434,6 +449,47 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     return Run(instance, result, claim, factorisation, sample, comparison, shape_error,
                names, shown=None if symbolic is None else symbolic[1],
                shown_chain=shown_chain)
+
+
+@dataclasses.dataclass
+class _Function:
+    """A directive's function at one case: its instance and, once taken, its flat
+    derivative."""
+
+    instance: Instance
+    flat: sympy.Matrix | None = None
+
+
+#: The functions of the directive being computed, by its problem without the claim
+#: and the case (see :func:`_function`).
+_DERIVATIVES: dict[tuple, _Function] = {}
+
+
+def _function(problem: Problem, case: Case) -> _Function:
+    """The instance of ``problem`` at ``case`` (and its derivative), computed once for
+    the directive: a wrong claim's derived form, its suggestions and a chain rule's
+    factors are each verified as a claim of the same function, and differentiating it
+    again for each took most of their time (two seconds for a softmax network's wrong
+    claim). Neither depends on the claim, which is evaluated on a scope of its own."""
+    key = _derivative_key(problem, case)
+    found = _DERIVATIVES.get(key) if key is not None else None
+    if found is None:
+        found = _Function(instantiate(problem, case))
+        if key is not None:
+            _DERIVATIVES[key] = found
+    return found
+
+
+def _derivative_key(problem: Problem, case: Case) -> tuple | None:
+    function = dataclasses.replace(problem, expect=None, expect_text="", mistake=False,
+                                   correct=None, correct_text="", reason="")
+    key = (function, tuple(sorted(case.sizes.items())), tuple(sorted(case.indices.items())),
+           case.replacement, case.seed, case.symbolic)
+    try:
+        hash(key)
+    except TypeError:  # a part that cannot be a key: computed each time
+        return None
+    return key
 
 
 #: The symbolic instances of one directive, by assignment (see :func:`_symbolic`).

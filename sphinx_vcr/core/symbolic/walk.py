@@ -7,22 +7,15 @@ at n = 3 are hundreds of times larger than their graphs: SymPy's own walks
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 
 import sympy
 
 
 def distinct_nodes(expr: sympy.Basic) -> Iterator[sympy.Basic]:
     """Every distinct node of ``expr``, each once, parents before their arguments."""
-    seen: set[sympy.Basic] = set()
-    pending = [expr]
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        yield node
-        pending.extend(node.args)
+    return distinct_nodes_of([expr])
 
 
 def tree_size(exprs: Sequence[sympy.Basic]) -> tuple[int, int]:
@@ -61,3 +54,50 @@ def replaced(expr: sympy.Basic, memo: dict[sympy.Basic, sympy.Basic]) -> sympy.B
             changed = any(new is not old for new, old in zip(args, node.args))
             memo[node] = node.func(*args) if changed else node
     return memo[expr]
+
+
+def free_symbols(exprs: Iterable[sympy.Basic]) -> set[sympy.Basic]:
+    """The free symbols of all of ``exprs``, each distinct node looked at once (SymPy's
+    ``free_symbols`` unites its arguments' again at every copy of a node: a second
+    for the entries of an inverse at n = 3). A node with rules of its own (a
+    ``Subs`` or ``Derivative`` binds symbols) is asked for its own."""
+    found: set[sympy.Basic] = set()
+    seen: set[sympy.Basic] = set()
+    pending = list(exprs)
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node.is_Symbol:
+            found.add(node)
+        elif _own_free_symbols(type(node)):
+            found |= node.free_symbols
+        else:
+            pending.extend(node.args)
+    return found
+
+
+@functools.cache
+def _own_free_symbols(kind: type) -> bool:
+    owner = next(k for k in kind.__mro__ if "free_symbols" in k.__dict__)
+    return owner is not sympy.Basic
+
+
+def has_any(exprs: Iterable[sympy.Basic], kinds: tuple[type, ...]) -> bool:
+    """Whether a node of one of ``kinds`` is in any of ``exprs`` (SymPy's ``has``
+    walks every copy of a shared node)."""
+    return any(isinstance(node, kinds) for node in distinct_nodes_of(exprs))
+
+
+def distinct_nodes_of(exprs: Iterable[sympy.Basic]) -> Iterator[sympy.Basic]:
+    """Every distinct node of all of ``exprs``, each once."""
+    seen: set[sympy.Basic] = set()
+    pending = list(exprs)
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        pending.extend(node.args)
