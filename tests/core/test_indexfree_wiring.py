@@ -253,3 +253,25 @@ def _failed_run(problem) -> Run:
         if not found.comparison.equal:
             return found
     raise AssertionError("the claim holds")
+
+
+@pytest.mark.parametrize("expect, told", [
+    ("2 * X @ b @ c.T", "the claim has twice b @ c.T where the derivative has "
+                        "b @ c.T + c @ b.T; did you mean :expect: X @ (c @ b.T + b @ c.T)?"),
+    ("X @ b @ c.T", "the claim has b @ c.T where the derivative has b @ c.T + c @ b.T; "
+                    "did you mean :expect: X @ (c @ b.T + b @ c.T)?"),
+])
+def test_a_missing_symmetric_part_of_a_product_is_named(expect, told):
+    """Cookbook (77): the claim's tree holds no ``b @ c.T`` of its own (``2 * X @ b``
+    is its left operand), so the part it halves is told by its values."""
+    outcome = run("gradient", "b.T @ X.T @ X @ c", wrt="X[m, n]", vars="b[n], c[n]",
+                  layout="denominator", expect=expect)
+    assert outcome.status == FAILED
+    assert outcome.message.endswith("; " + told)
+
+
+def test_a_claim_off_otherwise_is_not_said_to_halve_a_symmetric_part():
+    outcome = run("gradient", "b.T @ X.T @ X @ c", wrt="X[m, n]", vars="b[n], c[n]",
+                  layout="denominator", expect="3 * X @ b @ c.T")
+    assert outcome.status == FAILED
+    assert "where the derivative has" not in outcome.message

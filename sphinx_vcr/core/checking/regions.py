@@ -183,9 +183,56 @@ def _smallest_first(points: np.ndarray) -> np.ndarray:
 
 def boundary_guards(exprs: Sequence[sympy.Expr], conditions: Sequence[sympy.Basic]
                     ) -> list[sympy.Expr]:
-    """The guards of ``exprs`` and the sides of ``conditions``: where pieces change."""
+    """The guards of ``exprs`` and the sides of ``conditions``: where pieces change.
+    A guard with kinks of its own stands for its branches (:func:`unkinked`)."""
     sides = [s for c in conditions for s in relational_sides(c) if not s.is_number]
-    return sorted(set(guard_expressions(exprs)) | set(sides), key=sympy.default_sort_key)
+    found: set[sympy.Expr] = set()
+    for guard in set(guard_expressions(exprs)) | set(sides):
+        found.update(unkinked(guard))
+    return sorted(found, key=sympy.default_sort_key)
+
+
+#: A guard with kinks is replaced by at most this many kink-free branches.
+MAX_BRANCHES = 16
+
+
+def unkinked(guard: sympy.Expr) -> list[sympy.Expr]:
+    """Guards without kinks whose zeros, with those of the kinks' own guards, hold
+    every zero of ``guard``: on each piece of a kink, ``guard`` is one of its branches
+    (``abs(x - 1/3) - 10**-20`` is ``x - 1/3 - 10**-20`` or ``1/3 - x - 10**-20``).
+    The kinks' guards are guards already (:func:`.numeric.guard_expressions`). A
+    polynomial branch's zeros are known exactly, so the thin piece between two of
+    them gets an exact probe; with the kink in it, the guard was known to a double
+    only, and a claim wrong on a piece 1e-20 wide verified. ``[guard]`` where there
+    are more than :data:`MAX_BRANCHES` branches."""
+    done: list[sympy.Expr] = []
+    pending = [guard]
+    while pending:
+        expr = pending.pop()
+        kink = next((n for n in distinct_nodes(expr) if isinstance(n, boundaries.KINKS)),
+                    None)
+        if kink is None:
+            done.append(expr)
+        else:
+            pending += [b for b in (expr.xreplace({kink: v}) for v in _branches(kink))
+                        if not b.is_number]
+        if len(done) + len(pending) > MAX_BRANCHES:
+            return [guard]
+    return done or [guard]
+
+
+def _branches(kink: sympy.Basic) -> list[sympy.Expr]:
+    """The values ``kink`` takes, one for each of its pieces."""
+    if isinstance(kink, sympy.Abs):
+        return [kink.args[0], -kink.args[0]]
+    if isinstance(kink, sympy.Max | sympy.Min):
+        return list(kink.args)
+    if isinstance(kink, sympy.sign):
+        return [sympy.Integer(-1), sympy.Integer(0), sympy.Integer(1)]
+    if isinstance(kink, sympy.Heaviside):
+        at_zero = kink.args[1] if len(kink.args) > 1 else sympy.S.Half
+        return [sympy.Integer(0), at_zero, sympy.Integer(1)]
+    return [branch for branch, _condition in kink.args]  # a Piecewise
 
 
 #: Points of :func:`spread_points`, and the seed of their own random stream (so that
@@ -241,6 +288,32 @@ def without_value(exprs: Sequence[sympy.Expr], sampler: Sampler, sample: Sample
     for point in between.exact:
         values = certified.evaluate(exprs, dict(zip(sampler.symbols, point)), digits)
         missing = next((e for e, v in zip(exprs, values) if v is None), None)
+        if missing is not None:
+            return Missing(point, missing, close=True)
+    return _without_value_enclosed(exprs, sampler.symbols, between.points, digits)
+
+
+#: Probes whose values are enclosed (see :func:`_without_value_enclosed`), at most.
+MAX_ENCLOSED = 256
+
+
+def _without_value_enclosed(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
+                            points: np.ndarray, digits: int) -> Missing | None:
+    """The first of ``points`` at which an enclosure of one of ``exprs`` proves it has
+    no value, though doubles gave it one: on the piece x < 1 of
+    ``0*tan(pi*max(x, 1)/2)`` the argument is exactly pi/2, whose double (and any
+    rounding of it to many digits) is no pole, so ``tan`` had a value there in every
+    evaluation but an enclosure, which holds pi/2 and sees cos(pi/2) may be 0. The
+    same holds of ``1/cos(...)`` or ``log(cos(...))``. A point where the enclosure
+    cannot exclude a pole at ``digits`` is judged again at twice as many (so that a
+    value merely close to a pole is not taken for one)."""
+    for point in points[:MAX_ENCLOSED]:
+        at = dict(zip(symbols, (float(c) for c in point)))
+        values = certified.evaluate(exprs, at, digits, certified.BALLS)
+        if None not in values:
+            continue
+        again = certified.evaluate(exprs, at, 2 * digits, certified.BALLS)
+        missing = next((e for e, v in zip(exprs, again) if v is None), None)
         if missing is not None:
             return Missing(point, missing, close=True)
     return None

@@ -351,6 +351,18 @@ def _agreement(claim: sympy.Matrix, value: sympy.Matrix, sample: Sample,
             for row in rows if not (valued and None in row)]
 
 
+def same_values(first: sympy.Matrix, second: sympy.Matrix, sample: Sample) -> bool:
+    """Whether two matrices of one shape agree at every sample point (a hint's test,
+    not a proof)."""
+    size = len(first)
+    rows = values_at([*first, *second], sample.symbols, sample.points)
+    if not rows or any(v is None for row in rows for v in row):
+        return False
+    with mpmath.workdps(DIGITS):
+        return all(agree(x, y, HINT_TOLERANCE)
+                   for row in rows for x, y in zip(row[:size], row[size:]))
+
+
 def pattern_of(claim: sympy.Matrix, actual: sympy.Matrix, sample: Sample) -> str:
     """``sign``, ``transpose``, a constant factor such as ``1/2``, or ``""``: how a
     claim relates to the derivative at the sample points."""

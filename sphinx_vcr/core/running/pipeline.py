@@ -55,6 +55,7 @@ from ..rendering.messages import (
     fd_message,
     mismatch_message,
     quoted_text,
+    same_values,
     sizes_text,
 )
 from ..rendering.names import names_of
@@ -203,7 +204,8 @@ def _explanation(problem: Problem, run: Run, settings: Settings,
             derived = _correct_form(problem, settings, key)
         if not (problem.mistake or run.shape_error):
             fix = suggestion(problem, derived, run,
-                             lambda tree: _holds(problem, tree, settings, key))
+                             lambda tree: _holds(problem, tree, settings, key),
+                             lambda tree: _like_claim(problem, run, tree))
     return derived, fix
 
 
@@ -216,6 +218,22 @@ def _derivative_text(problem: Problem, derived: Derived | None) -> str:
     if problem.correct is not None:
         return problem.correct_text or _quoted(problem.correct)
     return ""
+
+
+def _like_claim(problem: Problem, run: Run, tree: Expr) -> bool:
+    """Whether ``tree``, as the claim of ``problem``, has the values of the failed
+    claim at ``run``'s sample points (what a suggestion's wording rests on)."""
+    if run.claim is None:
+        return False
+    try:
+        expected = derivative_shape(problem, run.instance.output)
+        value = claim_value(as_claim(problem, tree), run.instance, expected)
+        values = run.instance.structure.apply(_as_matrix(value, run.claim.shape))
+    except MemoryError:
+        raise
+    except Exception:  # a tree that does not evaluate is not the claim
+        return False
+    return same_values(values, run.claim, run.sample)
 
 
 def _holds(problem: Problem, tree: Expr, settings: Settings, key: str) -> bool:

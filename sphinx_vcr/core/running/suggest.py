@@ -35,16 +35,19 @@ from .derived import Derived, tidy
 
 #: Runs a corrected claim as the directive's claim: whether it holds.
 Holds = Callable[[Expr], bool]
+#: Whether a tree has the claim's values at the failed run's sample points.
+LikeClaim = Callable[[Expr], bool]
 
 #: The claim's matrices tried transposed: each subset of at most this many, fewest
 #: first (each is a verification, within the budget for explanations).
 TRANSPOSABLE = 3
 
 
-def suggestion(problem: Problem, derived: Derived | None, run: Run, holds: Holds) -> str:
+def suggestion(problem: Problem, derived: Derived | None, run: Run, holds: Holds,
+               like_claim: LikeClaim | None = None) -> str:
     """``the sign is wrong; did you mean :expect: ...?``, or ``""`` when no slip is
     told or no correction of it holds."""
-    for why, fix in candidates(problem, derived, run):
+    for why, fix in candidates(problem, derived, run, like_claim):
         if holds(fix):
             return _("{why}; did you mean :expect: {fix}?").format(why=why, fix=to_text(fix))
     return ""
@@ -60,7 +63,8 @@ def layout_suggestion(problem: Problem, holds: Holds) -> str:
         why=_("the claim is in the other layout"), fix=to_text(fix))
 
 
-def candidates(problem: Problem, derived: Derived | None, run: Run) -> list[tuple[str, Expr]]:
+def candidates(problem: Problem, derived: Derived | None, run: Run,
+               like_claim: LikeClaim | None = None) -> list[tuple[str, Expr]]:
     """The corrections worth trying, each with the slip it would mend (unverified)."""
     claim = problem.expect
     assert claim is not None
@@ -85,6 +89,16 @@ def candidates(problem: Problem, derived: Derived | None, run: Run) -> list[tupl
             found.append((_("the claim takes {name} to be symmetric, which :vars: does not "
                             "declare").format(name=name), derived.tree))
             break
+        else:
+            half = _half_of_a_symmetric_part(problem, derived.tree, like_claim)
+            if half is not None:
+                part, twice = half
+                why = (_("the claim has twice {part} where the derivative has {part} + "
+                         "{transposed}") if twice else
+                       _("the claim has {part} where the derivative has {part} + "
+                         "{transposed}"))
+                found.append((why.format(part=to_text(part), transposed=to_text(
+                    tidy(problem, Transpose(part)))), derived.tree))
     found.extend(_transposed_factors(problem, claim))
     return found
 
@@ -177,6 +191,34 @@ def _symmetrised(derived: Expr, claim: Expr) -> list[str]:
                     and Transpose(Name(name)) not in in_claim:
                 names.append(name)
     return names
+
+
+def _half_of_a_symmetric_part(problem: Problem, derived: Expr,
+                              like_claim: LikeClaim | None) -> tuple[Expr, bool] | None:
+    """The ``P`` of a sum ``P + P.T`` in the derived form (``b @ c.T + c @ b.T``) that
+    the claim has as ``2 * P`` (``2 * X @ b @ c.T`` for ``X @ (b @ c.T + c @ b.T)``:
+    ``True``) or as ``P`` alone (``False``); told by the values, since the claim's
+    tree need not hold ``P`` as a subtree."""
+    if like_claim is None:
+        return None
+    for node in walk(derived):
+        match node:
+            case Binary(op="+", left=left, right=right) \
+                    if left != right and tidy(problem, Transpose(left)) == right:
+                for part in (left, right):
+                    for twice in (True, False):
+                        half = Binary("*", Num(2), part) if twice else part
+                        if like_claim(_replaced(derived, node, half)):
+                            return part, twice
+    return None
+
+
+def _replaced(tree: Expr, old: Expr, new: Expr) -> Expr:
+    """``tree`` with each ``old`` subtree as ``new``."""
+    if tree == old:
+        return new
+    kids = children(tree)
+    return with_children(tree, tuple(_replaced(k, old, new) for k in kids)) if kids else tree
 
 
 def _fraction(text: str) -> Fraction | None:

@@ -1,0 +1,72 @@
+"""Attacks of session 15: a claim without a value where a kink makes a pole's argument
+exactly a pole, and the speed of wrong matrix claims.
+
+Found and fixed here, each a wrong claim that verified before:
+
+- ``cos(x) + 0*tan(pi*max(x, 1)/2)`` for the slope of sin(x): on x < 1 the argument of
+  tan is exactly pi/2, whose double is no pole, so every evaluation in doubles or in
+  many digits gave the claim a value there. Probes between the claim's own edges are
+  now enclosed too (``regions._without_value_enclosed``), and an enclosure of pi/2
+  sees that cos may be 0. The same for ``1/cos(...)`` and ``log(cos(...))``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_vcr.core.records import Settings
+from sphinx_vcr.core.running.pipeline import compute
+
+
+def run(kind, argument, options):
+    return compute(kind, argument, [], dict(options), Settings(), "attack-s15")
+
+
+@pytest.mark.parametrize("claim", [
+    "cos(x) + 0*tan(pi*max(x, 1)/2)",
+    "cos(x) + 0*tan(where(x > 1/3, x, pi/2))",
+    "cos(x) + 0/cos(pi*max(x, 1)/2)",
+    "cos(x) + 0*log(cos(pi*min(x, 1)/2))",
+    "cos(x) + 0*tan(pi*max(x, 1)/2 + pi)",
+    "cos(x) + 0/sin(pi*relu(x - 1))",
+])
+def test_a_pole_made_exact_by_a_kink_is_no_value(claim):
+    out = run("derivative", "sin(x)", {"wrt": "x", "expect": claim})
+    assert out.status == "failed", out.message
+    assert "has no value" in out.message
+
+
+@pytest.mark.parametrize("claim", [
+    "cos(x) + 0*tan(pi*max(x, 1)/3)",    # tan(pi/3) has a value
+    "cos(x) + 0*tan(max(x, 1))",          # tan(1) too
+    "cos(x) + 0/cos(pi*max(x, 1)/2 + 10**-30)",  # close to a pole, not at one
+])
+def test_a_kinked_argument_near_but_not_at_a_pole_keeps_its_value(claim):
+    out = run("derivative", "sin(x)", {"wrt": "x", "expect": claim})
+    assert out.status == "verified", out.message
+
+
+@pytest.mark.parametrize("claim", [
+    "where(abs(x - 1/3) > 10**-20, 2*x, 0)",
+    "where(abs(abs(x - 1/3) - 1/5) > 10**-20, 2*x, 0)",
+    "where(max(x, 1/3) - 1/3 > 10**-25, 2*x, where(x < 1/3, 2*x, 0))",
+])
+def test_a_thin_piece_beside_a_kinked_boundary_gets_an_exact_probe(claim):
+    """A guard with a kink in it (``abs(x - 1/3) - 10**-20``) was known to a double
+    only; its branches (``x - 1/3 - 10**-20``, ``1/3 - x - 10**-20``) are polynomials,
+    whose zeros are exact (``regions.unkinked``)."""
+    out = run("derivative", "x**2", {"wrt": "x", "expect": claim})
+    assert out.status == "failed", out.message
+
+
+def test_a_guard_stands_for_its_branches():
+    import sympy
+
+    from sphinx_vcr.core.checking.regions import unkinked
+
+    x = sympy.Symbol("x", real=True)
+    third = sympy.Rational(1, 3)
+    assert set(unkinked(abs(x - third) - 1)) == {x - third - 1, third - x - 1}
+    assert set(unkinked(sympy.Max(x, 1) - 2)) == {x - 2}  # the branch 1 - 2 is no guard
+    many = sum(abs(x - k) for k in range(6))  # 64 branches: left as it is
+    assert unkinked(many) == [many]
