@@ -64,6 +64,17 @@ def simplified(text: str) -> str:
     ("2 * c * x.T @ y", "2 * c * x.T @ y"),           # ... a row times a column is
     ("(x @ A).T", "x.T @ A"),                          # NumPy's x @ A, transposed: a row
     ("(A @ x + x @ A).T", "x.T @ (A + A.T)"),          # ... inside a sum too
+    ("inv(inv(A))", "A"),                              # an inverse's inverse
+    ("inv(A).T @ A.T @ B", "B"),                       # inv(A) @ A and transposed
+    ("B @ A @ inv(A)", "B"),
+    ("inv(A) @ A", "eye(n)"),                          # ... alone, the identity
+    ("diag(v) @ diag(w)", "diag(v * w)"),              # diagonals multiply entry-wise
+    ("diag(v) - 2 * diag(w)", "diag(v - 2 * w)"),      # ... and add inside one diag
+    # entry-by-entry parts are simplified as the scalar algebra they are
+    ("v * (1 - v) * (-y / v) - v * (1 - v) * ((-1 + y) / (1 - v))", "v - y"),
+    ("(1 / (1 + v) - v / (1 + v)**2) * v", "v / (1 + v)**2"),
+    ("v * (1 - v)", "v * (1 - v)"),                    # kept where no smaller
+    ("x * y.T / x", "x * y.T / x"),                    # broadcasting: left alone
 ])
 def test_rule(before, after):
     assert simplified(before) == after

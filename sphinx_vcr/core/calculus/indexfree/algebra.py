@@ -205,6 +205,16 @@ class Algebra:
                 elif (isinstance(a, Transpose) and is_call(a.operand, "ones")
                       and is_call(b, "diag") and is_column(self.shapes.of(b.args[0]))):  # type: ignore[union-attr]
                     items[k:k + 2] = [Transpose(b.args[0])]  # type: ignore[union-attr]
+                elif self._diagonal(a) and self._diagonal(b):
+                    # diag(a) @ diag(b) = diag(a * b)
+                    both = self.mul(a.args[0], b.args[0])  # type: ignore[union-attr]
+                    if both is None:
+                        continue
+                    items[k:k + 2] = [Call("diag", (both,))]
+                elif _inverses(a, b):
+                    # inv(A) @ A, A @ inv(A) and their transposes are the identity
+                    items[k:k + 2] = [] if len(items) > 2 else [
+                        self.eye(self.shapes.of(a))]
                 else:
                     continue
                 changed = True
@@ -285,7 +295,7 @@ class Algebra:
                 combined[key] = replace(combined[key], coeff=combined[key].coeff + p.coeff)
             else:
                 combined[key] = p
-        terms = [powers(p) for p in combined.values() if p.coeff != 0]
+        terms = self._diagonals([powers(p) for p in combined.values() if p.coeff != 0])
         if not terms:
             return None
         if len(terms) > 1:
@@ -296,6 +306,24 @@ class Algebra:
             if len(terms) == 1:
                 return self.write(terms[0])
         return self._write_sum(terms)
+
+    def _diagonals(self, terms: list[Product]) -> list[Product]:
+        """``diag(a) - 2 * diag(b)`` as ``diag(a - 2 * b)``: the terms that are a
+        diagonal matrix of a column (by scalars) summed inside one ``diag``."""
+        group = [t for t in terms if len(t.chain) == 1 and self._diagonal(t.chain[0])]
+        if len(group) < 2:
+            return terms
+        inside = self.add(*[self.write(replace(t, chain=(t.chain[0].args[0],)))  # type: ignore[union-attr]
+                            for t in group])
+        rest = [t for t in terms if t not in group]
+        if inside is None:
+            return rest
+        at = terms.index(group[0])
+        return [*rest[:at], self.factor(Call("diag", (inside,))), *rest[at:]]
+
+    def _diagonal(self, node: Expr) -> bool:
+        """Whether ``node`` is ``diag(v)`` of a column ``v``."""
+        return is_call(node, "diag") and is_column(self.shapes.of(node.args[0]))  # type: ignore[union-attr]
 
     def _common_scalars(self, terms: list[Product]) -> Expr | None:
         """``a / s + b / s`` as ``(a + b) / s``: scalar factors and divisors that every
@@ -488,6 +516,15 @@ class Algebra:
         shape = self.shapes.of(node)
         vector_length(shape)
         return node if is_column(shape) or (shape[1] - 1).is_zero else self.transpose(node)  # type: ignore[return-value]
+
+
+def _inverses(a: Expr, b: Expr) -> bool:
+    """Whether ``a @ b`` is an identity: ``inv(A) @ A``, ``A @ inv(A)``, or one of these
+    transposed (``inv(A).T @ A.T``)."""
+    if isinstance(a, Transpose) and isinstance(b, Transpose):
+        a, b = b.operand, a.operand
+    return (is_call(a, "inv") and a.args[0] == b) or (  # type: ignore[union-attr]
+        is_call(b, "inv") and b.args[0] == a)  # type: ignore[union-attr]
 
 
 def _ones_vector(node: Expr) -> bool:

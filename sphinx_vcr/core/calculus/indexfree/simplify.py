@@ -8,6 +8,7 @@ simplify(t)``, a property the tests check).
 from __future__ import annotations
 
 from ...language.syntax import ArrayLit, Binary, Call, Compare, Expr, Transpose, Unary
+from . import elementwise
 from .algebra import Algebra
 
 MAX_ROUNDS = 6
@@ -16,7 +17,7 @@ MAX_ROUNDS = 6
 def simplify(node: Expr, alg: Algebra) -> Expr:
     """``node`` simplified, to a fixed point of the rules."""
     for _round in range(MAX_ROUNDS):
-        simpler = once(node, alg)
+        simpler = elementwise.simplified(once(node, alg), alg.shapes)
         if simpler == node:
             break
         node = simpler
@@ -58,6 +59,8 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
             return None
         case Call(func="diag", args=(arg,)):
             return _diag(once(arg, alg), alg)
+        case Call(func="inv", args=(Call(func="inv", args=(inner,)),)):
+            return once(inner, alg)  # inv(inv(A)) is A
         case Call(func=func, args=args):
             return Call(func, tuple(once(a, alg) for a in args))
         case ArrayLit(items=items):
