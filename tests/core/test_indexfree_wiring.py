@@ -139,8 +139,11 @@ def test_a_mistake_box_shows_the_index_free_correct_form():
 
 @pytest.mark.parametrize("expect, extra, told", [
     ("-x.T @ (A + A.T)", {}, "the sign is wrong; did you mean :expect: x.T @ (A + A.T)?"),
-    ("x.T @ A", {}, "the claim takes A to be symmetric, which :vars: does not declare; "
-                    "did you mean :expect: x.T @ (A + A.T)?"),
+    ("2 * x.T @ A", {}, "the claim takes A to be symmetric, which :vars: does not "
+                        "declare; did you mean :expect: x.T @ (A + A.T)?"),
+    # x.T @ A is wrong for a symmetric A too (a factor 2): no symmetry is assumed
+    ("x.T @ A", {}, "the claim has A where the derivative has A + A.T; did you mean "
+                    ":expect: x.T @ (A + A.T)?"),
     ("x.T @ A", {"vars": "A[n, n] symmetric"},
      "it is 1/2 times the derivative at n=1: check the constant factor; did you mean "
      ":expect: 2 * x.T @ A?"),

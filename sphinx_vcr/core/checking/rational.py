@@ -265,9 +265,16 @@ class Rational:
         work = len(a) * len(b)
         if work > self.max_product:
             raise _TooLarge
-        if work * (1 + (self._bits(a) + self._bits(b)) // WORD_BITS) > self.max_product:
+        bits = self._bits(a) + self._bits(b)
+        if work * (1 + bits // WORD_BITS) > self.max_product:
             raise _TooLarge
-        return self._checked(a * b)
+        product = self._checked(a * b)
+        # A bound of the product's bits, from its factors': finding them walks every
+        # coefficient, and a second of the chapter's checks went there. The content of
+        # a polynomial over the rationals is shared, so each coefficient is a sum of at
+        # most min(len(a), len(b)) products of the factors' coefficients.
+        self.bits[id(product)] = product, bits + min(len(a), len(b)).bit_length()
+        return product
 
     def _bits(self, poly: fmpq_mpoly) -> int:
         """The length in bits of ``poly``'s longest coefficient (numerator or

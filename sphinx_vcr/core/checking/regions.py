@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import sympy
 
+from ..running.limits import soft_limit
 from ..symbolic import exact
 from ..symbolic.walk import distinct_nodes, tree_size
 from . import boundaries, certified, intervals
@@ -212,13 +213,26 @@ def unkinked(guard: sympy.Expr) -> list[sympy.Expr]:
         kink = next((n for n in distinct_nodes(expr) if isinstance(n, boundaries.KINKS)),
                     None)
         if kink is None:
-            done.append(expr)
+            branch = _normal(expr)
+            if branch not in done:
+                done.append(branch)
         else:
             pending += [b for b in (expr.xreplace({kink: v}) for v in _branches(kink))
                         if not b.is_number]
         if len(done) + len(pending) > MAX_BRANCHES:
             return [guard]
     return done or [guard]
+
+
+def _normal(branch: sympy.Expr) -> sympy.Expr:
+    """``branch`` expanded, its sign made canonical, where it is small: the branches
+    ``(1/3 - x)*(-x - 1/5)`` and ``(x - 1/3)*(x + 1/5)`` of ``abs(x - 1/3)*abs(x +
+    1/5)`` are one polynomial, whose equal roots could not be told apart as two
+    guards' (the intervals were capped)."""
+    if tree_size([branch])[1] > MAX_FRACTION_NODES:
+        return branch
+    expanded = sympy.expand(branch)
+    return -expanded if expanded.could_extract_minus_sign() else expanded
 
 
 def _branches(kink: sympy.Basic) -> list[sympy.Expr]:
@@ -290,33 +304,48 @@ def without_value(exprs: Sequence[sympy.Expr], sampler: Sampler, sample: Sample
         missing = next((e for e, v in zip(exprs, values) if v is None), None)
         if missing is not None:
             return Missing(point, missing, close=True)
-    return _without_value_enclosed(exprs, sampler.symbols, between.points, digits)
+    return _without_value_exactly(exprs, sampler.symbols,
+                                  [*between.points[:MAX_ENCLOSED], *between.exact], digits)
 
 
-#: Probes whose values are enclosed (see :func:`_without_value_enclosed`), at most.
+#: Probes whose values are enclosed (see :func:`_without_value_exactly`), at most.
 MAX_ENCLOSED = 256
 
 
-def _without_value_enclosed(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
-                            points: np.ndarray, digits: int) -> Missing | None:
-    """The first of ``points`` at which an enclosure of one of ``exprs`` proves it has
-    no value, though doubles gave it one: on the piece x < 1 of
+def _without_value_exactly(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
+                           points: Sequence[Sequence[object]], digits: int
+                           ) -> Missing | None:
+    """The first of ``points`` at which one of ``exprs`` has no value in exact
+    arithmetic, though it has one in rounded arithmetic: on the piece x < 1 of
     ``0*tan(pi*max(x, 1)/2)`` the argument is exactly pi/2, whose double (and any
     rounding of it to many digits) is no pole, so ``tan`` had a value there in every
-    evaluation but an enclosure, which holds pi/2 and sees cos(pi/2) may be 0. The
-    same holds of ``1/cos(...)`` or ``log(cos(...))``. A point where the enclosure
-    cannot exclude a pole at ``digits`` is judged again at twice as many (so that a
-    value merely close to a pole is not taken for one)."""
-    for point in points[:MAX_ENCLOSED]:
-        at = dict(zip(symbols, (float(c) for c in point)))
+    evaluation. An enclosure finds the points where a value *may* be missing (it holds
+    pi/2 and sees that cos(pi/2) may be 0); SymPy then decides it at the exact point
+    (``tan(pi/2)`` is ``zoo``, but ``sqrt(max(x, 1/3) - 1/3)`` at x < 1/3 is 0, whose
+    enclosure reaches below 0 however many digits)."""
+    for point in points:
+        at = dict(zip(symbols, point))
         values = certified.evaluate(exprs, at, digits, certified.BALLS)
-        if None not in values:
-            continue
-        again = certified.evaluate(exprs, at, 2 * digits, certified.BALLS)
-        missing = next((e for e, v in zip(exprs, again) if v is None), None)
-        if missing is not None:
-            return Missing(point, missing, close=True)
+        for expr, value in zip(exprs, values):
+            if value is None and _no_value_at(expr, symbols, point):
+                return Missing(point, expr, close=True)
     return None
+
+
+#: Of SymPy's exact evaluation at a point (a large claim's substitution), at most.
+EXACT_SECONDS = 0.5
+
+
+def _no_value_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
+                 point: Sequence[object]) -> bool:
+    """Whether SymPy, evaluating ``expr`` exactly at ``point``, finds no real value
+    (an infinity, ``nan`` or a number not real); False where it cannot tell."""
+    found = False
+    with soft_limit(EXACT_SECONDS):  # (out of time: not told, so not missing)
+        value = expr.xreplace({s: exact.rational_of(c) for s, c in zip(symbols, point)})
+        found = value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or bool(
+            value.is_number and value.is_extended_real is False)
+    return found
 
 
 def _unflattened(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:

@@ -82,23 +82,9 @@ def candidates(problem: Problem, derived: Derived | None, run: Run,
         if factor:
             found.append((why, tidy(problem, Binary("*", Num(1 / factor), claim))))
     if derived is not None:
-        # A matrix declared with a structure is symmetric by declaration: the slip, if
-        # any, is another one (the derived form is still named beside the claim).
-        structured = {d.name for d in (*problem.wrt, *problem.params) if d.structure}
-        for name in (n for n in _symmetrised(derived.tree, claim) if n not in structured):
-            found.append((_("the claim takes {name} to be symmetric, which :vars: does not "
-                            "declare").format(name=name), derived.tree))
-            break
-        else:
-            half = _half_of_a_symmetric_part(problem, derived.tree, like_claim)
-            if half is not None:
-                part, twice = half
-                why = (_("the claim has twice {part} where the derivative has {part} + "
-                         "{transposed}") if twice else
-                       _("the claim has {part} where the derivative has {part} + "
-                         "{transposed}"))
-                found.append((why.format(part=to_text(part), transposed=to_text(
-                    tidy(problem, Transpose(part)))), derived.tree))
+        half = _half_of_a_symmetric_part(problem, derived.tree, like_claim)
+        if half is not None:
+            found.append((_symmetric_slip(*half, problem), derived.tree))
     found.extend(_transposed_factors(problem, claim))
     return found
 
@@ -179,18 +165,19 @@ def _swapped(tree: Expr, names: set[str]) -> Expr:
     return with_children(tree, tuple(_swapped(k, names) for k in kids)) if kids else tree
 
 
-def _symmetrised(derived: Expr, claim: Expr) -> list[str]:
-    """The names ``M`` that the derived form has as ``M + M.T`` and the claim has only
-    as ``M``: the symmetric part the claim leaves out."""
-    names = []
-    in_claim = list(walk(claim))
-    for node in walk(derived):
-        match node:
-            case Binary(op="+", left=Name(id=name), right=Transpose(operand=Name(id=other))) \
-                    if name == other and Name(name) in in_claim \
-                    and Transpose(Name(name)) not in in_claim:
-                names.append(name)
-    return names
+def _symmetric_slip(part: Expr, twice: bool, problem: Problem) -> str:
+    """The words for a claim with ``2 * P`` (``twice``) or ``P`` where the derivative
+    has ``P + P.T``. Twice a matrix is its symmetric part only if it is symmetric: the
+    claim took it to be (a matrix declared with a structure is symmetric already, and
+    has no such part)."""
+    matrix = part.operand if isinstance(part, Transpose) else part
+    if twice and isinstance(matrix, Name):
+        return _("the claim takes {name} to be symmetric, which :vars: does not "
+                 "declare").format(name=matrix.id)
+    why = (_("the claim has twice {part} where the derivative has {part} + {transposed}")
+           if twice else
+           _("the claim has {part} where the derivative has {part} + {transposed}"))
+    return why.format(part=to_text(part), transposed=to_text(tidy(problem, Transpose(part))))
 
 
 def _half_of_a_symmetric_part(problem: Problem, derived: Expr,

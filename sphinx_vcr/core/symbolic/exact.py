@@ -20,6 +20,16 @@ import sympy
 from .walk import distinct_nodes
 
 
+def rational_of(number: object) -> sympy.Rational:
+    """A double, an mpmath number or a fraction as the rational it is, exactly."""
+    if isinstance(number, mpmath.mpf):
+        mantissa, exponent = number.man_exp
+        return sympy.Integer(mantissa) * sympy.Integer(2) ** exponent
+    if isinstance(number, Fraction):
+        return sympy.Rational(number.numerator, number.denominator)
+    return sympy.Rational(float(number))  # type: ignore[arg-type]
+
+
 def plain(expr: sympy.Basic) -> bool:
     """Whether ``expr`` is made of symbols and rationals by sums, products and integer
     powers only: a rational function with rational coefficients, which :func:`value`

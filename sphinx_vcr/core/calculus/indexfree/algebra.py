@@ -205,6 +205,24 @@ class Algebra:
                 elif (isinstance(a, Transpose) and is_call(a.operand, "ones")
                       and is_call(b, "diag") and is_column(self.shapes.of(b.args[0]))):  # type: ignore[union-attr]
                     items[k:k + 2] = [Transpose(b.args[0])]  # type: ignore[union-attr]
+                elif self._diagonal(b) and is_row(self.shapes.of(a)):
+                    # r @ diag(v) = (r.T * v).T, entry by entry
+                    both = self.mul(self.transpose(a), b.args[0])  # type: ignore[union-attr]
+                    if both is None:
+                        continue
+                    items[k:k + 2] = [Transpose(both)]
+                elif self._diagonal(a) and is_column(self.shapes.of(b)):
+                    both = self.mul(a.args[0], b)  # type: ignore[union-attr]
+                    if both is None:
+                        continue
+                    items[k:k + 2] = [both]
+                elif (self._with_diagonal(a) and is_column(self.shapes.of(b))) or (
+                        self._with_diagonal(b) and is_row(self.shapes.of(a))):
+                    # (diag(p) - p @ p.T) @ r inside a longer chain: multiplied out
+                    spread = self._spread(a, b)
+                    if spread is None:
+                        continue
+                    items[k:k + 2] = [spread]
                 elif self._diagonal(a) and self._diagonal(b):
                     # diag(a) @ diag(b) = diag(a * b)
                     both = self.mul(a.args[0], b.args[0])  # type: ignore[union-attr]
@@ -446,7 +464,43 @@ class Algebra:
         if self.scalar(a) or self.scalar(b):
             return self.mul(a, b)
         self.shapes.of(Binary("@", a, b))  # refuses a product of the wrong shapes
+        spread = self._spread(a, b)
+        if spread is not None:
+            return spread
         return self.write(self.factor(Binary("@", a, b)))
+
+    def _spread(self, a: Expr, b: Expr) -> Expr | None:
+        """A row times a sum with a diagonal term (``r @ (diag(p) - p @ p.T)``, the
+        softmax's Jacobian), or such a sum times a column, multiplied out: the term
+        by ``diag`` is then entry by entry (``(r.T * p).T``), which the scalar
+        algebra of :mod:`.elementwise` can cancel. Else None."""
+        vector = (is_row(self.shapes.of(a)) and self._with_diagonal(b)) or (
+            is_column(self.shapes.of(b)) and self._with_diagonal(a))
+        if not vector:
+            return None
+        products: list[Product] = []
+        summed, other = (b, a) if self._with_diagonal(b) and is_row(self.shapes.of(a)) \
+            else (a, b)
+        self._terms(summed, 1, products)
+        # Only where the vector holds the diagonal's own entries (a quotient by p
+        # beside diag(p)): x.T @ (diag(v) + A) stays as it is.
+        inside = set(walk(other))
+        if not any(len(p.chain) == 1 and self._diagonal(p.chain[0])
+                   and p.chain[0].args[0] in inside for p in products):  # type: ignore[union-attr]
+            return None
+        terms = [self.write(p) for p in products]
+        if summed is b:
+            return self.add(*[self.matmul(other, t) for t in terms])
+        return self.add(*[self.matmul(t, other) for t in terms])
+
+    def _with_diagonal(self, node: Expr) -> bool:
+        """Whether ``node`` is a sum with a term that is ``diag(v)`` times scalars."""
+        if not (isinstance(node, Binary) and node.op in "+-"):
+            return False
+        products: list[Product] = []
+        self._terms(node, 1, products)
+        return len(products) > 1 and any(
+            len(p.chain) == 1 and self._diagonal(p.chain[0]) for p in products)
 
     def power(self, a: Expr, b: Expr) -> Expr:
         if b == Num(Fraction(1)):
@@ -490,6 +544,17 @@ class Algebra:
 
     def _transposed(self, product: Product) -> Expr | None:
         chain = tuple(self.transpose(f) for f in reversed(product.chain))
+        try:
+            self.shapes.of(_left_fold("@", list(chain)))  # type: ignore[arg-type]
+        except Unsupported:
+            # A dot product inside, (p @ p.T @ r).T: r.T @ p is a scalar, and a scalar
+            # times p.T is no link of a chain; multiplied out one factor at a time.
+            folded = chain[0]
+            for factor in chain[1:]:
+                folded = self.matmul(folded, factor)
+            if folded is None:
+                return None
+            return self.write(replace(product, chain=()).times(self.factor(folded)))
         return self.write(replace(product, chain=chain))  # type: ignore[arg-type]
 
     # Constants ----------------------------------------------------------------------

@@ -40,6 +40,8 @@ from .shape import Shape, Shapes, Unsupported, declared_shape, is_vector, vector
 from .simplify import simplify
 
 LAYOUTS = ("numerator", "denominator")
+#: Rounds of settling the region's pieces and simplifying again, at most.
+SETTLE_ROUNDS = 3
 
 
 def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration] = (),
@@ -65,7 +67,11 @@ def derive(expr: Expr, wrt: Sequence[Declaration], params: Sequence[Declaration]
         result = simplify(result, alg)
         if region:
             conditions = [inline(c, definitions or {}, env) for c in region]
-            result = simplify(settle(result, conditions, alg), alg)
+            for _round in range(SETTLE_ROUNDS):  # (a settled part may simplify to more)
+                settled = simplify(settle(result, conditions, alg), alg)
+                if settled == result:
+                    break
+                result = settled
         if not shapes.same_shape(env.of(result), expected_shape(output, wrt, layout)):
             return None
         if reuse_names and definitions:

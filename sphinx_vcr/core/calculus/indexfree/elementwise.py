@@ -16,8 +16,17 @@ from fractions import Fraction
 
 import sympy
 
-from ...language.syntax import Binary, Expr, Num, Unary, children, with_children
-from .shape import Shapes, Unsupported
+from ...language.syntax import (
+    Binary,
+    Call,
+    Expr,
+    Num,
+    Transpose,
+    Unary,
+    children,
+    with_children,
+)
+from .shape import Shapes, Unsupported, is_column
 
 #: A subtree with more leaves than this, or a larger SymPy form, is left as it is:
 #: ``factor`` of a large rational function takes seconds.
@@ -29,8 +38,38 @@ def simplified(node: Expr, shapes: Shapes) -> Expr:
     """``node`` with each largest entry-by-entry subtree simplified (see the module)."""
     if _elementwise(node):
         return _simplified_part(node, shapes)
+    dot = _dot(node, shapes)
+    if dot is not None:
+        return dot
     kids = children(node)
     return with_children(node, tuple(simplified(k, shapes) for k in kids)) if kids else node
+
+
+def _dot(node: Expr, shapes: Shapes) -> Expr | None:
+    """``a.T @ b`` of two columns as ``sum(a * b)`` where the product simplifies
+    (``(-y / p).T @ p`` is ``sum(-y)``); else None."""
+    match node:
+        case Binary(op="@", left=Transpose(operand=a), right=b):
+            return _sum_of_product(a, b, shapes)
+        case Binary(op="@", left=Binary(op="@", left=head, right=Transpose(operand=a)),
+                    right=b):
+            # p @ p.T @ r, read (p @ p.T) @ r, is p times the dot product p.T @ r
+            dot = _sum_of_product(a, b, shapes)
+            if dot is not None and is_column(shapes.of(head)):
+                return Binary("*", dot, simplified(head, shapes))
+    return None
+
+
+def _sum_of_product(a: Expr, b: Expr, shapes: Shapes) -> Expr | None:
+    """``sum(a * b)`` for two columns of one shape whose product simplifies."""
+    try:
+        if not is_column(shapes.of(a)) or shapes.of(a) != shapes.of(b):
+            return None
+    except Unsupported:
+        return None
+    product = Binary("*", a, b)
+    simpler = _simplified_part(product, shapes)
+    return Call("sum", (simpler,)) if simpler != _inside(product, shapes) else None
 
 
 def _elementwise(node: Expr) -> bool:
@@ -59,12 +98,13 @@ def _simplified_part(node: Expr, shapes: Shapes) -> Expr:
         return _inside(node, shapes)
     if len(leaves) > MAX_LEAVES or sympy.count_ops(scalar) > MAX_OPS:
         return _inside(node, shapes)
-    best, size = scalar, sympy.count_ops(scalar)
-    for candidate in _candidates(scalar):
+    # (SymPy has already cancelled what its constructors cancel: p * (-y / p) is -y)
+    best, size = None, _operations(node)
+    for candidate in [scalar, *_candidates(scalar)]:
         ops = sympy.count_ops(candidate)
         if ops < size:
             best, size = candidate, ops
-    if best is scalar:
+    if best is None:
         return _inside(node, shapes)
     atoms = {symbol: simplified(leaf, shapes) for leaf, symbol in leaves.items()}
     tree = _from_sympy(best, atoms)
@@ -87,6 +127,14 @@ def _inside(node: Expr, shapes: Shapes) -> Expr:
 
 def _inside_operand(node: Expr, shapes: Shapes) -> Expr:
     return _inside(node, shapes) if _elementwise(node) else simplified(node, shapes)
+
+
+def _operations(node: Expr) -> int:
+    """The operations of an entry-by-entry part, counted as ``count_ops`` counts them
+    (leaves none)."""
+    if not _elementwise(node):
+        return 0
+    return 1 + sum(_operations(k) for k in children(node))
 
 
 def _candidates(scalar: sympy.Expr) -> list[sympy.Expr]:

@@ -84,13 +84,31 @@ def _truth(condition: Expr, known: set[Fact]) -> bool | None:
 
 
 def settle(node: Expr, conditions: Sequence[Expr], alg: Algebra) -> Expr:
-    """``node`` with the pieces the region decides replaced by the piece taken."""
-    known = facts(conditions)
-    return _settled(node, known, alg) if known else node
+    """``node`` with the pieces the region decides replaced by the piece taken, and
+    what an equality of the region fixes by its value (``sum(y)`` under ``sum(y) ==
+    1``: the softmax cross-entropy's gradient is ``softmax(z) - y`` on the simplex)."""
+    known, fixed = facts(conditions), equalities(conditions)
+    return _settled(node, known, fixed, alg) if known or fixed else node
 
 
-def _settled(node: Expr, known: set[Fact], alg: Algebra) -> Expr:
-    node = with_children(node, tuple(_settled(c, known, alg) for c in children(node)))
+def equalities(conditions: Sequence[Expr]) -> dict[Expr, Num]:
+    """The trees the region's equalities give a number (``sum(y) == 1``)."""
+    found: dict[Expr, Num] = {}
+    for condition in conditions:
+        if isinstance(condition, Compare) and condition.ops == ("==",):
+            left, right = condition.operands
+            if isinstance(right, Num) and not isinstance(left, Num):
+                found[left] = right
+            elif isinstance(left, Num) and not isinstance(right, Num):
+                found[right] = left
+    return found
+
+
+def _settled(node: Expr, known: set[Fact], fixed: dict[Expr, Num], alg: Algebra) -> Expr:
+    if node in fixed and not alg.shapes.of(node):
+        return fixed[node]
+    node = with_children(node, tuple(_settled(c, known, fixed, alg)
+                                     for c in children(node)))
     return (_piece(node, known, alg) or node) if isinstance(node, Call) else node
 
 

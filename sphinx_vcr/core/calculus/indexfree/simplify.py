@@ -61,6 +61,8 @@ def _rebuild(node: Expr, alg: Algebra) -> Expr | None:
             return _diag(once(arg, alg), alg)
         case Call(func="inv", args=(Call(func="inv", args=(inner,)),)):
             return once(inner, alg)  # inv(inv(A)) is A
+        case Call(func="sum", args=(Unary(op="-", operand=inner),)):
+            return alg.neg(Call("sum", (once(inner, alg),)))  # sum(-y) is -sum(y)
         case Call(func=func, args=args):
             return Call(func, tuple(once(a, alg) for a in args))
         case ArrayLit(items=items):
