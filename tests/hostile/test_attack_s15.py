@@ -95,3 +95,27 @@ def test_a_guard_stands_for_its_branches():
     assert set(unkinked(sympy.Max(x, 1) - 2)) == {x - 2}  # the branch 1 - 2 is no guard
     many = sum(abs(x - k) for k in range(6))  # 64 branches: left as it is
     assert unkinked(many) == [many]
+
+
+@pytest.mark.parametrize("claim", [
+    "where(abs(x - sqrt(2)) > 10**-20, 2*x, 0)",
+    "where(abs(x - pi) > 10**-20, 2*x, 0)",
+    "2*x*where(x - pi < 10**-20, where(pi - x < 10**-20, 0, 1), 1)",
+    "where((x - pi)**2 > 10**-40, 2*x, 0)",
+])
+def test_a_thin_piece_beside_an_irrational_boundary_gets_an_exact_probe(claim):
+    """The zeros of ``x - pi`` were known to a double only; with pi as a rational
+    within 1e-40 (``regions._rational_guards``) they are known exactly, near enough
+    for a band 1e-20 wide."""
+    out = run("derivative", "x**2", {"wrt": "x", "expect": claim})
+    assert out.status == "failed", out.message
+
+
+@pytest.mark.parametrize("function, claim", [
+    ("relu(x - pi)**2", "2*relu(x - pi)"),
+    ("sin(x)*relu(x - sqrt(2))", "cos(x)*relu(x - sqrt(2)) + sin(x)*where(x > sqrt(2), 1, 0)"),
+])
+def test_a_right_claim_beside_an_irrational_boundary_verifies(function, claim):
+    out = run("derivative", function, {"wrt": "x", "expect": claim})
+    assert out.status == "verified", out.message
+    assert "known exactly" in out.badge  # the zeros are near, not exact: said so

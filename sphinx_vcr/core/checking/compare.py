@@ -44,7 +44,7 @@ from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub,
 from ..errors import LimitError
 from ..running.limits import clock, remaining, soft_limit
 from ..symbolic import exact
-from ..symbolic.walk import tree_size
+from ..symbolic.walk import distinct_nodes_of, free_symbols, tree_size
 from ..words import _
 from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
@@ -130,7 +130,12 @@ def resolve_steps(expr: sympy.Basic, conditions: Sequence[sympy.Basic],
         return 1 if argument in positive else -1 if sympy.expand(-argument) in positive else 0
 
     replace: dict[sympy.Basic, sympy.Basic] = {}
-    for node in expr.atoms(sympy.Heaviside, sympy.sign, sympy.Abs, sympy.Max, sympy.Min):
+    # (each distinct node once: SymPy's atoms() walked every copy of the nested
+    # inverses of a Cookbook claim, for 15 s)
+    entries = list(expr) if isinstance(expr, sympy.MatrixBase) else [expr]
+    kinks = {n for n in distinct_nodes_of(entries)
+             if isinstance(n, sympy.Heaviside | sympy.sign | sympy.Abs | sympy.Max | sympy.Min)}
+    for node in kinks:
         if isinstance(node, sympy.Max | sympy.Min):
             if len(node.args) != 2:
                 continue
@@ -241,7 +246,7 @@ def proven_equal(claim: sympy.Matrix, actual: sympy.Matrix) -> bool:
 def _rational_values(expr: sympy.Expr) -> Iterator[Fraction]:
     """``expr`` (a rational function: :func:`.exact.plain`) at a few rational
     points, exactly (skipping poles)."""
-    symbols = sorted(expr.free_symbols, key=str)
+    symbols = sorted(free_symbols([expr]), key=str)
     for k in range(3):
         point = {s: Fraction(2 * i + 3 + k, 7 + 2 * k * (i + 1))
                  for i, s in enumerate(symbols)}
@@ -325,28 +330,46 @@ def _expand_hint(expr: sympy.Basic, hint: str, memo: Expansions) -> tuple[sympy.
     return result
 
 
-def _expanded_terms(expr: sympy.Basic) -> int:
+def _expanded_terms(expr: sympy.Basic, memo: dict[sympy.Basic, int] | None = None) -> int:
     """An upper estimate of the number of terms of ``expr`` expanded (it stays cheap:
-    one pass over the tree, capped)."""
+    one pass over the distinct nodes, capped; over the tree, the copies of an inverse's
+    determinant in a Cookbook claim took seconds)."""
+    memo = {} if memo is None else memo
+    known = memo.get(expr)
+    if known is not None:
+        return known
+    cap = MAX_EXPANDED_TERMS + 1
     if isinstance(expr, sympy.Add):
-        return min(sum(_expanded_terms(a) for a in expr.args), MAX_EXPANDED_TERMS + 1)
-    if isinstance(expr, sympy.Mul):
+        total = 0
+        for a in expr.args:
+            total += _expanded_terms(a, memo)
+            if total >= cap:
+                break
+        found = min(total, cap)
+    elif isinstance(expr, sympy.Mul):
         total = 1
         for factor in expr.args:
-            total = min(total * _expanded_terms(factor), MAX_EXPANDED_TERMS + 1)
-        return total
-    if isinstance(expr, sympy.Pow) and expr.exp.is_Rational and abs(expr.exp) > 1:
-        terms = _expanded_terms(expr.base)
-        if terms == 1:
-            return 1
+            total = min(total * _expanded_terms(factor, memo), cap)
+            if total >= cap:
+                break
+        found = total
+    elif isinstance(expr, sympy.Pow) and expr.exp.is_Rational and abs(expr.exp) > 1:
+        terms = _expanded_terms(expr.base, memo)
         # the multinomial (a_1 + ... + a_k)**n has C(n + k - 1, k - 1) terms; of a
         # rational power p/q, expand multiplies out the integer part
         power = math.ceil(abs(expr.exp))
-        return min(math.comb(power + terms - 1, terms - 1), MAX_EXPANDED_TERMS + 1)
-    if expr.args:  # functions are expanded inside too
-        return max(1, min(sum(_expanded_terms(a) for a in expr.args),
-                          MAX_EXPANDED_TERMS + 1))
-    return 1
+        found = 1 if terms == 1 else min(math.comb(power + terms - 1, terms - 1), cap)
+    elif expr.args:  # functions are expanded inside too
+        total = 0
+        for a in expr.args:
+            total += _expanded_terms(a, memo)
+            if total >= cap:
+                break
+        found = max(1, min(total, cap))
+    else:
+        found = 1
+    memo[expr] = found
+    return found
 
 
 _PIECEWISE = (sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min,
@@ -558,7 +581,9 @@ MAX_FOLDED = 4
 def _fold(expr: sympy.Expr) -> sympy.Expr:
     """``expr`` with its Piecewise parts folded into one, where SymPy can (and where
     it stays small: folding k of them can make 2**k branches)."""
-    if not expr.has(sympy.Piecewise) or len(expr.atoms(sympy.Piecewise)) > MAX_FOLDED:
+    # (the distinct nodes once: SymPy's has() and atoms() walk every copy)
+    pieces = {n for n in distinct_nodes_of([expr]) if isinstance(n, sympy.Piecewise)}
+    if not pieces or len(pieces) > MAX_FOLDED:
         return expr
     try:
         return sympy.piecewise_fold(expr)

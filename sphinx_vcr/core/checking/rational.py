@@ -301,7 +301,10 @@ def _distributed(exponent: sympy.Expr) -> sympy.Expr:
     most :data:`MAX_DISTRIBUTED` terms: ``exp(w*(a + b))`` (the softmax of a product
     of weights, as the derivative writes it) and ``exp(w*a + w*b)`` (as a claim's
     ``W2 @ W1 @ x`` makes it) are one generator then, and their difference decided."""
-    return sympy.expand_mul(exponent) if _terms(exponent) <= MAX_DISTRIBUTED else exponent
+    # (at the top only: deep, it expanded products inside functions of the exponent,
+    # whose terms _terms does not count, for seconds)
+    return sympy.expand_mul(exponent, deep=False) if _terms(exponent) <= MAX_DISTRIBUTED \
+        else exponent
 
 
 def _terms(expr: sympy.Basic) -> int:

@@ -37,7 +37,7 @@ from ..running.limits import soft_limit
 from ..symbolic import exact
 from ..symbolic.walk import distinct_nodes, tree_size
 from . import boundaries, certified, intervals
-from .compare import first_without_value, values_at
+from .compare import cheap_expand, first_without_value, values_at
 from .numeric import (
     Probes,
     Sample,
@@ -107,7 +107,7 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     # the origin first: its lines are the axes, which get the most fixed values
     bases = np.vstack([np.zeros((1, len(symbols))), sampler.accepted])
     coverage = Coverage(np.empty((0, len(symbols))), dimensions=len(symbols))
-    lines = _Lines(guards, symbols, sampler.rng)
+    lines = _Lines(_rational_guards(guards, coverage), symbols, sampler.rng)
     found = [_spread(sampler.rng, WIDE, len(symbols), -8, 3),
              _spread(sampler.rng, TINY, len(symbols), -8, -3)]
     extra: list[np.ndarray] = []  # the random points inside intervals: compared last
@@ -136,6 +136,51 @@ def probes(sampler: Sampler, exprs: Sequence[sympy.Expr]) -> Probes:
     coverage.exact = _exact_probes(sampler, lines.gaps, guards, coverage)
     coverage.cells += len(coverage.exact)
     return coverage
+
+
+#: The digits of the rationals that stand for a guard's irrational constants (beyond
+#: those of its own longest constant) when its zeros are searched.
+CONSTANT_DIGITS = 40
+
+
+def _rational_guards(guards: list[sympy.Expr], coverage: Probes) -> list[sympy.Expr]:
+    """``guards`` with each irrational constant (``pi``, ``sqrt(2)``, ``exp(1)``) as a
+    rational within 10**-40 of it, for the search of their zeros: ``x - sqrt(2)`` is
+    then a polynomial with rational coefficients along a line, whose zeros are known
+    exactly, so the thin piece between it and ``x - sqrt(2) - 10**-20`` gets an exact
+    probe (it had none: a claim wrong on it verified). The zeros found are those of
+    the rational guard, within about 10**-40 of the true ones: a piece narrower than
+    that may still be missed, so ``coverage`` says the boundaries were known to a
+    double only (``coarse``) as before. The probes themselves are judged in the true
+    expressions, so an approximation can cost a probe its piece, never a verdict."""
+    digits = CONSTANT_DIGITS + exact.constant_digits(guards)
+    found = []
+    for guard in guards:
+        rational = _with_rational_constants(guard, digits, {})
+        if rational is not guard:
+            coverage.coarse = True
+        found.append(rational)
+    return found
+
+
+def _with_rational_constants(expr: sympy.Expr, digits: int,
+                             memo: dict[sympy.Basic, sympy.Basic]) -> sympy.Expr:
+    """``expr`` with its largest irrational constant parts as rationals near them."""
+    if expr in memo:
+        return memo[expr]
+    if expr.is_Rational or expr.is_Symbol:
+        result = expr
+    elif expr.is_number:  # pi itself, sqrt(2), 2*pi
+        value = sympy.N(expr, digits)
+        result = sympy.Rational(value) if value.is_Float else expr
+    elif not expr.args:
+        result = expr
+    else:
+        args = [_with_rational_constants(a, digits, memo) for a in expr.args]
+        result = expr.func(*args) if any(a is not b for a, b in zip(args, expr.args)) \
+            else expr
+    memo[expr] = result
+    return result
 
 
 def _exact_probes(sampler: Sampler, gaps: list[tuple[np.ndarray, int, object]],
@@ -206,6 +251,8 @@ def unkinked(guard: sympy.Expr) -> list[sympy.Expr]:
     them gets an exact probe; with the kink in it, the guard was known to a double
     only, and a claim wrong on a piece 1e-20 wide verified. ``[guard]`` where there
     are more than :data:`MAX_BRANCHES` branches."""
+    if not any(isinstance(n, boundaries.KINKS) for n in distinct_nodes(guard)):
+        return [_normal(guard)]
     done: list[sympy.Expr] = []
     pending = [guard]
     while pending:
@@ -231,7 +278,10 @@ def _normal(branch: sympy.Expr) -> sympy.Expr:
     guards' (the intervals were capped)."""
     if tree_size([branch])[1] > MAX_FRACTION_NODES:
         return branch
-    expanded = sympy.expand(branch)
+    # (only where the expansion is small: a determinant's guard at n = 3 took seconds)
+    expanded = cheap_expand(branch)
+    if expanded is None:
+        return branch
     return -expanded if expanded.could_extract_minus_sign() else expanded
 
 
