@@ -147,3 +147,15 @@ def test_non_breaking_space_is_a_space():
 def test_a_non_ascii_name_of_wrt_gets_the_same_hint():
     with pytest.raises(ParseError, match=r"U\+FF58.*write 'x'"):
         parse_declarations("ｘ", "wrt")
+
+
+@pytest.mark.parametrize("text", ["a @ b^T", "X^{T} @ X", "X^\\top", "x.T @ A^ T"])
+def test_a_caret_transpose_is_refused_with_the_dot_t_spelling(text):
+    """The Matrix Cookbook writes X^T; here ^ is a power, and X^T silently became X
+    to the power of a scalar named T (a new user's baffling failure)."""
+    with pytest.raises(ParseError, match=r"write X\.T for a transpose"):
+        parse_expression(text)
+
+
+def test_a_caret_power_of_a_name_starting_with_t_is_still_a_power():
+    assert parse_expression("x^Tx") == parse_expression("x**Tx")

@@ -242,6 +242,7 @@ def _python_tree(text: str, line: int | None) -> ast.Expression:
         raise ParseError(_("control character {char!r} in expression").format(char=bad),
                          line=line)
     _check_no_comment(text, line)
+    _check_no_caret_transpose(text, line)
     # Python reads names in NFKC form, in which mathematical italic lambda is λ too.
     if _MARKER in unicodedata.normalize("NFKC", text):
         raise ParseError(_("{char!r} is not part of the language: write Greek letters by "
@@ -321,6 +322,20 @@ def _as_written(source: str) -> str:
     for stand_in, name in _ORIGINAL.items():
         source = source.replace(stand_in, name)
     return source
+
+
+#: ``X^T``, ``X^{T}``, ``X^\top``: a transpose as the Matrix Cookbook writes it.
+_CARET_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*T\s*\}|T\b|\\top\b)")
+
+
+def _check_no_caret_transpose(text: str, line: int | None) -> None:
+    """``^`` is a power here, so ``X^T`` read as X to the power of a scalar named T,
+    which failed with a baffling value of T (a new user copying the Cookbook)."""
+    match = _CARET_TRANSPOSE.search(text)
+    if match:
+        raise ParseError(_("{text} is a power in this language ({caret} means **): write "
+                           "X.T for a transpose, or X**T for a power").format(
+            text=match.group(0).strip(), caret="^"), line=line)
 
 
 def _check_no_comment(text: str, line: int | None) -> None:
