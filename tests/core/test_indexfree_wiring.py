@@ -278,3 +278,26 @@ def test_a_claim_off_otherwise_is_not_said_to_halve_a_symmetric_part():
                   layout="denominator", expect="3 * X @ b @ c.T")
     assert outcome.status == FAILED
     assert "where the derivative has" not in outcome.message
+
+
+def test_one_occurrence_of_a_matrix_transposed_wrongly_gets_its_correction():
+    """Cookbook (78) with C for C.T in one term only: transposing every C mends
+    nothing, so each occurrence is tried on its own."""
+    outcome = run("gradient", "(B @ x + b).T @ C @ (D @ x + d)", wrt="x[n]",
+                  vars="B[m, n], b[m], C[m, m], D[m, n], d[m]", layout="denominator",
+                  expect="B.T @ C @ (D @ x + d) + D.T @ C @ (B @ x + b)")
+    assert outcome.status == FAILED
+    assert outcome.message.endswith(
+        "; a factor is transposed the wrong way: C should be C.T in one place; did you "
+        "mean :expect: B.T @ C @ (D @ x + d) + D.T @ C.T @ (B @ x + b)?")
+
+
+def test_a_claim_whose_shapes_do_not_fit_gets_the_transpose_that_fits():
+    """``2 * X @ (X @ w - y)``: ``@`` refuses it (X is N x n); the message said only
+    that, with no pointer to the X that should be X.T."""
+    outcome = run("gradient", "norm(X @ w - y)**2", wrt="w[n]", vars="X[N, n], y[N]",
+                  layout="denominator", expect="2 * X @ (X @ w - y)")
+    assert outcome.status == "error" and outcome.option == "expect"
+    assert outcome.message.endswith("; a factor is transposed the wrong way: X should be "
+                                    "X.T in one place; did you mean :expect: "
+                                    "2 * X.T @ (X @ w - y)?")

@@ -54,13 +54,18 @@ def suggestion(problem: Problem, derived: Derived | None, run: Run, holds: Holds
 
 
 def layout_suggestion(problem: Problem, holds: Holds) -> str:
-    """For a claim of the transposed shape: its transpose, if that holds."""
+    """For a claim of the wrong shape (or whose shapes do not fit together): its
+    transpose, if that holds, else the claim with some of its matrices transposed
+    (``2 * X @ (X @ w - y)`` for ``2 * X.T @ (X @ w - y)``, which ``@`` refused)."""
     assert problem.expect is not None
     fix = tidy(problem, Transpose(problem.expect))
-    if not holds(fix):
-        return ""
-    return _("{why}; did you mean :expect: {fix}?").format(
-        why=_("the claim is in the other layout"), fix=to_text(fix))
+    if holds(fix):
+        return _("{why}; did you mean :expect: {fix}?").format(
+            why=_("the claim is in the other layout"), fix=to_text(fix))
+    for why, fix in _transposed_factors(problem, problem.expect):
+        if holds(fix):
+            return _("{why}; did you mean :expect: {fix}?").format(why=why, fix=to_text(fix))
+    return ""
 
 
 def candidates(problem: Problem, derived: Derived | None, run: Run,
@@ -140,7 +145,53 @@ def _transposed_factors(problem: Problem, claim: Expr) -> list[tuple[str, Expr]]
                 for name in chosen)
             found.append((_("a factor is transposed the wrong way: {which}").format(
                 which=which), tidy(problem, _swapped(claim, set(chosen)))))
+    # One occurrence of a matrix the claim writes more than once (2 * X @ (X @ w - y)
+    # for 2 * X.T @ (X @ w - y)): each on its own.
+    occurrences = [n for n in _matrix_occurrences(claim, matrices)]
+    if len(occurrences) > len({_name_of(n) for n in occurrences}):
+        for k, node in enumerate(occurrences[:MAX_OCCURRENCES]):
+            fixed = _swapped_occurrence(claim, k, matrices)
+            found.append((_("a factor is transposed the wrong way: {wrong} should be "
+                            "{right} in one place").format(
+                wrong=to_text(node), right=to_text(_swapped(node, {_name_of(node)}))),
+                tidy(problem, fixed)))
     return found
+
+
+#: Occurrences of the claim's matrices tried transposed one at a time, at most.
+MAX_OCCURRENCES = 6
+
+
+def _name_of(node: Expr) -> str:
+    return node.operand.id if isinstance(node, Transpose) else node.id  # type: ignore[union-attr]
+
+
+def _matrix_occurrences(tree: Expr, matrices: set[str]) -> list[Expr]:
+    """The claim's matrices as it writes them (``X`` or ``X.T``), left to right."""
+    match tree:
+        case Transpose(operand=Name(id=name)) if name in matrices:
+            return [tree]
+        case Name(id=name) if name in matrices:
+            return [tree]
+    return [o for k in children(tree) for o in _matrix_occurrences(k, matrices)]
+
+
+def _swapped_occurrence(tree: Expr, index: int, matrices: set[str]) -> Expr:
+    """``tree`` with its ``index``-th matrix occurrence transposed (and only it)."""
+    counter = [index]
+
+    def visit(node: Expr) -> Expr:
+        match node:
+            case Transpose(operand=Name(id=name)) if name in matrices:
+                counter[0] -= 1
+                return Name(name) if counter[0] == -1 else node
+            case Name(id=name) if name in matrices:
+                counter[0] -= 1
+                return Transpose(node) if counter[0] == -1 else node
+        kids = children(node)
+        return with_children(node, tuple(visit(k) for k in kids)) if kids else node
+
+    return visit(tree)
 
 
 def _as_written(claim: Expr, name: str) -> Expr:
