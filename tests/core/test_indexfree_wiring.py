@@ -301,3 +301,17 @@ def test_a_claim_whose_shapes_do_not_fit_gets_the_transpose_that_fits():
     assert outcome.message.endswith("; a factor is transposed the wrong way: X should be "
                                     "X.T in one place; did you mean :expect: "
                                     "2 * X.T @ (X @ w - y)?")
+
+
+def test_beside_an_index_free_derivative_a_long_entry_is_only_its_value():
+    """The softmax network's wrong claim quoted the derivative's entry written out in
+    full: 3779 characters, after the useful part."""
+    outcome = run("gradient", "-y.T @ log(softmax(W2 @ relu(W1 @ x)))", wrt="W1[H, D]",
+                  vars="W2[K, H], x[D], y[K]", where="sum(y) == 1, y >= 0, W1 @ x > 0",
+                  layout="denominator",
+                  expect="(W2.T @ (softmax(W2 @ relu(W1 @ x)) + y)) @ x.T")
+    assert outcome.status == FAILED
+    assert outcome.message.startswith(
+        "claimed (W2.T @ (softmax(W2 @ relu(W1 @ x)) + y)) @ x.T but the derivative is "
+        "W2.T @ (softmax(W2 @ W1 @ x) - y) @ x.T;")
+    assert len(outcome.message) < 600 and "exp(" not in outcome.message

@@ -78,8 +78,12 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         else:
             detail = _("entry ({row}, {col}) of the claim is {claimed} but the "
                        "derivative's is {actual}")
+        # The index-free form says what the derivative is; an entry written out that
+        # is longer than a line or two is only its value (a softmax network's was
+        # thousands of characters, after the useful part).
         detail = detail.format(row=difference.row + 1, col=difference.col + 1,
-                               claimed=shown[0], actual=valued)
+                               claimed=shown[0],
+                               actual=valued if len(valued) <= MAX_ENTRY_TEXT else shown[1])
     else:
         # The claim as the author wrote it (never SymPy's rewriting of it): the whole
         # claim, or the entry of an array literal as typed.
@@ -119,6 +123,10 @@ def mismatch_message(problem: Problem, runs: list[Run], hints: bool = True,
         message = _("{message}; {suggestion}").format(message=message,
                                                      suggestion=suggestion)
     return message
+
+
+#: Beside an index-free derivative, an entry's formula longer than this is left out.
+MAX_ENTRY_TEXT = 240
 
 
 def _valued(text: str, value: str) -> str:
