@@ -44,7 +44,7 @@ from mpmath.libmp import dps_to_prec, mpf_abs, mpf_gt, mpf_le, mpf_mul, mpf_sub,
 from ..errors import LimitError
 from ..running.limits import clock, remaining, soft_limit
 from ..symbolic import exact
-from ..symbolic.walk import distinct_nodes_of, free_symbols, tree_size
+from ..symbolic.walk import distinct_nodes_of, free_symbols, has_any, tree_size
 from ..words import _
 from . import certified, pieces, rational
 from .numeric import Probes, Sample, compile_function, guard_expressions
@@ -607,7 +607,7 @@ class _Regions:
 
     def __init__(self, differences: dict[Cell, sympy.Expr], cells: list[Cell]) -> None:
         self.guards = {cell: guard_expressions([differences[cell]]) for cell in cells
-                       if differences[cell].has(*_PIECEWISE)}
+                       if has_any([differences[cell]], _PIECEWISE)}
         # The entries of a matrix share their guards (each unit of a layer is a guard
         # of a whole row): every distinct guard is evaluated once per point, for all.
         self.every = sorted({g for guards in self.guards.values() for g in guards},

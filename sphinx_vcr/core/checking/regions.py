@@ -165,12 +165,16 @@ def _rational_guards(guards: list[sympy.Expr], coverage: Probes) -> list[sympy.E
 
 def _with_rational_constants(expr: sympy.Expr, digits: int,
                              memo: dict[sympy.Basic, sympy.Basic]) -> sympy.Expr:
-    """``expr`` with its largest irrational constant parts as rationals near them."""
+    """``expr`` with its irrational constants (each of rationals only) as rationals
+    near them."""
     if expr in memo:
         return memo[expr]
     if expr.is_Rational or expr.is_Symbol:
         result = expr
-    elif expr.is_number:  # pi itself, sqrt(2), 2*pi
+    elif expr.is_number and all(a.is_Rational for a in expr.args):
+        # pi, sqrt(2), log(3): one rational for each wherever it occurs, so that
+        # (x - pi)**3, expanded, keeps its triple root (pi**3 rounded on its own split
+        # it, by 1e-24, and a band 1e-30 wide beside it got no probe)
         value = sympy.N(expr, digits)
         result = sympy.Rational(value) if value.is_Float else expr
     elif not expr.args:
@@ -377,7 +381,7 @@ def _without_value_exactly(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.
         at = dict(zip(symbols, point))
         values = certified.evaluate(exprs, at, digits, certified.BALLS)
         for expr, value in zip(exprs, values):
-            if value is None and _no_value_at(expr, symbols, point):
+            if value is None and _no_value_at(expr, symbols, point, digits):
                 return Missing(point, expr, close=True)
     return None
 
@@ -386,16 +390,31 @@ def _without_value_exactly(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.
 EXACT_SECONDS = 0.5
 
 
+#: Where SymPy cannot tell, an enclosure this many times as precise decides.
+MUCH_FINER = 8
+
+
 def _no_value_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
-                 point: Sequence[object]) -> bool:
-    """Whether SymPy, evaluating ``expr`` exactly at ``point``, finds no real value
-    (an infinity, ``nan`` or a number not real); False where it cannot tell."""
-    found = False
-    with soft_limit(EXACT_SECONDS):  # (out of time: not told, so not missing)
+                 point: Sequence[object], digits: int) -> bool:
+    """Whether ``expr`` has no real value at ``point``, whose enclosure at ``digits``
+    said it may have none: SymPy's exact value decides where it is a number or has no
+    value (an infinity, ``nan``, a number not real). Where SymPy leaves it unevaluated
+    (``log(3*log(10) - log(1000))``, which it even calls real), an enclosure
+    :data:`MUCH_FINER` times as precise decides: an exact zero stays in every
+    enclosure, a merely small number leaves it."""
+    told: bool | None = None
+    with soft_limit(EXACT_SECONDS):  # (out of time: left to the enclosure)
         value = expr.xreplace({s: exact.rational_of(c) for s, c in zip(symbols, point)})
-        found = value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or bool(
-            value.is_number and value.is_extended_real is False)
-    return found
+        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or (
+                value.is_number and value.is_extended_real is False):
+            told = True
+        elif value.is_Rational or value.is_Float:
+            told = False
+    if told is not None:
+        return told
+    finer = certified.evaluate([expr], dict(zip(symbols, point)), MUCH_FINER * digits,
+                               certified.BALLS)
+    return finer[0] is None
 
 
 def _unflattened(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:

@@ -148,7 +148,11 @@ def _without_claim(problem: Problem, settings: Settings, key: str) -> Outcome:
     """A directive without a claim: its index-free form, verified at every size like a
     claim (same comparison, same points), else SymPy's entries."""
     outcome = None
-    with _explaining(settings):  # deriving is an extra too: a large tree takes long
+    # Deriving is an extra too (a large tree takes long), but without a claim the
+    # derived form is the page's result: it may take up to half the time left (its
+    # check at every size took 4 s for Cookbook (127), where the share of an extra
+    # ended it, and writing the entries out instead took longer still).
+    with soft_limit(remaining() / 2):
         derived = index_free(problem)
         if derived is not None:
             try:
@@ -199,9 +203,13 @@ def _explanation(problem: Problem, run: Run, settings: Settings,
     budget of :func:`_explaining` leaves undone is left out."""
     derived: Derived | None = None
     fix = ""
-    with _explaining(settings):
+    # The verdict is known: the correct form may take half the time left (its check
+    # at every size took 2.4 s for a wrong claim of Cookbook (127), past an extra's
+    # share), the suggestions an extra's share of what remains.
+    with soft_limit(remaining() / 2):
         if problem.correct is None:
             derived = _correct_form(problem, settings, key)
+    with _explaining(settings):
         if not (problem.mistake or run.shape_error):
             fix = suggestion(problem, derived, run,
                              lambda tree: _holds(problem, tree, settings, key),

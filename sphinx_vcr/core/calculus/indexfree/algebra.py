@@ -508,10 +508,16 @@ class Algebra:
         return Binary("**", a, b)
 
     def transpose(self, node: Expr | None) -> Expr | None:
-        """``node.T`` with the transpose moved inward as far as it goes."""
+        """``node.T`` with the transpose moved inward as far as it goes; a matrix
+        declared symmetric (or spd, or diagonal) is its own transpose, and so is the
+        inverse of a sum that is (``inv(A + X.T @ C @ X)`` with A and C symmetric)."""
         if node is None or self.scalar(node):
             return node
         match node:
+            case Name(id=name) if name in self.shapes.symmetric:
+                return node
+            case Call(func="inv", args=(inner,)) if self.transpose(inner) == inner:
+                return node
             case Transpose(operand=operand):
                 return operand
             case Unary(op=op, operand=operand):

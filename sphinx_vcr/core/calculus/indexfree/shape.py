@@ -37,6 +37,10 @@ ELEMENTWISE = ("exp", "log", "ln", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid
 REDUCTIONS = ("sum", "mean", "dot", "norm", "trace", "tr", "det", "logdet", "logsumexp")
 
 
+#: The structures of :vars: whose matrices are their own transposes.
+SYMMETRIC = ("symmetric", "spd", "diagonal")
+
+
 class Unsupported(Exception):
     """A form the engine does not handle: the caller returns no index-free form."""
 
@@ -52,8 +56,12 @@ class Shapes:
         # By identity, holding the node: trees are asked again and again as they grow,
         # and hashing a frozen tree walks all of it.
         self._known: dict[int, tuple[Expr, Shape]] = {}
+        #: The matrices declared equal to their transposes (symmetric, spd, diagonal).
+        self.symmetric: set[str] = set()
         for decl in declarations:
             self.declare(decl.name, declared_shape(decl))
+            if decl.structure in SYMMETRIC:
+                self.symmetric.add(decl.name)
 
     def declare(self, name: str, shape: Shape) -> None:
         self.names[name] = shape
