@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import sympy
 
@@ -203,10 +203,10 @@ def _explanation(problem: Problem, run: Run, settings: Settings,
     budget of :func:`_explaining` leaves undone is left out."""
     derived: Derived | None = None
     fix = ""
-    # The verdict is known: the correct form may take half the time left (its check
+    # The verdict is known: the correct form may take a third of the time left (its check
     # at every size took 2.4 s for a wrong claim of Cookbook (127), past an extra's
     # share), the suggestions an extra's share of what remains.
-    with soft_limit(remaining() / 2):
+    with soft_limit(remaining() / 3):
         if problem.correct is None:
             derived = _correct_form(problem, settings, key)
     with _explaining(settings):
@@ -385,10 +385,11 @@ def _display_run(problem: Problem, settings: Settings, key: str, run: Run,
     larger = next((c for c in assignments if max(c.sizes.values()) > 1), None)
     if larger is None:
         return run
-    try:
-        return _run(problem, larger, settings, key)
-    except (VcrError, Failure):
-        return run
+    shown = run
+    # (within half the time left: the verdict is known, and must not become a timeout)
+    with soft_limit(remaining() / 2), suppress(VcrError, Failure):
+        shown = _run(problem, larger, settings, key)
+    return shown
 
 
 def _run(problem: Problem, case: Case, settings: Settings, key: str,
