@@ -87,7 +87,7 @@ def candidates(problem: Problem, derived: Derived | None, run: Run,
         if factor:
             found.append((why, tidy(problem, Binary("*", Num(1 / factor), claim))))
     if derived is not None:
-        half = _half_of_a_symmetric_part(problem, derived.tree, like_claim)
+        half = _half_of_a_symmetric_part(problem, derived.tree, claim, like_claim)
         if half is not None:
             found.append((_symmetric_slip(*half, problem), derived.tree))
     found.extend(_transposed_factors(problem, claim))
@@ -231,7 +231,7 @@ def _symmetric_slip(part: Expr, twice: bool, problem: Problem) -> str:
     return why.format(part=to_text(part), transposed=to_text(tidy(problem, Transpose(part))))
 
 
-def _half_of_a_symmetric_part(problem: Problem, derived: Expr,
+def _half_of_a_symmetric_part(problem: Problem, derived: Expr, claim: Expr,
                               like_claim: LikeClaim | None) -> tuple[Expr, bool] | None:
     """The ``P`` of a sum ``P + P.T`` in the derived form (``b @ c.T + c @ b.T``) that
     the claim has as ``2 * P`` (``2 * X @ b @ c.T`` for ``X @ (b @ c.T + c @ b.T)``:
@@ -243,12 +243,23 @@ def _half_of_a_symmetric_part(problem: Problem, derived: Expr,
         match node:
             case Binary(op="+", left=left, right=right) \
                     if left != right and tidy(problem, Transpose(left)) == right:
-                for part in (left, right):
-                    for twice in (True, False):
-                        half = Binary("*", Num(2), part) if twice else part
-                        if like_claim(_replaced(derived, node, half)):
-                            return part, twice
+                found = [(part, twice) for part in (left, right) for twice in (True, False)
+                         if like_claim(_replaced(derived, node, Binary("*", Num(2), part)
+                                                 if twice else part))]
+                # At a size where P is P.T (n = 1) both agree: the words name the one
+                # the claim writes (x.T @ A.T has A.T, not A).
+                written = [f for f in found if _writes(claim, f[0])]
+                if len({twice for _part, twice in found}) == 1 and (written or found):
+                    return (written or found)[0]
     return None
+
+
+def _writes(claim: Expr, part: Expr) -> bool:
+    """Whether ``claim`` writes ``part`` as it is (``A.T`` is not ``A``)."""
+    matrix = part.operand if isinstance(part, Transpose) else part
+    if isinstance(matrix, Name):
+        return _as_written(claim, matrix.id) == part
+    return part in set(walk(claim))
 
 
 def _replaced(tree: Expr, old: Expr, new: Expr) -> Expr:
