@@ -79,6 +79,8 @@ def _diag(vector: Expr | None, alg: Algebra) -> Expr | None:
             return None
         case Call(func="ones", args=(n,)):
             return Call("eye", (n,))
-        case Unary(op="-", operand=Call(func="ones", args=(n,))):
-            return alg.neg(Call("eye", (n,)))
+        case Unary(op="-", operand=inner):
+            # diag(-v) is -diag(v): the sign joins the product's (a logistic loss's
+            # Hessian read -X.T @ diag(-(...)) @ X)
+            return alg.neg(_diag(inner, alg))
     return Call("diag", (vector,))
