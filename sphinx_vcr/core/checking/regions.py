@@ -258,7 +258,8 @@ def unkinked(guard: sympy.Expr) -> list[sympy.Expr]:
     polynomial branch's zeros are known exactly, so the thin piece between two of
     them gets an exact probe; with the kink in it, the guard was known to a double
     only, and a claim wrong on a piece 1e-20 wide verified. ``[guard]`` where there
-    are more than :data:`MAX_BRANCHES` branches."""
+    are more than :data:`MAX_BRANCHES` branches; each branch (and a guard without
+    kinks) expanded where that is cheap (:func:`_normal`)."""
     if not any(isinstance(n, boundaries.KINKS) for n in distinct_nodes(guard)):
         return [_normal(guard)]
     done: list[sympy.Expr] = []

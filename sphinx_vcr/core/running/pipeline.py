@@ -77,12 +77,12 @@ def compute(kind: str, argument: str, content: list[str], options: dict[str, str
     process cannot apply to itself. A MemoryError is left to the caller, which knows
     whether memory was bounded (and by how much).
     """
-    _DERIVATIVES.clear()
+    _FUNCTIONS.clear()
     try:
         with speaking(settings.language):
             return _compute(kind, argument, content, options, settings, key)
     finally:
-        _DERIVATIVES.clear()
+        _FUNCTIONS.clear()
 
 
 def _compute(kind: str, argument: str, content: list[str], options: dict[str, str | None],
@@ -199,8 +199,9 @@ def _correct_form(problem: Problem, settings: Settings, key: str) -> Derived | N
 def _explanation(problem: Problem, run: Run, settings: Settings,
                  key: str) -> tuple[Derived | None, str]:
     """A wrong claim's verified index-free derivative (none beside a :correct:, the
-    author's own correct form) and, for a near miss, a verified suggestion; what the
-    budget of :func:`_explaining` leaves undone is left out."""
+    author's own correct form) and, for a near miss, a verified suggestion; what their
+    budgets (a third of the time left, then :func:`_explaining`'s) leave undone is left
+    out."""
     derived: Derived | None = None
     fix = ""
     # The verdict is known: the correct form may take a third of the time left (its check
@@ -489,7 +490,7 @@ class _Function:
 
 #: The functions of the directive being computed, by its problem without the claim
 #: and the case (see :func:`_function`).
-_DERIVATIVES: dict[tuple, _Function] = {}
+_FUNCTIONS: dict[tuple, _Function] = {}
 
 
 def _function(problem: Problem, case: Case) -> _Function:
@@ -498,16 +499,16 @@ def _function(problem: Problem, case: Case) -> _Function:
     factors are each verified as a claim of the same function, and differentiating it
     again for each took most of their time (two seconds for a softmax network's wrong
     claim). Neither depends on the claim, which is evaluated on a scope of its own."""
-    key = _derivative_key(problem, case)
-    found = _DERIVATIVES.get(key) if key is not None else None
+    key = _function_key(problem, case)
+    found = _FUNCTIONS.get(key) if key is not None else None
     if found is None:
         found = _Function(instantiate(problem, case))
         if key is not None:
-            _DERIVATIVES[key] = found
+            _FUNCTIONS[key] = found
     return found
 
 
-def _derivative_key(problem: Problem, case: Case) -> tuple | None:
+def _function_key(problem: Problem, case: Case) -> tuple | None:
     function = dataclasses.replace(problem, expect=None, expect_text="", mistake=False,
                                    correct=None, correct_text="", reason="")
     key = (function, tuple(sorted(case.sizes.items())), tuple(sorted(case.indices.items())),

@@ -8,7 +8,7 @@ at n = 3 are hundreds of times larger than their graphs: SymPy's own walks
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import sympy
 
@@ -62,20 +62,16 @@ def free_symbols(exprs: Iterable[sympy.Basic]) -> set[sympy.Basic]:
     for the entries of an inverse at n = 3). A node with rules of its own (a
     ``Subs`` or ``Derivative`` binds symbols) is asked for its own."""
     found: set[sympy.Basic] = set()
-    seen: set[sympy.Basic] = set()
-    pending = list(exprs)
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
+    for node in distinct_nodes_of(exprs, stop=_binds):
         if node.is_Symbol:
             found.add(node)
-        elif _own_free_symbols(type(node)):
+        elif _binds(node):
             found |= node.free_symbols
-        else:
-            pending.extend(node.args)
     return found
+
+
+def _binds(node: sympy.Basic) -> bool:
+    return not node.is_Symbol and _own_free_symbols(type(node))
 
 
 @functools.cache
@@ -90,8 +86,11 @@ def has_any(exprs: Iterable[sympy.Basic], kinds: tuple[type, ...]) -> bool:
     return any(isinstance(node, kinds) for node in distinct_nodes_of(exprs))
 
 
-def distinct_nodes_of(exprs: Iterable[sympy.Basic]) -> Iterator[sympy.Basic]:
-    """Every distinct node of all of ``exprs``, each once."""
+def distinct_nodes_of(exprs: Iterable[sympy.Basic],
+                      stop: Callable[[sympy.Basic], bool] | None = None
+                      ) -> Iterator[sympy.Basic]:
+    """Every distinct node of all of ``exprs``, each once; the arguments of a node
+    for which ``stop`` is true are not visited."""
     seen: set[sympy.Basic] = set()
     pending = list(exprs)
     while pending:
@@ -100,4 +99,5 @@ def distinct_nodes_of(exprs: Iterable[sympy.Basic]) -> Iterator[sympy.Basic]:
             continue
         seen.add(node)
         yield node
-        pending.extend(node.args)
+        if stop is None or not stop(node):
+            pending.extend(node.args)
