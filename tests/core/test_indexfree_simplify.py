@@ -113,3 +113,24 @@ def test_a_scalar_polynomials_derivative_is_a_sum_of_monomials(function, derivat
     assert form is not None and to_text(form) == derivative
     assert simplify(form, Algebra(Shapes([Declaration("x", ()), Declaration("c", ())]))) \
         == form
+
+
+@pytest.mark.parametrize(("kind", "body", "wrt", "params", "form"), [
+    # a matrix declared symmetric is its own transpose: 2 * A @ x, not (A + A.T) @ x
+    ("gradient", "x.T @ A @ x", "x[n]", "A[n, n] symmetric", "2 * A @ x"),
+    # ... and so is the inverse of a sum of such (Cookbook (127), as the book writes it)
+    ("gradient", "trace(inv(A + X.T @ C @ X) @ (X.T @ B @ X))", "X[m, n]",
+     "A[n, n] spd, C[m, m] spd, B[m, m] symmetric",
+     "(-2 * C @ X @ inv(A + X.T @ C @ X) @ X.T @ B + 2 * B) @ X @ inv(A + X.T @ C @ X)"),
+    # diag(-v) is -diag(v): no double minus in a logistic loss's Hessian
+    ("hessian", "sum(log(1 + exp(-y * (X @ w))))", "w[n]", "X[N, n], y[N]",
+     "X.T @ diag(exp(-(y * (X @ w))) * y**2 / (1 + exp(-(y * (X @ w))))**2) @ X"),
+])
+def test_a_derived_form_as_a_person_writes_it(kind, body, wrt, params, form):
+    from sphinx_vcr.core.language.problem import build_problem
+    from sphinx_vcr.core.running.derived import index_free
+
+    options = {"wrt": wrt, "vars": params, "layout": "denominator"}
+    problem = build_problem(kind, body, [], options, "denominator")
+    derived = index_free(problem)
+    assert derived is not None and derived.text == form

@@ -119,3 +119,50 @@ def test_a_right_claim_beside_an_irrational_boundary_verifies(function, claim):
     out = run("derivative", function, {"wrt": "x", "expect": claim})
     assert out.status == "verified", out.message
     assert "known exactly" in out.badge  # the zeros are near, not exact: said so
+
+
+# --- helper-76 -------------------------------------------------------------------------
+
+def test_a_claim_without_a_value_that_sympy_cannot_evaluate_still_fails():
+    """log(3*log(10) - log(1000)) is log(0); SymPy leaves it unevaluated (and calls it
+    real): a much finer enclosure decides."""
+    out = run("derivative", "sin(x)", {"wrt": "x", "where": "x < 1000", "expect":
+                                       "cos(x) + 0*log(3*log(10) - log(max(x, 1000)))"})
+    assert out.status == "failed" and "has no value" in out.message, out.message
+
+
+def test_the_root_of_an_exact_zero_at_a_sample_point_has_a_value():
+    """On x < 1/3 the radicand is exactly 0, but rounding made it negative at the
+    sample points, and the correct claim failed."""
+    out = run("derivative", "sin(x)", {"wrt": "x", "expect":
+                                       "cos(x) + 0*sqrt(min(x, 1/3) - 1/3 + abs(x - 1/3))"})
+    assert out.status == "verified", out.message
+
+
+def test_a_repeated_root_at_an_irrational_stays_one_root():
+    """(x - pi)**3 expanded, with pi, pi**2 and pi**3 each rounded on its own, had
+    three roots 1e-24 apart, and a band 1e-30 wide beside pi got no probe."""
+    out = run("derivative", "x**2", {"wrt": "x", "expect":
+                                     "where(x > pi + 10**-30, 2*x, where((x - pi)**3 > 0, 0, 2*x))"})
+    assert out.status == "failed", out.message
+
+
+def test_a_guard_past_the_branch_cap_marks_the_badge_capped():
+    """Five abs terms are 32 branches, past the cap of 16: a claim wrong on a band
+    beside them may pass, but the badge must not say every interval was covered."""
+    guard = " + ".join(f"abs(x - 1/{p})" for p in (3, 5, 7, 11, 13))
+    claim = f"where({guard} > 4/5 + 10**-20, 2*x, where({guard} < 4/5, 2*x, 0))"
+    out = run("derivative", "x**2", {"wrt": "x", "expect": claim})
+    assert out.status == "failed" or "capped" in out.badge, out.badge
+
+
+def test_a_name_only_in_an_equality_of_the_region_is_sampled():
+    out = run("gradient", "sum(y * z)", {"wrt": "z[n]", "vars": "y[n]",
+                                         "where": "sum(y) == t", "expect": "y.T"})
+    assert out.status == "verified", out.message
+
+
+def test_the_message_gives_the_claims_value_at_a_probe_in_a_thin_band():
+    out = run("derivative", "x**2", {"wrt": "x", "expect":
+                                     "where(abs(x - 1/3) > 10**-60, 2*x, 0)"})
+    assert out.status == "failed" and "the claim is 0 there" in out.message, out.message

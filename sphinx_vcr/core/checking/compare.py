@@ -414,7 +414,7 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample,
     nan there counts only once the same many-digit evaluation confirms it; so do
     the ``wider`` points (:func:`.regions.spread_points`: at every magnitude)."""
     for point, row in zip(sample.points, values_at(exprs, sample.symbols, sample.points)):
-        missing = next((e for e, v in zip(exprs, row) if v is None), None)
+        missing = _confirmed(exprs, row, sample.symbols, point)
         if missing is not None:
             return point, missing
     points = sample.admitted
@@ -435,10 +435,51 @@ def first_without_value(exprs: Sequence[sympy.Expr], sample: Sample,
         suspects = suspects[np.linspace(0, len(suspects) - 1, MAX_SUSPECTS).astype(int)]
     for point, row in zip(points[suspects], values_at(exprs, sample.symbols,
                                                         points[suspects])):
-        missing = next((e for e, v in zip(exprs, row) if v is None), None)
+        missing = _confirmed(exprs, row, sample.symbols, point)
         if missing is not None:
             return point, missing
     return None
+
+
+def _confirmed(exprs: Sequence[sympy.Expr], row: Sequence[object],
+               symbols: Sequence[sympy.Symbol], point: np.ndarray) -> sympy.Expr | None:
+    """The first of ``exprs`` without a value in ``row`` (their values in many digits)
+    that has none at the exact point either: ``sqrt(min(x, 1/3) - 1/3 + abs(x - 1/3))``
+    is the root of an exact 0 on x < 1/3, which rounding made negative (a correct claim
+    failed)."""
+    return next((e for e, v in zip(exprs, row)
+                 if v is None and no_value_at(e, symbols, point, DIGITS)), None)
+
+
+#: Of SymPy's exact evaluation at a point (a large claim's substitution), at most.
+POINT_SECONDS = 0.5
+
+
+#: Where SymPy cannot tell, an enclosure this many times as precise decides.
+MUCH_FINER = 8
+
+
+def no_value_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
+                 point: Sequence[object], digits: int) -> bool:
+    """Whether ``expr`` has no real value at ``point``, whose enclosure at ``digits``
+    said it may have none: SymPy's exact value decides where it is a number or has no
+    value (an infinity, ``nan``, a number not real). Where SymPy leaves it unevaluated
+    (``log(3*log(10) - log(1000))``, which it even calls real), an enclosure
+    :data:`MUCH_FINER` times as precise decides: an exact zero stays in every
+    enclosure, a merely small number leaves it."""
+    told: bool | None = None
+    with soft_limit(POINT_SECONDS):  # (out of time: left to the enclosure)
+        value = expr.xreplace({s: exact.rational_of(c) for s, c in zip(symbols, point)})
+        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or (
+                value.is_number and value.is_extended_real is False):
+            told = True
+        elif value.is_Rational or value.is_Float:
+            told = False
+    if told is not None:
+        return told
+    finer = certified.evaluate([expr], dict(zip(symbols, point)), MUCH_FINER * digits,
+                               certified.BALLS)
+    return finer[0] is None
 
 
 def _values_along(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
@@ -775,6 +816,10 @@ def agree(x: object, y: object, tolerance: mpmath.mpf = TOLERANCE,
 
 def evaluate_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
                 point: np.ndarray) -> mpmath.mpc:
-    """The value of ``expr`` at ``point``, to 50 digits (nan where it has none)."""
-    value = values_at([expr], symbols, point[None, :])[0][0]
+    """The value of ``expr`` at ``point``, to 50 digits (nan where it has none), worked
+    out in as many digits as its constants span: at a probe in a band 1e-60 wide,
+    where(abs(x - 1/3) > 10**-60, ...) was taken on the wrong side, and the message
+    named a value the claim has not there."""
+    digits = DIGITS + exact.constant_digits([expr])
+    value = values_at([expr], symbols, point[None, :], digits)[0][0]
     return mpmath.mpmathify(value) if value is not None else mpmath.mpf("nan")

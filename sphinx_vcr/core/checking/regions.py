@@ -33,11 +33,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import sympy
 
-from ..running.limits import soft_limit
 from ..symbolic import exact
 from ..symbolic.walk import distinct_nodes, tree_size
 from . import boundaries, certified, intervals
-from .compare import cheap_expand, first_without_value, values_at
+from .compare import cheap_expand, first_without_value, no_value_at, values_at
 from .numeric import (
     Probes,
     Sample,
@@ -388,40 +387,9 @@ def _without_value_exactly(exprs: Sequence[sympy.Expr], symbols: Sequence[sympy.
         at = dict(zip(symbols, point))
         values = certified.evaluate(exprs, at, digits, certified.BALLS)
         for expr, value in zip(exprs, values):
-            if value is None and _no_value_at(expr, symbols, point, digits):
+            if value is None and no_value_at(expr, symbols, point, digits):
                 return Missing(point, expr, close=True)
     return None
-
-
-#: Of SymPy's exact evaluation at a point (a large claim's substitution), at most.
-EXACT_SECONDS = 0.5
-
-
-#: Where SymPy cannot tell, an enclosure this many times as precise decides.
-MUCH_FINER = 8
-
-
-def _no_value_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
-                 point: Sequence[object], digits: int) -> bool:
-    """Whether ``expr`` has no real value at ``point``, whose enclosure at ``digits``
-    said it may have none: SymPy's exact value decides where it is a number or has no
-    value (an infinity, ``nan``, a number not real). Where SymPy leaves it unevaluated
-    (``log(3*log(10) - log(1000))``, which it even calls real), an enclosure
-    :data:`MUCH_FINER` times as precise decides: an exact zero stays in every
-    enclosure, a merely small number leaves it."""
-    told: bool | None = None
-    with soft_limit(EXACT_SECONDS):  # (out of time: left to the enclosure)
-        value = expr.xreplace({s: exact.rational_of(c) for s, c in zip(symbols, point)})
-        if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or (
-                value.is_number and value.is_extended_real is False):
-            told = True
-        elif value.is_Rational or value.is_Float:
-            told = False
-    if told is not None:
-        return told
-    finer = certified.evaluate([expr], dict(zip(symbols, point)), MUCH_FINER * digits,
-                               certified.BALLS)
-    return finer[0] is None
 
 
 def _unflattened(exprs: Sequence[sympy.Expr]) -> list[sympy.Expr]:

@@ -429,7 +429,10 @@ def _run(problem: Problem, case: Case, settings: Settings, key: str,
     folded = _folded_notes(instance, outputs)
     # The claim's notes too: a name only they mention (where(y > 0, 0*log(x1), 0)) must
     # be sampled, or what it needs is never looked at.
-    free = free_symbols([*outputs, *extra, *claim_domain, *folded, *instance.conditions])
+    # (and those of the constraints' substitutions: a t only in :where: sum(y) == t
+    # was never sampled, and evaluating at the points was an internal error)
+    free = free_symbols([*outputs, *extra, *claim_domain, *folded, *instance.conditions,
+                         *instance.structure.dependent.values()])
     others = sorted((free | set(instance.param_symbols)) - set(instance.wrt_symbols),
                     key=str)
     sampler = Sampler(outputs, flat, instance.wrt_symbols, others,
