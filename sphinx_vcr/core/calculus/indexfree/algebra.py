@@ -4,8 +4,11 @@ Every tree the engine makes goes through :class:`Algebra`, whose constructors ap
 the rules a person applies without thinking: numbers folded (``2 * 3 * x`` is
 ``6 * x``), like terms combined (``A @ x + A @ x`` is ``2 * A @ x``), common factors
 collected (``A @ x + A.T @ x`` is ``(A + A.T) @ x``), transposes moved inward
-(``(A @ B).T`` is ``B.T @ A.T``), identities and ones dropped (``eye(n) @ A``,
-``ones(n) * v``, ``diag(v) @ ones(n)``). A product is read as a :class:`Product`: a
+(``(A @ B).T`` is ``B.T @ A.T``; a matrix declared symmetric is its own transpose),
+identities and ones dropped (``eye(n) @ A``, ``ones(n) * v``, ``diag(v) @ ones(n)``),
+inverses cancelled (``inv(A) @ A``), diagonals combined (``diag(a) @ diag(b)`` is
+``diag(a * b)``, ``diag(a) - diag(b)`` is ``diag(a - b)``, ``r @ diag(v)`` is
+``(r.T * v).T``). A product is read as a :class:`Product`: a
 number, scalar factors, scalar divisors and a chain of ``@`` factors; it is written back
 the way the language parses it (``2/N * r.T @ X`` is ``((2/N) * r.T) @ X``), so that
 reading a written product gives the same product back, which makes
