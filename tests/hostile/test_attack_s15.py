@@ -166,3 +166,25 @@ def test_the_message_gives_the_claims_value_at_a_probe_in_a_thin_band():
     out = run("derivative", "x**2", {"wrt": "x", "expect":
                                      "where(abs(x - 1/3) > 10**-60, 2*x, 0)"})
     assert out.status == "failed" and "the claim is 0 there" in out.message, out.message
+
+
+def test_two_guards_alike_along_a_line_are_one_polynomial():
+    """The function's det(X.T @ A @ X) and the claim's det(X.T @ A.T @ X) are one
+    polynomial along a line; as two, their equal roots were narrowed against each other
+    until the refinements ran out (Cookbook (56) at a square X: 3.4 s, capped)."""
+    import sympy
+
+    from sphinx_vcr.core.checking.boundaries import separated
+
+    x = sympy.Symbol("x")
+    poly = sympy.Poly((x - sympy.Rational(1, 3)) * (x + 2), x, domain="QQ")
+    found = separated([], [poly, 3 * poly])
+    assert found is not None and len(found) == 2
+
+
+def test_cookbook_56_at_a_square_x_covers_every_interval():
+    out = run("gradient", "det(X.T @ A @ X)", {
+        "wrt": "X[n, n]", "vars": "A[n, n]", "layout": "denominator",
+        "expect": "det(X.T @ A @ X) * (A @ X @ inv(X.T @ A @ X) + A.T @ X @ inv(X.T @ A.T @ X))"})
+    assert out.status == "verified", out.message
+    assert "covering every interval" in out.badge, out.badge

@@ -214,6 +214,11 @@ def separated(points: list[Fraction], polys: list[sympy.Poly],
     that zero once. None if ``refinements`` (:data:`REFINEMENTS` and more for guards
     with long constants: see :class:`.regions._Lines`) did not suffice."""
     found: list[Isolated] = [(r, r, None) for r in set(points)]
+    # One of each polynomial up to a factor: two guards alike along the line (the
+    # function's det(X.T @ A @ X) and the claim's det(X.T @ A.T @ X)) have the same
+    # roots, which as one polynomial's are never merged, and were narrowed against each
+    # other until the refinements ran out (seconds, and the badge said capped).
+    polys = list({poly.monic(): None for poly in polys})
     for poly in polys:
         for (a, b), _multiplicity in poly.intervals():
             item = _opened((_fraction_of(a), _fraction_of(b), poly))
