@@ -170,6 +170,13 @@ def with_children(node: Expr, new: tuple[Expr, ...]) -> Expr:
     return node
 
 
+def substituted(node: Expr, old: Expr, new: Expr) -> Expr:
+    """``node`` with every sub-expression equal to ``old`` replaced by ``new``."""
+    if node == old:
+        return new
+    return with_children(node, tuple(substituted(c, old, new) for c in children(node)))
+
+
 def component_of(name: str) -> tuple[str, int] | None:
     """``("g", 1)`` for ``g1``, which names entry 1 of a vector ``g`` if there is one."""
     stem = name.rstrip("0123456789")

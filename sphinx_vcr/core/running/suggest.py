@@ -25,6 +25,7 @@ from ..language.syntax import (
     Transpose,
     Unary,
     children,
+    substituted,
     walk,
     with_children,
 )
@@ -162,8 +163,13 @@ def _transposed_factors(problem: Problem, claim: Expr) -> list[tuple[str, Expr]]
 MAX_OCCURRENCES = 6
 
 
+def _matrix_of(node: Expr) -> Expr:
+    """``A`` for ``A.T``, else ``node`` itself."""
+    return node.operand if isinstance(node, Transpose) else node
+
+
 def _name_of(node: Expr) -> str:
-    return node.operand.id if isinstance(node, Transpose) else node.id  # type: ignore[union-attr]
+    return _matrix_of(node).id  # type: ignore[union-attr]
 
 
 def _matrix_occurrences(tree: Expr, matrices: set[str]) -> list[Expr]:
@@ -221,7 +227,7 @@ def _symmetric_slip(part: Expr, twice: bool, problem: Problem) -> str:
     has ``P + P.T``. Twice a matrix is its symmetric part only if it is symmetric: the
     claim took it to be (a matrix declared with a structure is symmetric already, and
     has no such part)."""
-    matrix = part.operand if isinstance(part, Transpose) else part
+    matrix = _matrix_of(part)
     if twice and isinstance(matrix, Name):
         return _("the claim takes {name} to be symmetric, which :vars: does not "
                  "declare").format(name=matrix.id)
@@ -244,7 +250,7 @@ def _half_of_a_symmetric_part(problem: Problem, derived: Expr, claim: Expr,
             case Binary(op="+", left=left, right=right) \
                     if left != right and tidy(problem, Transpose(left)) == right:
                 found = [(part, twice) for part in (left, right) for twice in (True, False)
-                         if like_claim(_replaced(derived, node, Binary("*", Num(2), part)
+                         if like_claim(substituted(derived, node, Binary("*", Num(2), part)
                                                  if twice else part))]
                 # At a size where P is P.T (n = 1) both agree: the words name the one
                 # the claim writes (x.T @ A.T has A.T, not A).
@@ -256,18 +262,10 @@ def _half_of_a_symmetric_part(problem: Problem, derived: Expr, claim: Expr,
 
 def _writes(claim: Expr, part: Expr) -> bool:
     """Whether ``claim`` writes ``part`` as it is (``A.T`` is not ``A``)."""
-    matrix = part.operand if isinstance(part, Transpose) else part
+    matrix = _matrix_of(part)
     if isinstance(matrix, Name):
         return _as_written(claim, matrix.id) == part
     return part in set(walk(claim))
-
-
-def _replaced(tree: Expr, old: Expr, new: Expr) -> Expr:
-    """``tree`` with each ``old`` subtree as ``new``."""
-    if tree == old:
-        return new
-    kids = children(tree)
-    return with_children(tree, tuple(_replaced(k, old, new) for k in kids)) if kids else tree
 
 
 def _fraction(text: str) -> Fraction | None:

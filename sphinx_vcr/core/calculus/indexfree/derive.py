@@ -27,9 +27,8 @@ from ...language.syntax import (
     Num,
     Transpose,
     Unary,
-    children,
     component_of,
-    with_children,
+    substituted,
 )
 from .. import shapes
 from .algebra import Algebra
@@ -151,7 +150,7 @@ def _named(result: Expr, definitions: Mapping[str, Expr], alg: Algebra) -> Expr:
         body = simplify(inline(definitions[name], definitions, alg.shapes), alg)
         if isinstance(body, Name | Num):
             continue  # a renaming or a number: nothing worth a name
-        result = _substitute(result, body, Name(name))
+        result = substituted(result, body, Name(name))
     return result
 
 
@@ -171,7 +170,7 @@ def _part(alg: Algebra, body: Expr, output: Shape, decl: Declaration, layout: st
     readoff = Readoff(alg, marker(decl.name))
     if not variable:
         # By a scalar: dx is a number, so df/dx is df with dx = 1.
-        value = simplify(_substitute(d, marker(decl.name), Num(Fraction(1))), alg)
+        value = simplify(substituted(d, marker(decl.name), Num(Fraction(1))), alg)
         if output and is_vector(output) and layout == "denominator":
             return alg.transpose(alg.column(value))  # type: ignore[return-value]
         return alg.column(value) if output and is_vector(output) else value
@@ -203,8 +202,3 @@ def _blocks(alg: Algebra, parts: list[Expr], layout: str) -> Expr:
         return ArrayLit((ArrayLit(tuple(parts)),))
     return ArrayLit(tuple(parts))
 
-
-def _substitute(node: Expr, old: Expr, new: Expr) -> Expr:
-    if node == old:
-        return new
-    return with_children(node, tuple(_substitute(c, old, new) for c in children(node)))

@@ -202,8 +202,7 @@ def _sum(expr: sympy.Add, atoms: dict) -> Expr | None:
 
 def _product(expr: sympy.Expr, atoms: dict) -> Expr | None:
     if expr.could_extract_minus_sign():
-        inner = _product(-expr, atoms) if (-expr).is_Mul or (-expr).is_Pow \
-            else _from_sympy(-expr, atoms)
+        inner = _from_sympy(-expr, atoms)
         return None if inner is None else Unary("-", inner)
     top, bottom = sympy.fraction(expr)
     numerator = _factors(top, atoms)
